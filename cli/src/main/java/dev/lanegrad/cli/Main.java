@@ -1,0 +1,22 @@
+package dev.lanegrad.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The lanegrad command. Sub-commands are small classes of their own; this only wires them. */
+@Command(name = "lanegrad", mixinStandardHelpOptions = true, version = "lanegrad 0.1.0",
+        description = "Recurrent neural networks on the CPU in pure Java.",
+        subcommands = {BenchCommand.class, JmhCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command and returns its exit code: 0 ok, 1 a failed check, 2 bad usage or input. */
+    public static int run(String... args) {
+        return new CommandLine(new Main())
+                .setExecutionExceptionHandler(new ErrorHandler())
+                .execute(args);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.lanegrad.engine;
+
+/**
+ * Elementwise kernels, reductions and activations on contiguous {@code float[]} ranges of length n.
+ *
+ * Conventions: outputs may alias inputs exactly (same array, same offset), never partially.
+ * Every backward kernel ACCUMULATES into its gradient output ({@code dx += ...}), because gradients
+ * of a value used twice add up. Activation backwards are written from the saved output y where that
+ * is cheaper (tanh' = 1 - y^2, sigmoid' = y (1 - y), exp' = y, relu' = [y > 0]).
+ */
+public interface ArrayOps {
+
+    // ---- elementwise: out[i] = a[i] op b[i] ----
+    void add(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n);
+    void sub(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n);
+    void mul(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n);
+    /** y[i] += alpha * x[i] */
+    void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
+    /** x[i] *= alpha (in place) */
+    void scale(float alpha, float[] x, int xOff, int n);
+    void fill(float value, float[] x, int xOff, int n);
+    void copy(float[] src, int srcOff, float[] dst, int dstOff, int n);
+
+    // ---- reductions ----
+    float sum(float[] x, int xOff, int n);
+    float dot(float[] a, int aOff, float[] b, int bOff, int n);
+    /** the largest element; -Infinity when n == 0; NaN if any element is NaN */
+    float max(float[] x, int xOff, int n);
+
+    // ---- matrices (rows, cols) with row stride ld ----
+    /** x[r, j] += bias[j] for every row r */
+    void addRowBias(float[] x, int xOff, int rows, int cols, int ldx, float[] bias, int biasOff);
+    /** out[j] += sum over r of x[r, j] (the gradient of a row-broadcast bias) */
+    void addColumnSums(float[] x, int xOff, int rows, int cols, int ldx, float[] out, int outOff);
+
+    // ---- activations: y = f(x); backward dx += dy * f'(.) ----
+    void tanh(float[] x, int xOff, float[] y, int yOff, int n);
+    void tanhBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n);
+    void sigmoid(float[] x, int xOff, float[] y, int yOff, int n);
+    void sigmoidBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n);
+    void relu(float[] x, int xOff, float[] y, int yOff, int n);
+    void reluBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n);
+    void exp(float[] x, int xOff, float[] y, int yOff, int n);
+    void expBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n);
+    void log(float[] x, int xOff, float[] y, int yOff, int n);
+    /** dx += dy / x (log's derivative needs the input, not the output) */
+    void logBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n);
+
+    // ---- row-wise softmax over contiguous rows (rows, cols), max-subtracted ----
+    void softmaxRows(float[] x, int xOff, float[] y, int yOff, int rows, int cols);
+    /** dx += y * (dy - sum_j(dy_j * y_j)) per row */
+    void softmaxRowsBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, int cols);
+    void logSoftmaxRows(float[] x, int xOff, float[] y, int yOff, int rows, int cols);
+    /** dx += dy - exp(y) * sum_j(dy_j) per row, where y is the saved log-softmax */
+    void logSoftmaxRowsBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, int cols);
+
+    /**
+     * Fused softmax cross-entropy over rows of logits (rows, cols), max-subtracted so that logits of
+     * magnitude 100 do not overflow.
+     *
+     * Row r has class target[tOff + r]; a row whose target equals ignoreIndex contributes nothing.
+     * weight (nullable) scales row r's loss by weight[wOff + r].
+     * If dLogits is not null, row r of dLogits is OVERWRITTEN with
+     * gradScale * weight_r * (softmax(logits_r) - onehot(target_r)) (zeros for ignored rows).
+     *
+     * @return the sum over rows of weight_r * -log softmax(logits_r)[target_r], accumulated in double
+     * @throws IllegalArgumentException naming the row, the target and cols when a target is outside [0, cols)
+     */
+    double softmaxCrossEntropy(float[] logits, int lOff, int rows, int cols,
+                               int[] target, int tOff, int ignoreIndex,
+                               float[] weight, int wOff,
+                               float[] dLogits, int dOff, float gradScale);
+}

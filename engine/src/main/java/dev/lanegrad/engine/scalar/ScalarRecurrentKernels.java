@@ -1,0 +1,184 @@
+package dev.lanegrad.engine.scalar;
+
+import dev.lanegrad.engine.Checks;
+import dev.lanegrad.engine.RecurrentKernels;
+
+/** The fused recurrent steps written out element by element: the specification of the SIMD versions. */
+public final class ScalarRecurrentKernels implements RecurrentKernels {
+
+    private static float sigmoid(float x) {
+        return (float) ScalarArrayOps.sigmoid(x);
+    }
+
+    private static float tanh(float x) {
+        return (float) Math.tanh(x);
+    }
+
+    @Override
+    public void lstmForward(int batch, int hidden, float[] gates, int gOff,
+                            float[] cPrev, int cPrevOff, int ldcPrev,
+                            float[] c, int cOff, int ldc,
+                            float[] h, int hOff, int ldh) {
+        String k = "lstmForward";
+        Checks.step(k, batch, hidden);
+        Checks.gates(k, "gates", gates, gOff, batch, 4, hidden);
+        Checks.matrix(k, "cPrev", cPrev, cPrevOff, batch, hidden, ldcPrev);
+        Checks.matrix(k, "c", c, cOff, batch, hidden, ldc);
+        Checks.matrix(k, "h", h, hOff, batch, hidden, ldh);
+        int H = hidden;
+        for (int b = 0; b < batch; b++) {
+            int g = gOff + b * 4 * H;
+            for (int j = 0; j < H; j++) {
+                float i = sigmoid(gates[g + j]);
+                float f = sigmoid(gates[g + H + j]);
+                float gg = tanh(gates[g + 2 * H + j]);
+                float o = sigmoid(gates[g + 3 * H + j]);
+                gates[g + j] = i;
+                gates[g + H + j] = f;
+                gates[g + 2 * H + j] = gg;
+                gates[g + 3 * H + j] = o;
+                float cNew = f * cPrev[cPrevOff + b * ldcPrev + j] + i * gg;
+                c[cOff + b * ldc + j] = cNew;
+                h[hOff + b * ldh + j] = o * tanh(cNew);
+            }
+        }
+    }
+
+    @Override
+    public void lstmBackward(int batch, int hidden, float[] gates, int gOff,
+                             float[] cPrev, int cPrevOff, int ldcPrev,
+                             float[] c, int cOff, int ldc,
+                             float[] dh, int dhOff, int lddh,
+                             float[] dc, int dcOff, int lddc,
+                             float[] dGates, int dgOff) {
+        String k = "lstmBackward";
+        Checks.step(k, batch, hidden);
+        Checks.gates(k, "gates", gates, gOff, batch, 4, hidden);
+        Checks.matrix(k, "cPrev", cPrev, cPrevOff, batch, hidden, ldcPrev);
+        Checks.matrix(k, "c", c, cOff, batch, hidden, ldc);
+        Checks.matrix(k, "dh", dh, dhOff, batch, hidden, lddh);
+        Checks.matrix(k, "dc", dc, dcOff, batch, hidden, lddc);
+        Checks.gates(k, "dGates", dGates, dgOff, batch, 4, hidden);
+        int H = hidden;
+        for (int b = 0; b < batch; b++) {
+            int g = gOff + b * 4 * H;
+            int dg = dgOff + b * 4 * H;
+            for (int j = 0; j < H; j++) {
+                float i = gates[g + j];
+                float f = gates[g + H + j];
+                float gg = gates[g + 2 * H + j];
+                float o = gates[g + 3 * H + j];
+                float tc = tanh(c[cOff + b * ldc + j]);
+                float dhv = dh[dhOff + b * lddh + j];
+                int dci = dcOff + b * lddc + j;
+                float dcTotal = dc[dci] + dhv * o * (1f - tc * tc);
+                dGates[dg + j] = dcTotal * gg * i * (1f - i);
+                dGates[dg + H + j] = dcTotal * cPrev[cPrevOff + b * ldcPrev + j] * f * (1f - f);
+                dGates[dg + 2 * H + j] = dcTotal * i * (1f - gg * gg);
+                dGates[dg + 3 * H + j] = dhv * tc * o * (1f - o);
+                dc[dci] = dcTotal * f;
+            }
+        }
+    }
+
+    @Override
+    public void gruForward(int batch, int hidden, float[] xp, int xpOff, float[] gh, int ghOff,
+                           float[] hPrev, int hPrevOff, int ldhPrev,
+                           float[] h, int hOff, int ldh) {
+        String k = "gruForward";
+        Checks.step(k, batch, hidden);
+        Checks.gates(k, "xp", xp, xpOff, batch, 3, hidden);
+        Checks.gates(k, "gh", gh, ghOff, batch, 3, hidden);
+        Checks.matrix(k, "hPrev", hPrev, hPrevOff, batch, hidden, ldhPrev);
+        Checks.matrix(k, "h", h, hOff, batch, hidden, ldh);
+        int H = hidden;
+        for (int b = 0; b < batch; b++) {
+            int x = xpOff + b * 3 * H;
+            int y = ghOff + b * 3 * H;
+            for (int j = 0; j < H; j++) {
+                float r = sigmoid(xp[x + j] + gh[y + j]);
+                float z = sigmoid(xp[x + H + j] + gh[y + H + j]);
+                float n = tanh(xp[x + 2 * H + j] + r * gh[y + 2 * H + j]);
+                xp[x + j] = r;
+                xp[x + H + j] = z;
+                xp[x + 2 * H + j] = n;
+                h[hOff + b * ldh + j] = (1f - z) * n + z * hPrev[hPrevOff + b * ldhPrev + j];
+            }
+        }
+    }
+
+    @Override
+    public void gruBackward(int batch, int hidden, float[] gates, int gOff, float[] gh, int ghOff,
+                            float[] hPrev, int hPrevOff, int ldhPrev,
+                            float[] dh, int dhOff, int lddh,
+                            float[] dGatesX, int dgxOff, float[] dGatesH, int dghOff,
+                            float[] dhPrev, int dhPrevOff, int lddhPrev) {
+        String k = "gruBackward";
+        Checks.step(k, batch, hidden);
+        Checks.gates(k, "gates", gates, gOff, batch, 3, hidden);
+        Checks.gates(k, "gh", gh, ghOff, batch, 3, hidden);
+        Checks.matrix(k, "hPrev", hPrev, hPrevOff, batch, hidden, ldhPrev);
+        Checks.matrix(k, "dh", dh, dhOff, batch, hidden, lddh);
+        Checks.gates(k, "dGatesX", dGatesX, dgxOff, batch, 3, hidden);
+        Checks.gates(k, "dGatesH", dGatesH, dghOff, batch, 3, hidden);
+        Checks.matrix(k, "dhPrev", dhPrev, dhPrevOff, batch, hidden, lddhPrev);
+        int H = hidden;
+        for (int b = 0; b < batch; b++) {
+            int g = gOff + b * 3 * H;
+            int y = ghOff + b * 3 * H;
+            int dx = dgxOff + b * 3 * H;
+            int dhh = dghOff + b * 3 * H;
+            for (int j = 0; j < H; j++) {
+                float r = gates[g + j];
+                float z = gates[g + H + j];
+                float n = gates[g + 2 * H + j];
+                float hp = hPrev[hPrevOff + b * ldhPrev + j];
+                float d = dh[dhOff + b * lddh + j];
+                float dnPre = d * (1f - z) * (1f - n * n);
+                float dzPre = d * (hp - n) * z * (1f - z);
+                float drPre = dnPre * gh[y + 2 * H + j] * r * (1f - r);
+                dGatesX[dx + j] = drPre;
+                dGatesX[dx + H + j] = dzPre;
+                dGatesX[dx + 2 * H + j] = dnPre;
+                dGatesH[dhh + j] = drPre;
+                dGatesH[dhh + H + j] = dzPre;
+                dGatesH[dhh + 2 * H + j] = dnPre * r;
+                dhPrev[dhPrevOff + b * lddhPrev + j] += d * z;
+            }
+        }
+    }
+
+    @Override
+    public void rnnForward(int batch, int hidden, boolean relu, float[] pre, int preOff, float[] h, int hOff, int ldh) {
+        String k = "rnnForward";
+        Checks.step(k, batch, hidden);
+        Checks.gates(k, "pre", pre, preOff, batch, 1, hidden);
+        Checks.matrix(k, "h", h, hOff, batch, hidden, ldh);
+        for (int b = 0; b < batch; b++) {
+            for (int j = 0; j < hidden; j++) {
+                int p = preOff + b * hidden + j;
+                float v = pre[p];
+                float y = relu ? (v > 0f ? v : 0f) : tanh(v);
+                pre[p] = y;
+                h[hOff + b * ldh + j] = y;
+            }
+        }
+    }
+
+    @Override
+    public void rnnBackward(int batch, int hidden, boolean relu, float[] y, int yOff,
+                            float[] dh, int dhOff, int lddh, float[] dPre, int dpOff) {
+        String k = "rnnBackward";
+        Checks.step(k, batch, hidden);
+        Checks.gates(k, "y", y, yOff, batch, 1, hidden);
+        Checks.matrix(k, "dh", dh, dhOff, batch, hidden, lddh);
+        Checks.gates(k, "dPre", dPre, dpOff, batch, 1, hidden);
+        for (int b = 0; b < batch; b++) {
+            for (int j = 0; j < hidden; j++) {
+                float v = y[yOff + b * hidden + j];
+                float d = dh[dhOff + b * lddh + j];
+                dPre[dpOff + b * hidden + j] = relu ? (v > 0f ? d : 0f) : d * (1f - v * v);
+            }
+        }
+    }
+}
