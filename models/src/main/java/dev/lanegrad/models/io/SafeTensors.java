@@ -81,7 +81,11 @@ public final class SafeTensors {
 
     // ------------------------------------------------------------------------------------------ read
 
-    /** Reads all tensors (as float32) and the metadata. */
+    /**
+     * Reads all tensors (as float32) and the metadata. The data is read in 1 MiB chunks into the float
+     * arrays rather than through a memory mapping: a mapped file stays open (and, on Windows, locked)
+     * until the garbage collector unmaps it, which would block replacing a checkpoint just loaded.
+     */
     public static Checkpoint read(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             Header header = readHeader(ch, file.toString());

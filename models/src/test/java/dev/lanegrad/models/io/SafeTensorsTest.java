@@ -87,6 +87,37 @@ class SafeTensorsTest {
     }
 
     @Test
+    void sideFilesHoldPytorchOutputsOfTheStoredWeights() throws IOException {
+        // Embedding: y = weight[x], a pure gather, so bit-exact
+        Checkpoint emb = SafeTensors.read(resource("embedding.safetensors"));
+        ParityCase e = ParityCase.read(resource("embedding.json"));
+        float[] w = emb.require("weight", 7, 3).data();
+        int[] x = e.ints("x");
+        float[] y = e.floats("y");
+        for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < 3; j++) {
+                assertEquals(Float.floatToRawIntBits(w[x[i] * 3 + j]), Float.floatToRawIntBits(y[i * 3 + j]));
+            }
+        }
+        // Linear: y = x W^T + b, to float32 rounding
+        Checkpoint lin = SafeTensors.read(resource("linear.safetensors"));
+        ParityCase l = ParityCase.read(resource("linear.json"));
+        float[] weight = lin.require("weight", 5, 4).data();
+        float[] bias = lin.require("bias", 5).data();
+        float[] in = l.floats("x");
+        float[] out = l.floats("y");
+        for (int r = 0; r < 3; r++) {
+            for (int o = 0; o < 5; o++) {
+                double acc = bias[o];
+                for (int k = 0; k < 4; k++) {
+                    acc += (double) in[r * 4 + k] * weight[o * 4 + k];
+                }
+                assertEquals(acc, out[r * 5 + o], 1e-6);
+            }
+        }
+    }
+
+    @Test
     void otherFloatDtypesAreConvertedLikePytorchDoes() throws IOException {
         SafeTensors.Header header = SafeTensors.readHeader(resource("mixed_dtypes.safetensors"));
         assertEquals(List.of(Dtype.F64, Dtype.F32, Dtype.BF16, Dtype.F16),
