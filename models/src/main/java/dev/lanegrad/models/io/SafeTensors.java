@@ -419,6 +419,7 @@ public final class SafeTensors {
             if (t.name().equals(METADATA_KEY)) {
                 throw new IllegalArgumentException(file + ": a tensor cannot be named " + METADATA_KEY);
             }
+            requireUtf8(file, "tensor name", t.name());
             if (!names.add(t.name())) {
                 throw new IllegalArgumentException(file + ": tensor " + t.name() + " appears twice");
             }
@@ -428,11 +429,20 @@ public final class SafeTensors {
                 if (k == null || v == null) {
                     throw new IllegalArgumentException(file + ": metadata entry " + k + "=" + v + " has a null");
                 }
+                requireUtf8(file, "metadata key", k);
+                requireUtf8(file, "metadata value", v);
             });
         }
         List<NamedTensor> ordered = new ArrayList<>(tensors);
         ordered.sort((a, b) -> compareCodePoints(a.name(), b.name()));
         return ordered;
+    }
+
+    /** A lone surrogate would silently become '?' in the UTF-8 header. */
+    private static void requireUtf8(Path file, String what, String s) {
+        if (!StandardCharsets.UTF_8.newEncoder().canEncode(s)) {
+            throw new IllegalArgumentException(file + ": " + what + " " + Json.quote(s) + " is not valid Unicode (a lone surrogate)");
+        }
     }
 
     /** Order of UTF-8 bytes (what safetensors sorts by) = order of code points, not of UTF-16 units. */

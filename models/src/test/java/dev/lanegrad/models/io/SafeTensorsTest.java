@@ -21,6 +21,12 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -183,6 +189,39 @@ class SafeTensorsTest {
         assertEquals(Files.size(file), header.dataStart() + 4 * 14);
     }
 
+    @Property(tries = 60)
+    void anyTensorsRoundTripBitExactly(@ForAll("tensorLists") List<NamedTensor> tensors) throws IOException {
+        Path file = Files.createTempFile("roundtrip", ".safetensors");
+        try {
+            SafeTensors.write(file, tensors, Map.of("n", Integer.toString(tensors.size())));
+            Checkpoint back = SafeTensors.read(file);
+            assertEquals(tensors.size(), back.tensors().size());
+            for (NamedTensor t : tensors) {
+                assertArrayEquals(t.shape(), back.get(t.name()).shape());
+                assertBitsEqual(t.name(), t.data(), back.get(t.name()).data());
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @Provide
+    Arbitrary<List<NamedTensor>> tensorLists() {
+        Arbitrary<int[]> shapes = Arbitraries.integers().between(0, 5).array(int[].class).ofMaxSize(3);
+        Arbitrary<NamedTensor> tensors = Combinators.combine(Arbitraries.strings().ofMinLength(1).ofMaxLength(12), shapes,
+                Arbitraries.integers()).as((name, shape, bits) -> {
+                    int n = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+                    float[] data = new float[n];
+                    java.util.SplittableRandom r = new java.util.SplittableRandom(bits);
+                    for (int i = 0; i < n; i++) {
+                        data[i] = Float.intBitsToFloat(r.nextInt()); // every bit pattern: NaNs, infinities, subnormals
+                    }
+                    return new NamedTensor(name, shape, data);
+                });
+        return tensors.list().ofMaxSize(6).uniqueElements(NamedTensor::name)
+                .filter(l -> l.stream().noneMatch(t -> t.name().equals("__metadata__")));
+    }
+
     @Test
     void largeTensorCrossesChunkBoundaries() throws IOException {
         float[] data = new float[(1 << 18) * 3 + 17];
@@ -247,6 +286,13 @@ class SafeTensorsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SafeTensors.write(dir.resolve("x"),
                 List.of(new NamedTensor("__metadata__", new int[] {1}, new float[1])), null));
         assertTrue(e.getMessage().endsWith("a tensor cannot be named __metadata__"), e.getMessage());
+    }
+
+    @Test
+    void namesMustBeValidUnicode() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SafeTensors.write(dir.resolve("x"),
+                List.of(new NamedTensor("w\uD800", new int[] {1}, new float[1])), null));
+        assertTrue(e.getMessage().endsWith("tensor name \"w\uD800\" is not valid Unicode (a lone surrogate)"), e.getMessage());
     }
 
     // ---------------------------------------------------------------------------- corrupt files
