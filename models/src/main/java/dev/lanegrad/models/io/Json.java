@@ -8,10 +8,14 @@ import java.util.Map;
 /**
  * A small strict JSON reader (RFC 8259) for safetensors headers and golden files, so that the
  * models module needs nothing beyond the JDK. Objects become LinkedHashMap (insertion order kept),
- * arrays ArrayList, numbers Double (Long when written without fraction or exponent and in range),
+ * arrays ArrayList, numbers Double (Long when written without fraction or exponent and in the range of long),
  * strings String, true/false Boolean, null null. Errors name the offset.
  */
 public final class Json {
+
+    /** RFC 8259's number grammar: no leading zeros, no bare '.', digits after '.' and after the exponent. */
+    private static final java.util.regex.Pattern NUMBER =
+            java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
 
     private final String text;
     private int pos;
@@ -220,9 +224,17 @@ public final class Json {
             }
         }
         String s = text.substring(start, pos);
+        if (!NUMBER.matcher(s).matches()) {
+            pos = start;
+            throw error("bad number '" + s + "'");
+        }
         try {
-            if (integral && s.length() < 19) {
-                return Long.parseLong(s);
+            if (integral) {
+                try {
+                    return Long.parseLong(s);
+                } catch (NumberFormatException outOfLongRange) {
+                    return Double.parseDouble(s);
+                }
             }
             return Double.parseDouble(s);
         } catch (NumberFormatException e) {
