@@ -688,15 +688,23 @@ public final class Rnn {
         }
     }
 
-    static void checkShape(String name, FloatView v, boolean nullable, int... expected) {
+    // overloads of fixed rank rather than varargs: a check must not allocate on the success path
+    static void checkShape(String name, FloatView v, boolean nullable, int d0, int d1) {
+        if (v == null ? !nullable : v.rank() != 2 || v.dim(0) != d0 || v.dim(1) != d1) {
+            shapeError(name, v, new int[] {d0, d1});
+        }
+    }
+
+    static void checkShape(String name, FloatView v, boolean nullable, int d0, int d1, int d2) {
+        if (v == null ? !nullable : v.rank() != 3 || v.dim(0) != d0 || v.dim(1) != d1 || v.dim(2) != d2) {
+            shapeError(name, v, new int[] {d0, d1, d2});
+        }
+    }
+
+    private static void shapeError(String name, FloatView v, int[] expected) {
         if (v == null) {
-            if (nullable) {
-                return;
-            }
             throw new IllegalArgumentException(name + " is null, expected " + Arrays.toString(expected));
         }
-        if (!Arrays.equals(v.shape(), expected)) {
-            throw new IllegalArgumentException(name + " has shape " + Arrays.toString(v.shape()) + ", expected " + Arrays.toString(expected));
-        }
+        throw new IllegalArgumentException(name + " has shape " + Arrays.toString(v.shape()) + ", expected " + Arrays.toString(expected));
     }
 }
