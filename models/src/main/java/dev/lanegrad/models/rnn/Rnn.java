@@ -125,6 +125,7 @@ public final class Rnn {
         checkShape("c_n", cn, true, S, B, H);
 
         ws.prepareForward(config, T, B);
+        ws.owner = this;
         sortRows(ws, lengths, T, B);
         int[] order = ws.order;
         int[] bs = ws.batchSizes;
@@ -195,10 +196,12 @@ public final class Rnn {
         final int BH = B * H;
         final RnnMode mode = config.mode();
         final int s = k * D + d;
-        final float[] wih = params.weightIh(k, d);
-        final float[] whh = params.weightHh(k, d);
-        final float[] bih = params.biasIh(k, d);
-        final float[] bhh = params.biasHh(k, d);
+        final float[] wih = params.weightIh(s);
+        final int wihOff = params.weightIhOff(s);
+        final float[] whh = params.weightHh(s);
+        final int whhOff = params.weightHhOff(s);
+        final float[] bih = params.biasIh(s);
+        final float[] bhh = params.biasHh(s);
         final float[] gates = ws.gates[s];
         final float[] hs = ws.hs[s];
         final float[] cs = ws.cs[s];
@@ -206,17 +209,17 @@ public final class Rnn {
         final int[] bs = ws.batchSizes;
 
         // Xp (T*B, GH) = X (T*B, In) . W_ih^T + b_ih (+ b_hh, except GRU which needs W_hh h + b_hh apart)
-        gemm.sgemm(false, true, T * B, GH, In, 1f, in, 0, In, wih, 0, In, 0f, gates, 0, GH);
+        gemm.sgemm(false, true, T * B, GH, In, 1f, in, 0, In, wih, wihOff, In, 0f, gates, 0, GH);
         if (bih != null) {
-            ops.addRowBias(gates, 0, T * B, GH, GH, bih, 0);
+            ops.addRowBias(gates, 0, T * B, GH, GH, bih, params.biasIhOff(s));
             if (mode != RnnMode.GRU) {
-                ops.addRowBias(gates, 0, T * B, GH, GH, bhh, 0);
+                ops.addRowBias(gates, 0, T * B, GH, GH, bhh, params.biasHhOff(s));
             }
         }
         if (mode == RnnMode.GRU) {
             ops.fill(0f, gh, 0, T * B * GH);
             if (bhh != null) {
-                ops.addRowBias(gh, 0, T * B, GH, GH, bhh, 0);
+                ops.addRowBias(gh, 0, T * B, GH, GH, bhh, params.biasHhOff(s));
             }
         }
         int h0Off = s * BH;
@@ -243,15 +246,15 @@ public final class Rnn {
             int g = t * B * GH;
             switch (mode) {
                 case RNN_TANH, RNN_RELU -> {
-                    gemm.sgemm(false, true, rows, GH, H, 1f, hs, prev, H, whh, 0, H, 1f, gates, g, GH);
+                    gemm.sgemm(false, true, rows, GH, H, 1f, hs, prev, H, whh, whhOff, H, 1f, gates, g, GH);
                     cells.rnnForward(rows, H, relu, gates, g, hs, next, H);
                 }
                 case LSTM -> {
-                    gemm.sgemm(false, true, rows, GH, H, 1f, hs, prev, H, whh, 0, H, 1f, gates, g, GH);
+                    gemm.sgemm(false, true, rows, GH, H, 1f, hs, prev, H, whh, whhOff, H, 1f, gates, g, GH);
                     cells.lstmForward(rows, H, gates, g, cs, prev, H, cs, next, H, hs, next, H);
                 }
                 case GRU -> {
-                    gemm.sgemm(false, true, rows, GH, H, 1f, hs, prev, H, whh, 0, H, 1f, gh, g, GH);
+                    gemm.sgemm(false, true, rows, GH, H, 1f, hs, prev, H, whh, whhOff, H, 1f, gh, g, GH);
                     cells.gruForward(rows, H, gates, g, gh, g, hs, prev, H, hs, next, H);
                 }
             }
@@ -290,7 +293,7 @@ public final class Rnn {
      */
     public void backward(RnnWorkspace ws, FloatView dOut, FloatView dHn, FloatView dCn,
                          RnnParameters grads, FloatView dx, FloatView dh0, FloatView dc0) {
-        if (ws == null || !ws.forwardDone || ws.config == null || !ws.config.equals(config)) {
+        if (ws == null || !ws.forwardDone || ws.owner != this) {
             throw new IllegalStateException("backward needs a workspace filled by this network's forward");
         }
         final int T = ws.steps;
@@ -380,7 +383,8 @@ public final class Rnn {
         final int BH = B * H;
         final RnnMode mode = config.mode();
         final int s = k * D + d;
-        final float[] whh = params.weightHh(k, d);
+        final float[] whh = params.weightHh(s);
+        final int whhOff = params.weightHhOff(s);
         final float[] gates = ws.gates[s];
         final float[] hs = ws.hs[s];
         final float[] cs = ws.cs[s];
@@ -428,16 +432,16 @@ public final class Rnn {
             switch (mode) {
                 case RNN_TANH, RNN_RELU -> {
                     cells.rnnBackward(rows, H, relu, gates, g, dh, 0, H, dgx, g);
-                    gemm.sgemm(false, false, rows, H, GH, 1f, dgx, g, GH, whh, 0, H, 0f, dh, 0, H);
+                    gemm.sgemm(false, false, rows, H, GH, 1f, dgx, g, GH, whh, whhOff, H, 0f, dh, 0, H);
                 }
                 case LSTM -> {
                     cells.lstmBackward(rows, H, gates, g, cs, prev, H, cs, next, H, dh, 0, H, dc, 0, H, dgx, g);
-                    gemm.sgemm(false, false, rows, H, GH, 1f, dgx, g, GH, whh, 0, H, 0f, dh, 0, H);
+                    gemm.sgemm(false, false, rows, H, GH, 1f, dgx, g, GH, whh, whhOff, H, 0f, dh, 0, H);
                 }
                 case GRU -> {
                     ops.fill(0f, dhNext, 0, rows * H);
                     cells.gruBackward(rows, H, gates, g, gh, g, hs, prev, H, dh, 0, H, dgx, g, dgh, g, dhNext, 0, H);
-                    gemm.sgemm(false, false, rows, H, GH, 1f, dgh, g, GH, whh, 0, H, 1f, dhNext, 0, H);
+                    gemm.sgemm(false, false, rows, H, GH, 1f, dgh, g, GH, whh, whhOff, H, 1f, dhNext, 0, H);
                     float[] tmp = dh;
                     dh = dhNext;
                     dhNext = tmp;
@@ -469,17 +473,17 @@ public final class Rnn {
         final int TB = T * B;
         if (grads != null) {
             // dW_hh (GH, H) += dGates_h^T (GH, T*B) . H_prev (T*B, H)
-            gemm.sgemm(true, false, GH, H, TB, 1f, dgh, 0, GH, hs, d == 0 ? 0 : BH, H, 1f, grads.weightHh(k, d), 0, H);
+            gemm.sgemm(true, false, GH, H, TB, 1f, dgh, 0, GH, hs, d == 0 ? 0 : BH, H, 1f, grads.weightHh(s), grads.weightHhOff(s), H);
             // dW_ih (GH, In) += dGates_x^T (GH, T*B) . X (T*B, In)
-            gemm.sgemm(true, false, GH, In, TB, 1f, dgx, 0, GH, in, 0, In, 1f, grads.weightIh(k, d), 0, In);
+            gemm.sgemm(true, false, GH, In, TB, 1f, dgx, 0, GH, in, 0, In, 1f, grads.weightIh(s), grads.weightIhOff(s), In);
             if (config.bias()) {
-                ops.addColumnSums(dgx, 0, TB, GH, GH, grads.biasIh(k, d), 0);
-                ops.addColumnSums(dgh, 0, TB, GH, GH, grads.biasHh(k, d), 0);
+                ops.addColumnSums(dgx, 0, TB, GH, GH, grads.biasIh(s), grads.biasIhOff(s));
+                ops.addColumnSums(dgh, 0, TB, GH, GH, grads.biasHh(s), grads.biasHhOff(s));
             }
         }
         if (dIn != null) {
             // dX (T*B, In) (+)= dGates_x (T*B, GH) . W_ih (GH, In)
-            gemm.sgemm(false, false, TB, In, GH, 1f, dgx, 0, GH, params.weightIh(k, d), 0, In,
+            gemm.sgemm(false, false, TB, In, GH, 1f, dgx, 0, GH, params.weightIh(s), params.weightIhOff(s), In,
                     d == 0 ? 0f : 1f, dIn, 0, In);
         }
     }
@@ -522,33 +526,35 @@ public final class Rnn {
             float[] in = k == 0 ? x.data() : h;
             int inOff = k == 0 ? x.offset() : (k - 1) * BH;
             int in0 = config.layerInputSize(k);
-            float[] bih = params.biasIh(k, 0);
-            float[] bhh = params.biasHh(k, 0);
-            float[] whh = params.weightHh(k, 0);
-            gemm.sgemm(false, true, B, GH, in0, 1f, in, inOff, in0, params.weightIh(k, 0), 0, in0, 0f, gates, 0, GH);
+            // unidirectional: slot k
+            float[] bih = params.biasIh(k);
+            float[] bhh = params.biasHh(k);
+            float[] whh = params.weightHh(k);
+            int whhOff = params.weightHhOff(k);
+            gemm.sgemm(false, true, B, GH, in0, 1f, in, inOff, in0, params.weightIh(k), params.weightIhOff(k), in0, 0f, gates, 0, GH);
             if (bih != null) {
-                ops.addRowBias(gates, 0, B, GH, GH, bih, 0);
+                ops.addRowBias(gates, 0, B, GH, GH, bih, params.biasIhOff(k));
                 if (mode != RnnMode.GRU) {
-                    ops.addRowBias(gates, 0, B, GH, GH, bhh, 0);
+                    ops.addRowBias(gates, 0, B, GH, GH, bhh, params.biasHhOff(k));
                 }
             }
             int hk = k * BH;
             switch (mode) {
                 case RNN_TANH, RNN_RELU -> {
-                    gemm.sgemm(false, true, B, GH, H, 1f, h, hk, H, whh, 0, H, 1f, gates, 0, GH);
+                    gemm.sgemm(false, true, B, GH, H, 1f, h, hk, H, whh, whhOff, H, 1f, gates, 0, GH);
                     cells.rnnForward(B, H, mode == RnnMode.RNN_RELU, gates, 0, state.hNew, 0, H);
                 }
                 case LSTM -> {
-                    gemm.sgemm(false, true, B, GH, H, 1f, h, hk, H, whh, 0, H, 1f, gates, 0, GH);
+                    gemm.sgemm(false, true, B, GH, H, 1f, h, hk, H, whh, whhOff, H, 1f, gates, 0, GH);
                     cells.lstmForward(B, H, gates, 0, c, hk, H, state.cNew, 0, H, state.hNew, 0, H);
                     ops.copy(state.cNew, 0, c, hk, BH);
                 }
                 case GRU -> {
                     ops.fill(0f, gh, 0, B * GH);
                     if (bhh != null) {
-                        ops.addRowBias(gh, 0, B, GH, GH, bhh, 0);
+                        ops.addRowBias(gh, 0, B, GH, GH, bhh, params.biasHhOff(k));
                     }
-                    gemm.sgemm(false, true, B, GH, H, 1f, h, hk, H, whh, 0, H, 1f, gh, 0, GH);
+                    gemm.sgemm(false, true, B, GH, H, 1f, h, hk, H, whh, whhOff, H, 1f, gh, 0, GH);
                     cells.gruForward(B, H, gates, 0, gh, 0, h, hk, H, state.hNew, 0, H);
                 }
             }

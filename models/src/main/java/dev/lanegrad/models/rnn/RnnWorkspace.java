@@ -24,6 +24,7 @@ package dev.lanegrad.models.rnn;
 public final class RnnWorkspace {
 
     RnnConfig config;
+    Rnn owner;
     int steps;
     int batch;
     boolean forwardDone;

@@ -291,6 +291,58 @@ class RnnBehaviourTest {
     }
 
     @Test
+    void everythingMayLiveAtOffsetsOfLargerArrays() {
+        RnnConfig cfg = new RnnConfig(RnnMode.GRU, 3, 4, 2, true, true, 0.2f);
+        RnnProblem pb = new RnnProblem(cfg, 5, 3, true, 21L);
+        RnnProblem.Run plain = pb.forwardBackward(new Rnn(pb.params), new RnnWorkspace(), true, 4L);
+
+        // parameters and gradients in one flat buffer each, at odd offsets, like an optimizer's flat storage
+        float[] flat = new float[(int) pb.params.count() + 64];
+        float[] flatGrad = new float[flat.length];
+        int[] at = {7};
+        RnnParameters wrapped = RnnParameters.wrap(cfg, (name, shape) -> {
+            FloatView v = new FloatView(flat, at[0], shape);
+            at[0] += v.size() + 1;
+            return v;
+        });
+        at[0] = 5;
+        RnnParameters grads = RnnParameters.wrap(cfg, (name, shape) -> {
+            FloatView v = new FloatView(flatGrad, at[0], shape);
+            at[0] += v.size() + 3;
+            return v;
+        });
+        for (String name : pb.params.names()) {
+            wrapped.set(name, pb.params.get(name));
+        }
+        Rnn rnn = new Rnn(wrapped);
+        FloatView x = shifted(pb.x, 11, pb.xShape());
+        FloatView h0 = shifted(pb.h0, 2, pb.stateShape());
+        FloatView out = shifted(new float[5 * 3 * 8], 9, 5, 3, 8);
+        FloatView hn = shifted(new float[pb.h0.length], 4, pb.stateShape());
+        RnnWorkspace ws = new RnnWorkspace();
+        rnn.forward(ws, x, pb.lengths, h0, null, true, 4L, out, hn, null);
+        FloatView dx = shifted(new float[pb.x.length], 6, pb.xShape());
+        FloatView dh0 = shifted(new float[pb.h0.length], 1, pb.stateShape());
+        rnn.backward(ws, shifted(pb.r, 13, 5, 3, 8), shifted(pb.rh, 3, pb.stateShape()), null, grads, dx, dh0, null);
+
+        assertClose("output", plain.out.toArray(), out.toArray(), 0.0);
+        assertClose("h_n", plain.hn.toArray(), hn.toArray(), 0.0);
+        assertClose("grad.x", plain.dx.toArray(), dx.toArray(), 0.0);
+        assertClose("grad.h0", plain.dh0.toArray(), dh0.toArray(), 0.0);
+        for (String name : grads.names()) {
+            assertClose("grad." + name, plain.grads.get(name), grads.view(name).toArray(), 0.0);
+        }
+        assertEquals(0f, flatGrad[0] + flatGrad[4], "nothing written outside the tensors");
+    }
+
+    private static FloatView shifted(float[] values, int offset, int... shape) {
+        float[] a = new float[values.length + offset + 5];
+        Arrays.fill(a, Float.NaN);
+        System.arraycopy(values, 0, a, offset, values.length);
+        return new FloatView(a, offset, shape);
+    }
+
+    @Test
     void timeMajorConversionRoundTrips() {
         float[] data = new float[2 * 3 * 4];
         for (int i = 0; i < data.length; i++) {
