@@ -343,6 +343,42 @@ class RnnBehaviourTest {
     }
 
     @Test
+    void manyThreadsStreamThroughOneSharedNetwork() throws Exception {
+        RnnConfig cfg = new RnnConfig(RnnMode.LSTM, 4, 6, 2, true, false, 0f);
+        Rnn rnn = new Rnn(RnnParameters.initUniform(cfg, 77L));
+        int streams = 6;
+        int steps = 40;
+        float[][] inputs = new float[streams][];
+        float[][] expected = new float[streams][];
+        for (int s = 0; s < streams; s++) {
+            inputs[s] = RnnProblem.normal(new java.util.SplittableRandom(s), steps * 4);
+            expected[s] = rnn.run(FloatView.of(inputs[s], steps, 1, 4), null, null, null).output().toArray();
+        }
+        float[][] got = new float[streams][steps * 6];
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> jobs = new java.util.ArrayList<>();
+            for (int s = 0; s < streams; s++) {
+                int id = s;
+                jobs.add(pool.submit(() -> {
+                    RnnStreamState state = rnn.newStreamState(1);
+                    for (int t = 0; t < steps; t++) {
+                        rnn.step(state, new FloatView(inputs[id], t * 4, new int[] {1, 4}), new FloatView(got[id], t * 6, new int[] {1, 6}));
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> job : jobs) {
+                job.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        for (int s = 0; s < streams; s++) {
+            assertClose("stream " + s, expected[s], got[s], 1e-6);
+        }
+    }
+
+    @Test
     void timeMajorConversionRoundTrips() {
         float[] data = new float[2 * 3 * 4];
         for (int i = 0; i < data.length; i++) {
