@@ -106,6 +106,7 @@ public final class Rnn {
         if (ws == null) {
             throw new IllegalArgumentException("workspace is null");
         }
+        ws.forwardDone = false;
         checkInput(x);
         final int T = x.dim(0);
         final int B = x.dim(1);
@@ -131,13 +132,17 @@ public final class Rnn {
         int[] bs = ws.batchSizes;
 
         // gather x into sorted order; padded positions become zeros
-        for (int t = 0; t < T; t++) {
-            for (int i = 0; i < B; i++) {
-                int dst = (t * B + i) * I;
-                if (i < bs[t]) {
-                    ops.copy(x.data(), x.offset() + (t * B + order[i]) * I, ws.x0, dst, I);
-                } else {
-                    ops.fill(0f, ws.x0, dst, I);
+        if (lengths == null) {
+            ops.copy(x.data(), x.offset(), ws.x0, 0, T * B * I);
+        } else {
+            for (int t = 0; t < T; t++) {
+                for (int i = 0; i < B; i++) {
+                    int dst = (t * B + i) * I;
+                    if (i < bs[t]) {
+                        ops.copy(x.data(), x.offset() + (t * B + order[i]) * I, ws.x0, dst, I);
+                    } else {
+                        ops.fill(0f, ws.x0, dst, I);
+                    }
                 }
             }
         }
@@ -168,13 +173,17 @@ public final class Rnn {
 
         // scatter the last layer's output, zeros past each length
         float[] y = ws.y[L - 1];
-        for (int t = 0; t < T; t++) {
-            for (int i = 0; i < B; i++) {
-                int dst = out.offset() + (t * B + order[i]) * DH;
-                if (i < bs[t]) {
-                    ops.copy(y, (t * B + i) * DH, out.data(), dst, DH);
-                } else {
-                    ops.fill(0f, out.data(), dst, DH);
+        if (lengths == null) {
+            ops.copy(y, 0, out.data(), out.offset(), T * B * DH);
+        } else {
+            for (int t = 0; t < T; t++) {
+                for (int i = 0; i < B; i++) {
+                    int dst = out.offset() + (t * B + order[i]) * DH;
+                    if (i < bs[t]) {
+                        ops.copy(y, (t * B + i) * DH, out.data(), dst, DH);
+                    } else {
+                        ops.fill(0f, out.data(), dst, DH);
+                    }
                 }
             }
         }
@@ -321,13 +330,19 @@ public final class Rnn {
 
         float[] dy = ws.dyA;
         float[] dIn = ws.dyB;
-        for (int t = 0; t < T; t++) {
-            for (int i = 0; i < B; i++) {
-                int dst = (t * B + i) * DH;
-                if (dOut != null && i < bs[t]) {
-                    ops.copy(dOut.data(), dOut.offset() + (t * B + order[i]) * DH, dy, dst, DH);
-                } else {
-                    ops.fill(0f, dy, dst, DH);
+        if (dOut == null) {
+            ops.fill(0f, dy, 0, T * B * DH);
+        } else if (!ws.sorted) {
+            ops.copy(dOut.data(), dOut.offset(), dy, 0, T * B * DH);
+        } else {
+            for (int t = 0; t < T; t++) {
+                for (int i = 0; i < B; i++) {
+                    int dst = (t * B + i) * DH;
+                    if (i < bs[t]) {
+                        ops.copy(dOut.data(), dOut.offset() + (t * B + order[i]) * DH, dy, dst, DH);
+                    } else {
+                        ops.fill(0f, dy, dst, DH);
+                    }
                 }
             }
         }
@@ -351,6 +366,8 @@ public final class Rnn {
                 float[] tmp = dy;
                 dy = dIn;
                 dIn = tmp;
+            } else if (dx != null && !ws.sorted) {
+                ops.axpy(1f, dIn, 0, dx.data(), dx.offset(), T * B * I);
             } else if (dx != null) {
                 for (int t = 0; t < T; t++) {
                     for (int i = 0; i < bs[t]; i++) {
@@ -573,6 +590,7 @@ public final class Rnn {
     private static void sortRows(RnnWorkspace ws, int[] lengths, int T, int B) {
         int[] order = ws.order;
         int[] len = ws.sortedLen;
+        ws.sorted = lengths != null;
         for (int i = 0; i < B; i++) {
             order[i] = i;
             len[i] = lengths == null ? T : lengths[i];

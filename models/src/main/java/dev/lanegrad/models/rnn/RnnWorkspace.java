@@ -29,6 +29,8 @@ public final class RnnWorkspace {
     int batch;
     boolean forwardDone;
     boolean dropped;
+    /** whether forward had lengths (rows sorted, padding present); else the batch order is the identity */
+    boolean sorted;
 
     // batch order: order[i] = original row of sorted row i; sortedLen[i]; batchSizes[t] = rows with length > t
     int[] order = new int[0];
