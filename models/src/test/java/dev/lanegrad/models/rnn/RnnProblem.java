@@ -1,0 +1,121 @@
+package dev.lanegrad.models.rnn;
+
+import java.util.SplittableRandom;
+
+/**
+ * A random recurrent problem for tests: a network, inputs, initial states and the fixed weights
+ * R, Rh, Rc of the loss sum(output*R) + sum(h_n*Rh) + sum(c_n*Rc), whose upstream gradients are R, Rh, Rc.
+ */
+final class RnnProblem {
+
+    final RnnConfig cfg;
+    final RnnParameters params;
+    final int steps;
+    final int batch;
+    final int[] lengths;
+    final float[] x;
+    final float[] h0;
+    final float[] c0;
+    final float[] r;
+    final float[] rh;
+    final float[] rc;
+
+    RnnProblem(RnnConfig cfg, int steps, int batch, boolean withLengths, long seed) {
+        this.cfg = cfg;
+        this.steps = steps;
+        this.batch = batch;
+        SplittableRandom random = new SplittableRandom(seed);
+        params = RnnParameters.initUniform(cfg, random.nextLong());
+        if (withLengths) {
+            lengths = new int[batch];
+            for (int b = 0; b < batch; b++) {
+                lengths[b] = 1 + random.nextInt(steps);
+            }
+        } else {
+            lengths = null;
+        }
+        int states = cfg.stateCount() * batch * cfg.hiddenSize();
+        x = normal(random, steps * batch * cfg.inputSize());
+        h0 = normal(random, states);
+        c0 = cfg.mode().hasCell() ? normal(random, states) : null;
+        r = normal(random, steps * batch * cfg.outputSize());
+        rh = normal(random, states);
+        rc = cfg.mode().hasCell() ? normal(random, states) : null;
+    }
+
+    static float[] normal(SplittableRandom random, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            // Box-Muller; good enough for test data
+            double u = 1.0 - random.nextDouble();
+            a[i] = (float) (Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random.nextDouble()));
+        }
+        return a;
+    }
+
+    int[] xShape() {
+        return new int[] {steps, batch, cfg.inputSize()};
+    }
+
+    int[] stateShape() {
+        return new int[] {cfg.stateCount(), batch, cfg.hiddenSize()};
+    }
+
+    FloatView xView() {
+        return FloatView.of(x, xShape());
+    }
+
+    FloatView h0View() {
+        return FloatView.of(h0, stateShape());
+    }
+
+    FloatView c0View() {
+        return c0 == null ? null : FloatView.of(c0, stateShape());
+    }
+
+    /** Everything one forward (+ backward) produced. */
+    static final class Run {
+        FloatView out;
+        FloatView hn;
+        FloatView cn;
+        RnnParameters grads;
+        FloatView dx;
+        FloatView dh0;
+        FloatView dc0;
+        double loss;
+    }
+
+    Run forward(Rnn rnn, RnnWorkspace ws, boolean training, long dropoutSeed) {
+        Run run = new Run();
+        run.out = FloatView.zeros(steps, batch, cfg.outputSize());
+        run.hn = FloatView.zeros(stateShape());
+        run.cn = c0 == null ? null : FloatView.zeros(stateShape());
+        rnn.forward(ws, xView(), lengths, h0View(), c0View(), training, dropoutSeed, run.out, run.hn, run.cn);
+        run.loss = dot(run.out.data(), r) + dot(run.hn.data(), rh) + (rc == null ? 0 : dot(run.cn.data(), rc));
+        return run;
+    }
+
+    Run forwardBackward(Rnn rnn, RnnWorkspace ws, boolean training, long dropoutSeed) {
+        Run run = forward(rnn, ws, training, dropoutSeed);
+        run.grads = new RnnParameters(cfg);
+        run.dx = FloatView.zeros(xShape());
+        run.dh0 = FloatView.zeros(stateShape());
+        run.dc0 = c0 == null ? null : FloatView.zeros(stateShape());
+        rnn.backward(ws, FloatView.of(r, steps, batch, cfg.outputSize()), FloatView.of(rh, stateShape()),
+                rc == null ? null : FloatView.of(rc, stateShape()), run.grads, run.dx, run.dh0, run.dc0);
+        return run;
+    }
+
+    /** The loss, in double, for the current values of params, x, h0, c0. */
+    double loss(boolean training, long dropoutSeed) {
+        return forward(new Rnn(params), new RnnWorkspace(), training, dropoutSeed).loss;
+    }
+
+    static double dot(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += (double) a[i] * b[i];
+        }
+        return s;
+    }
+}
