@@ -12,7 +12,15 @@ package dev.lanegrad.autograd;
  */
 final class Activation extends Node {
 
-    enum Kind { TANH, SIGMOID, RELU, EXP, LOG }
+    enum Kind {
+        TANH("tanh"), SIGMOID("sigmoid"), RELU("relu"), EXP("exp"), LOG("log");
+
+        final String opName;
+
+        Kind(String opName) {
+            this.opName = opName;
+        }
+    }
 
     private final Kind kind;
     private final Tensor x;
@@ -25,7 +33,7 @@ final class Activation extends Node {
     }
 
     static Tensor apply(Kind kind, Tensor x) {
-        Tape tape = tapeFor(kind.name().toLowerCase(java.util.Locale.ROOT), x);
+        Tape tape = tapeFor(kind.opName, x);
         Tensor y = tape.newTensor(x.shapeRef(), x.size(), tape.needsGrad(x));
         float[] xd = x.dataRef(), yd = y.dataRef();
         int xo = x.offset(), yo = y.offset(), n = x.size();
@@ -43,7 +51,7 @@ final class Activation extends Node {
 
     @Override
     String name() {
-        return kind.name().toLowerCase(java.util.Locale.ROOT);
+        return kind.opName;
     }
 
     @Override

@@ -15,12 +15,15 @@ package dev.lanegrad.autograd;
 final class CrossEntropy extends Node {
 
     private final Tensor logits;
-    private final Tensor saved;
+    /** the saved gradient of the loss w.r.t. the logits, scaled for the reduction */
+    private final float[] saved;
+    private final int savedOff;
     private final Tensor y;
 
-    private CrossEntropy(Tensor logits, Tensor saved, Tensor y) {
+    private CrossEntropy(Tensor logits, float[] saved, int savedOff, Tensor y) {
         this.logits = logits;
         this.saved = saved;
+        this.savedOff = savedOff;
         this.y = y;
     }
 
@@ -31,7 +34,6 @@ final class CrossEntropy extends Node {
         }
         int c = logits.dim(-1);
         int rows = c == 0 ? 0 : logits.size() / c;
-        int[] rowShape = java.util.Arrays.copyOf(logits.shapeRef(), logits.rank() - 1);
         if (targets.length != rows) {
             throw new IllegalArgumentException("crossEntropy: " + targets.length + " targets for logits "
                     + Shapes.str(logits.shapeRef()) + " of " + rows + " rows");
@@ -48,19 +50,20 @@ final class CrossEntropy extends Node {
             }
             if (t < 0 || t >= c) {
                 throw new IllegalArgumentException("crossEntropy: class index " + t + " at position "
-                        + Shapes.position(rowShape, r) + " is outside [0, " + c + ") (C = " + c + ")");
+                        + Shapes.position(java.util.Arrays.copyOf(logits.shapeRef(), logits.rank() - 1), r) + " is outside [0, " + c + ") (C = " + c + ")");
             }
             denominator += weights == null ? 1.0 : weights.dataRef()[weights.offset() + r];
         }
         double scale = reduction == Reduction.MEAN ? 1.0 / denominator : 1.0;
         boolean grad = tape.needsGrad(logits);
-        Tensor saved = grad ? tape.newTensor(logits.shapeRef(), logits.size(), false) : null;
+        int savedOff = grad ? tape.workspace().alloc(logits.size()) : 0;
+        float[] saved = grad ? tape.workspace().array() : null;
         double sum = OPS.softmaxCrossEntropy(logits.dataRef(), logits.offset(), rows, c, targets, 0, ignoreIndex,
                 weights == null ? null : weights.dataRef(), weights == null ? 0 : weights.offset(),
-                grad ? saved.dataRef() : null, grad ? saved.offset() : 0, (float) scale);
-        Tensor y = tape.newTensor(new int[0], 1, grad);
+                saved, savedOff, (float) scale);
+        Tensor y = tape.newTensor(Shapes.SCALAR, 1, grad);
         y.dataRef()[y.offset()] = (float) (sum * scale);
-        tape.record(new CrossEntropy(logits, saved, y), y);
+        tape.record(new CrossEntropy(logits, saved, savedOff, y), y);
         return y;
     }
 
@@ -82,6 +85,6 @@ final class CrossEntropy extends Node {
     @Override
     void backward() {
         float up = y.grad()[y.gradOffset()];
-        OPS.axpy(up, saved.dataRef(), saved.offset(), logits.grad(), logits.gradOffset(), logits.size());
+        OPS.axpy(up, saved, savedOff, logits.grad(), logits.gradOffset(), logits.size());
     }
 }

@@ -31,7 +31,7 @@ final class MseLoss extends Node {
             s += d * d;
         }
         double scale = reduction == Reduction.MEAN ? 1.0 / p.size() : 1.0;
-        Tensor y = tape.newTensor(new int[0], 1, tape.needsGrad(p, t));
+        Tensor y = tape.newTensor(Shapes.SCALAR, 1, tape.needsGrad(p, t));
         y.dataRef()[y.offset()] = (float) (s * scale);
         tape.record(new MseLoss(p, t, y, (float) scale), y);
         return y;

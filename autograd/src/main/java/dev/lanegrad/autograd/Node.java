@@ -49,6 +49,14 @@ abstract class Node {
         return tape;
     }
 
+    static Tape tapeFor(String op, Tensor a, Tensor b, Tensor c) {
+        Tape tape = Tape.require(op);
+        tape.checkInput(op, a);
+        tape.checkInput(op, b);
+        tape.checkInput(op, c);
+        return tape;
+    }
+
     /** dst[i] += a[i] * b[i] */
     static void mulAcc(float[] a, int aOff, float[] b, int bOff, float[] dst, int dOff, int n) {
         for (int i = 0; i < n; i++) {

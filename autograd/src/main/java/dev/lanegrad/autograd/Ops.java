@@ -45,8 +45,7 @@ public final class Ops {
 
     /** x [..., in] x weight^T [out, in] + bias [out]: PyTorch's nn.Linear layout (bias may be null). */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
-        Tensor y = MatMul.apply(x, weight, false, true);
-        return bias == null ? y : Add.apply(y, bias, false);
+        return Linear.apply(x, weight, bias);
     }
 
     public static Tensor tanh(Tensor x) {

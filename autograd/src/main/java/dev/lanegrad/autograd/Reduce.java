@@ -25,7 +25,7 @@ final class Reduce extends Node {
     /** Over all elements. */
     static Tensor all(Tensor x, boolean mean) {
         Tape tape = tapeFor(mean ? "mean" : "sum", x);
-        Tensor y = tape.newTensor(new int[0], 1, tape.needsGrad(x));
+        Tensor y = tape.newTensor(Shapes.SCALAR, 1, tape.needsGrad(x));
         double s = 0;
         float[] xd = x.dataRef();
         for (int i = 0, o = x.offset(); i < x.size(); i++) {

@@ -8,6 +8,9 @@ final class Shapes {
     private Shapes() {
     }
 
+    /** The shape of a scalar (shared: shapes are never mutated, Tensor.shape() returns a copy). */
+    static final int[] SCALAR = new int[0];
+
     static String str(int[] shape) {
         return Arrays.toString(shape);
     }
