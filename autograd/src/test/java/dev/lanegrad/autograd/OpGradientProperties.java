@@ -55,8 +55,10 @@ class OpGradientProperties {
     @Property(tries = 60)
     void matmulBatched(@ForAll @IntRange(min = 1, max = 3) int batch, @ForAll @IntRange(min = 1, max = 4) int m,
                        @ForAll @IntRange(min = 1, max = 4) int k, @ForAll @IntRange(min = 1, max = 4) int n,
-                       @ForAll boolean transA, @ForAll boolean transB, @ForAll boolean sharedB, @ForAll long seed) {
-        Tensor a = tensor(seed, -1f, 1f, transA ? new int[] {batch, k, m} : new int[] {batch, m, k});
+                       @ForAll boolean transA, @ForAll boolean transB, @ForAll boolean sharedB, @ForAll boolean sharedA,
+                       @ForAll long seed) {
+        int[] as = transA ? new int[] {k, m} : new int[] {m, k};
+        Tensor a = tensor(seed, -1f, 1f, sharedA && !sharedB ? as : new int[] {batch, as[0], as[1]});
         int[] bs = transB ? new int[] {n, k} : new int[] {k, n};
         Tensor b = tensor(seed + 1, -1f, 1f, sharedB ? bs : new int[] {batch, bs[0], bs[1]});
         check(in -> Ops.matmul(in[0], in[1], transA, transB), a, b);
