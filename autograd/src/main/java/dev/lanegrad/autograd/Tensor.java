@@ -24,7 +24,7 @@ public final class Tensor {
     private final int size;
     private final float[] data;
     private final int offset;
-    private final boolean requiresGrad;
+    private boolean requiresGrad;
     private String name;
 
     /** the tape that owns data and grad (null for a leaf) and its step when this was made */
@@ -116,20 +116,17 @@ public final class Tensor {
     }
 
     /**
-     * This leaf, marked as requiring a gradient (a parameter), sharing data. Only for leaves: an
-     * intermediate requires a gradient exactly when one of its inputs does.
+     * Marks this leaf as requiring a gradient (a parameter) or not, in place; returns this. Only for
+     * leaves: an intermediate requires a gradient exactly when one of its inputs does, and a view
+     * follows its base.
      */
     public Tensor requiresGrad(boolean requires) {
         if (tape != null || base != null) {
             throw new IllegalStateException("requiresGrad: only a leaf made by a factory can be marked; " + this
                     + " is " + (base != null ? "a view" : "an intermediate of a tape"));
         }
-        if (requires == requiresGrad) {
-            return this;
-        }
-        Tensor t = new Tensor(shape, size, data, offset, requires, null, 0, null, 0);
-        t.name = name;
-        return t;
+        requiresGrad = requires;
+        return this;
     }
 
     /** Sets the name shown in errors and reports; returns this. */
@@ -224,7 +221,7 @@ public final class Tensor {
     }
 
     public boolean requiresGrad() {
-        return requiresGrad;
+        return base != null && base.tape == null ? base.requiresGrad : requiresGrad;
     }
 
     public String name() {
@@ -343,7 +340,7 @@ public final class Tensor {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Tensor").append(name == null ? "" : "('" + name + "')").append(Shapes.str(shape));
-        if (requiresGrad) {
+        if (requiresGrad()) {
             sb.append(" requiresGrad");
         }
         if (tape != null && epoch != tape.epoch()) {
