@@ -10,7 +10,8 @@ package dev.lanegrad.autograd;
  * <ul>
  * <li>{@link #output(int...)} makes an output tensor (workspace memory; its contents are yours to write);</li>
  * <li>{@link #scratch(int...)} makes a buffer that lives until the tape is reset, so forward can
- *     save gates/activations for backward (it never requires a gradient).</li>
+ *     save gates/activations for backward (it never requires a gradient); backward may ask for
+ *     scratch too (e.g. for gate gradients).</li>
  * </ul>
  * In {@link #backward}, read each output's upstream gradient with {@code out.grad()/gradOffset()}:
  * for an output nothing flowed into, {@code out.hasGrad()} is false and {@code grad()} gives zeros.
@@ -41,6 +42,7 @@ public abstract class CustomOp extends Node {
     private Tensor[] inputs;
     private Tensor[] outputs;
     private boolean grad;
+    private int epoch;
 
     protected CustomOp(String name) {
         this.name = name;
@@ -53,6 +55,7 @@ public abstract class CustomOp extends Node {
         }
         Tensor[] ins = in.clone();
         tape = tapeFor(name, ins);
+        epoch = tape.epoch();
         inputs = ins;
         grad = tape.needsGrad(ins);
         Tensor[] outs = forward(ins);
@@ -81,9 +84,15 @@ public abstract class CustomOp extends Node {
         return tape.newTensor(shape.clone(), grad);
     }
 
-    /** A buffer of the workspace that lives until the tape is reset; never requires a gradient. */
+    /**
+     * A buffer of the workspace that lives until the tape is reset (contents undefined); never requires
+     * a gradient. Callable in forward (to save what backward needs) and in backward (temporaries such
+     * as gate gradients): either way it costs no allocation once the workspace has grown.
+     */
     protected final Tensor scratch(int... shape) {
-        checkInForward();
+        if (tape == null || tape.epoch() != epoch) {
+            throw new IllegalStateException(name + ": scratch() may only be called inside forward or backward");
+        }
         return tape.newTensor(shape.clone(), false);
     }
 
@@ -94,7 +103,7 @@ public abstract class CustomOp extends Node {
 
     private void checkInForward() {
         if (tape == null || outputs != null) {
-            throw new IllegalStateException(name + ": output() and scratch() may only be called inside forward");
+            throw new IllegalStateException(name + ": output() may only be called inside forward");
         }
     }
 

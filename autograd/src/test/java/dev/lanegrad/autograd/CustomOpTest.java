@@ -45,17 +45,17 @@ class CustomOpTest {
         protected void backward(Tensor[] in, Tensor[] outs) {
             Tensor x = in[0], h0 = in[1], w = in[2], out = outs[0], hN = outs[1];
             int t = x.dim(0), h = x.dim(1);
-            float[] dh = new float[h]; // a real layer would take this from scratch() in forward
-            if (hN.hasGrad()) {
-                for (int j = 0; j < h; j++) {
-                    dh[j] = hN.grad()[hN.gradOffset() + j];
-                }
+            Tensor dhBuffer = scratch(h); // workspace memory: no allocation in a steady loop
+            float[] dh = dhBuffer.data();
+            int d0 = dhBuffer.offset();
+            for (int j = 0; j < h; j++) {
+                dh[d0 + j] = hN.hasGrad() ? hN.grad()[hN.gradOffset() + j] : 0f;
             }
             float[] od = out.data();
             for (int s = t - 1; s >= 0; s--) {
                 for (int j = 0; j < h; j++) {
                     float y = od[out.offset() + s * h + j];
-                    float g = dh[j] + (out.hasGrad() ? out.grad()[out.gradOffset() + s * h + j] : 0f);
+                    float g = dh[d0 + j] + (out.hasGrad() ? out.grad()[out.gradOffset() + s * h + j] : 0f);
                     float da = g * (1 - y * y);
                     float prev = s == 0 ? h0.data()[h0.offset() + j] : od[out.offset() + (s - 1) * h + j];
                     if (x.requiresGrad()) {
@@ -64,12 +64,12 @@ class CustomOpTest {
                     if (w.requiresGrad()) {
                         w.grad()[w.gradOffset() + j] += da * prev;
                     }
-                    dh[j] = da * w.data()[w.offset() + j];
+                    dh[d0 + j] = da * w.data()[w.offset() + j];
                 }
             }
             if (h0.requiresGrad()) {
                 for (int j = 0; j < h; j++) {
-                    h0.grad()[h0.gradOffset() + j] += dh[j];
+                    h0.grad()[h0.gradOffset() + j] += dh[d0 + j];
                 }
             }
         }
