@@ -1,0 +1,82 @@
+package dev.lanegrad.autograd;
+
+/**
+ * Concatenation on the last dimension: [..., c0], [..., c1], ... -> [..., c0 + c1 + ...].
+ * Backward copies each column block of dy back into its input's gradient.
+ */
+final class Concat extends Node {
+
+    private final Tensor[] xs;
+    private final Tensor y;
+
+    private Concat(Tensor[] xs, Tensor y) {
+        this.xs = xs;
+        this.y = y;
+    }
+
+    static Tensor apply(Tensor... inputs) {
+        if (inputs.length == 0) {
+            throw new IllegalArgumentException("concat: no inputs");
+        }
+        Tensor[] xs = inputs.clone();
+        Tape tape = tapeFor("concat", xs);
+        int[] first = xs[0].shapeRef();
+        if (first.length == 0) {
+            throw new IllegalArgumentException("concat: inputs must have at least one dimension, got a scalar");
+        }
+        int total = 0;
+        for (Tensor x : xs) {
+            int[] s = x.shapeRef();
+            if (s.length != first.length || !java.util.Arrays.equals(s, 0, s.length - 1, first, 0, first.length - 1)) {
+                throw new IllegalArgumentException("concat: " + Shapes.str(first) + " and " + Shapes.str(s)
+                        + ": all dimensions but the last must agree");
+            }
+            total += s[s.length - 1];
+        }
+        int rows = Shapes.size("concat", java.util.Arrays.copyOf(first, first.length - 1));
+        Tensor y = tape.newTensor(Shapes.withLast(first, total), tape.needsGrad(xs));
+        int col = 0;
+        for (Tensor x : xs) {
+            int c = x.dim(-1);
+            for (int r = 0; r < rows; r++) {
+                OPS.copy(x.dataRef(), x.offset() + r * c, y.dataRef(), y.offset() + r * total + col, c);
+            }
+            col += c;
+        }
+        tape.record(new Concat(xs, y), y);
+        return y;
+    }
+
+    @Override
+    String name() {
+        return "concat";
+    }
+
+    @Override
+    boolean reached() {
+        return y.hasGrad();
+    }
+
+    @Override
+    Tensor[] inputs() {
+        return xs;
+    }
+
+    @Override
+    void backward() {
+        int total = y.dim(-1);
+        int rows = total == 0 ? 0 : y.size() / total;
+        float[] dy = y.grad();
+        int col = 0;
+        for (Tensor x : xs) {
+            int c = x.dim(-1);
+            if (x.requiresGrad()) {
+                float[] dx = x.grad();
+                for (int r = 0; r < rows; r++) {
+                    OPS.axpy(1f, dy, y.gradOffset() + r * total + col, dx, x.gradOffset() + r * c, c);
+                }
+            }
+            col += c;
+        }
+    }
+}
