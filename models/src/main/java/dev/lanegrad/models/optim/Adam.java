@@ -1,0 +1,66 @@
+package dev.lanegrad.models.optim;
+
+import dev.lanegrad.autograd.Tensor;
+
+import java.util.List;
+
+/**
+ * Adam as torch.optim.Adam (weight decay as an L2 term added to the gradient):
+ * m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
+ * p -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps).
+ * {@link AdamW} decouples the weight decay instead.
+ */
+public class Adam extends Optimizer {
+
+    private final float beta1;
+    private final float beta2;
+    private final float eps;
+    private final float weightDecay;
+    private final boolean decoupled;
+    private final List<float[]> m;
+    private final List<float[]> v;
+
+    public Adam(List<Tensor> params, float lr) {
+        this(params, lr, 0.9f, 0.999f, 1e-8f, 0f);
+    }
+
+    public Adam(List<Tensor> params, float lr, float beta1, float beta2, float eps, float weightDecay) {
+        this(params, lr, beta1, beta2, eps, weightDecay, false);
+    }
+
+    Adam(List<Tensor> params, float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupled) {
+        super(params, lr);
+        checkRange("beta1", beta1, 0f, 1f);
+        checkRange("beta2", beta2, 0f, 1f);
+        checkRange("eps", eps, 0f, Float.POSITIVE_INFINITY);
+        checkRange("weight decay", weightDecay, 0f, Float.POSITIVE_INFINITY);
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        this.decoupled = decoupled;
+        this.m = stateLike();
+        this.v = stateLike();
+    }
+
+    @Override
+    protected void update(int index, float[] p, int pOff, float[] g, int gOff, int n, long step) {
+        float lr = learningRate();
+        float[] mi = m.get(index);
+        float[] vi = v.get(index);
+        // bias corrections in double: 1 - 0.999^t loses digits in float for small t
+        float stepSize = (float) (lr / (1.0 - Math.pow(beta1, step)));
+        float vCorrection = (float) Math.sqrt(1.0 - Math.pow(beta2, step));
+        float l2 = decoupled ? 0f : weightDecay;
+        float shrink = decoupled ? 1f - lr * weightDecay : 1f;
+        for (int i = 0; i < n; i++) {
+            float w = p[pOff + i];
+            float grad = g[gOff + i] + l2 * w;
+            float mNew = beta1 * mi[i] + (1f - beta1) * grad;
+            float vNew = beta2 * vi[i] + (1f - beta2) * grad * grad;
+            mi[i] = mNew;
+            vi[i] = vNew;
+            p[pOff + i] = w * shrink - stepSize * mNew / ((float) Math.sqrt(vNew) / vCorrection + eps);
+        }
+    }
+}
