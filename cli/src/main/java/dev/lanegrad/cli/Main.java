@@ -15,8 +15,9 @@ public final class Main {
 
     /** Runs the command and returns its exit code: 0 ok, 1 a failed check, 2 bad usage or input. */
     public static int run(String... args) {
-        return new CommandLine(new Main())
-                .setExecutionExceptionHandler(new ErrorHandler())
-                .execute(args);
+        CommandLine cmd = new CommandLine(new Main()).setExecutionExceptionHandler(new ErrorHandler());
+        // everything after `jmh` belongs to JMH, options included (-f 1 -prof gc ...)
+        cmd.getSubcommands().get("jmh").setUnmatchedOptionsArePositionalParams(true);
+        return cmd.execute(args);
     }
 }
