@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -53,11 +54,14 @@ public final class ParityRunner {
         ParityCase pc;
         try {
             Object json = Json.parse(Files.readString(file, StandardCharsets.UTF_8));
-            if (!(json instanceof java.util.Map<?, ?> map) || !(map.get("tensors") instanceof java.util.Map)) {
+            if (!(json instanceof Map<?, ?>)) {
                 return Optional.empty();
             }
             @SuppressWarnings("unchecked")
-            java.util.Map<String, Object> object = (java.util.Map<String, Object>) map;
+            Map<String, Object> object = (Map<String, Object>) json;
+            if (!ParityCase.isCase(object)) {
+                return Optional.empty();
+            }
             pc = ParityCase.parse(file.getFileName().toString(), object);
         } catch (IOException | RuntimeException e) {
             return Optional.of(CaseResult.failed(name, "?", reason(e)));
