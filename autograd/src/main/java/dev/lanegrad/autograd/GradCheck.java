@@ -33,9 +33,13 @@ import java.util.function.Function;
  * showed 2.6e-3 relative error from curvature alone, with it 2.7e-4. Measured on correct gradients
  * (linear + cross-entropy and a 2-layer tanh net on [32, 64] inputs, 10 directions): max relative
  * error 1e-3 and 3e-4 at eps 1e-2, against 1e-2 and 2e-2 at eps 1e-3, and 4e-4 and 2e-1 at eps 1e-1.
- * The pass rule is |analytic - numeric| <= atol + rtol * max(|analytic|, |numeric|) with atol = 1e-3,
- * rtol = 1e-2: ~10x above that noise, so checks do not flake, and far below what a wrong derivative
- * gives (a missing term or factor is off by O(1); a 5% error is caught, see GradCheckTest).
+ * The pass rule is |analytic - numeric| <= atol + rtol * max(|analytic|, |numeric|) + noise with
+ * atol = 1e-3, rtol = 1e-2: ~10x above that noise, so checks do not flake, and far below what a wrong
+ * derivative gives (a missing term or factor is off by O(1); a 5% error is caught, see GradCheckTest).
+ * {@code noise = 3 * 1e-6 * max|phi| / eps} is the resolution floor of the difference itself: phi is
+ * a float32 result good to ~8 ulp (1e-6 relative), and Richardson's combination amplifies each
+ * evaluation's error by ~3/eps. It matters only when phi is large next to its derivative (a summed
+ * loss of ~100 whose directional derivative is ~0.05 made an MSE check flake without it).
  * Keep inputs at least ~10 eps away from kinks and singularities (relu at 0, log at 0), where no
  * finite difference is meaningful, and lower eps for functions curved on a scale below ~0.1.
  *
@@ -58,6 +62,9 @@ public final class GradCheck {
 
     private final Mode mode;
     private final double eps;
+    /** relative rounding error of one float32 evaluation of phi: ~8 ulp */
+    private static final double FLOAT_RESULT_NOISE = 1e-6;
+
     private final double atol;
     private final double rtol;
     private final int directions;
@@ -214,7 +221,7 @@ public final class GradCheck {
                 double dh = (at[0] - at[1]) / (2 * eps);
                 double dh2 = (at[2] - at[3]) / eps;
                 double analytic = (4 * along[1] - along[0]) / 3;
-                worst.add(analytic, (4 * dh2 - dh) / 3, d);
+                worst.add(analytic, (4 * dh2 - dh) / 3, noiseFloor(at), d);
             }
         } finally {
             System.arraycopy(x0, 0, data, off, n);
@@ -232,6 +239,7 @@ public final class GradCheck {
             float x0 = data[off + j];
             try {
                 double[] d = new double[2];
+                double[] at = new double[4];
                 for (int s = 0; s < 2; s++) {
                     double h = s == 0 ? eps : eps / 2;
                     float plus = (float) (x0 + h), minus = (float) (x0 - h);
@@ -240,14 +248,25 @@ public final class GradCheck {
                     data[off + j] = minus;
                     double fm = phi(f, in, v, tape);
                     d[s] = (fp - fm) / ((double) plus - minus);
+                    at[2 * s] = fp;
+                    at[2 * s + 1] = fm;
                 }
-                worst.add(g[j], (4 * d[1] - d[0]) / 3, j);
+                worst.add(g[j], (4 * d[1] - d[0]) / 3, noiseFloor(at), j);
             } finally {
                 data[off + j] = x0;
             }
         }
         int[] shape = x.shapeRef();
         return worst.report(x, i, j -> Shapes.position(shape, j));
+    }
+
+    /** How finely a Richardson difference of float32 evaluations can resolve a derivative (see the class comment). */
+    private double noiseFloor(double[] evaluations) {
+        double largest = 0;
+        for (double e : evaluations) {
+            largest = Math.max(largest, Math.abs(e));
+        }
+        return 3 * FLOAT_RESULT_NOISE * largest / eps;
     }
 
     /** v . f(in), summed in double, without recording. */
@@ -293,12 +312,12 @@ public final class GradCheck {
         double worstNumeric;
         boolean passed = true;
 
-        void add(double analytic, double numeric, int at) {
+        void add(double analytic, double numeric, double noise, int at) {
             count++;
             double abs = Math.abs(analytic - numeric);
             double scale = Math.max(Math.abs(analytic), Math.abs(numeric));
             double rel = scale == 0 ? 0 : abs / scale;
-            double bound = atol + rtol * scale;
+            double bound = atol + rtol * scale + noise;
             double ratio = Double.isNaN(abs) ? Double.POSITIVE_INFINITY : abs / bound;
             maxAbs = Math.max(maxAbs, abs);
             maxRel = Math.max(maxRel, rel);
