@@ -1,16 +1,278 @@
 package dev.lanegrad.engine.vector;
 
+import dev.lanegrad.engine.Checks;
+import dev.lanegrad.engine.EngineThreads;
 import dev.lanegrad.engine.Gemm;
-import dev.lanegrad.engine.scalar.ScalarGemm;
 
-/** PLACEHOLDER: delegates to the scalar specification until the SIMD GEMM lands. */
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.RecursiveAction;
+
+import static dev.lanegrad.engine.vector.GemmMicroKernel.MR;
+import static dev.lanegrad.engine.vector.GemmMicroKernel.NR;
+
+/**
+ * The SIMD GEMM: C (m,n) = alpha * op(A) (m,k) @ op(B) (k,n) + beta * C, row-major with strides.
+ *
+ * <ul>
+ * <li>m == 1 (batch-1 inference): {@link GemmVector}, no packing; the product streams B once.</li>
+ * <li>otherwise the blocked path (BLIS loop order): for each (KC, NC) block of op(B), pack it into
+ *     NR-column panels; for each (MC, KC) block of op(A), pack it into MR-row slivers; then the
+ *     {@link GemmMicroKernel} computes every (MR, NR) tile from one sliver and one panel. Packing
+ *     turns every transpose combination into the same unit-stride kernel and keeps the panels in
+ *     cache: the B panel (KC, NR) is reused by all slivers of an A block, the A block by all panels.</li>
+ * <li>Large products are split over {@link EngineThreads#pool()} by column panels of C (or by rows
+ *     when m is the larger side); each part is an independent sub-GEMM with its own per-thread
+ *     packing buffers ({@link GemmWorkspace}).</li>
+ * </ul>
+ */
 public final class VectorGemm implements Gemm {
 
-    private final Gemm scalar = new ScalarGemm();
+    /**
+     * Depth of a packed block. 256 k steps: a B panel (256, NR) is 64 KiB and an A sliver 4 KiB, so a
+     * sliver stays in L1 and the panel in L2 (1 MiB) while the kernel runs; longer blocks would evict the
+     * A block from L2, shorter ones re-read and re-write C more often.
+     */
+    static final int KC = 256;
+    /** Rows of a packed A block: (MC, KC) = 96 KiB, a tenth of L2, so it survives the streaming B panels. */
+    static final int MC = 96;
+    /** Columns of a packed B block: (KC, NC) = 2 MiB, it lives in L3 and is streamed panel by panel. */
+    static final int NC = 2048;
+    /**
+     * Below this many multiply-adds a product stays on the calling thread: handing work to the pool
+     * and waking a worker costs ~10-20 us, the time of ~1 M multiply-adds at ~100 GFLOP/s.
+     */
+    static final long PARALLEL_MIN_MACS = 1L << 21;
+
+    /** Reusable split tasks of the calling thread (one per extra part), so a parallel call allocates nothing. */
+    private static final ThreadLocal<Part[]> PARTS = ThreadLocal.withInitial(() -> new Part[0]);
 
     @Override
-    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
-                      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-        scalar.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                      float alpha, float[] a, int aOff, int lda,
+                      float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
+        Checks.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0 || alpha == 0f) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        int threads = EngineThreads.threads();
+        long macs = (long) m * n * k;
+        if (threads > 1 && macs >= PARALLEL_MIN_MACS && ForkJoinTask.getPool() != EngineThreads.pool()) {
+            if (parallel(threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc)) {
+                return;
+            }
+        }
+        serial(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** One thread's share, already checked and non-empty. */
+    static void serial(boolean transA, boolean transB, int m, int n, int k,
+                       float alpha, float[] a, int aOff, int lda,
+                       float[] b, int bOff, int ldb,
+                       float beta, float[] c, int cOff, int ldc) {
+        GemmWorkspace ws = GemmWorkspace.get();
+        if (m == 1) {
+            GemmVector.gemv(transA, transB, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ws);
+            return;
+        }
+        blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, ws);
+    }
+
+    private static void blocked(boolean transA, boolean transB, int m, int n, int k,
+                                float alpha, float[] a, int aOff, int lda,
+                                float[] b, int bOff, int ldb,
+                                float beta, float[] c, int cOff, int ldc, GemmWorkspace ws) {
+        int kcMax = Math.min(KC, k);
+        int ncMax = Math.min(NC, n);
+        int mcMax = Math.min(MC, m);
+        float[] pb = ws.packB(kcMax * roundUp(ncMax, NR));
+        float[] pa = ws.packA(kcMax * roundUp(mcMax, MR));
+        float[] edge = ws.tile;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                // later k blocks accumulate onto what the first one wrote
+                float betaBlock = pc == 0 ? beta : 1f;
+                GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    GemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, pa);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int cols = Math.min(NR, nc - jr);
+                        int bIdx = (jr / NR) * kc * NR;
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int rows = Math.min(MR, mc - ir);
+                            int cIdx = cOff + (ic + ir) * ldc + jc + jr;
+                            GemmMicroKernel.tile(kc, pa, (ir / MR) * kc * MR, pb, bIdx,
+                                    alpha, betaBlock, c, cIdx, ldc, rows, cols, edge);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** C = beta * C (beta == 0 clears C, whatever it held). */
+    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * ldc;
+            if (beta == 0f) {
+                java.util.Arrays.fill(c, row, row + n, 0f);
+            } else if (beta != 1f) {
+                for (int j = 0; j < n; j++) {
+                    c[row + j] *= beta;
+                }
+            }
+        }
+    }
+
+    /**
+     * Splits C into `parts` independent sub-GEMMs: by column panels when n is the larger side (each
+     * part packs only its own columns of B; the A block it re-packs is the smaller operand), otherwise by
+     * rows. The calling thread computes the first part itself. Returns false when the split side is too
+     * small to give every thread a whole panel.
+     */
+    private static boolean parallel(int threads, boolean transA, boolean transB, int m, int n, int k,
+                                    float alpha, float[] a, int aOff, int lda,
+                                    float[] b, int bOff, int ldb,
+                                    float beta, float[] c, int cOff, int ldc) {
+        boolean byColumns = n >= m;
+        int unit = byColumns ? NR : MR;
+        int units = ((byColumns ? n : m) + unit - 1) / unit;
+        int parts = Math.min(threads, units);
+        if (parts < 2) {
+            return false;
+        }
+        ForkJoinPool pool = EngineThreads.pool();
+        Part[] tasks = PARTS.get();
+        if (tasks.length < parts - 1) {
+            Part[] grown = new Part[parts - 1];
+            System.arraycopy(tasks, 0, grown, 0, tasks.length);
+            for (int t = tasks.length; t < grown.length; t++) {
+                grown[t] = new Part();
+            }
+            tasks = grown;
+            PARTS.set(tasks);
+        }
+        int lo0 = 0;
+        int hi0 = 0;
+        for (int t = 0; t < parts; t++) {
+            int lo = (int) ((long) units * t / parts) * unit;
+            int hi = Math.min((int) ((long) units * (t + 1) / parts) * unit, byColumns ? n : m);
+            if (t == 0) {
+                lo0 = lo;
+                hi0 = hi;
+                continue;
+            }
+            Part task = tasks[t - 1];
+            task.set(byColumns, lo, hi, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            pool.execute(task);
+        }
+        RuntimeException failure = null;
+        try {
+            runPart(byColumns, lo0, hi0, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        for (int t = 0; t < parts - 1; t++) {
+            Part task = tasks[t];
+            try {
+                task.join();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                }
+            }
+            task.clear();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return true;
+    }
+
+    /** Columns [lo, hi) (or rows) of C as a sub-GEMM over the same arrays, shifted by offsets. */
+    static void runPart(boolean byColumns, int lo, int hi, boolean transA, boolean transB, int m, int n, int k,
+                        float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                        float beta, float[] c, int cOff, int ldc) {
+        if (hi <= lo) {
+            return;
+        }
+        if (byColumns) {
+            int bShift = transB ? lo * ldb : lo;
+            serial(transA, transB, m, hi - lo, k, alpha, a, aOff, lda, b, bOff + bShift, ldb, beta, c, cOff + lo, ldc);
+        } else {
+            int aShift = transA ? lo : lo * lda;
+            serial(transA, transB, hi - lo, n, k, alpha, a, aOff + aShift, lda, b, bOff, ldb, beta, c, cOff + lo * ldc, ldc);
+        }
+    }
+
+    private static int roundUp(int x, int unit) {
+        return (x + unit - 1) / unit * unit;
+    }
+
+    /** A reusable part of a split call; fields are cleared after the join so no arrays are kept alive. */
+    private static final class Part extends RecursiveAction {
+        private boolean byColumns;
+        private int lo;
+        private int hi;
+        private boolean transA;
+        private boolean transB;
+        private int m;
+        private int n;
+        private int k;
+        private float alpha;
+        private float[] a;
+        private int aOff;
+        private int lda;
+        private float[] b;
+        private int bOff;
+        private int ldb;
+        private float beta;
+        private float[] c;
+        private int cOff;
+        private int ldc;
+
+        void set(boolean byColumns, int lo, int hi, boolean transA, boolean transB, int m, int n, int k,
+                 float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                 float beta, float[] c, int cOff, int ldc) {
+            reinitialize();
+            this.byColumns = byColumns;
+            this.lo = lo;
+            this.hi = hi;
+            this.transA = transA;
+            this.transB = transB;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.alpha = alpha;
+            this.a = a;
+            this.aOff = aOff;
+            this.lda = lda;
+            this.b = b;
+            this.bOff = bOff;
+            this.ldb = ldb;
+            this.beta = beta;
+            this.c = c;
+            this.cOff = cOff;
+            this.ldc = ldc;
+        }
+
+        void clear() {
+            a = null;
+            b = null;
+            c = null;
+        }
+
+        @Override
+        protected void compute() {
+            runPart(byColumns, lo, hi, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        }
     }
 }

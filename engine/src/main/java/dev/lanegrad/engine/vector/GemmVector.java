@@ -1,0 +1,148 @@
+package dev.lanegrad.engine.vector;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The m == 1 case of GEMM (a GEMV, batch-1 inference): one row x of op(A) times op(B).
+ *
+ * <pre>
+ * y (1,n) = alpha * x (1,k) @ op(B) (k,n) + beta * y
+ * </pre>
+ *
+ * Every element of B is used once, so the product is bound by reading B and packing would only add a
+ * second pass over it: B is read in place, along its rows in both layouts.
+ */
+final class GemmVector {
+
+    private static final VectorSpecies<Float> S = GemmMicroKernel.S;
+    private static final int L = GemmMicroKernel.L;
+
+    private GemmVector() {
+    }
+
+    static void gemv(boolean transA, boolean transB, int n, int k, float alpha, float[] a, int aOff, int lda,
+                     float[] b, int bOff, int ldb, float beta, float[] c, int cOff, GemmWorkspace ws) {
+        float[] x = a;
+        int xOff = aOff;
+        if (transA && lda != 1) {
+            // op(A) row 0 is a column of the stored A^T (stride lda): gather it once into a contiguous copy
+            x = ws.vec(k);
+            for (int p = 0; p < k; p++) {
+                x[p] = a[aOff + p * lda];
+            }
+            xOff = 0;
+        }
+        if (transB) {
+            dots(n, k, alpha, x, xOff, b, bOff, ldb, beta, c, cOff);
+        } else {
+            axpys(n, k, alpha, x, xOff, b, bOff, ldb, beta, c, cOff);
+        }
+    }
+
+    /**
+     * B stored (k, n): y[j] = sum_p x[p] * B[p, j]. 4 vectors of y at a time are accumulated down the k
+     * rows of B: 4 independent FMA chains cover the FMA latency, and the 4 vectors are a 256-byte run of
+     * each B row, long enough for the prefetcher to stream the rows.
+     */
+    private static void axpys(int n, int k, float alpha, float[] x, int xOff, float[] b, int bOff, int ldb,
+                              float beta, float[] c, int cOff) {
+        int j = 0;
+        for (; j + 4 * L <= n; j += 4 * L) {
+            FloatVector y0 = FloatVector.zero(S), y1 = y0, y2 = y0, y3 = y0;
+            int row = bOff + j;
+            for (int p = 0; p < k; p++, row += ldb) {
+                FloatVector xp = FloatVector.broadcast(S, x[xOff + p]);
+                y0 = FloatVector.fromArray(S, b, row).fma(xp, y0);
+                y1 = FloatVector.fromArray(S, b, row + L).fma(xp, y1);
+                y2 = FloatVector.fromArray(S, b, row + 2 * L).fma(xp, y2);
+                y3 = FloatVector.fromArray(S, b, row + 3 * L).fma(xp, y3);
+            }
+            store(y0, alpha, beta, c, cOff + j);
+            store(y1, alpha, beta, c, cOff + j + L);
+            store(y2, alpha, beta, c, cOff + j + 2 * L);
+            store(y3, alpha, beta, c, cOff + j + 3 * L);
+        }
+        for (; j + L <= n; j += L) {
+            FloatVector y0 = FloatVector.zero(S);
+            int row = bOff + j;
+            for (int p = 0; p < k; p++, row += ldb) {
+                y0 = FloatVector.fromArray(S, b, row).fma(FloatVector.broadcast(S, x[xOff + p]), y0);
+            }
+            store(y0, alpha, beta, c, cOff + j);
+        }
+        // scalar tail: the last n % L columns
+        for (; j < n; j++) {
+            float acc = 0f;
+            for (int p = 0; p < k; p++) {
+                acc += x[xOff + p] * b[bOff + p * ldb + j];
+            }
+            c[cOff + j] = beta == 0f ? alpha * acc : alpha * acc + beta * c[cOff + j];
+        }
+    }
+
+    /**
+     * B^T stored (n, k): y[j] = dot(x, row j of the stored B^T). Four rows at a time share each vector of
+     * x, with one accumulator each and one lane reduction per result.
+     */
+    private static void dots(int n, int k, float alpha, float[] x, int xOff, float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff) {
+        int kv = k - k % L;
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
+            int r0 = bOff + j * ldb;
+            int r1 = r0 + ldb;
+            int r2 = r1 + ldb;
+            int r3 = r2 + ldb;
+            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+            for (int p = 0; p < kv; p += L) {
+                FloatVector xv = FloatVector.fromArray(S, x, xOff + p);
+                s0 = FloatVector.fromArray(S, b, r0 + p).fma(xv, s0);
+                s1 = FloatVector.fromArray(S, b, r1 + p).fma(xv, s1);
+                s2 = FloatVector.fromArray(S, b, r2 + p).fma(xv, s2);
+                s3 = FloatVector.fromArray(S, b, r3 + p).fma(xv, s3);
+            }
+            float d0 = s0.reduceLanes(VectorOperators.ADD);
+            float d1 = s1.reduceLanes(VectorOperators.ADD);
+            float d2 = s2.reduceLanes(VectorOperators.ADD);
+            float d3 = s3.reduceLanes(VectorOperators.ADD);
+            // scalar tail: the last k % L steps
+            for (int p = kv; p < k; p++) {
+                float xp = x[xOff + p];
+                d0 += xp * b[r0 + p];
+                d1 += xp * b[r1 + p];
+                d2 += xp * b[r2 + p];
+                d3 += xp * b[r3 + p];
+            }
+            put(d0, alpha, beta, c, cOff + j);
+            put(d1, alpha, beta, c, cOff + j + 1);
+            put(d2, alpha, beta, c, cOff + j + 2);
+            put(d3, alpha, beta, c, cOff + j + 3);
+        }
+        for (; j < n; j++) {
+            int r0 = bOff + j * ldb;
+            FloatVector s0 = FloatVector.zero(S);
+            for (int p = 0; p < kv; p += L) {
+                s0 = FloatVector.fromArray(S, b, r0 + p).fma(FloatVector.fromArray(S, x, xOff + p), s0);
+            }
+            float d0 = s0.reduceLanes(VectorOperators.ADD);
+            for (int p = kv; p < k; p++) {
+                d0 += x[xOff + p] * b[r0 + p];
+            }
+            put(d0, alpha, beta, c, cOff + j);
+        }
+    }
+
+    private static void store(FloatVector y, float alpha, float beta, float[] c, int ci) {
+        if (beta == 0f) {
+            y.mul(alpha).intoArray(c, ci);
+        } else {
+            y.mul(alpha).add(FloatVector.fromArray(S, c, ci).mul(beta)).intoArray(c, ci);
+        }
+    }
+
+    private static void put(float d, float alpha, float beta, float[] c, int ci) {
+        c[ci] = beta == 0f ? alpha * d : alpha * d + beta * c[ci];
+    }
+}
