@@ -72,14 +72,10 @@ final class GemmMicroKernel {
             c32 = a.fma(b2, c32);
             c33 = a.fma(b3, c33);
         }
-        if (rows == MR && cols == NR) {
-            store(c00, c01, c02, c03, alpha, beta, c, cIdx);
-            store(c10, c11, c12, c13, alpha, beta, c, cIdx + ldc);
-            store(c20, c21, c22, c23, alpha, beta, c, cIdx + 2 * ldc);
-            store(c30, c31, c32, c33, alpha, beta, c, cIdx + 3 * ldc);
-            return;
-        }
-        // edge tile: spill the registers to a scratch tile, then a scalar store of the valid part
+        // Spill the accumulators to the per-thread scratch tile and scale/add into C from there: 32
+        // extra memory operations per 16 * kc FMAs, and it keeps this method small enough for C2 to
+        // inline every vector operation (a larger body hit NodeCountInliningCutoff, and a vector passed
+        // to a method that was not inlined is boxed on the heap).
         c00.intoArray(edge, 0);
         c01.intoArray(edge, L);
         c02.intoArray(edge, 2 * L);
@@ -96,6 +92,25 @@ final class GemmMicroKernel {
         c31.intoArray(edge, 3 * NR + L);
         c32.intoArray(edge, 3 * NR + 2 * L);
         c33.intoArray(edge, 3 * NR + 3 * L);
+        update(edge, alpha, beta, c, cIdx, ldc, rows, cols);
+    }
+
+    /** C (rows, cols) = alpha * tile + beta * C, vectorized for a full tile, scalar at the edges of C. */
+    private static void update(float[] edge, float alpha, float beta, float[] c, int cIdx, int ldc, int rows, int cols) {
+        if (rows == MR && cols == NR) {
+            for (int r = 0; r < MR; r++) {
+                int ci = cIdx + r * ldc;
+                int ei = r * NR;
+                for (int v = 0; v < NR; v += L) {
+                    FloatVector t = FloatVector.fromArray(S, edge, ei + v).mul(alpha);
+                    if (beta != 0f) {
+                        t = FloatVector.fromArray(S, c, ci + v).mul(beta).add(t);
+                    }
+                    t.intoArray(c, ci + v);
+                }
+            }
+            return;
+        }
         for (int r = 0; r < rows; r++) {
             int ci = cIdx + r * ldc;
             int ei = r * NR;
@@ -108,22 +123,6 @@ final class GemmMicroKernel {
                     c[ci + j] = alpha * edge[ei + j] + beta * c[ci + j];
                 }
             }
-        }
-    }
-
-    /** One full row of the tile: 4 vectors. */
-    private static void store(FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3,
-                              float alpha, float beta, float[] c, int ci) {
-        if (beta == 0f) {
-            v0.mul(alpha).intoArray(c, ci);
-            v1.mul(alpha).intoArray(c, ci + L);
-            v2.mul(alpha).intoArray(c, ci + 2 * L);
-            v3.mul(alpha).intoArray(c, ci + 3 * L);
-        } else {
-            v0.mul(alpha).add(FloatVector.fromArray(S, c, ci).mul(beta)).intoArray(c, ci);
-            v1.mul(alpha).add(FloatVector.fromArray(S, c, ci + L).mul(beta)).intoArray(c, ci + L);
-            v2.mul(alpha).add(FloatVector.fromArray(S, c, ci + 2 * L).mul(beta)).intoArray(c, ci + 2 * L);
-            v3.mul(alpha).add(FloatVector.fromArray(S, c, ci + 3 * L).mul(beta)).intoArray(c, ci + 3 * L);
         }
     }
 }
