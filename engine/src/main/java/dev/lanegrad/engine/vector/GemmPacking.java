@@ -87,16 +87,21 @@ final class GemmPacking {
                     }
                 }
             } else {
-                // B^T stored (n, k): read each stored row along k, write with stride NR
-                for (int j = 0; j < NR; j++) {
-                    if (j < cols) {
+                // B^T stored (n, k): a transpose. Done in strips of 16 k steps (one 64-byte line of each
+                // stored row) so the strip of the panel being written, 16 * NR floats = 4 KiB, stays in
+                // L1; writing whole k columns at a time swept the 64 KiB panel through L1 NR times and
+                // ran at half the speed.
+                for (int p = 0; p < kc; p += 16) {
+                    int pe = Math.min(kc, p + 16);
+                    for (int j = 0; j < cols; j++) {
                         int src = bOff + (jBase + j) * ldb + p0;
-                        for (int p = 0; p < kc; p++) {
-                            dst[d + p * NR + j] = b[src + p];
+                        for (int pp = p; pp < pe; pp++) {
+                            dst[d + pp * NR + j] = b[src + pp];
                         }
-                    } else {
-                        for (int p = 0; p < kc; p++) {
-                            dst[d + p * NR + j] = 0f;
+                    }
+                    for (int j = cols; j < NR; j++) {
+                        for (int pp = p; pp < pe; pp++) {
+                            dst[d + pp * NR + j] = 0f;
                         }
                     }
                 }
