@@ -5,7 +5,7 @@ import dev.lanegrad.engine.EngineThreads;
 import dev.lanegrad.engine.Gemm;
 
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.RecursiveAction;
 
 import static dev.lanegrad.engine.vector.GemmMicroKernel.MR;
@@ -62,7 +62,7 @@ public final class VectorGemm implements Gemm {
         }
         int threads = EngineThreads.threads();
         long macs = (long) m * n * k;
-        if (threads > 1 && macs >= PARALLEL_MIN_MACS && ForkJoinTask.getPool() != EngineThreads.pool()) {
+        if (threads > 1 && macs >= PARALLEL_MIN_MACS && !EngineThreads.inPool()) {
             if (parallel(threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc)) {
                 return;
             }
@@ -172,7 +172,12 @@ public final class VectorGemm implements Gemm {
             }
             Part task = tasks[t - 1];
             task.set(byColumns, lo, hi, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            pool.execute(task);
+            try {
+                pool.execute(task);
+            } catch (RejectedExecutionException shutDown) {
+                // setThreads replaced the pool meanwhile: do this part here
+                task.invoke();
+            }
         }
         RuntimeException failure = null;
         try {
