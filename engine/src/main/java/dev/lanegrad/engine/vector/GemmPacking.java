@@ -61,8 +61,10 @@ final class GemmPacking {
     /**
      * op(B) rows [p0, p0 + kc), columns [j0, j0 + nc) into ceil(nc / NR) panels (kc, NR):
      * dst[q*kc*NR + p*NR + j] = op(B)[p0 + p, j0 + q*NR + j], zero past column nc.
+     * For B^T, gather (when not null) is the index map {0, ldb, 2*ldb, ...} of NR stored rows.
      */
-    static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] dst) {
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] dst,
+                      int[] gather) {
         for (int q = 0; q * NR < nc; q++) {
             int cols = Math.min(NR, nc - q * NR);
             int d = q * kc * NR;
@@ -87,10 +89,23 @@ final class GemmPacking {
                     }
                 }
             } else {
-                // B^T stored (n, k): a transpose. Done in strips of 16 k steps (one 64-byte line of each
-                // stored row) so the strip of the panel being written, 16 * NR floats = 4 KiB, stays in
-                // L1; writing whole k columns at a time swept the 64 KiB panel through L1 NR times and
-                // ran at half the speed.
+                if (cols == NR && gather != null) {
+                    // B^T stored (n, k): a transpose. Each k step of the panel is one gather per vector
+                    // from NR stored rows (the index map holds j * ldb); the scalar transpose below needs a
+                    // load and a store per element and ran at about one element per cycle.
+                    int src = bOff + jBase * ldb + p0;
+                    for (int p = 0; p < kc; p++) {
+                        int dp = d + p * NR;
+                        FloatVector.fromArray(S, b, src + p, gather, 0).intoArray(dst, dp);
+                        FloatVector.fromArray(S, b, src + p, gather, L).intoArray(dst, dp + L);
+                        FloatVector.fromArray(S, b, src + p, gather, 2 * L).intoArray(dst, dp + 2 * L);
+                        FloatVector.fromArray(S, b, src + p, gather, 3 * L).intoArray(dst, dp + 3 * L);
+                    }
+                    continue;
+                }
+                // B^T stored (n, k), edge panel: a scalar transpose in strips of 16 k steps (one 64-byte
+                // line of each stored row), so the strip being written, 16 * NR floats = 4 KiB, stays in
+                // L1; writing whole k columns at a time swept the 64 KiB panel through L1 NR times.
                 for (int p = 0; p < kc; p += 16) {
                     int pe = Math.min(kc, p + 16);
                     for (int j = 0; j < cols; j++) {

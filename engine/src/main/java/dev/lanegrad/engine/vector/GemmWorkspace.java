@@ -18,6 +18,10 @@ final class GemmWorkspace {
     /** One micro-tile (MR, NR), for the edges of C where a full tile does not fit. */
     final float[] tile = new float[GemmMicroKernel.MR * GemmMicroKernel.NR];
 
+    /** Gather index map {0, ldb, 2*ldb, ...} for transposing NR rows of a stored B^T; rebuilt when ldb changes. */
+    private final int[] gather = new int[GemmMicroKernel.NR];
+    private int gatherLd = -1;
+
     static GemmWorkspace get() {
         return LOCAL.get();
     }
@@ -34,6 +38,16 @@ final class GemmWorkspace {
             packB = new float[size];
         }
         return packB;
+    }
+
+    int[] gather(int ldb) {
+        if (gatherLd != ldb) {
+            for (int j = 0; j < gather.length; j++) {
+                gather[j] = j * ldb;
+            }
+            gatherLd = ldb;
+        }
+        return gather;
     }
 
     float[] vec(int size) {

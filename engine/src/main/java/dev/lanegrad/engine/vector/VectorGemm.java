@@ -39,6 +39,15 @@ public final class VectorGemm implements Gemm {
     /** Columns of a packed B block: (KC, NC) = 2 MiB, it lives in L3 and is streamed panel by panel. */
     static final int NC = 2048;
     /**
+     * B^T is transposed into panels with gathers when op(A) has at most this many rows, else with a
+     * scalar transpose in L1-sized strips. A gather per k step touches NR stored rows, which at large
+     * ldb fall into few L1 sets and miss; the strip reads one cache line of a row at a time. Measured
+     * by thread CPU time on Zen 5, GFLOP/s gather vs strips: 32x1024x128 94 vs 70, 64x1024x256 116 vs 102,
+     * 128x512x256 130 vs 139, 1024^3 164 vs 185. Small m is the case where the transpose is not
+     * amortized over many rows (an RNN step h . W_hh^T).
+     */
+    static final int GATHER_MAX_M = 64;
+    /**
      * Below this many multiply-adds a product stays on the calling thread: handing work to the pool
      * and waking a worker costs ~10-20 us, the time of ~1 M multiply-adds at ~100 GFLOP/s.
      */
@@ -93,13 +102,14 @@ public final class VectorGemm implements Gemm {
         float[] pb = ws.packB(kcMax * roundUp(ncMax, NR));
         float[] pa = ws.packA(kcMax * roundUp(mcMax, MR));
         float[] edge = ws.tile;
+        int[] gather = transB && m <= GATHER_MAX_M ? ws.gather(ldb) : null;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 // later k blocks accumulate onto what the first one wrote
                 float betaBlock = pc == 0 ? beta : 1f;
-                GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
+                GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, gather);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     GemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, pa);
