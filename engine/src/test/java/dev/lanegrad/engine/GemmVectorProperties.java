@@ -62,6 +62,22 @@ class GemmVectorProperties {
         }
     }
 
+    /**
+     * Every route of A @ B^T: few rows (the unpacked dot kernel, with 4x4 blocks and row/column tails),
+     * up to 64 rows (B^T packed with gathers) and more (packed with a scalar transpose).
+     */
+    @Example
+    void everyRouteOfABTransposed() {
+        int[][] shapes = {{2, 70, 33}, {3, 5, 300}, {5, 67, 47}, {17, 130, 257}, {33, 129, 40}, {64, 200, 17}, {70, 131, 65}};
+        Random random = new Random(3);
+        for (int[] s : shapes) {
+            for (float beta : new float[]{0f, 0.5f}) {
+                Case g = Case.random(random, false, true, s[0], s[1], s[2], -1.5f, beta);
+                g.assertClose(g.run(SCALAR), g.run(VECTOR), "vector vs scalar, A B^T");
+            }
+        }
+    }
+
     /** Multiply operands with large magnitudes (up to ~1e12 per product) still agree relative to their size. */
     @Example
     void largeMagnitudes() {

@@ -86,7 +86,7 @@ final class GemmVector {
      * B^T stored (n, k): y[j] = dot(x, row j of the stored B^T). Four rows at a time share each vector of
      * x, with one accumulator each and one lane reduction per result.
      */
-    private static void dots(int n, int k, float alpha, float[] x, int xOff, float[] b, int bOff, int ldb,
+    static void dots(int n, int k, float alpha, float[] x, int xOff, float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff) {
         int kv = k - k % L;
         int j = 0;

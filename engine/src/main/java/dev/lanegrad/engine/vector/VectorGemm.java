@@ -47,6 +47,11 @@ public final class VectorGemm implements Gemm {
      * amortized over many rows (an RNN step h . W_hh^T).
      */
     static final int GATHER_MAX_M = 64;
+    // A @ B^T with few rows goes to GemmDot, without packing: packing B^T costs ~ k*n per call, which
+    // the blocked path spreads over m rows, while the dot kernel's lane reductions cost ~ m*n, spread
+    // over k. Measured (thread CPU time, GFLOP/s dot vs packed): 2x1024x256 38 vs 8, 4x256x256 101 vs 17,
+    // 16x1024x256 86 vs 52, 32x1024x256 98 vs 84, but 32x1024x128 63 vs 96 and 64x1024x256 83 vs 122:
+    // hence m < MR, or m <= 32 with k >= 8 m.
     /**
      * Below this many multiply-adds a product stays on the calling thread: handing work to the pool
      * and waking a worker costs ~10-20 us, the time of ~1 M multiply-adds at ~100 GFLOP/s.
@@ -87,6 +92,10 @@ public final class VectorGemm implements Gemm {
         GemmWorkspace ws = GemmWorkspace.get();
         if (m == 1) {
             GemmVector.gemv(transA, transB, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ws);
+            return;
+        }
+        if (transB && !transA && (m < MR || (m <= 32 && k >= 8 * m))) {
+            GemmDot.gemm(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, ws.tile);
             return;
         }
         blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, ws);
