@@ -78,6 +78,21 @@ class GemmVectorProperties {
         }
     }
 
+    /** Few rows times a stored B: one row (GEMV), pairs of rows, a pair and a GEMV; op(A) either way. */
+    @Example
+    void fewRowsTimesB() {
+        int[][] shapes = {{1, 200, 70}, {2, 64, 5}, {2, 131, 33}, {3, 67, 129}, {3, 17, 1}};
+        Random random = new Random(4);
+        for (int[] s : shapes) {
+            for (boolean transA : new boolean[]{false, true}) {
+                for (float beta : new float[]{0f, -2f}) {
+                    Case g = Case.random(random, transA, false, s[0], s[1], s[2], 0.75f, beta);
+                    g.assertClose(g.run(SCALAR), g.run(VECTOR), "vector vs scalar, few rows");
+                }
+            }
+        }
+    }
+
     /** Multiply operands with large magnitudes (up to ~1e12 per product) still agree relative to their size. */
     @Example
     void largeMagnitudes() {

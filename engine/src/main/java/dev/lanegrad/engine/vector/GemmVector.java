@@ -134,6 +134,60 @@ final class GemmVector {
         }
     }
 
+    /**
+     * Two rows at once, B stored (k, n): C[i0..i0+2, :] = alpha * op(A)[i0..i0+2, :] @ B + beta * C, with
+     * op(A)[i, p] at a[ai + i*aRow + p*aCol]. Few rows do not amortize packing B, and each pass over B
+     * is bound by reading it, so two rows per pass double the work per byte of B (4 vectors of 2 rows:
+     * 8 FMA chains per k step, 4 loads and 2 broadcasts).
+     */
+    static void axpys2(int n, int k, float alpha, float[] a, int ai, int aRow, int aCol, float[] b, int bOff, int ldb,
+                       float beta, float[] c, int c0, int ldc) {
+        int c1 = c0 + ldc;
+        int a1 = ai + aRow;
+        int j = 0;
+        for (; j + 4 * L <= n; j += 4 * L) {
+            FloatVector y0 = FloatVector.zero(S), y1 = y0, y2 = y0, y3 = y0;
+            FloatVector z0 = y0, z1 = y0, z2 = y0, z3 = y0;
+            int row = bOff + j;
+            for (int p = 0; p < k; p++, row += ldb) {
+                FloatVector b0 = FloatVector.fromArray(S, b, row);
+                FloatVector b1 = FloatVector.fromArray(S, b, row + L);
+                FloatVector b2 = FloatVector.fromArray(S, b, row + 2 * L);
+                FloatVector b3 = FloatVector.fromArray(S, b, row + 3 * L);
+                FloatVector x = FloatVector.broadcast(S, a[ai + p * aCol]);
+                y0 = b0.fma(x, y0);
+                y1 = b1.fma(x, y1);
+                y2 = b2.fma(x, y2);
+                y3 = b3.fma(x, y3);
+                x = FloatVector.broadcast(S, a[a1 + p * aCol]);
+                z0 = b0.fma(x, z0);
+                z1 = b1.fma(x, z1);
+                z2 = b2.fma(x, z2);
+                z3 = b3.fma(x, z3);
+            }
+            store(y0, alpha, beta, c, c0 + j);
+            store(y1, alpha, beta, c, c0 + j + L);
+            store(y2, alpha, beta, c, c0 + j + 2 * L);
+            store(y3, alpha, beta, c, c0 + j + 3 * L);
+            store(z0, alpha, beta, c, c1 + j);
+            store(z1, alpha, beta, c, c1 + j + L);
+            store(z2, alpha, beta, c, c1 + j + 2 * L);
+            store(z3, alpha, beta, c, c1 + j + 3 * L);
+        }
+        // tail: the last n % (4 L) columns, one scalar dot product each (at most 63 per row)
+        for (; j < n; j++) {
+            float d0 = 0f;
+            float d1 = 0f;
+            for (int p = 0; p < k; p++) {
+                float bp = b[bOff + p * ldb + j];
+                d0 += a[ai + p * aCol] * bp;
+                d1 += a[a1 + p * aCol] * bp;
+            }
+            c[c0 + j] = beta == 0f ? alpha * d0 : alpha * d0 + beta * c[c0 + j];
+            c[c1 + j] = beta == 0f ? alpha * d1 : alpha * d1 + beta * c[c1 + j];
+        }
+    }
+
     private static void store(FloatVector y, float alpha, float beta, float[] c, int ci) {
         if (beta == 0f) {
             y.mul(alpha).intoArray(c, ci);

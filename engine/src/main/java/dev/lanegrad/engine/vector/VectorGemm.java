@@ -94,6 +94,19 @@ public final class VectorGemm implements Gemm {
             GemmVector.gemv(transA, transB, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ws);
             return;
         }
+        if (!transB && m < MR) {
+            // 2 or 3 rows: pairs of rows straight from B (packing B would not be amortized), then a GEMV
+            int aRow = transA ? 1 : lda;
+            int aCol = transA ? lda : 1;
+            int i = 0;
+            for (; i + 2 <= m; i += 2) {
+                GemmVector.axpys2(n, k, alpha, a, aOff + i * aRow, aRow, aCol, b, bOff, ldb, beta, c, cOff + i * ldc, ldc);
+            }
+            if (i < m) {
+                GemmVector.gemv(transA, false, n, k, alpha, a, aOff + i * aRow, lda, b, bOff, ldb, beta, c, cOff + i * ldc, ws);
+            }
+            return;
+        }
         if (transB && !transA && (m < MR || (m <= 32 && k >= 8 * m))) {
             GemmDot.gemm(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, ws.tile);
             return;
