@@ -6,7 +6,6 @@ import dev.lanegrad.engine.Gemm;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.RecursiveAction;
 
 import static dev.lanegrad.engine.vector.GemmMicroKernel.MR;
 import static dev.lanegrad.engine.vector.GemmMicroKernel.NR;
@@ -16,6 +15,9 @@ import static dev.lanegrad.engine.vector.GemmMicroKernel.NR;
  *
  * <ul>
  * <li>m == 1 (batch-1 inference): {@link GemmVector}, no packing; the product streams B once.</li>
+ * <li>2 or 3 rows times a stored B: pairs of rows per pass over B ({@link GemmVector#axpys2}).</li>
+ * <li>few rows times B^T (A @ B^T, an RNN step h . W_hh^T at small batch): {@link GemmDot}, dot
+ *     products of stored rows, because transposing B^T into panels would not be amortized.</li>
  * <li>otherwise the blocked path (BLIS loop order): for each (KC, NC) block of op(B), pack it into
  *     NR-column panels; for each (MC, KC) block of op(A), pack it into MR-row slivers; then the
  *     {@link GemmMicroKernel} computes every (MR, NR) tile from one sliver and one panel. Packing
@@ -58,8 +60,11 @@ public final class VectorGemm implements Gemm {
      */
     static final long PARALLEL_MIN_MACS = 1L << 21;
 
-    /** Reusable split tasks of the calling thread (one per extra part), so a parallel call allocates nothing. */
-    private static final ThreadLocal<Part[]> PARTS = ThreadLocal.withInitial(() -> new Part[0]);
+    /**
+     * Smallest chunk of a split, in columns (or rows) of C. Each chunk re-packs the operand that is not
+     * split, a copy worth ~30 multiply-adds per element, so chunks of 512 keep that under ~6%.
+     */
+    static final int CHUNK_MIN = 512;
 
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k,
@@ -165,10 +170,12 @@ public final class VectorGemm implements Gemm {
     }
 
     /**
-     * Splits C into `parts` independent sub-GEMMs: by column panels when n is the larger side (each
-     * part packs only its own columns of B; the A block it re-packs is the smaller operand), otherwise by
-     * rows. The calling thread computes the first part itself. Returns false when the split side is too
-     * small to give every thread a whole panel.
+     * Splits C into chunks, independent sub-GEMMs over the same arrays: by columns when n is the larger
+     * side (each chunk packs only its own columns of B and re-packs the smaller A), otherwise by rows.
+     * The calling thread and threads - 1 pool workers take chunks from a shared counter until none is
+     * left, so a worker that wakes late, or a core shared with another process, does not leave the
+     * other thread idle at the end. Chunks are at least CHUNK_MIN wide, because every chunk re-packs
+     * the other operand. Returns false when the split side is too small for two chunks.
      */
     private static boolean parallel(int threads, boolean transA, boolean transB, int m, int n, int k,
                                     float alpha, float[] a, int aOff, int lda,
@@ -176,58 +183,42 @@ public final class VectorGemm implements Gemm {
                                     float beta, float[] c, int cOff, int ldc) {
         boolean byColumns = n >= m;
         int unit = byColumns ? NR : MR;
-        int units = ((byColumns ? n : m) + unit - 1) / unit;
-        int parts = Math.min(threads, units);
-        if (parts < 2) {
+        int size = byColumns ? n : m;
+        int units = (size + unit - 1) / unit;
+        int chunks = Math.min(Math.min(units, 4 * threads), Math.max(threads, size / CHUNK_MIN));
+        if (chunks < 2) {
             return false;
         }
+        GemmSplit split = GemmSplit.get();
+        split.start(byColumns, units, chunks, unit, size, transA, transB, m, n, k, alpha, a, aOff, lda,
+                b, bOff, ldb, beta, c, cOff, ldc);
+        int helpers = Math.min(threads, chunks) - 1;
         ForkJoinPool pool = EngineThreads.pool();
-        Part[] tasks = PARTS.get();
-        if (tasks.length < parts - 1) {
-            Part[] grown = new Part[parts - 1];
-            System.arraycopy(tasks, 0, grown, 0, tasks.length);
-            for (int t = tasks.length; t < grown.length; t++) {
-                grown[t] = new Part();
-            }
-            tasks = grown;
-            PARTS.set(tasks);
-        }
-        int lo0 = 0;
-        int hi0 = 0;
-        for (int t = 0; t < parts; t++) {
-            int lo = (int) ((long) units * t / parts) * unit;
-            int hi = Math.min((int) ((long) units * (t + 1) / parts) * unit, byColumns ? n : m);
-            if (t == 0) {
-                lo0 = lo;
-                hi0 = hi;
-                continue;
-            }
-            Part task = tasks[t - 1];
-            task.set(byColumns, lo, hi, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        GemmSplit.Helper[] tasks = split.helpers(helpers);
+        for (int t = 0; t < helpers; t++) {
             try {
-                pool.execute(task);
+                pool.execute(tasks[t]);
             } catch (RejectedExecutionException shutDown) {
-                // setThreads replaced the pool meanwhile: do this part here
-                task.invoke();
+                // setThreads replaced the pool meanwhile: this thread takes those chunks itself
+                tasks[t].invoke();
             }
         }
         RuntimeException failure = null;
         try {
-            runPart(byColumns, lo0, hi0, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            split.work();
         } catch (RuntimeException e) {
             failure = e;
         }
-        for (int t = 0; t < parts - 1; t++) {
-            Part task = tasks[t];
+        for (int t = 0; t < helpers; t++) {
             try {
-                task.join();
+                tasks[t].join();
             } catch (RuntimeException e) {
                 if (failure == null) {
                     failure = e;
                 }
             }
-            task.clear();
         }
+        split.clear();
         if (failure != null) {
             throw failure;
         }
@@ -252,64 +243,5 @@ public final class VectorGemm implements Gemm {
 
     private static int roundUp(int x, int unit) {
         return (x + unit - 1) / unit * unit;
-    }
-
-    /** A reusable part of a split call; fields are cleared after the join so no arrays are kept alive. */
-    private static final class Part extends RecursiveAction {
-        private boolean byColumns;
-        private int lo;
-        private int hi;
-        private boolean transA;
-        private boolean transB;
-        private int m;
-        private int n;
-        private int k;
-        private float alpha;
-        private float[] a;
-        private int aOff;
-        private int lda;
-        private float[] b;
-        private int bOff;
-        private int ldb;
-        private float beta;
-        private float[] c;
-        private int cOff;
-        private int ldc;
-
-        void set(boolean byColumns, int lo, int hi, boolean transA, boolean transB, int m, int n, int k,
-                 float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                 float beta, float[] c, int cOff, int ldc) {
-            reinitialize();
-            this.byColumns = byColumns;
-            this.lo = lo;
-            this.hi = hi;
-            this.transA = transA;
-            this.transB = transB;
-            this.m = m;
-            this.n = n;
-            this.k = k;
-            this.alpha = alpha;
-            this.a = a;
-            this.aOff = aOff;
-            this.lda = lda;
-            this.b = b;
-            this.bOff = bOff;
-            this.ldb = ldb;
-            this.beta = beta;
-            this.c = c;
-            this.cOff = cOff;
-            this.ldc = ldc;
-        }
-
-        void clear() {
-            a = null;
-            b = null;
-            c = null;
-        }
-
-        @Override
-        protected void compute() {
-            runPart(byColumns, lo, hi, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-        }
     }
 }
