@@ -60,6 +60,12 @@ final class BenchGemmCommand implements Callable<Integer> {
             case "scalar" -> Kernels.scalar().gemm();
             default -> throw new IllegalArgumentException("--kernels " + kernels + ": expected vector or scalar");
         };
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("--m " + m + " --n " + n + " --k " + k + ": sizes must be >= 0");
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads " + threads + ": expected >= 1");
+        }
         if (warmupMs < 0) {
             throw new IllegalArgumentException("--warmup-ms " + warmupMs + ": expected >= 0");
         }
