@@ -126,7 +126,7 @@ public final class VectorGemm implements Gemm {
         int kcMax = Math.min(KC, k);
         int ncMax = Math.min(NC, n);
         int mcMax = Math.min(MC, m);
-        float[] pb = ws.packB(kcMax * roundUp(ncMax, NR));
+        float[] pb = ws.packB(kcMax * (m <= MC ? NR : roundUp(ncMax, NR)));
         float[] pa = ws.packA(kcMax * roundUp(mcMax, MR));
         float[] edge = ws.tile;
         int[] gather = transB && m <= GATHER_MAX_M ? ws.gather(ldb) : null;
@@ -136,6 +136,21 @@ public final class VectorGemm implements Gemm {
                 int kc = Math.min(KC, k - pc);
                 // later k blocks accumulate onto what the first one wrote
                 float betaBlock = pc == 0 ? beta : 1f;
+                if (m <= MC) {
+                    // One A block: each B panel is used by this block only, so pack it just before use.
+                    // Packing the whole (KC, NC) block first would write it out to L3 and read it back
+                    // (64x4096x512: 8 MiB each way per call); one panel (64 KiB) stays in L1/L2.
+                    GemmPacking.packA(transA, a, aOff, lda, 0, m, pc, kc, pa);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int cols = Math.min(NR, nc - jr);
+                        GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc + jr, cols, pb, gather);
+                        for (int ir = 0; ir < m; ir += MR) {
+                            GemmMicroKernel.tile(kc, pa, (ir / MR) * kc * MR, pb, 0, alpha, betaBlock,
+                                    c, cOff + ir * ldc + jc + jr, ldc, Math.min(MR, m - ir), cols, edge);
+                        }
+                    }
+                    continue;
+                }
                 GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, gather);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
