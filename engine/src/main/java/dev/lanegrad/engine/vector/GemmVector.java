@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  * </pre>
  *
  * Every element of B is used once, so the product is bound by reading B and packing would only add a
- * second pass over it: B is read in place, along its rows in both layouts.
+ * second pass over it: B is read in place, along its stored rows in both layouts.
  */
 final class GemmVector {
 
@@ -37,48 +37,7 @@ final class GemmVector {
         if (transB) {
             dots(n, k, alpha, x, xOff, b, bOff, ldb, beta, c, cOff);
         } else {
-            axpys(n, k, alpha, x, xOff, b, bOff, ldb, beta, c, cOff);
-        }
-    }
-
-    /**
-     * B stored (k, n): y[j] = sum_p x[p] * B[p, j]. 4 vectors of y at a time are accumulated down the k
-     * rows of B: 4 independent FMA chains cover the FMA latency, and the 4 vectors are a 256-byte run of
-     * each B row, long enough for the prefetcher to stream the rows.
-     */
-    private static void axpys(int n, int k, float alpha, float[] x, int xOff, float[] b, int bOff, int ldb,
-                              float beta, float[] c, int cOff) {
-        int j = 0;
-        for (; j + 4 * L <= n; j += 4 * L) {
-            FloatVector y0 = FloatVector.zero(S), y1 = y0, y2 = y0, y3 = y0;
-            int row = bOff + j;
-            for (int p = 0; p < k; p++, row += ldb) {
-                FloatVector xp = FloatVector.broadcast(S, x[xOff + p]);
-                y0 = FloatVector.fromArray(S, b, row).fma(xp, y0);
-                y1 = FloatVector.fromArray(S, b, row + L).fma(xp, y1);
-                y2 = FloatVector.fromArray(S, b, row + 2 * L).fma(xp, y2);
-                y3 = FloatVector.fromArray(S, b, row + 3 * L).fma(xp, y3);
-            }
-            store(y0, alpha, beta, c, cOff + j);
-            store(y1, alpha, beta, c, cOff + j + L);
-            store(y2, alpha, beta, c, cOff + j + 2 * L);
-            store(y3, alpha, beta, c, cOff + j + 3 * L);
-        }
-        for (; j + L <= n; j += L) {
-            FloatVector y0 = FloatVector.zero(S);
-            int row = bOff + j;
-            for (int p = 0; p < k; p++, row += ldb) {
-                y0 = FloatVector.fromArray(S, b, row).fma(FloatVector.broadcast(S, x[xOff + p]), y0);
-            }
-            store(y0, alpha, beta, c, cOff + j);
-        }
-        // scalar tail: the last n % L columns
-        for (; j < n; j++) {
-            float acc = 0f;
-            for (int p = 0; p < k; p++) {
-                acc += x[xOff + p] * b[bOff + p * ldb + j];
-            }
-            c[cOff + j] = beta == 0f ? alpha * acc : alpha * acc + beta * c[cOff + j];
+            rowStreams(n, k, alpha, x, xOff, b, bOff, ldb, beta, c, cOff, ws.acc(n));
         }
     }
 
@@ -131,6 +90,53 @@ final class GemmVector {
                 d0 += x[xOff + p] * b[r0 + p];
             }
             put(d0, alpha, beta, c, cOff + j);
+        }
+    }
+
+    /**
+     * B stored (k, n), walked along its rows: y += x[p] B[p, :] for 4 rows p at a time, accumulating
+     * into a contiguous scratch row (L1-resident). B is read as 4 sequential streams, which the
+     * hardware prefetcher follows, instead of 256-byte pieces at a stride of ldb.
+     */
+    static void rowStreams(int n, int k, float alpha, float[] x, int xOff, float[] b, int bOff, int ldb,
+                           float beta, float[] c, int cOff, float[] acc) {
+        java.util.Arrays.fill(acc, 0, n, 0f);
+        int nv = n - n % L;
+        int p = 0;
+        for (; p + 4 <= k; p += 4) {
+            FloatVector x0 = FloatVector.broadcast(S, x[xOff + p]);
+            FloatVector x1 = FloatVector.broadcast(S, x[xOff + p + 1]);
+            FloatVector x2 = FloatVector.broadcast(S, x[xOff + p + 2]);
+            FloatVector x3 = FloatVector.broadcast(S, x[xOff + p + 3]);
+            int r0 = bOff + p * ldb;
+            int r1 = r0 + ldb;
+            int r2 = r1 + ldb;
+            int r3 = r2 + ldb;
+            for (int j = 0; j < nv; j += L) {
+                FloatVector y = FloatVector.fromArray(S, acc, j);
+                y = FloatVector.fromArray(S, b, r0 + j).fma(x0, y);
+                y = FloatVector.fromArray(S, b, r1 + j).fma(x1, y);
+                y = FloatVector.fromArray(S, b, r2 + j).fma(x2, y);
+                y = FloatVector.fromArray(S, b, r3 + j).fma(x3, y);
+                y.intoArray(acc, j);
+            }
+            for (int j = nv; j < n; j++) {
+                acc[j] += x[xOff + p] * b[r0 + j] + x[xOff + p + 1] * b[r1 + j] + x[xOff + p + 2] * b[r2 + j]
+                        + x[xOff + p + 3] * b[r3 + j];
+            }
+        }
+        for (; p < k; p++) {
+            FloatVector x0 = FloatVector.broadcast(S, x[xOff + p]);
+            int r0 = bOff + p * ldb;
+            for (int j = 0; j < nv; j += L) {
+                FloatVector.fromArray(S, b, r0 + j).fma(x0, FloatVector.fromArray(S, acc, j)).intoArray(acc, j);
+            }
+            for (int j = nv; j < n; j++) {
+                acc[j] += x[xOff + p] * b[r0 + j];
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            c[cOff + j] = beta == 0f ? alpha * acc[j] : alpha * acc[j] + beta * c[cOff + j];
         }
     }
 

@@ -50,6 +50,16 @@ final class GemmWorkspace {
         return gather;
     }
 
+    /** A scratch row of n accumulators. */
+    float[] acc = new float[0];
+
+    float[] acc(int size) {
+        if (acc.length < size) {
+            acc = new float[size];
+        }
+        return acc;
+    }
+
     float[] vec(int size) {
         if (vec.length < size) {
             vec = new float[size];
