@@ -78,10 +78,10 @@ class GemmVectorProperties {
         }
     }
 
-    /** Few rows times a stored B: one row (GEMV), pairs of rows, a pair and a GEMV; op(A) either way. */
+    /** Few rows times a stored B: one row (GEMV), pairs of rows, pairs and a GEMV; op(A) either way. */
     @Example
     void fewRowsTimesB() {
-        int[][] shapes = {{1, 200, 70}, {2, 64, 5}, {2, 131, 33}, {3, 67, 129}, {3, 17, 1}};
+        int[][] shapes = {{1, 200, 70}, {2, 64, 5}, {2, 131, 33}, {3, 67, 129}, {3, 17, 1}, {6, 40, 9}, {7, 100, 300}};
         Random random = new Random(4);
         for (int[] s : shapes) {
             for (boolean transA : new boolean[]{false, true}) {

@@ -142,63 +142,69 @@ final class GemmVector {
 
     /**
      * Two rows at once, B stored (k, n): C[i0..i0+2, :] = alpha * op(A)[i0..i0+2, :] @ B + beta * C, with
-     * op(A)[i, p] at a[ai + i*aRow + p*aCol]. Few rows do not amortize packing B, and each pass over B
-     * is bound by reading it, so two rows per pass double the work per byte of B (4 vectors of 2 rows:
-     * 8 FMA chains per k step, 4 loads and 2 broadcasts).
+     * op(A)[i, p] at a[ai + i*aRow + p*aCol]. Few rows do not amortize packing B, and a pass over B is
+     * bound by reading it, so two rows per pass double the work per byte of B. As in
+     * {@link #rowStreams}, B is walked along 4 stored rows at a time into 2 scratch rows (acc, 2n).
      */
     static void axpys2(int n, int k, float alpha, float[] a, int ai, int aRow, int aCol, float[] b, int bOff, int ldb,
-                       float beta, float[] c, int c0, int ldc) {
-        int c1 = c0 + ldc;
+                       float beta, float[] c, int c0, int ldc, float[] acc) {
+        java.util.Arrays.fill(acc, 0, 2 * n, 0f);
         int a1 = ai + aRow;
-        int j = 0;
-        for (; j + 4 * L <= n; j += 4 * L) {
-            FloatVector y0 = FloatVector.zero(S), y1 = y0, y2 = y0, y3 = y0;
-            FloatVector z0 = y0, z1 = y0, z2 = y0, z3 = y0;
-            int row = bOff + j;
-            for (int p = 0; p < k; p++, row += ldb) {
-                FloatVector b0 = FloatVector.fromArray(S, b, row);
-                FloatVector b1 = FloatVector.fromArray(S, b, row + L);
-                FloatVector b2 = FloatVector.fromArray(S, b, row + 2 * L);
-                FloatVector b3 = FloatVector.fromArray(S, b, row + 3 * L);
-                FloatVector x = FloatVector.broadcast(S, a[ai + p * aCol]);
-                y0 = b0.fma(x, y0);
-                y1 = b1.fma(x, y1);
-                y2 = b2.fma(x, y2);
-                y3 = b3.fma(x, y3);
-                x = FloatVector.broadcast(S, a[a1 + p * aCol]);
-                z0 = b0.fma(x, z0);
-                z1 = b1.fma(x, z1);
-                z2 = b2.fma(x, z2);
-                z3 = b3.fma(x, z3);
+        int nv = n - n % L;
+        int p = 0;
+        for (; p + 4 <= k; p += 4) {
+            int r0 = bOff + p * ldb;
+            int r1 = r0 + ldb;
+            int r2 = r1 + ldb;
+            int r3 = r2 + ldb;
+            FloatVector x0 = FloatVector.broadcast(S, a[ai + p * aCol]);
+            FloatVector x1 = FloatVector.broadcast(S, a[ai + (p + 1) * aCol]);
+            FloatVector x2 = FloatVector.broadcast(S, a[ai + (p + 2) * aCol]);
+            FloatVector x3 = FloatVector.broadcast(S, a[ai + (p + 3) * aCol]);
+            FloatVector z0 = FloatVector.broadcast(S, a[a1 + p * aCol]);
+            FloatVector z1 = FloatVector.broadcast(S, a[a1 + (p + 1) * aCol]);
+            FloatVector z2 = FloatVector.broadcast(S, a[a1 + (p + 2) * aCol]);
+            FloatVector z3 = FloatVector.broadcast(S, a[a1 + (p + 3) * aCol]);
+            for (int j = 0; j < nv; j += L) {
+                FloatVector b0 = FloatVector.fromArray(S, b, r0 + j);
+                FloatVector b1 = FloatVector.fromArray(S, b, r1 + j);
+                FloatVector b2 = FloatVector.fromArray(S, b, r2 + j);
+                FloatVector b3 = FloatVector.fromArray(S, b, r3 + j);
+                FloatVector y = FloatVector.fromArray(S, acc, j);
+                y = b0.fma(x0, y);
+                y = b1.fma(x1, y);
+                y = b2.fma(x2, y);
+                y = b3.fma(x3, y);
+                y.intoArray(acc, j);
+                FloatVector w = FloatVector.fromArray(S, acc, n + j);
+                w = b0.fma(z0, w);
+                w = b1.fma(z1, w);
+                w = b2.fma(z2, w);
+                w = b3.fma(z3, w);
+                w.intoArray(acc, n + j);
             }
-            store(y0, alpha, beta, c, c0 + j);
-            store(y1, alpha, beta, c, c0 + j + L);
-            store(y2, alpha, beta, c, c0 + j + 2 * L);
-            store(y3, alpha, beta, c, c0 + j + 3 * L);
-            store(z0, alpha, beta, c, c1 + j);
-            store(z1, alpha, beta, c, c1 + j + L);
-            store(z2, alpha, beta, c, c1 + j + 2 * L);
-            store(z3, alpha, beta, c, c1 + j + 3 * L);
-        }
-        // tail: the last n % (4 L) columns, one scalar dot product each (at most 63 per row)
-        for (; j < n; j++) {
-            float d0 = 0f;
-            float d1 = 0f;
-            for (int p = 0; p < k; p++) {
-                float bp = b[bOff + p * ldb + j];
-                d0 += a[ai + p * aCol] * bp;
-                d1 += a[a1 + p * aCol] * bp;
+            // scalar tail: the last n % L columns
+            for (int j = nv; j < n; j++) {
+                for (int q = 0; q < 4; q++) {
+                    float bq = b[r0 + q * ldb + j];
+                    acc[j] += a[ai + (p + q) * aCol] * bq;
+                    acc[n + j] += a[a1 + (p + q) * aCol] * bq;
+                }
             }
-            c[c0 + j] = beta == 0f ? alpha * d0 : alpha * d0 + beta * c[c0 + j];
-            c[c1 + j] = beta == 0f ? alpha * d1 : alpha * d1 + beta * c[c1 + j];
         }
-    }
-
-    private static void store(FloatVector y, float alpha, float beta, float[] c, int ci) {
-        if (beta == 0f) {
-            y.mul(alpha).intoArray(c, ci);
-        } else {
-            y.mul(alpha).add(FloatVector.fromArray(S, c, ci).mul(beta)).intoArray(c, ci);
+        for (; p < k; p++) {
+            int r0 = bOff + p * ldb;
+            float xs = a[ai + p * aCol];
+            float zs = a[a1 + p * aCol];
+            for (int j = 0; j < n; j++) {
+                acc[j] += xs * b[r0 + j];
+                acc[n + j] += zs * b[r0 + j];
+            }
+        }
+        int c1 = c0 + ldc;
+        for (int j = 0; j < n; j++) {
+            c[c0 + j] = beta == 0f ? alpha * acc[j] : alpha * acc[j] + beta * c[c0 + j];
+            c[c1 + j] = beta == 0f ? alpha * acc[n + j] : alpha * acc[n + j] + beta * c[c1 + j];
         }
     }
 

@@ -55,6 +55,12 @@ public final class VectorGemm implements Gemm {
     // 16x1024x256 86 vs 52, 32x1024x256 98 vs 84, but 32x1024x128 63 vs 96 and 64x1024x256 83 vs 122:
     // hence m < MR, or m <= 32 with k >= 8 m.
     /**
+     * Fewer rows than this times a stored B go through {@link GemmVector#axpys2}, two rows per pass over
+     * B, unpacked. Measured (thread CPU time, GFLOP/s): 2x1024x256 87 vs 25 packed, 4x1024x256 74 vs
+     * 61, 7x1024x256 70 by pairs, while 8x1024x256 packed (two full slivers) makes 91.
+     */
+    static final int FEW_ROWS = 6;
+    /**
      * Below this many multiply-adds a product stays on the calling thread: handing work to the pool
      * and waking a worker costs ~10-20 us, the time of ~1 M multiply-adds at ~100 GFLOP/s.
      */
@@ -99,13 +105,14 @@ public final class VectorGemm implements Gemm {
             GemmVector.gemv(transA, transB, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ws);
             return;
         }
-        if (!transB && m < MR) {
-            // 2 or 3 rows: pairs of rows straight from B (packing B would not be amortized), then a GEMV
+        if (!transB && m < FEW_ROWS) {
+            // pairs of rows straight from B (packing B would not be amortized), then a GEMV for an odd row
             int aRow = transA ? 1 : lda;
             int aCol = transA ? lda : 1;
             int i = 0;
             for (; i + 2 <= m; i += 2) {
-                GemmVector.axpys2(n, k, alpha, a, aOff + i * aRow, aRow, aCol, b, bOff, ldb, beta, c, cOff + i * ldc, ldc);
+                GemmVector.axpys2(n, k, alpha, a, aOff + i * aRow, aRow, aCol, b, bOff, ldb, beta, c, cOff + i * ldc, ldc,
+                        ws.acc(2 * n));
             }
             if (i < m) {
                 GemmVector.gemv(transA, false, n, k, alpha, a, aOff + i * aRow, lda, b, bOff, ldb, beta, c, cOff + i * ldc, ws);
