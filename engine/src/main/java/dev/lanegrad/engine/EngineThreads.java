@@ -1,11 +1,13 @@
 package dev.lanegrad.engine;
 
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 
 /**
  * The engine's one thread pool. Its parallelism comes from {@code -Dlanegrad.threads}, or
  * {@link #setThreads(int)}, and defaults to the number of available processors. Kernels split their
- * work over it only when the work is large enough to pay for the hand-off.
+ * work over it only when the work is large enough to pay for the hand-off. Changing the size replaces
+ * the pool; a kernel that finds the pool it was about to use shut down runs the work itself.
  */
 public final class EngineThreads {
 
@@ -53,6 +55,22 @@ public final class EngineThreads {
         }
     }
 
+    /** Daemon workers named lanegrad-engine-N, so a thread dump shows whose they are and they never keep the JVM alive. */
+    private static ForkJoinWorkerThread newWorker(ForkJoinPool owner) {
+        ForkJoinWorkerThread worker = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(owner);
+        worker.setName("lanegrad-engine-" + worker.getPoolIndex());
+        worker.setDaemon(true);
+        return worker;
+    }
+
+    /**
+     * Whether the calling thread is a worker of the engine pool: a kernel called from inside a task of
+     * the pool runs on that thread instead of splitting again (its siblings already use the others).
+     */
+    public static boolean inPool() {
+        return Thread.currentThread() instanceof ForkJoinWorkerThread worker && worker.getPool() == pool;
+    }
+
     /** The pool (created on first use) with {@link #threads()} workers. */
     public static ForkJoinPool pool() {
         ForkJoinPool p = pool;
@@ -60,7 +78,7 @@ public final class EngineThreads {
             synchronized (EngineThreads.class) {
                 p = pool;
                 if (p == null) {
-                    p = new ForkJoinPool(threads, ForkJoinPool.defaultForkJoinWorkerThreadFactory, null, false);
+                    p = new ForkJoinPool(threads, EngineThreads::newWorker, null, false);
                     pool = p;
                 }
             }

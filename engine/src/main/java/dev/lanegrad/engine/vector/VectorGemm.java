@@ -1,16 +1,269 @@
 package dev.lanegrad.engine.vector;
 
+import dev.lanegrad.engine.Checks;
+import dev.lanegrad.engine.EngineThreads;
 import dev.lanegrad.engine.Gemm;
-import dev.lanegrad.engine.scalar.ScalarGemm;
 
-/** PLACEHOLDER: delegates to the scalar specification until the SIMD GEMM lands. */
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
+
+import static dev.lanegrad.engine.vector.GemmMicroKernel.MR;
+import static dev.lanegrad.engine.vector.GemmMicroKernel.NR;
+
+/**
+ * The SIMD GEMM: C (m,n) = alpha * op(A) (m,k) @ op(B) (k,n) + beta * C, row-major with strides.
+ *
+ * <ul>
+ * <li>m == 1 (batch-1 inference): {@link GemmVector}, no packing; the product streams B once.</li>
+ * <li>2 or 3 rows times a stored B: pairs of rows per pass over B ({@link GemmVector#axpys2}).</li>
+ * <li>few rows times B^T (A @ B^T, an RNN step h . W_hh^T at small batch): {@link GemmDot}, dot
+ *     products of stored rows, because transposing B^T into panels would not be amortized.</li>
+ * <li>otherwise the blocked path (BLIS loop order): for each (KC, NC) block of op(B), pack it into
+ *     NR-column panels; for each (MC, KC) block of op(A), pack it into MR-row slivers; then the
+ *     {@link GemmMicroKernel} computes every (MR, NR) tile from one sliver and one panel. Packing
+ *     turns every transpose combination into the same unit-stride kernel and keeps the panels in
+ *     cache: the B panel (KC, NR) is reused by all slivers of an A block, the A block by all panels.</li>
+ * <li>Large products are split over {@link EngineThreads#pool()} by column panels of C (or by rows
+ *     when m is the larger side); each part is an independent sub-GEMM with its own per-thread
+ *     packing buffers ({@link GemmWorkspace}).</li>
+ * </ul>
+ */
 public final class VectorGemm implements Gemm {
 
-    private final Gemm scalar = new ScalarGemm();
+    /**
+     * Depth of a packed block. 256 k steps: a B panel (256, NR) is 64 KiB and an A sliver 4 KiB, so a
+     * sliver stays in L1 and the panel in L2 (1 MiB) while the kernel runs; longer blocks would evict the
+     * A block from L2, shorter ones re-read and re-write C more often.
+     */
+    static final int KC = 256;
+    /** Rows of a packed A block: (MC, KC) = 96 KiB, a tenth of L2, so it survives the streaming B panels. */
+    static final int MC = 96;
+    /** Columns of a packed B block: (KC, NC) = 2 MiB, it lives in L3 and is streamed panel by panel. */
+    static final int NC = 2048;
+    /**
+     * B^T is transposed into panels with gathers when op(A) has at most this many rows, else with a
+     * scalar transpose in L1-sized strips. A gather per k step touches NR stored rows, which at large
+     * ldb fall into few L1 sets and miss; the strip reads one cache line of a row at a time. Measured
+     * by thread CPU time on Zen 5, GFLOP/s gather vs strips: 32x1024x128 94 vs 70, 64x1024x256 116 vs 102,
+     * 128x512x256 130 vs 139, 1024^3 164 vs 185. Small m is the case where the transpose is not
+     * amortized over many rows (an RNN step h . W_hh^T).
+     */
+    static final int GATHER_MAX_M = 64;
+    // A @ B^T with few rows goes to GemmDot, without packing: packing B^T costs ~ k*n per call, which
+    // the blocked path spreads over m rows, while the dot kernel's lane reductions cost ~ m*n, spread
+    // over k. Measured (thread CPU time, GFLOP/s dot vs packed): 2x1024x256 38 vs 8, 4x256x256 101 vs 17,
+    // 16x1024x256 86 vs 52, 32x1024x256 98 vs 84, but 32x1024x128 63 vs 96 and 64x1024x256 83 vs 122:
+    // hence m < MR, or m <= 32 with k >= 8 m.
+    /**
+     * Fewer rows than this times a stored B go through {@link GemmVector#axpys2}, two rows per pass over
+     * B, unpacked. Measured (thread CPU time, GFLOP/s): 2x1024x256 87 vs 25 packed, 4x1024x256 74 vs
+     * 61, 7x1024x256 70 by pairs, while 8x1024x256 packed (two full slivers) makes 91.
+     */
+    static final int FEW_ROWS = 6;
+    /**
+     * Below this many multiply-adds a product stays on the calling thread: handing work to the pool
+     * and waking a worker costs ~10-20 us, the time of ~1 M multiply-adds at ~100 GFLOP/s.
+     */
+    static final long PARALLEL_MIN_MACS = 1L << 21;
+
+    /**
+     * Smallest chunk of a split, in columns (or rows) of C. Each chunk re-packs the operand that is not
+     * split, a copy worth ~30 multiply-adds per element, so chunks of 512 keep that under ~6%.
+     */
+    static final int CHUNK_MIN = 512;
 
     @Override
-    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
-                      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-        scalar.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                      float alpha, float[] a, int aOff, int lda,
+                      float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
+        Checks.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0 || alpha == 0f) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        int threads = EngineThreads.threads();
+        long macs = (long) m * n * k;
+        if (threads > 1 && macs >= PARALLEL_MIN_MACS && !EngineThreads.inPool()) {
+            if (parallel(threads, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc)) {
+                return;
+            }
+        }
+        serial(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** One thread's share, already checked and non-empty. */
+    static void serial(boolean transA, boolean transB, int m, int n, int k,
+                       float alpha, float[] a, int aOff, int lda,
+                       float[] b, int bOff, int ldb,
+                       float beta, float[] c, int cOff, int ldc) {
+        GemmWorkspace ws = GemmWorkspace.get();
+        if (m == 1) {
+            GemmVector.gemv(transA, transB, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ws);
+            return;
+        }
+        if (!transB && m < FEW_ROWS) {
+            // pairs of rows straight from B (packing B would not be amortized), then a GEMV for an odd row
+            int aRow = transA ? 1 : lda;
+            int aCol = transA ? lda : 1;
+            int i = 0;
+            for (; i + 2 <= m; i += 2) {
+                GemmVector.axpys2(n, k, alpha, a, aOff + i * aRow, aRow, aCol, b, bOff, ldb, beta, c, cOff + i * ldc, ldc,
+                        ws.acc(2 * n));
+            }
+            if (i < m) {
+                GemmVector.gemv(transA, false, n, k, alpha, a, aOff + i * aRow, lda, b, bOff, ldb, beta, c, cOff + i * ldc, ws);
+            }
+            return;
+        }
+        if (transB && !transA && (m < MR || (m <= 32 && k >= 8 * m))) {
+            GemmDot.gemm(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, ws.tile);
+            return;
+        }
+        blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, ws);
+    }
+
+    private static void blocked(boolean transA, boolean transB, int m, int n, int k,
+                                float alpha, float[] a, int aOff, int lda,
+                                float[] b, int bOff, int ldb,
+                                float beta, float[] c, int cOff, int ldc, GemmWorkspace ws) {
+        int kcMax = Math.min(KC, k);
+        int ncMax = Math.min(NC, n);
+        int mcMax = Math.min(MC, m);
+        float[] pb = ws.packB(kcMax * (m <= MC ? NR : roundUp(ncMax, NR)));
+        float[] pa = ws.packA(kcMax * roundUp(mcMax, MR));
+        float[] edge = ws.tile;
+        int[] gather = transB && m <= GATHER_MAX_M ? ws.gather(ldb) : null;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                // later k blocks accumulate onto what the first one wrote
+                float betaBlock = pc == 0 ? beta : 1f;
+                if (m <= MC) {
+                    // One A block: each B panel is used by this block only, so pack it just before use.
+                    // Packing the whole (KC, NC) block first would write it out to L3 and read it back
+                    // (64x4096x512: 8 MiB each way per call); one panel (64 KiB) stays in L1/L2.
+                    GemmPacking.packA(transA, a, aOff, lda, 0, m, pc, kc, pa);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int cols = Math.min(NR, nc - jr);
+                        GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc + jr, cols, pb, gather);
+                        for (int ir = 0; ir < m; ir += MR) {
+                            GemmMicroKernel.tile(kc, pa, (ir / MR) * kc * MR, pb, 0, alpha, betaBlock,
+                                    c, cOff + ir * ldc + jc + jr, ldc, Math.min(MR, m - ir), cols, edge);
+                        }
+                    }
+                    continue;
+                }
+                GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, gather);
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    GemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, pa);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int cols = Math.min(NR, nc - jr);
+                        int bIdx = (jr / NR) * kc * NR;
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int rows = Math.min(MR, mc - ir);
+                            int cIdx = cOff + (ic + ir) * ldc + jc + jr;
+                            GemmMicroKernel.tile(kc, pa, (ir / MR) * kc * MR, pb, bIdx,
+                                    alpha, betaBlock, c, cIdx, ldc, rows, cols, edge);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** C = beta * C (beta == 0 clears C, whatever it held). */
+    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * ldc;
+            if (beta == 0f) {
+                java.util.Arrays.fill(c, row, row + n, 0f);
+            } else if (beta != 1f) {
+                for (int j = 0; j < n; j++) {
+                    c[row + j] *= beta;
+                }
+            }
+        }
+    }
+
+    /**
+     * Splits C into chunks, independent sub-GEMMs over the same arrays: by columns when n is the larger
+     * side (each chunk packs only its own columns of B and re-packs the smaller A), otherwise by rows.
+     * The calling thread and threads - 1 pool workers take chunks from a shared counter until none is
+     * left, so a worker that wakes late, or a core shared with another process, does not leave the
+     * other thread idle at the end. Chunks are at least CHUNK_MIN wide, because every chunk re-packs
+     * the other operand. Returns false when the split side is too small for two chunks.
+     */
+    private static boolean parallel(int threads, boolean transA, boolean transB, int m, int n, int k,
+                                    float alpha, float[] a, int aOff, int lda,
+                                    float[] b, int bOff, int ldb,
+                                    float beta, float[] c, int cOff, int ldc) {
+        boolean byColumns = n >= m;
+        int unit = byColumns ? NR : MR;
+        int size = byColumns ? n : m;
+        int units = (size + unit - 1) / unit;
+        int chunks = Math.min(Math.min(units, 4 * threads), Math.max(threads, size / CHUNK_MIN));
+        if (chunks < 2) {
+            return false;
+        }
+        GemmSplit split = GemmSplit.get();
+        split.start(byColumns, units, chunks, unit, size, transA, transB, m, n, k, alpha, a, aOff, lda,
+                b, bOff, ldb, beta, c, cOff, ldc);
+        int helpers = Math.min(threads, chunks) - 1;
+        ForkJoinPool pool = EngineThreads.pool();
+        GemmSplit.Helper[] tasks = split.helpers(helpers);
+        for (int t = 0; t < helpers; t++) {
+            try {
+                pool.execute(tasks[t]);
+            } catch (RejectedExecutionException shutDown) {
+                // setThreads replaced the pool meanwhile: this thread takes those chunks itself
+                tasks[t].invoke();
+            }
+        }
+        RuntimeException failure = null;
+        try {
+            split.work();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        for (int t = 0; t < helpers; t++) {
+            try {
+                tasks[t].join();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                }
+            }
+        }
+        split.clear();
+        if (failure != null) {
+            throw failure;
+        }
+        return true;
+    }
+
+    /** Columns [lo, hi) (or rows) of C as a sub-GEMM over the same arrays, shifted by offsets. */
+    static void runPart(boolean byColumns, int lo, int hi, boolean transA, boolean transB, int m, int n, int k,
+                        float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                        float beta, float[] c, int cOff, int ldc) {
+        if (hi <= lo) {
+            return;
+        }
+        if (byColumns) {
+            int bShift = transB ? lo * ldb : lo;
+            serial(transA, transB, m, hi - lo, k, alpha, a, aOff, lda, b, bOff + bShift, ldb, beta, c, cOff + lo, ldc);
+        } else {
+            int aShift = transA ? lo : lo * lda;
+            serial(transA, transB, hi - lo, n, k, alpha, a, aOff + aShift, lda, b, bOff, ldb, beta, c, cOff + lo * ldc, ldc);
+        }
+    }
+
+    private static int roundUp(int x, int unit) {
+        return (x + unit - 1) / unit * unit;
     }
 }

@@ -1,0 +1,147 @@
+package dev.lanegrad.bench.quick;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One measured case: ordered descriptive fields (e.g. m, n, k, transA or case, cell, threads), a value
+ * and its unit, written as a flat JSON object in field order:
+ * {@code {"m": 256, "n": 256, "k": 256, "transA": false, "transB": false, "threads": 1, "value": 98.1, "unit": "GFLOP/s"}}.
+ * Field values may be strings, numbers or booleans; extra measured quantities (allocation per op) are
+ * fields too.
+ */
+public final class BenchResult {
+
+    private final Map<String, Object> fields;
+    private final double value;
+    private final String unit;
+
+    private BenchResult(Map<String, Object> fields, double value, String unit) {
+        this.fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+        this.value = value;
+        this.unit = unit;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Map<String, Object> fields() {
+        return fields;
+    }
+
+    public double value() {
+        return value;
+    }
+
+    public String unit() {
+        return unit;
+    }
+
+    /** The fields, then "value" and "unit". */
+    public String toJson() {
+        StringBuilder out = new StringBuilder("{");
+        for (Map.Entry<String, Object> e : fields.entrySet()) {
+            out.append(quote(e.getKey())).append(": ").append(jsonValue(e.getValue())).append(", ");
+        }
+        out.append("\"value\": ").append(number(value)).append(", \"unit\": ").append(quote(unit)).append('}');
+        return out.toString();
+    }
+
+    /** A JSON list of results, one object per line. */
+    public static String toJson(List<BenchResult> results) {
+        StringBuilder out = new StringBuilder("[");
+        for (int i = 0; i < results.size(); i++) {
+            out.append(i == 0 ? "\n  " : ",\n  ").append(results.get(i).toJson());
+        }
+        return out.append(results.isEmpty() ? "]\n" : "\n]\n").toString();
+    }
+
+    /** Writes the list to a file (through a temporary file renamed into place). */
+    public static void writeJson(Path file, List<BenchResult> results) throws IOException {
+        Path absolute = file.toAbsolutePath();
+        Path dir = absolute.getParent();
+        if (dir != null) {
+            Files.createDirectories(dir);
+        }
+        Path tmp = Files.createTempFile(dir, absolute.getFileName().toString(), ".tmp");
+        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            w.write(toJson(results));
+        }
+        Files.move(tmp, absolute, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static String jsonValue(Object v) {
+        if (v == null) {
+            return "null";
+        }
+        if (v instanceof Boolean) {
+            return v.toString();
+        }
+        if (v instanceof Number num) {
+            if (v instanceof Double || v instanceof Float) {
+                return number(num.doubleValue());
+            }
+            return num.toString();
+        }
+        return quote(v.toString());
+    }
+
+    /** JSON has no NaN or infinity: those become null. */
+    private static String number(double d) {
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            return "null";
+        }
+        if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+            return Long.toString((long) d);
+        }
+        return Double.toString(d);
+    }
+
+    static String quote(String s) {
+        StringBuilder out = new StringBuilder("\"");
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            switch (ch) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (ch < 0x20) {
+                        out.append(String.format("\\u%04x", (int) ch));
+                    } else {
+                        out.append(ch);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    /** Fields in the order they are added. */
+    public static final class Builder {
+        private final Map<String, Object> fields = new LinkedHashMap<>();
+
+        public Builder field(String name, Object value) {
+            if (name.equals("value") || name.equals("unit")) {
+                throw new IllegalArgumentException("BenchResult: field name '" + name + "' is reserved");
+            }
+            fields.put(name, value);
+            return this;
+        }
+
+        public BenchResult value(double value, String unit) {
+            return new BenchResult(fields, value, unit);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.lanegrad.bench.quick;
+
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+
+/**
+ * In-process timing for quick measurements (JMH is the reference): warm up for a given time so that C2
+ * has compiled the code, then time a number of repetitions, each a batch of calls long enough to be
+ * well above the clock's resolution, and report the median time per call and the bytes the measuring
+ * thread allocated per call.
+ *
+ * <pre>
+ * QuickTimer.Measurement m = new QuickTimer(Duration.ofSeconds(2), 15, 20_000_000).measure(() -> work());
+ * double gflops = flops / m.medianNanos();
+ * </pre>
+ */
+public final class QuickTimer {
+
+    /** The work measured; one call = one operation. */
+    @FunctionalInterface
+    public interface Op {
+        void run() throws Exception;
+    }
+
+    /** Median and spread of the time per operation, and the allocation per operation. */
+    public record Measurement(double medianNanos, double minNanos, double maxNanos, long opsPerRepetition,
+                              int repetitions, double allocatedBytesPerOp) {
+    }
+
+    private final long warmupNanos;
+    private final int repetitions;
+    private final long targetRepetitionNanos;
+
+    /**
+     * @param warmupNanos           how long to run the operation before timing it
+     * @param repetitions           how many timed repetitions the median is taken over
+     * @param targetRepetitionNanos how long one repetition should last (the batch size is chosen for it)
+     */
+    public QuickTimer(long warmupNanos, int repetitions, long targetRepetitionNanos) {
+        if (warmupNanos < 0 || repetitions < 1 || targetRepetitionNanos < 1) {
+            throw new IllegalArgumentException("QuickTimer: warm-up " + warmupNanos + " ns, repetitions " + repetitions
+                    + ", repetition time " + targetRepetitionNanos + " ns; expected >= 0, >= 1 and >= 1");
+        }
+        this.warmupNanos = warmupNanos;
+        this.repetitions = repetitions;
+        this.targetRepetitionNanos = targetRepetitionNanos;
+    }
+
+    /** Defaults for a command-line run: 1 s of warm-up, 15 repetitions of ~50 ms. */
+    public static QuickTimer standard() {
+        return new QuickTimer(1_000_000_000L, 15, 50_000_000L);
+    }
+
+    public Measurement measure(Op op) throws Exception {
+        // warm-up by time, counting calls to size the timed batches
+        long calls = 0;
+        long start = System.nanoTime();
+        long elapsed;
+        do {
+            op.run();
+            calls++;
+            elapsed = System.nanoTime() - start;
+        } while (elapsed < warmupNanos || calls < 2);
+        double perCall = (double) elapsed / calls;
+        long batch = Math.max(1, (long) (targetRepetitionNanos / Math.max(1.0, perCall)));
+
+        double[] times = new double[repetitions];
+        long allocBefore = allocatedBytes();
+        for (int r = 0; r < repetitions; r++) {
+            long t0 = System.nanoTime();
+            for (long i = 0; i < batch; i++) {
+                op.run();
+            }
+            times[r] = (double) (System.nanoTime() - t0) / batch;
+        }
+        long allocAfter = allocatedBytes();
+        double allocPerOp = allocBefore < 0 || allocAfter < 0 ? Double.NaN
+                : (double) (allocAfter - allocBefore) / ((double) batch * repetitions);
+        double[] sorted = times.clone();
+        Arrays.sort(sorted);
+        return new Measurement(median(sorted), sorted[0], sorted[sorted.length - 1], batch, repetitions, allocPerOp);
+    }
+
+    private static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+    }
+
+    /** Bytes allocated so far by the calling thread, or -1 when the JVM cannot tell. */
+    public static long allocatedBytes() {
+        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        if (bean instanceof com.sun.management.ThreadMXBean sun && sun.isThreadAllocatedMemorySupported()) {
+            return sun.getThreadAllocatedBytes(Thread.currentThread().getId());
+        }
+        return -1;
+    }
+}
