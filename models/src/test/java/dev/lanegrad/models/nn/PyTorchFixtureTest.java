@@ -84,6 +84,25 @@ class PyTorchFixtureTest {
         checkRecurrent("rnn_relu", RNN.builder(3, 4).nonlinearity("relu").build());
     }
 
+    /** A model exported from PyTorch as the README says (config in the metadata) builds from the file alone. */
+    @Test
+    void lstmExportedWithItsConfigurationBuildsFromTheFileAlone() throws Exception {
+        Path dir = resource("lstm.json").getParent().resolveSibling("nn");
+        LSTM lstm = LSTM.load(dir.resolve("lstm_exported.safetensors"));
+        assertEquals(2, lstm.numLayers());
+        assertTrue(lstm.batchFirst());
+        assertEquals(0.2f, lstm.rnnConfig().dropout());
+        ParityCase pc = ParityCase.read(dir.resolve("lstm_exported.json"));
+        lstm.eval();
+        try (Tape tape = new Tape()) {
+            RecurrentOutput out = lstm.forward(Tensor.fromArray(pc.floats("x"), pc.shape("x")));
+            assertArrayEquals(pc.shape("output"), out.output().shape());
+            assertClose(pc.floats("output"), out.output().toArray(), "exported output");
+            assertClose(pc.floats("h_n"), out.hn().toArray(), "exported h_n");
+            assertClose(pc.floats("c_n"), out.cn().toArray(), "exported c_n");
+        }
+    }
+
     @Test
     void linear() throws Exception {
         Linear linear = new Linear(4, 5);
