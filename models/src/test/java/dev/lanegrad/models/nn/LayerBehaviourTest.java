@@ -286,4 +286,53 @@ class LayerBehaviourTest {
             assertEquals(1f, g[3]);
         }
     }
+
+    @Test
+    void dropoutModuleIsSeededAndTheIdentityInEval() {
+        Tensor x = Tensor.ones(4, 50);
+        try (Tape tape = new Tape()) {
+            Dropout a = new Dropout(0.5f, 3);
+            Dropout b = new Dropout(0.5f, 3);
+            float[] a1 = a.forward(x).toArray();
+            assertArrayEquals(a1, b.forward(x).toArray(), "same seed, same mask");
+            assertTrue(!java.util.Arrays.equals(a1, a.forward(x).toArray()), "the seed advances per call");
+            for (float v : a1) {
+                assertTrue(v == 0f || v == 2f, "inverted dropout scales kept values by 1/(1-p)");
+            }
+            a.eval();
+            assertTrue(a.forward(x) == x, "eval: the identity");
+        }
+    }
+
+    @Test
+    void inferenceOnSeveralThreadsAtOnceOverSharedWeights() throws Exception {
+        GRU gru = GRU.builder(3, 6).numLayers(2).bidirectional(true).seed(8).build();
+        gru.eval();
+        Tensor x = Tensor.uniform(-1, 1, 5, 7, 3, 3);
+        float[] expected;
+        try (Tape tape = new Tape(); var ng = tape.noGrad()) {
+            expected = gru.forward(x).output().toArray();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<Boolean>> runs = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                runs.add(pool.submit(() -> {
+                    boolean same = true;
+                    try (Tape tape = new Tape(); var ng = tape.noGrad()) {
+                        for (int k = 0; k < 20; k++) {
+                            same &= java.util.Arrays.equals(expected, gru.forward(x).output().toArray());
+                            tape.reset();
+                        }
+                    }
+                    return same;
+                }));
+            }
+            for (Future<Boolean> r : runs) {
+                assertTrue(r.get(), "every thread computes the same output");
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
 }
