@@ -60,7 +60,7 @@ class LayerBehaviourTest {
         return r;
     }
 
-    @Property(tries = 12)
+    @Property(tries = 25)
     void streamingEqualsTheWholeSequence(@ForAll("modes") RnnMode mode, @ForAll @IntRange(min = 1, max = 3) int layers,
                                          @ForAll @IntRange(min = 1, max = 6) int t, @ForAll @IntRange(min = 1, max = 3) int b,
                                          @ForAll @LongRange(min = 0, max = 1000) long seed) {
@@ -173,7 +173,7 @@ class LayerBehaviourTest {
         }
     }
 
-    @Property(tries = 10)
+    @Property(tries = 25)
     void rowBOfABatchEqualsThatSequenceAlone(@ForAll("modes") RnnMode mode, @ForAll boolean bidirectional,
                                              @ForAll boolean batchFirst, @ForAll @IntRange(min = 1, max = 5) int t,
                                              @ForAll @IntRange(min = 2, max = 4) int b, @ForAll @LongRange(min = 0, max = 1000) long seed) {

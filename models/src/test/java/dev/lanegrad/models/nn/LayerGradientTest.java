@@ -61,7 +61,7 @@ class LayerGradientTest {
         GradCheck.fast().seed(seed).check(f, inputs.toArray(new Tensor[0])).assertPassed();
     }
 
-    @Property(tries = 12)
+    @Property(tries = 30)
     void lstm(@ForAll @IntRange(min = 1, max = 2) int layers, @ForAll boolean bidirectional, @ForAll boolean batchFirst,
               @ForAll boolean withLengths, @ForAll boolean withState, @ForAll @IntRange(min = 1, max = 4) int t,
               @ForAll @IntRange(min = 1, max = 3) int b, @ForAll @IntRange(min = 1, max = 3) int in,
@@ -69,7 +69,7 @@ class LayerGradientTest {
         checkLayer(RnnMode.LSTM, layers, bidirectional, batchFirst, withLengths, withState, t, b, in, h, seed);
     }
 
-    @Property(tries = 12)
+    @Property(tries = 30)
     void gru(@ForAll @IntRange(min = 1, max = 2) int layers, @ForAll boolean bidirectional, @ForAll boolean batchFirst,
              @ForAll boolean withLengths, @ForAll boolean withState, @ForAll @IntRange(min = 1, max = 4) int t,
              @ForAll @IntRange(min = 1, max = 3) int b, @ForAll @IntRange(min = 1, max = 3) int in,
@@ -77,7 +77,7 @@ class LayerGradientTest {
         checkLayer(RnnMode.GRU, layers, bidirectional, batchFirst, withLengths, withState, t, b, in, h, seed);
     }
 
-    @Property(tries = 12)
+    @Property(tries = 30)
     void rnnTanh(@ForAll @IntRange(min = 1, max = 2) int layers, @ForAll boolean bidirectional, @ForAll boolean batchFirst,
                  @ForAll boolean withLengths, @ForAll boolean withState, @ForAll @IntRange(min = 1, max = 4) int t,
                  @ForAll @IntRange(min = 1, max = 3) int b, @ForAll @IntRange(min = 1, max = 3) int in,
