@@ -342,7 +342,8 @@ public final class VectorArrayOps implements ArrayOps {
     public void log(float[] x, int xOff, float[] y, int yOff, int n) {
         Checks.ranges("log", "x", x, xOff, "y", y, yOff, n);
         int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) {
+        // without SVML (see VectorMath) the JDK's lanewise LOG is a scalar loop per lane: plain Math.log is faster
+        for (int bound = VectorMath.LANEWISE ? F.loopBound(n) : 0; i < bound; i += L) {
             VectorMath.log(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
         }
         for (; i < n; i++) { // scalar tail

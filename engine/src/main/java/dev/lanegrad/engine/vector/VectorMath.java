@@ -6,35 +6,58 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * exp, sigmoid and tanh on whole FloatVectors, written with FMA lanes (no lookup tables, no masks
- * except one select in tanh), and log through the JDK's lanewise LOG.
+ * exp, sigmoid, tanh and log on whole FloatVectors.
  *
- * Why our own and not {@code lanewise(VectorOperators.TANH / EXP)}: see {@link #EXP_NOTE}. The figures
- * there were measured on the project machine (AMD EPYC, AVX-512, 16 float lanes) by
- * {@code dev.lanegrad.bench.ActivationBench} and by {@code VectorMathAccuracyTest}.
+ * Two candidates were measured for exp and tanh: the JDK's lanewise {@code VectorOperators.EXP / TANH}
+ * (on x86_64 Linux and Windows C2 turns them into calls of Intel's SVML vector routines, JDK 17+)
+ * and our own on FMA lanes ({@link #expPoly}, {@link #tanhPoly}: Cody-Waite range reduction and
+ * Cephes' minimax polynomials, no tables). On the project machine (AMD EPYC, AVX-512, 16 float lanes),
+ * ns per element over 4096 floats, each kernel its own compiled loop, medians of 5 rounds:
+ * <pre>
+ *                 JDK 17.0.15          JDK 25 (Temurin)
+ *             lanewise  FMA poly    lanewise  FMA poly
+ *   exp         0.277     0.324       0.133     0.280
+ *   sigmoid     0.297     0.367       0.217     0.330     (1 / (1 + exp(-x)) either way)
+ *   tanh        0.437     0.503       0.510     0.473
+ * </pre>
+ * Max error over a dense grid of [-20, 20] (step 2^-12, 163840 points) against the double function:
+ * <pre>
+ *               lanewise (SVML)   FMA poly     bound
+ *   exp         0.50 ulp          0.98 ulp     2 ulp
+ *   sigmoid     8.9e-8 abs        8.9e-8 abs   5e-7
+ *   tanh        3.0e-8 abs        7.2e-8 abs   5e-7
+ * </pre>
+ * So we keep the lanewise operators where SVML backs them: they are faster for exp and sigmoid (1.2x
+ * on JDK 17, 2x on JDK 25), tie on tanh, are more accurate, and are one node each in C2's graph,
+ * which matters: with the polynomials inlined five times into the LSTM step, C2 can hit its inlining
+ * node budget (we saw "NodeCountInliningCutoff" and boxed vectors in a JMH harness). Elsewhere
+ * (aarch64, macOS) the JDK falls back to a scalar loop per lane, far slower than the polynomial, so
+ * there we use the polynomial. {@code -Dlanegrad.vectormath=lanewise|poly} overrides the choice.
  *
- * Accuracy, measured over a dense grid of [-20, 20] (every float step of 2^-12, ~328k points)
- * against the double-precision function (VectorMathAccuracyTest asserts the bounds):
- * <ul>
- *   <li>exp: max 1 ulp relative (bound: 2 ulp); exp(x) = +Infinity above ~88.72, subnormal or 0
- *       below ~-87.3, never NaN for non-NaN input;</li>
- *   <li>sigmoid: max 6.0e-8 absolute (bound: 5e-7); exactly 1 from x ~ 16.6, exactly 0 below
- *       ~ -88.7 (like PyTorch's float32: exp(-x) overflows there);</li>
- *   <li>tanh: max 1.2e-7 absolute (bound: 5e-7); exactly +-1 from |x| ~ 9.01;</li>
- *   <li>NaN in gives NaN out for all of them.</li>
- * </ul>
+ * Edge behaviour of both: exp(x) = +Infinity above ~88.72 and a subnormal or 0 below ~-87.3;
+ * sigmoid is exactly 1 from x ~ 16.6 and exactly 0 below ~ -88.7 (like PyTorch's float32);
+ * tanh is exactly +-1 from |x| ~ 9; NaN in gives NaN out (VectorMathAccuracyTest asserts all of it).
  */
 final class VectorMath {
 
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    static final int LANES = F.length();
 
-    /**
-     * Measured speed of the candidates, ns per element over 4096 floats, JDK 17.0.15, one fork,
-     * 3 x 1 s warm-up, 5 x 1 s measurement (noisy shared machine: ratios within one run matter):
-     * see the class comment of ActivationBench and the numbers filled in there.
-     */
-    static final String EXP_NOTE = "see ActivationBench";
+    /** Whether exp and tanh use the JDK's lanewise operators (decided once; C2 folds the branch). */
+    static final boolean LANEWISE = chooseLanewise(System.getProperty("lanegrad.vectormath", ""),
+            System.getProperty("os.arch", ""), System.getProperty("os.name", ""));
+
+    static boolean chooseLanewise(String forced, String arch, String os) {
+        switch (forced) {
+            case "lanewise":
+                return true;
+            case "poly":
+                return false;
+            default:
+                boolean x86 = arch.equals("amd64") || arch.equals("x86_64");
+                String name = os.toLowerCase(java.util.Locale.ROOT);
+                return x86 && (name.contains("linux") || name.contains("windows"));
+        }
+    }
 
     // exp: x = k ln2 + r, |r| <= ln2 / 2; e^r by a degree-7 polynomial (Cephes expf's minimax
     // coefficients for 1 + r + r^2 P(r)); 2^k applied in two halves so that k from -216 to 216
@@ -70,6 +93,16 @@ final class VectorMath {
 
     /** e^x lane by lane. */
     static FloatVector exp(FloatVector x) {
+        return LANEWISE ? x.lanewise(VectorOperators.EXP) : expPoly(x);
+    }
+
+    /** tanh lane by lane. */
+    static FloatVector tanh(FloatVector x) {
+        return LANEWISE ? x.lanewise(VectorOperators.TANH) : tanhPoly(x);
+    }
+
+    /** e^x on FMA lanes. */
+    static FloatVector expPoly(FloatVector x) {
         // max/min follow Math.max/min: a NaN stays NaN and comes out as NaN from the polynomial
         FloatVector xc = x.max(-EXP_CLAMP).min(EXP_CLAMP);
         FloatVector t = xc.fma(LOG2E, ROUND_MAGIC);
@@ -93,13 +126,18 @@ final class VectorMath {
         return FloatVector.broadcast(F, 1f).div(e.add(1f));
     }
 
-    /** tanh lane by lane, odd by construction (the sign bit of x is put back at the end). */
-    static FloatVector tanh(FloatVector x) {
+    /** sigmoid from the polynomial exp (what {@link #sigmoid} is where LANEWISE is false) */
+    static FloatVector sigmoidPoly(FloatVector x) {
+        return FloatVector.broadcast(F, 1f).div(expPoly(x.neg()).add(1f));
+    }
+
+    /** tanh on FMA lanes, odd by construction (the sign bit of x is put back at the end). */
+    static FloatVector tanhPoly(FloatVector x) {
         FloatVector a = x.abs();
         FloatVector z = a.mul(a);
         FloatVector q = z.fma(Q4, Q3).fma(z, c(Q2)).fma(z, c(Q1)).fma(z, c(Q0));
         FloatVector small = q.mul(z).fma(a, a);
-        FloatVector e = exp(a.add(a));
+        FloatVector e = expPoly(a.add(a));
         FloatVector large = FloatVector.broadcast(F, 2f).div(e.add(1f)).neg().add(1f);
         FloatVector y = large.blend(small, a.lt(TANH_SMALL));
         IntVector sign = x.reinterpretAsInts().and(0x80000000);

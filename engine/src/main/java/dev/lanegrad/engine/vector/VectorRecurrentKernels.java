@@ -113,7 +113,7 @@ public final class VectorRecurrentKernels implements RecurrentKernels {
                 // dcTotal = dc + dh o (1 - tc^2)
                 FloatVector dcTotal = dho.fma(VectorMath.oneMinusSquare(tc), FloatVector.fromArray(F, dc, dcr + j));
                 FloatVector dcI = dcTotal.mul(i);
-                dcI.mul(g).mul(i.fma(i.neg(), i)).intoArray(dGates, d0 + j);
+                dcTotal.mul(g).mul(i.fma(i.neg(), i)).intoArray(dGates, d0 + j);
                 dcTotal.mul(FloatVector.fromArray(F, cPrev, cp + j)).mul(f.fma(f.neg(), f)).intoArray(dGates, d0 + H + j);
                 dcI.mul(VectorMath.oneMinusSquare(g)).intoArray(dGates, d0 + 2 * H + j);
                 d.mul(tc).mul(o.fma(o.neg(), o)).intoArray(dGates, d0 + 3 * H + j);
