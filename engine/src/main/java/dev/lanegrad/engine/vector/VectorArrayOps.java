@@ -11,9 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * The elementwise kernels, reductions and activations on Vector API lanes.
  *
  * Every loop runs whole vectors up to {@code F.loopBound(n)} and finishes with a labelled scalar
- * tail (no masked loads in hot loops). Reductions keep four independent accumulators (Zen 4 and
- * Ice Lake can retire two FMAs per cycle with a latency of 4: one accumulator would stall the
- * pipe) and call reduceLanes once per result. Transcendentals come from {@link VectorMath}; the
+ * tail (no masked loads in hot loops). Reductions keep four independent accumulators (a vector add
+ * or FMA has a latency of about 4 cycles and the core can start one or two per cycle: a single
+ * accumulator would leave the FP pipes idle most of the time) and call reduceLanes once per result. Transcendentals come from {@link VectorMath}; the
  * scalar tails use the same double-precision formulas as {@link ScalarArrayOps}.
  * The argument checks are those of the scalar specification, once per call.
  */
@@ -89,7 +89,7 @@ public final class VectorArrayOps implements ArrayOps {
     @Override
     public void fill(float value, float[] x, int xOff, int n) {
         Checks.range("fill", "x", x, xOff, n);
-        // Arrays.fill is already vectorised by C2's superword pass
+        // a plain loop that C2 already turns into wide stores
         java.util.Arrays.fill(x, xOff, xOff + n, value);
     }
 
@@ -102,6 +102,7 @@ public final class VectorArrayOps implements ArrayOps {
 
     // ---- reductions ----
 
+    /** sum of x (n) */
     @Override
     public float sum(float[] x, int xOff, int n) {
         Checks.range("sum", "x", x, xOff, n);
@@ -130,6 +131,7 @@ public final class VectorArrayOps implements ArrayOps {
         return acc;
     }
 
+    /** a (n) . b (n) */
     @Override
     public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
         Checks.range("dot", "a", a, aOff, n);
@@ -159,6 +161,7 @@ public final class VectorArrayOps implements ArrayOps {
         return acc;
     }
 
+    /** max of x (n) */
     @Override
     public float max(float[] x, int xOff, int n) {
         Checks.range("max", "x", x, xOff, n);
