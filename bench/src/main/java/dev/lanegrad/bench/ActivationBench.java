@@ -31,7 +31,12 @@ import java.util.concurrent.TimeUnit;
  * measured VectorMath against; naive: a plain float loop over Math.tanh / 1/(1+Math.exp(-x)) /
  * Math.exp / Math.log, the baseline the vector kernels must beat 20x.
  *
- * Run: ./lanegrad jmh ActivationBench -f 1 -wi 3 -i 5 -prof gc
+ * impl=vector runs whichever candidate VectorMath picked for this platform (the lanewise operators
+ * on x86_64 Linux/Windows); to measure the FMA-polynomial candidate there, force it:
+ * ./lanegrad jmh -- 'ActivationBench' -p impl=vector -jvmArgsAppend "--add-modules jdk.incubator.vector -Dlanegrad.vectormath=poly"
+ * (a -jvmArgsAppend on the command line replaces the one in @Fork, hence --add-modules again).
+ *
+ * Run: ./lanegrad jmh -- ActivationBench -f 1 -wi 3 -i 5 -prof gc
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
