@@ -35,7 +35,8 @@ import jdk.incubator.vector.VectorSpecies;
  * bytecodes, so a caller soon exceeds C2's inlining budget (NodeCountInliningCutoff, DesiredMethodLimit),
  * the helper is then called instead of inlined and every vector crossing the call is boxed. Measured
  * with JMH (JDK 17, ActivationBench impl=vector, -prof gc): lanewise 0 B/op; poly up to 29 B per
- * element for exp in some iterations, and 590 KB per LSTM forward step at B=32, H=256. Elsewhere
+ * element for exp in some iterations; and in a plain loop of lstmForward calls (bytes counted with
+ * ThreadMXBean) 590 KB per step at B=32, H=256 with poly against 0 with lanewise. Elsewhere
  * (aarch64, macOS) the JDK falls back to a scalar loop per lane, far slower than the polynomial, so
  * there we use the polynomial. {@code -Dlanegrad.vectormath=lanewise|poly} overrides the choice.
  * The price of SVML: before C2 compiles a loop, the JDK's Java fallback computes the lanewise
