@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
         defaultValueProvider = TrainCommand.Defaults.class,
         description = {"Train a character-level language model (char-rnn: embedding, LSTM stack, linear decoder,",
                 "softmax cross-entropy) on a text, the bundled tiny Shakespeare by default, then print a sample.",
-                "With no options: a 2-layer LSTM trained for 4.5 minutes; the last 5% of the text is held out.",
+                "With no options: a 2-layer LSTM trained for 4.5 minutes; the last 5%% of the text is held out.",
                 "Writes into --out: model.safetensors (best weights, PyTorch names, configuration and vocabulary",
                 "in the metadata), config.json, metrics.jsonl and loss.png."})
 final class TrainCommand implements Callable<Integer> {

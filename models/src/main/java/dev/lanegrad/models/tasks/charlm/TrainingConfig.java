@@ -49,7 +49,9 @@ public record TrainingConfig(String cell, int embed, int hidden, int layers, flo
                              String batching, long seed) {
 
     public TrainingConfig {
-        CharLanguageModel.Cell.parse(cell);
+        if (cell == null || !cell.matches("(?i)lstm|gru|rnn")) {
+            throw new IllegalArgumentException("--cell " + cell + ": expected lstm, gru or rnn");
+        }
         positive("--embed", embed);
         positive("--hidden", hidden);
         positive("--layers", layers);
