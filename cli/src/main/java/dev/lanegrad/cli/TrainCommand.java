@@ -319,7 +319,7 @@ final class TrainCommand implements Callable<Integer> {
             Sampler sampler = new Sampler(trainer.model(), trainer.vocabulary(), c.seed());
             sampler.generate(p, sampleLength, temperature, 0, cp -> stdout.print(Character.toChars(cp)));
             stdout.println();
-            stdout.printf("more: ./lanegrad sample --checkpoint %s --length 1000 --prime \"ROMEO:\"%n", run);
+            stdout.printf("more: ./lanegrad sample --checkpoint %s --length 1000%s%n", run, text == null ? " --prime \"ROMEO:\"" : "");
         }
         stdout.flush();
         return 0;
