@@ -219,6 +219,13 @@ public final class TaskFiles {
             throw wrong(key, "a string");
         }
 
+        public boolean bool(String key) {
+            if (get(key) instanceof Boolean b) {
+                return b;
+            }
+            throw wrong(key, "true or false");
+        }
+
         public double number(String key) {
             if (get(key) instanceof Number n) {
                 return n.doubleValue();

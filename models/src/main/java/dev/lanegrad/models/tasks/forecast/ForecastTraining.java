@@ -9,6 +9,7 @@ import dev.lanegrad.models.data.SeriesWindows;
 import dev.lanegrad.models.optim.Adam;
 import dev.lanegrad.models.optim.GradClip;
 import dev.lanegrad.models.optim.LrSchedule;
+import dev.lanegrad.models.tasks.BestWeights;
 import dev.lanegrad.models.tasks.EpochResult;
 import dev.lanegrad.models.tasks.TrainingListener;
 
@@ -86,7 +87,7 @@ public final class ForecastTraining {
         }
         int[] validationStarts = starts(validation);
         List<EpochResult> history = new ArrayList<>();
-        float[][] best = null;
+        BestWeights best = new BestWeights(params);
         double bestLoss = Double.POSITIVE_INFINITY;
         int bestEpoch = 0;
         for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
@@ -123,7 +124,7 @@ public final class ForecastTraining {
             if (improved) {
                 bestLoss = validationLoss;
                 bestEpoch = epoch;
-                best = snapshot(params, best);
+                best.keep();
             }
             // in the data's units: both scalers are affine, so an error scales by the scaler's scale
             EpochResult r = new EpochResult(epoch, cfg.epochs(), sum / n, validationLoss,
@@ -134,7 +135,7 @@ public final class ForecastTraining {
                 break;
             }
         }
-        restore(params, best);
+        best.restore();
         model.eval();
 
         int[] testStarts = starts(test);
@@ -190,25 +191,6 @@ public final class ForecastTraining {
             int t = a[i];
             a[i] = a[j];
             a[j] = t;
-        }
-    }
-
-    static float[][] snapshot(List<Tensor> params, float[][] into) {
-        float[][] out = into != null ? into : new float[params.size()][];
-        for (int i = 0; i < params.size(); i++) {
-            Tensor p = params.get(i);
-            if (out[i] == null) {
-                out[i] = new float[p.size()];
-            }
-            System.arraycopy(p.data(), p.offset(), out[i], 0, p.size());
-        }
-        return out;
-    }
-
-    static void restore(List<Tensor> params, float[][] saved) {
-        for (int i = 0; i < params.size(); i++) {
-            Tensor p = params.get(i);
-            System.arraycopy(saved[i], 0, p.data(), p.offset(), p.size());
         }
     }
 }
