@@ -13,8 +13,8 @@ public interface TrainingListener {
     default void started(int epochs, int stepsPerEpoch) {
     }
 
-    /** After each optimizer step (1-based within the epoch) with the batch loss. */
-    default void step(int epoch, int step, double loss) {
+    /** After each optimizer step (1-based within the epoch) with the batch's loss and number of examples. */
+    default void step(int epoch, int step, double loss, int examples) {
     }
 
     /** After each epoch's validation. */

@@ -127,7 +127,7 @@ public final class ClassifyTraining {
                                 + "; try a smaller --lr (now " + cfg.lr() + ")");
                     }
                     sum += value * idx.length;
-                    listener.step(epoch, s + 1, value);
+                    listener.step(epoch, s + 1, value, idx.length);
                 }
             }
             double[] eval = evaluate(model, validationSeqs, validationClasses, cfg);

@@ -173,12 +173,12 @@ public final class TextClassifier {
         m.put("layers", config.layers());
         m.put("bidirectional", config.bidirectional());
         m.put("pooling", config.pooling().id());
-        m.put("dropout", (double) config.dropout());
+        m.put("dropout", Double.parseDouble(Float.toString(config.dropout())));
         m.put("max_length", config.maxLength());
         m.put("min_frequency", config.minFrequency());
         m.put("epochs", config.epochs());
-        m.put("lr", (double) config.lr());
-        m.put("weight_decay", (double) config.weightDecay());
+        m.put("lr", Double.parseDouble(Float.toString(config.lr())));
+        m.put("weight_decay", Double.parseDouble(Float.toString(config.weightDecay())));
         m.put("batch", config.batch());
         m.put("seed", config.seed());
         m.put("train_fraction", config.trainFraction());

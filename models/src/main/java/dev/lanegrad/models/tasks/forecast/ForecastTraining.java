@@ -116,7 +116,7 @@ public final class ForecastTraining {
                                 + "; try a smaller --lr (now " + cfg.lr() + ")");
                     }
                     sum += value * b;
-                    listener.step(epoch, step + 1, value);
+                    listener.step(epoch, step + 1, value, b);
                 }
             }
             double validationLoss = mse(forecaster.predictScaled(scaled, validationStarts), validation);

@@ -112,11 +112,11 @@ public final class Forecaster {
         m.put("horizon", config.horizon());
         m.put("hidden", config.hidden());
         m.put("layers", config.layers());
-        m.put("dropout", (double) config.dropout());
+        m.put("dropout", Double.parseDouble(Float.toString(config.dropout())));
         m.put("scaler", scaler.encode());
         m.put("season", config.season());
         m.put("epochs", config.epochs());
-        m.put("lr", (double) config.lr());
+        m.put("lr", Double.parseDouble(Float.toString(config.lr())));
         m.put("batch", config.batch());
         m.put("seed", config.seed());
         m.put("train_fraction", config.trainFraction());
