@@ -59,6 +59,13 @@ public record ClassifyConfig(CellKind cell, int embedding, int hidden, int layer
         return new Builder();
     }
 
+    public Builder toBuilder() {
+        return builder().cell(cell).embedding(embedding).hidden(hidden).layers(layers).bidirectional(bidirectional)
+                .pooling(pooling).dropout(dropout).epochs(epochs).lr(lr).weightDecay(weightDecay).batch(batch).seed(seed)
+                .minFrequency(minFrequency).maxLength(maxLength).split(trainFraction, validationFraction).patience(patience)
+                .clipNorm(clipNorm);
+    }
+
     /** Starts from the defaults; {@link #build()} checks the values. */
     public static final class Builder {
         private CellKind cell = CellKind.GRU;
