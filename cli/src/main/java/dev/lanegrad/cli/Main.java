@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The lanegrad command. Sub-commands are small classes of their own; this only wires them. */
 @Command(name = "lanegrad", mixinStandardHelpOptions = true, version = "lanegrad 0.1.0",
         description = "Recurrent neural networks on the CPU in pure Java.",
-        subcommands = {ForecastCommand.class, ClassifyCommand.class, BenchCommand.class, JmhCommand.class, ParityCommand.class,
+        subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, ForecastCommand.class,
+                ClassifyCommand.class, BenchCommand.class, JmhCommand.class, ParityCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -131,7 +131,8 @@ public final class LossPlot {
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotGridLinesVisible(true);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
-        chart.getStyler().setDecimalPattern("0.00");
+        chart.getStyler().setXAxisDecimalPattern("#,##0");
+        chart.getStyler().setYAxisDecimalPattern("0.00");
         if (!train.isEmpty()) {
             double[][] xy = bucketMeans(train, MAX_TRAIN_POINTS);
             XYSeries s = chart.addSeries("train (mean per " + bucket(train.size()) + " step"
