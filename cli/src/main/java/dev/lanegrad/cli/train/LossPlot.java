@@ -108,6 +108,12 @@ public final class LossPlot {
         chart.getStyler().setPlotGridLinesVisible(true);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
         chart.getStyler().setXAxisDecimalPattern(xPattern);
+        // whole-number ends and wider tick spacing: round ticks (1950, 1955...) rather than 1948.75, 1951.5...
+        chart.getStyler().setXAxisTickMarkSpacingHint(90);
+        if (x.length > 0) {
+            chart.getStyler().setXAxisMin(Math.floor(java.util.Arrays.stream(x).min().getAsDouble()));
+            chart.getStyler().setXAxisMax(Math.ceil(java.util.Arrays.stream(x).max().getAsDouble()));
+        }
         Color[] colors = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x7f7f7f)};
         int i = 0;
         for (java.util.Map.Entry<String, double[]> e : lines.entrySet()) {
