@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
         description = {"Trains a word-level text classifier (Embedding -> bidirectional GRU or LSTM -> pooling -> Linear, "
                 + "cross-entropy) and reports its test accuracy next to the majority-class baseline, with a confusion matrix.",
                 "Default data: the bundled review sentences (IMDb, Amazon, Yelp; 3,000 sentences, labels 0 negative / 1 positive).",
-                "The sentences are shuffled with --seed and split 80% train, 10% validation, 10% test; the vocabulary "
+                "The sentences are shuffled with --seed and split 80%% train, 10%% validation, 10%% test; the vocabulary "
                         + "comes from the training part; the epoch with the best validation accuracy is kept.",
                 "Writes to --out: model.safetensors, config.json (with the labels), vocab.txt, loss.png, metrics.jsonl, "
                         + "results.json.",

@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
         description = {"Trains a recurrent forecaster (stacked LSTM or GRU -> Linear, MSE, Adam) on a time series and "
                 + "reports its test RMSE and MAE next to the naive and seasonal-naive forecasts.",
                 "Default data: the bundled Zurich monthly sunspot numbers 1749-1983 (season 132 months, the ~11-year cycle).",
-                "The series is split chronologically (70% train, 15% validation, 15% test); the scaler is fitted on the "
+                "The series is split chronologically (70%% train, 15%% validation, 15%% test); the scaler is fitted on the "
                         + "training part only; the epoch with the lowest validation loss is kept.",
                 "Writes to --out: model.safetensors, config.json (with the scaler), forecast.png (test: actual vs "
                         + "predicted), loss.png, metrics.jsonl, results.json."})

@@ -215,6 +215,16 @@ class TaskCommandsTest {
         assertFalse(Files.exists(out), "a refused run must not create its folder");
     }
 
+    @Test
+    void helpListsTheOptionsWithoutFormattingWarnings() {
+        for (String command : List.of("forecast", "classify")) {
+            Run r = run(command, "--help");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("--epochs"), r.out());
+            assertFalse((r.out() + r.err()).contains("WARN"), r.out() + r.err());
+        }
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
