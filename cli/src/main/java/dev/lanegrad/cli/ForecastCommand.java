@@ -11,6 +11,7 @@ import dev.lanegrad.models.tasks.forecast.ErrorMetrics;
 import dev.lanegrad.models.tasks.forecast.ForecastConfig;
 import dev.lanegrad.models.tasks.forecast.ForecastResult;
 import dev.lanegrad.models.tasks.forecast.ForecastTraining;
+import dev.lanegrad.models.tasks.forecast.Forecaster;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,7 +30,8 @@ import java.util.concurrent.Callable;
                 "The series is split chronologically (70%% train, 15%% validation, 15%% test); the scaler is fitted on the "
                         + "training part only; the epoch with the lowest validation loss is kept.",
                 "Writes to --out: model.safetensors, config.json (with the scaler), forecast.png (test: actual vs "
-                        + "predicted), loss.png, metrics.jsonl, results.json."})
+                        + "predicted), loss.png, metrics.jsonl, results.json.",
+                "With --checkpoint DIR: forecasts the values after the end of the series with a saved model instead."})
 public final class ForecastCommand implements Callable<Integer> {
 
     private static final ForecastConfig DEFAULTS = ForecastConfig.builder().build();
@@ -83,11 +85,12 @@ public final class ForecastCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "run folder (default: runs/<timestamp>)")
     Path out;
 
+    @Option(names = "--checkpoint", paramLabel = "DIR", description = "a run folder of `lanegrad forecast`: forecast "
+            + "the values after the end of the series (--csv/--column, or the sunspots) with it")
+    Path checkpoint;
+
     @Override
     public Integer call() throws Exception {
-        long t0 = System.nanoTime();
-        PrintStream o = System.out;
-        // everything is checked before anything is written
         if (csv == null && column != null && !column.equals("Sunspots")) {
             throw new IllegalArgumentException("--column " + column + " needs --csv FILE (the bundled sunspots have the "
                     + "column Sunspots)");
@@ -95,6 +98,31 @@ public final class ForecastCommand implements Callable<Integer> {
         if (csv != null && column == null) {
             throw new IllegalArgumentException("--csv " + csv + " needs --column NAME (the column to forecast)");
         }
+        return checkpoint != null ? forecastAhead() : train();
+    }
+
+    private int forecastAhead() throws Exception {
+        Forecaster f = Forecaster.load(checkpoint);
+        CsvTable table = csv == null ? BundledData.sunspots() : InputFiles.csv(csv);
+        double[] series = table.numbers(csv == null ? "Sunspots" : column);
+        if (series.length < f.config().window()) {
+            throw new IllegalArgumentException("the series has " + series.length + " values; the model in " + checkpoint
+                    + " reads the last " + f.config().window());
+        }
+        double[] next = f.predict(series);
+        System.out.printf(Locale.ROOT, "the %d value%s after the %d values of %s (model %s, window %d):%n", next.length,
+                next.length == 1 ? "" : "s", series.length, csv == null ? "the bundled sunspots" : csv + ", column " + column,
+                checkpoint, f.config().window());
+        for (int k = 0; k < next.length; k++) {
+            System.out.printf(Locale.ROOT, "t+%d\t%.4f%n", k + 1, next[k]);
+        }
+        return 0;
+    }
+
+    private int train() throws Exception {
+        long t0 = System.nanoTime();
+        PrintStream o = System.out;
+        // everything is checked before anything is written
         ForecastConfig cfg = ForecastConfig.builder().cell(CellKind.parse(cell)).window(window).horizon(horizon)
                 .hidden(hidden).layers(layers).dropout(dropout).epochs(epochs).lr(lr).batch(batch).seed(seed)
                 .season(season != null ? season : csv == null ? SUNSPOT_SEASON : 0).patience(patience).build();

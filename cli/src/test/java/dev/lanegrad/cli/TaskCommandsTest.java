@@ -109,6 +109,12 @@ class TaskCommandsTest {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
         assertEquals(4, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+        Run ahead = run("forecast", "--checkpoint", out.toString(), "--csv", csv.toString(), "--column", "value");
+        assertEquals(0, ahead.code(), ahead.out() + ahead.err());
+        assertTrue(ahead.out().contains("after the 240 values"), ahead.out());
+        double next = Double.parseDouble(ahead.out().lines().filter(l -> l.startsWith("t+1\t")).findFirst().orElseThrow()
+                .substring(4));
+        assertTrue(next > 5 && next < 15, ahead.out()); // the sine lives in [7, 13]
         Map<String, byte[]> before = contents(out);
 
         String[] common = {"forecast", "--csv", csv.toString(), "--column", "value", "--out", out.toString()};
@@ -120,6 +126,15 @@ class TaskCommandsTest {
         assertBadInput("epochs 0 must be at least 1", concat(common, "--epochs", "0"));
         assertBadInput("lr -0.1 must be a positive number", concat(common, "--lr", "-0.1"));
         assertBadInput("cell \"rnn\" is not one of lstm, gru", concat(common, "--cell", "rnn"));
+        Path copy = Files.createDirectory(tmp.resolve("copy"));
+        for (String f : before.keySet()) {
+            Files.write(copy.resolve(f), before.get(f));
+        }
+        Files.writeString(copy.resolve("config.json"), "{\"task\": \"forecast\", \"window\": ");
+        assertBadInput("config.json is damaged", "forecast", "--checkpoint", copy.toString(), "--csv", csv.toString(),
+                "--column", "value");
+        Files.delete(copy.resolve("config.json"));
+        assertBadInput("config.json is missing", "forecast", "--checkpoint", copy.toString());
         assertSameFiles(before, out);
     }
 
