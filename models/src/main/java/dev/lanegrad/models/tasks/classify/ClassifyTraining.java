@@ -106,47 +106,52 @@ public final class ClassifyTraining {
         int bestEpoch = 0;
         List<int[]> validationSeqs = select(encoded, validationIdx);
         int[] validationClasses = select(classes, validationIdx);
-        for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
-            long e0 = System.nanoTime();
-            List<int[]> batches = bucketedBatches(trainIdx, encoded, cfg.batch(), random);
-            double sum = 0;
-            model.train(true);
-            try (Tape tape = new Tape()) {
+        // one tape for the whole run: its workspace is reused by every step
+        try (Tape tape = new Tape()) {
+            for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
+                long e0 = System.nanoTime();
+                List<int[]> batches = bucketedBatches(trainIdx, encoded, cfg.batch(), random);
+                double sum = 0;
+                model.train(true);
                 for (int s = 0; s < batches.size(); s++) {
                     int[] idx = batches.get(s);
                     TextBatch batch = WordVocabulary.pad(select(encoded, idx), cfg.maxLength());
                     Tensor loss = Ops.crossEntropy(model.forward(batch), select(classes, idx));
                     double value = loss.item();
+                    if (!Double.isFinite(value)) {
+                        throw new IllegalStateException("the training loss became " + value + " in epoch " + epoch
+                                + "; try a smaller --lr (now " + cfg.lr() + ")");
+                    }
                     tape.backward(loss);
                     GradClip.byGlobalNorm(params, cfg.clipNorm());
                     adam.step();
                     adam.zeroGrad();
                     tape.reset();
-                    if (!Double.isFinite(value)) {
-                        throw new IllegalStateException("the training loss became " + value + " in epoch " + epoch
-                                + "; try a smaller --lr (now " + cfg.lr() + ")");
-                    }
                     sum += value * idx.length;
                     listener.step(epoch, s + 1, value, idx.length);
                 }
-            }
-            double[] eval = evaluate(model, validationSeqs, validationClasses, cfg);
-            double validationLoss = eval[0];
-            double accuracy = eval[1];
-            // accuracy first; among equal accuracies (common on small sets) the lower loss
-            boolean improved = accuracy > bestAccuracy || (accuracy == bestAccuracy && validationLoss < bestLoss);
-            if (improved) {
-                bestAccuracy = accuracy;
-                bestLoss = validationLoss;
-                bestEpoch = epoch;
-                best.keep();
-            }
-            EpochResult r = new EpochResult(epoch, cfg.epochs(), sum / trainIdx.length, validationLoss, accuracy, improved,
-                    (System.nanoTime() - e0) / 1e9);
-            history.add(r);
-            listener.epoch(r);
-            if (cfg.patience() > 0 && epoch - bestEpoch >= cfg.patience()) {
-                break;
+                double[] eval = evaluate(model, validationSeqs, validationClasses, cfg);
+                double validationLoss = eval[0];
+                if (!Double.isFinite(validationLoss)) {
+                    throw new IllegalStateException("the validation loss became " + validationLoss + " in epoch " + epoch
+                            + "; try a smaller --lr (now " + cfg.lr() + ")");
+                }
+                double accuracy = eval[1];
+                // accuracy first; among equal accuracies (common on small sets) the lower loss
+                boolean improved = accuracy > bestAccuracy || (accuracy == bestAccuracy && validationLoss < bestLoss);
+                if (improved) {
+                    bestAccuracy = accuracy;
+                    bestLoss = validationLoss;
+                    bestEpoch = epoch;
+                    best.keep();
+                }
+                EpochResult r = new EpochResult(epoch, cfg.epochs(), sum / trainIdx.length, validationLoss, accuracy, improved,
+                        (System.nanoTime() - e0) / 1e9);
+                history.add(r);
+                listener.epoch(r);
+                if (cfg.patience() > 0 && epoch - bestEpoch >= cfg.patience()) {
+                    break;
+                }
             }
         }
         best.restore();

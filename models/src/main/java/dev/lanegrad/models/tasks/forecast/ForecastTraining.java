@@ -90,12 +90,13 @@ public final class ForecastTraining {
         BestWeights best = new BestWeights(params);
         double bestLoss = Double.POSITIVE_INFINITY;
         int bestEpoch = 0;
-        for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
-            long e0 = System.nanoTime();
-            shuffle(order, random);
-            double sum = 0;
-            model.train(true);
-            try (Tape tape = new Tape()) {
+        // one tape for the whole run: its workspace is reused by every step
+        try (Tape tape = new Tape()) {
+            for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
+                long e0 = System.nanoTime();
+                shuffle(order, random);
+                double sum = 0;
+                model.train(true);
                 for (int step = 0; step < steps; step++) {
                     int from = step * cfg.batch();
                     int b = Math.min(cfg.batch(), n - from);
@@ -105,34 +106,38 @@ public final class ForecastTraining {
                     train.fill(samples, x, y);
                     Tensor loss = Ops.mseLoss(model.forward(Tensor.wrap(x, 0, w, b, 1)), Tensor.wrap(y, 0, b, h));
                     double value = loss.item();
+                    if (!Double.isFinite(value)) {
+                        throw new IllegalStateException("the training loss became " + value + " in epoch " + epoch
+                                + "; try a smaller --lr (now " + cfg.lr() + ")");
+                    }
                     tape.backward(loss);
                     adam.setLearningRate(schedule.rate(adam.steps()));
                     GradClip.byGlobalNorm(params, cfg.clipNorm());
                     adam.step();
                     adam.zeroGrad();
                     tape.reset();
-                    if (!Double.isFinite(value)) {
-                        throw new IllegalStateException("the training loss became " + value + " in epoch " + epoch
-                                + "; try a smaller --lr (now " + cfg.lr() + ")");
-                    }
                     sum += value * b;
                     listener.step(epoch, step + 1, value, b);
                 }
-            }
-            double validationLoss = mse(forecaster.predictScaled(scaled, validationStarts), validation);
-            boolean improved = validationLoss < bestLoss;
-            if (improved) {
-                bestLoss = validationLoss;
-                bestEpoch = epoch;
-                best.keep();
-            }
-            // in the data's units: both scalers are affine, so an error scales by the scaler's scale
-            EpochResult r = new EpochResult(epoch, cfg.epochs(), sum / n, validationLoss,
-                    Math.sqrt(validationLoss) * scaler.scale(), improved, (System.nanoTime() - e0) / 1e9);
-            history.add(r);
-            listener.epoch(r);
-            if (cfg.patience() > 0 && epoch - bestEpoch >= cfg.patience()) {
-                break;
+                double validationLoss = mse(forecaster.predictScaled(scaled, validationStarts), validation);
+                if (!Double.isFinite(validationLoss)) {
+                    throw new IllegalStateException("the validation loss became " + validationLoss + " in epoch " + epoch
+                            + "; try a smaller --lr (now " + cfg.lr() + ")");
+                }
+                boolean improved = validationLoss < bestLoss;
+                if (improved) {
+                    bestLoss = validationLoss;
+                    bestEpoch = epoch;
+                    best.keep();
+                }
+                // in the data's units: both scalers are affine, so an error scales by the scaler's scale
+                EpochResult r = new EpochResult(epoch, cfg.epochs(), sum / n, validationLoss,
+                        Math.sqrt(validationLoss) * scaler.scale(), improved, (System.nanoTime() - e0) / 1e9);
+                history.add(r);
+                listener.epoch(r);
+                if (cfg.patience() > 0 && epoch - bestEpoch >= cfg.patience()) {
+                    break;
+                }
             }
         }
         best.restore();
