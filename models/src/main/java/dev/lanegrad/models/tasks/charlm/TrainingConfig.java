@@ -35,7 +35,7 @@ import java.util.Map;
  * @param steps      stop after this many optimizer steps; 0 for no step limit
  * @param seconds    stop when this much training time has passed; 0 for no time limit
  * @param valFrac    the last valFrac of the text is held out for validation, in (0, 1)
- * @param valEvery   validate (on the first valTokens characters of the held-out text) every valEvery steps
+ * @param valEvery   validate every valEvery steps on valTokens characters in 16 pieces spread over the held-out text
  * @param valTokens  size of that fixed validation subset; the full held-out text is evaluated at the end
  * @param batching   "sequential" (contiguous streams, state carried from batch to batch: truncated
  *                   BPTT) or "random" (independent windows at random offsets, zero state)
@@ -112,8 +112,8 @@ public record TrainingConfig(String cell, int embed, int hidden, int layers, flo
      * budget on a 2-core machine (see the README's table).
      */
     public static TrainingConfig defaults() {
-        return new TrainingConfig("lstm", 64, 512, 2, 0f,
-                64, 32, 2e-3f, 1e-4f, 50, "cosine",
+        return new TrainingConfig("lstm", 64, 256, 2, 0f,
+                64, 64, 3e-3f, 1e-4f, 50, "cosine",
                 "adam", 0f, 5f,
                 0, 270,
                 0.05, 200, 16_384,
