@@ -17,7 +17,10 @@ public final class Main {
 
     /** Runs the command and returns its exit code: 0 ok, 1 a failed check, 2 bad usage or input. */
     public static int run(String... args) {
-        CommandLine cmd = new CommandLine(new Main()).setExecutionExceptionHandler(new ErrorHandler());
+        ErrorHandler errors = new ErrorHandler();
+        CommandLine cmd = new CommandLine(new Main())
+                .setExecutionExceptionHandler(errors)
+                .setParameterExceptionHandler(errors);
         // everything after `jmh` belongs to JMH, options included (-f 1 -prof gc ...)
         cmd.getSubcommands().get("jmh").setUnmatchedOptionsArePositionalParams(true);
         return cmd.execute(args);
