@@ -94,6 +94,43 @@ public final class LossPlot {
         RunDirectory.writeAtomically(file, out -> out.write(png));
     }
 
+    /**
+     * Any line chart over one x axis, e.g. actual vs predicted values of a forecast: one line per entry of
+     * {@code lines} (name to y values, each as long as {@code x}), in the map's order and the same colours
+     * as the loss curves; x tick labels with {@code xPattern} (a DecimalFormat pattern, e.g. "0" for years);
+     * saved as a PNG of width x height pixels, atomically.
+     */
+    public static void saveLines(Path file, String title, String xTitle, String yTitle, double[] x, String xPattern,
+            java.util.Map<String, double[]> lines, int width, int height) throws IOException {
+        XYChart chart = new XYChartBuilder().width(width).height(height).title(title)
+                .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setPlotGridLinesVisible(true);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        chart.getStyler().setXAxisDecimalPattern(xPattern);
+        // whole-number ends and wider tick spacing: round ticks (1950, 1955...) rather than 1948.75, 1951.5...
+        chart.getStyler().setXAxisTickMarkSpacingHint(90);
+        if (x.length > 0) {
+            chart.getStyler().setXAxisMin(Math.floor(java.util.Arrays.stream(x).min().getAsDouble()));
+            chart.getStyler().setXAxisMax(Math.ceil(java.util.Arrays.stream(x).max().getAsDouble()));
+        }
+        Color[] colors = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x7f7f7f)};
+        int i = 0;
+        for (java.util.Map.Entry<String, double[]> e : lines.entrySet()) {
+            if (e.getValue().length != x.length) {
+                throw new IllegalArgumentException("line " + e.getKey() + " has " + e.getValue().length + " values for "
+                        + x.length + " x values");
+            }
+            XYSeries s = chart.addSeries(e.getKey(), x, e.getValue());
+            s.setMarker(SeriesMarkers.NONE);
+            s.setLineColor(colors[i % colors.length]);
+            s.setLineStyle(new BasicStroke(i == 0 ? 1.5f : 1.2f));
+            i++;
+        }
+        byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        RunDirectory.writeAtomically(file, out -> out.write(png));
+    }
+
     private XYChart chart() {
         XYChart chart = new XYChartBuilder().width(width).height(height).title(title)
                 .xAxisTitle("step").yAxisTitle(yTitle).build();

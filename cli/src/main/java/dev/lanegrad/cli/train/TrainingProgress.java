@@ -135,6 +135,15 @@ public final class TrainingProgress implements AutoCloseable {
         message(String.format(Locale.ROOT, "step %d: validation loss %.4f", step, loss));
     }
 
+    /**
+     * A validation result remembered for the status, printed as the caller's own {@code line} (e.g. a
+     * per-epoch summary with the task's metric) instead of the default one.
+     */
+    public synchronized void validation(long step, double loss, String line) {
+        this.validationLoss = loss;
+        message(line);
+    }
+
     /** Prints a line (above the bar on a terminal). */
     public synchronized void message(String text) {
         if (bar != null) {
