@@ -113,10 +113,10 @@ public record TrainingConfig(String cell, int embed, int hidden, int layers, flo
      */
     public static TrainingConfig defaults() {
         return new TrainingConfig("lstm", 64, 256, 2, 0f,
-                64, 64, 3e-3f, 1e-4f, 50, "cosine",
+                64, 16, 2e-3f, 1e-4f, 50, "cosine",
                 "adam", 0f, 5f,
                 0, 270,
-                0.05, 200, 16_384,
+                0.05, 400, 16_384,
                 "sequential", 1234L);
     }
 

@@ -3,6 +3,12 @@ package dev.lanegrad.models.tasks.charlm;
 import dev.lanegrad.autograd.Tape;
 import dev.lanegrad.autograd.Tensor;
 import dev.lanegrad.models.data.CharVocabulary;
+import dev.lanegrad.models.data.LmBatcher;
+import dev.lanegrad.models.data.TokenBatch;
+import dev.lanegrad.models.data.TokenSplit;
+import dev.lanegrad.models.nn.State;
+import dev.lanegrad.models.optim.Adam;
+import dev.lanegrad.models.optim.GradClip;
 import dev.lanegrad.models.io.NamedTensor;
 import dev.lanegrad.models.io.SafeTensors;
 import org.junit.jupiter.api.BeforeAll;
@@ -173,6 +179,49 @@ class CharLmTest {
         assertTrue(longWindow.getMessage().startsWith("--seq-len 5000 and --batch 8 need a training text of at least"),
                 longWindow.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new CharLmTrainer(tiny(), ""));
+    }
+
+    @Test
+    void theHandWrittenLoopOfTheReadmeTrains() {
+        CharVocabulary vocab = CharVocabulary.of(TEXT);
+        int[] ids = vocab.encode(TEXT);
+        TokenSplit split = TokenSplit.tail(ids, 0.1);
+        CharLanguageModel model = new CharLanguageModel(
+                new CharLanguageModel.Config(CharLanguageModel.Cell.LSTM, vocab.size(), 8, 32, 1, 0f), 1234);
+        LmBatcher batcher = new LmBatcher(split.train(), 16, 8, LmBatcher.Mode.SEQUENTIAL, 1234);
+        Adam adam = new Adam(model.parameters(), 1e-2f);
+        double before = model.evaluate(split.validation()).loss();
+        State state = model.zeroState(8);
+        try (Tape tape = new Tape()) {
+            for (int step = 0; step < 100; step++) {
+                TokenBatch b = batcher.next();
+                if (b.startOfPass()) state.reset();
+                CharLanguageModel.Output out = model.forward(b.inputs(), 16, 8, state);
+                Tensor loss = CharLanguageModel.loss(out.logits(), b.targets());
+                tape.backward(loss);
+                GradClip.byGlobalNorm(model.parameters(), 5);
+                adam.step();
+                adam.zeroGrad();
+                out.recurrent().detachedState(state);
+                tape.reset();
+            }
+        }
+        double after = model.evaluate(split.validation()).loss();
+        assertTrue(after < 0.75 * before, before + " -> " + after);
+    }
+
+    @Test
+    void theValidationSubsetIsSpreadOverTheHeldOutText() {
+        int[] v = new int[10_000];
+        for (int i = 0; i < v.length; i++) v[i] = i;
+        int[] s = CharLmTrainer.subset(v, 1600);
+        assertEquals(1601, s.length);
+        assertEquals(0, s[0]);
+        for (int p = 1; p < 16; p++) {
+            assertTrue(s[p * 100] > s[p * 100 - 1] + 500, "piece " + p + " starts further on");
+        }
+        assertTrue(s[1600] > 0.99 * v.length, "the last piece reaches the end: " + s[1600]);
+        assertArrayEquals(v, CharLmTrainer.subset(v, 20_000));
     }
 
     @Test
