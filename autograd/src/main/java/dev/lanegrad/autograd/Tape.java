@@ -178,7 +178,11 @@ public final class Tape implements AutoCloseable {
 
     // ---- for ops ----
 
-    int epoch() {
+    /**
+     * The tape step: it changes on every {@link #reset()}. A layer that keeps per-step resources (one
+     * recurrent workspace per use within a step) compares it to know when a new step has begun.
+     */
+    public int epoch() {
         return epoch;
     }
 

@@ -44,7 +44,11 @@ public final class Checks {
                     + ld + ", expected at least " + Math.max(1, cols));
         }
         long needed = rows == 0 || cols == 0 ? 0 : (long) (rows - 1) * ld + cols;
-        range(kernel, operand + " (" + rows + ", " + cols + ", ld " + ld + ")", array, off, needed);
+        // the operand's description is built only on failure: no string concatenation (an allocation, and
+        // a lot of bytecode that C2 would count against the caller's inlining budget) on every call
+        if (array == null || off < 0 || off + needed > array.length) {
+            range(kernel, operand + " (" + rows + ", " + cols + ", ld " + ld + ")", array, off, needed);
+        }
     }
 
     public static void nonNegative(String kernel, String what, int value) {
@@ -93,6 +97,9 @@ public final class Checks {
 
     /** A gate buffer (batch, gates * hidden), contiguous. */
     public static void gates(String kernel, String operand, float[] g, int off, int batch, int gates, int hidden) {
-        range(kernel, operand + " (" + batch + ", " + gates + "*" + hidden + ")", g, off, (long) batch * gates * hidden);
+        long needed = (long) batch * gates * hidden;
+        if (g == null || off < 0 || needed < 0 || off + needed > g.length) { // described only on failure, as in matrix
+            range(kernel, operand + " (" + batch + ", " + gates + "*" + hidden + ")", g, off, needed);
+        }
     }
 }

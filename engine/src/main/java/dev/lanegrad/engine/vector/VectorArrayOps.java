@@ -1,37 +1,540 @@
 package dev.lanegrad.engine.vector;
 
 import dev.lanegrad.engine.ArrayOps;
+import dev.lanegrad.engine.Checks;
+import dev.lanegrad.engine.scalar.ScalarArrayOps;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
-/** PLACEHOLDER: the scalar specification until the SIMD kernels land. */
+/**
+ * The elementwise kernels, reductions and activations on Vector API lanes.
+ *
+ * Every loop runs whole vectors up to {@code F.loopBound(n)} and finishes with a labelled scalar
+ * tail (no masked loads in hot loops). Reductions keep four independent accumulators (a vector add
+ * or FMA has a latency of about 4 cycles and the core can start one or two per cycle: a single
+ * accumulator would leave the FP pipes idle most of the time) and call reduceLanes once per result. Transcendentals come from {@link VectorMath}; the
+ * scalar tails use the same double-precision formulas as {@link ScalarArrayOps}.
+ * The argument checks are those of the scalar specification, once per call.
+ */
 public final class VectorArrayOps implements ArrayOps {
-    private final ArrayOps s = dev.lanegrad.engine.Kernels.scalar().ops();
-    public void add(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) { s.add(a, aOff, b, bOff, out, outOff, n); }
-    public void sub(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) { s.sub(a, aOff, b, bOff, out, outOff, n); }
-    public void mul(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) { s.mul(a, aOff, b, bOff, out, outOff, n); }
-    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) { s.axpy(alpha, x, xOff, y, yOff, n); }
-    public void scale(float alpha, float[] x, int xOff, int n) { s.scale(alpha, x, xOff, n); }
-    public void fill(float value, float[] x, int xOff, int n) { s.fill(value, x, xOff, n); }
-    public void copy(float[] src, int srcOff, float[] dst, int dstOff, int n) { s.copy(src, srcOff, dst, dstOff, n); }
-    public float sum(float[] x, int xOff, int n) { return s.sum(x, xOff, n); }
-    public float dot(float[] a, int aOff, float[] b, int bOff, int n) { return s.dot(a, aOff, b, bOff, n); }
-    public float max(float[] x, int xOff, int n) { return s.max(x, xOff, n); }
-    public void addRowBias(float[] x, int xOff, int rows, int cols, int ldx, float[] bias, int biasOff) { s.addRowBias(x, xOff, rows, cols, ldx, bias, biasOff); }
-    public void addColumnSums(float[] x, int xOff, int rows, int cols, int ldx, float[] out, int outOff) { s.addColumnSums(x, xOff, rows, cols, ldx, out, outOff); }
-    public void tanh(float[] x, int xOff, float[] y, int yOff, int n) { s.tanh(x, xOff, y, yOff, n); }
-    public void tanhBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) { s.tanhBackward(y, yOff, dy, dyOff, dx, dxOff, n); }
-    public void sigmoid(float[] x, int xOff, float[] y, int yOff, int n) { s.sigmoid(x, xOff, y, yOff, n); }
-    public void sigmoidBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) { s.sigmoidBackward(y, yOff, dy, dyOff, dx, dxOff, n); }
-    public void relu(float[] x, int xOff, float[] y, int yOff, int n) { s.relu(x, xOff, y, yOff, n); }
-    public void reluBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) { s.reluBackward(y, yOff, dy, dyOff, dx, dxOff, n); }
-    public void exp(float[] x, int xOff, float[] y, int yOff, int n) { s.exp(x, xOff, y, yOff, n); }
-    public void expBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) { s.expBackward(y, yOff, dy, dyOff, dx, dxOff, n); }
-    public void log(float[] x, int xOff, float[] y, int yOff, int n) { s.log(x, xOff, y, yOff, n); }
-    public void logBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) { s.logBackward(x, xOff, dy, dyOff, dx, dxOff, n); }
-    public void softmaxRows(float[] x, int xOff, float[] y, int yOff, int rows, int cols) { s.softmaxRows(x, xOff, y, yOff, rows, cols); }
-    public void softmaxRowsBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, int cols) { s.softmaxRowsBackward(y, yOff, dy, dyOff, dx, dxOff, rows, cols); }
-    public void logSoftmaxRows(float[] x, int xOff, float[] y, int yOff, int rows, int cols) { s.logSoftmaxRows(x, xOff, y, yOff, rows, cols); }
-    public void logSoftmaxRowsBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, int cols) { s.logSoftmaxRowsBackward(y, yOff, dy, dyOff, dx, dxOff, rows, cols); }
-    public double softmaxCrossEntropy(float[] logits, int lOff, int rows, int cols, int[] target, int tOff, int ignoreIndex, float[] weight, int wOff, float[] dLogits, int dOff, float gradScale) {
-        return s.softmaxCrossEntropy(logits, lOff, rows, cols, target, tOff, ignoreIndex, weight, wOff, dLogits, dOff, gradScale);
+
+    private static final VectorSpecies<Float> F = VectorMath.F;
+    private static final int L = F.length();
+
+    // ---- elementwise: out (n) = a (n) op b (n) ----
+
+    @Override
+    public void add(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
+        Checks.ranges("add", a, aOff, b, bOff, out, outOff, n);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(F, a, aOff + i).add(FloatVector.fromArray(F, b, bOff + i)).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) { // scalar tail
+            out[outOff + i] = a[aOff + i] + b[bOff + i];
+        }
+    }
+
+    @Override
+    public void sub(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
+        Checks.ranges("sub", a, aOff, b, bOff, out, outOff, n);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(F, a, aOff + i).sub(FloatVector.fromArray(F, b, bOff + i)).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) { // scalar tail
+            out[outOff + i] = a[aOff + i] - b[bOff + i];
+        }
+    }
+
+    @Override
+    public void mul(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
+        Checks.ranges("mul", a, aOff, b, bOff, out, outOff, n);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(F, a, aOff + i).mul(FloatVector.fromArray(F, b, bOff + i)).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) { // scalar tail
+            out[outOff + i] = a[aOff + i] * b[bOff + i];
+        }
+    }
+
+    /** y (n) += alpha * x (n), with one rounding per element (FMA) where the scalar spec rounds twice. */
+    @Override
+    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        Checks.range("axpy", "x", x, xOff, n);
+        Checks.range("axpy", "y", y, yOff, n);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(F, x, xOff + i).fma(FloatVector.broadcast(F, alpha), FloatVector.fromArray(F, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) { // scalar tail
+            y[yOff + i] += alpha * x[xOff + i];
+        }
+    }
+
+    @Override
+    public void scale(float alpha, float[] x, int xOff, int n) {
+        Checks.range("scale", "x", x, xOff, n);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(F, x, xOff + i).mul(alpha).intoArray(x, xOff + i);
+        }
+        for (; i < n; i++) { // scalar tail
+            x[xOff + i] *= alpha;
+        }
+    }
+
+    @Override
+    public void fill(float value, float[] x, int xOff, int n) {
+        Checks.range("fill", "x", x, xOff, n);
+        // a plain loop that C2 already turns into wide stores
+        java.util.Arrays.fill(x, xOff, xOff + n, value);
+    }
+
+    @Override
+    public void copy(float[] src, int srcOff, float[] dst, int dstOff, int n) {
+        Checks.range("copy", "src", src, srcOff, n);
+        Checks.range("copy", "dst", dst, dstOff, n);
+        System.arraycopy(src, srcOff, dst, dstOff, n); // an intrinsic: wide moves already
+    }
+
+    // ---- reductions ----
+
+    /** sum of x (n) */
+    @Override
+    public float sum(float[] x, int xOff, int n) {
+        Checks.range("sum", "x", x, xOff, n);
+        return sumUnchecked(x, xOff, n);
+    }
+
+    private static float sumUnchecked(float[] x, int xOff, int n) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = n - 4 * L; i <= bound; i += 4 * L) {
+            a0 = a0.add(FloatVector.fromArray(F, x, xOff + i));
+            a1 = a1.add(FloatVector.fromArray(F, x, xOff + i + L));
+            a2 = a2.add(FloatVector.fromArray(F, x, xOff + i + 2 * L));
+            a3 = a3.add(FloatVector.fromArray(F, x, xOff + i + 3 * L));
+        }
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            a0 = a0.add(FloatVector.fromArray(F, x, xOff + i));
+        }
+        float acc = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) { // scalar tail
+            acc += x[xOff + i];
+        }
+        return acc;
+    }
+
+    /** a (n) . b (n) */
+    @Override
+    public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        Checks.range("dot", "a", a, aOff, n);
+        Checks.range("dot", "b", b, bOff, n);
+        return dotUnchecked(a, aOff, b, bOff, n);
+    }
+
+    private static float dotUnchecked(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = n - 4 * L; i <= bound; i += 4 * L) {
+            a0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), a0);
+            a1 = FloatVector.fromArray(F, a, aOff + i + L).fma(FloatVector.fromArray(F, b, bOff + i + L), a1);
+            a2 = FloatVector.fromArray(F, a, aOff + i + 2 * L).fma(FloatVector.fromArray(F, b, bOff + i + 2 * L), a2);
+            a3 = FloatVector.fromArray(F, a, aOff + i + 3 * L).fma(FloatVector.fromArray(F, b, bOff + i + 3 * L), a3);
+        }
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            a0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), a0);
+        }
+        float acc = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) { // scalar tail
+            acc += a[aOff + i] * b[bOff + i];
+        }
+        return acc;
+    }
+
+    /** max of x (n) */
+    @Override
+    public float max(float[] x, int xOff, int n) {
+        Checks.range("max", "x", x, xOff, n);
+        return maxUnchecked(x, xOff, n);
+    }
+
+    /** lanewise max follows Math.max, so a NaN anywhere makes the result NaN, like the scalar loop. */
+    private static float maxUnchecked(float[] x, int xOff, int n) {
+        FloatVector m0 = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        FloatVector m1 = m0;
+        FloatVector m2 = m0;
+        FloatVector m3 = m0;
+        int i = 0;
+        for (int bound = n - 4 * L; i <= bound; i += 4 * L) {
+            m0 = m0.max(FloatVector.fromArray(F, x, xOff + i));
+            m1 = m1.max(FloatVector.fromArray(F, x, xOff + i + L));
+            m2 = m2.max(FloatVector.fromArray(F, x, xOff + i + 2 * L));
+            m3 = m3.max(FloatVector.fromArray(F, x, xOff + i + 3 * L));
+        }
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            m0 = m0.max(FloatVector.fromArray(F, x, xOff + i));
+        }
+        float best = m0.max(m1).max(m2.max(m3)).reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) { // scalar tail
+            best = Math.max(best, x[xOff + i]);
+        }
+        return best;
+    }
+
+    // ---- matrices (rows, cols), row stride ld ----
+
+    /** x (rows, cols; ldx) += bias (cols) broadcast over rows */
+    @Override
+    public void addRowBias(float[] x, int xOff, int rows, int cols, int ldx, float[] bias, int biasOff) {
+        Checks.matrix("addRowBias", "x", x, xOff, rows, cols, ldx);
+        Checks.range("addRowBias", "bias", bias, biasOff, cols);
+        int bound = F.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int row = xOff + r * ldx;
+            int j = 0;
+            for (; j < bound; j += L) {
+                FloatVector.fromArray(F, x, row + j).add(FloatVector.fromArray(F, bias, biasOff + j)).intoArray(x, row + j);
+            }
+            for (; j < cols; j++) { // scalar tail
+                x[row + j] += bias[biasOff + j];
+            }
+        }
+    }
+
+    /** out (cols) += column sums of x (rows, cols; ldx), row by row (same order as the scalar spec) */
+    @Override
+    public void addColumnSums(float[] x, int xOff, int rows, int cols, int ldx, float[] out, int outOff) {
+        Checks.matrix("addColumnSums", "x", x, xOff, rows, cols, ldx);
+        Checks.range("addColumnSums", "out", out, outOff, cols);
+        int bound = F.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int row = xOff + r * ldx;
+            int j = 0;
+            for (; j < bound; j += L) {
+                FloatVector.fromArray(F, out, outOff + j).add(FloatVector.fromArray(F, x, row + j)).intoArray(out, outOff + j);
+            }
+            for (; j < cols; j++) { // scalar tail
+                out[outOff + j] += x[row + j];
+            }
+        }
+    }
+
+    // ---- activations: y (n) = f(x (n)); backward dx (n) += dy (n) * f'(saved) ----
+
+    @Override
+    public void tanh(float[] x, int xOff, float[] y, int yOff, int n) {
+        Checks.ranges("tanh", "x", x, xOff, "y", y, yOff, n);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            VectorMath.tanh(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) { // scalar tail
+            y[yOff + i] = (float) Math.tanh(x[xOff + i]);
+        }
+    }
+
+    @Override
+    public void tanhBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
+        Checks.ranges("tanhBackward", y, yOff, dy, dyOff, dx, dxOff, n);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, y, yOff + i);
+            FloatVector d = VectorMath.oneMinusSquare(v);
+            FloatVector.fromArray(F, dy, dyOff + i).fma(d, FloatVector.fromArray(F, dx, dxOff + i)).intoArray(dx, dxOff + i);
+        }
+        for (; i < n; i++) { // scalar tail
+            float v = y[yOff + i];
+            dx[dxOff + i] += dy[dyOff + i] * (1f - v * v);
+        }
+    }
+
+    @Override
+    public void sigmoid(float[] x, int xOff, float[] y, int yOff, int n) {
+        Checks.ranges("sigmoid", "x", x, xOff, "y", y, yOff, n);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            VectorMath.sigmoid(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) { // scalar tail
+            y[yOff + i] = (float) (1.0 / (1.0 + Math.exp(-(double) x[xOff + i])));
+        }
+    }
+
+    @Override
+    public void sigmoidBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
+        Checks.ranges("sigmoidBackward", y, yOff, dy, dyOff, dx, dxOff, n);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, y, yOff + i);
+            FloatVector d = v.fma(v.neg(), v); // y - y^2 = y (1 - y)
+            FloatVector.fromArray(F, dy, dyOff + i).fma(d, FloatVector.fromArray(F, dx, dxOff + i)).intoArray(dx, dxOff + i);
+        }
+        for (; i < n; i++) { // scalar tail
+            float v = y[yOff + i];
+            dx[dxOff + i] += dy[dyOff + i] * (v * (1f - v));
+        }
+    }
+
+    @Override
+    public void relu(float[] x, int xOff, float[] y, int yOff, int n) {
+        Checks.ranges("relu", "x", x, xOff, "y", y, yOff, n);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            // not lanewise max(x, 0), which passes NaN through: the spec's "v > 0 ? v : 0" gives 0 for NaN
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+            FloatVector.zero(F).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) { // scalar tail
+            float v = x[xOff + i];
+            y[yOff + i] = v > 0f ? v : 0f;
+        }
+    }
+
+    @Override
+    public void reluBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
+        Checks.ranges("reluBackward", y, yOff, dy, dyOff, dx, dxOff, n);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, y, yOff + i);
+            FloatVector g = FloatVector.zero(F).blend(FloatVector.fromArray(F, dy, dyOff + i), v.compare(VectorOperators.GT, 0f));
+            FloatVector.fromArray(F, dx, dxOff + i).add(g).intoArray(dx, dxOff + i);
+        }
+        for (; i < n; i++) { // scalar tail
+            if (y[yOff + i] > 0f) {
+                dx[dxOff + i] += dy[dyOff + i];
+            }
+        }
+    }
+
+    @Override
+    public void exp(float[] x, int xOff, float[] y, int yOff, int n) {
+        Checks.ranges("exp", "x", x, xOff, "y", y, yOff, n);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            VectorMath.exp(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) { // scalar tail
+            y[yOff + i] = (float) Math.exp(x[xOff + i]);
+        }
+    }
+
+    @Override
+    public void expBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
+        Checks.ranges("expBackward", y, yOff, dy, dyOff, dx, dxOff, n);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(F, dy, dyOff + i).fma(FloatVector.fromArray(F, y, yOff + i), FloatVector.fromArray(F, dx, dxOff + i))
+                    .intoArray(dx, dxOff + i);
+        }
+        for (; i < n; i++) { // scalar tail
+            dx[dxOff + i] += dy[dyOff + i] * y[yOff + i];
+        }
+    }
+
+    @Override
+    public void log(float[] x, int xOff, float[] y, int yOff, int n) {
+        Checks.ranges("log", "x", x, xOff, "y", y, yOff, n);
+        int i = 0;
+        // without SVML (see VectorMath) the JDK's lanewise LOG is a scalar loop per lane: plain Math.log is faster
+        for (int bound = VectorMath.LANEWISE ? F.loopBound(n) : 0; i < bound; i += L) {
+            VectorMath.log(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) { // scalar tail
+            y[yOff + i] = (float) Math.log(x[xOff + i]);
+        }
+    }
+
+    @Override
+    public void logBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
+        Checks.ranges("logBackward", x, xOff, dy, dyOff, dx, dxOff, n);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector q = FloatVector.fromArray(F, dy, dyOff + i).div(FloatVector.fromArray(F, x, xOff + i));
+            FloatVector.fromArray(F, dx, dxOff + i).add(q).intoArray(dx, dxOff + i);
+        }
+        for (; i < n; i++) { // scalar tail
+            dx[dxOff + i] += dy[dyOff + i] / x[xOff + i];
+        }
+    }
+
+    // ---- row-wise softmax over contiguous rows (rows, cols), max-subtracted ----
+
+    @Override
+    public void softmaxRows(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
+        Checks.ranges("softmaxRows", "x", x, xOff, "y", y, yOff, (long) rows * cols);
+        for (int r = 0; r < rows; r++) {
+            int xr = xOff + r * cols;
+            int yr = yOff + r * cols;
+            float m = maxUnchecked(x, xr, cols);
+            float total = expShiftedInto(x, xr, y, yr, cols, m);
+            float inv = 1f / total;
+            int j = 0;
+            for (int bound = F.loopBound(cols); j < bound; j += L) {
+                FloatVector.fromArray(F, y, yr + j).mul(inv).intoArray(y, yr + j);
+            }
+            for (; j < cols; j++) { // scalar tail
+                y[yr + j] *= inv;
+            }
+        }
+    }
+
+    /** y (n) = exp(x (n) - shift); returns their sum (two accumulators: the exp chain is long enough to hide latency). */
+    private static float expShiftedInto(float[] x, int xOff, float[] y, int yOff, int n, float shift) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        int j = 0;
+        for (int bound = n - 2 * L; j <= bound; j += 2 * L) {
+            FloatVector e0 = VectorMath.exp(FloatVector.fromArray(F, x, xOff + j).sub(shift));
+            FloatVector e1 = VectorMath.exp(FloatVector.fromArray(F, x, xOff + j + L).sub(shift));
+            e0.intoArray(y, yOff + j);
+            e1.intoArray(y, yOff + j + L);
+            a0 = a0.add(e0);
+            a1 = a1.add(e1);
+        }
+        for (int bound = F.loopBound(n); j < bound; j += L) {
+            FloatVector e0 = VectorMath.exp(FloatVector.fromArray(F, x, xOff + j).sub(shift));
+            e0.intoArray(y, yOff + j);
+            a0 = a0.add(e0);
+        }
+        float total = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; j < n; j++) { // scalar tail
+            float e = (float) Math.exp(x[xOff + j] - shift);
+            y[yOff + j] = e;
+            total += e;
+        }
+        return total;
+    }
+
+    /** sum of exp(x (n) - shift), nothing stored */
+    private static float sumExpShifted(float[] x, int xOff, int n, float shift) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        int j = 0;
+        for (int bound = n - 2 * L; j <= bound; j += 2 * L) {
+            a0 = a0.add(VectorMath.exp(FloatVector.fromArray(F, x, xOff + j).sub(shift)));
+            a1 = a1.add(VectorMath.exp(FloatVector.fromArray(F, x, xOff + j + L).sub(shift)));
+        }
+        for (int bound = F.loopBound(n); j < bound; j += L) {
+            a0 = a0.add(VectorMath.exp(FloatVector.fromArray(F, x, xOff + j).sub(shift)));
+        }
+        float total = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; j < n; j++) { // scalar tail
+            total += (float) Math.exp(x[xOff + j] - shift);
+        }
+        return total;
+    }
+
+    @Override
+    public void softmaxRowsBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, int cols) {
+        Checks.ranges("softmaxRowsBackward", y, yOff, dy, dyOff, dx, dxOff, (long) rows * cols);
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            float s = dotUnchecked(dy, dyOff + o, y, yOff + o, cols);
+            int j = 0;
+            for (int bound = F.loopBound(cols); j < bound; j += L) {
+                FloatVector yv = FloatVector.fromArray(F, y, yOff + o + j);
+                FloatVector g = FloatVector.fromArray(F, dy, dyOff + o + j).sub(s);
+                yv.fma(g, FloatVector.fromArray(F, dx, dxOff + o + j)).intoArray(dx, dxOff + o + j);
+            }
+            for (; j < cols; j++) { // scalar tail
+                dx[dxOff + o + j] += y[yOff + o + j] * (dy[dyOff + o + j] - s);
+            }
+        }
+    }
+
+    @Override
+    public void logSoftmaxRows(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
+        Checks.ranges("logSoftmaxRows", "x", x, xOff, "y", y, yOff, (long) rows * cols);
+        for (int r = 0; r < rows; r++) {
+            int xr = xOff + r * cols;
+            int yr = yOff + r * cols;
+            float m = maxUnchecked(x, xr, cols);
+            float logTotal = (float) Math.log(sumExpShifted(x, xr, cols, m));
+            int j = 0;
+            for (int bound = F.loopBound(cols); j < bound; j += L) {
+                FloatVector.fromArray(F, x, xr + j).sub(m).sub(logTotal).intoArray(y, yr + j);
+            }
+            for (; j < cols; j++) { // scalar tail
+                y[yr + j] = x[xr + j] - m - logTotal;
+            }
+        }
+    }
+
+    @Override
+    public void logSoftmaxRowsBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, int cols) {
+        Checks.ranges("logSoftmaxRowsBackward", y, yOff, dy, dyOff, dx, dxOff, (long) rows * cols);
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            float s = sumUnchecked(dy, dyOff + o, cols);
+            int j = 0;
+            for (int bound = F.loopBound(cols); j < bound; j += L) {
+                FloatVector p = VectorMath.exp(FloatVector.fromArray(F, y, yOff + o + j));
+                FloatVector d = p.fma(FloatVector.broadcast(F, -s), FloatVector.fromArray(F, dy, dyOff + o + j)); // dy - exp(y) s
+                FloatVector.fromArray(F, dx, dxOff + o + j).add(d).intoArray(dx, dxOff + o + j);
+            }
+            for (; j < cols; j++) { // scalar tail
+                dx[dxOff + o + j] += dy[dyOff + o + j] - (float) Math.exp(y[yOff + o + j]) * s;
+            }
+        }
+    }
+
+    /** logits (rows, cols), target (rows), weight (rows) or null, dLogits (rows, cols) or null: see ArrayOps. */
+    @Override
+    public double softmaxCrossEntropy(float[] logits, int lOff, int rows, int cols,
+                                      int[] target, int tOff, int ignoreIndex,
+                                      float[] weight, int wOff,
+                                      float[] dLogits, int dOff, float gradScale) {
+        Checks.matrix("softmaxCrossEntropy", "logits", logits, lOff, rows, cols, Math.max(1, cols));
+        Checks.range("softmaxCrossEntropy", "target", target, tOff, rows);
+        if (weight != null) {
+            Checks.range("softmaxCrossEntropy", "weight", weight, wOff, rows);
+        }
+        if (dLogits != null) {
+            Checks.range("softmaxCrossEntropy", "dLogits", dLogits, dOff, (long) rows * cols);
+        }
+        ScalarArrayOps.checkTargets(target, tOff, rows, cols, ignoreIndex);
+        double loss = 0;
+        for (int r = 0; r < rows; r++) {
+            int lr = lOff + r * cols;
+            int t = target[tOff + r];
+            if (t == ignoreIndex) {
+                if (dLogits != null) {
+                    java.util.Arrays.fill(dLogits, dOff + r * cols, dOff + (r + 1) * cols, 0f);
+                }
+                continue;
+            }
+            float w = weight == null ? 1f : weight[wOff + r];
+            float m = maxUnchecked(logits, lr, cols);
+            float picked = logits[lr + t] - m; // read before dLogits is written: dLogits may alias logits
+            if (dLogits == null) {
+                loss += w * (Math.log(sumExpShifted(logits, lr, cols, m)) - picked);
+                continue;
+            }
+            // one exp pass: store the shifted exps in dLogits, then scale them in place
+            int dr = dOff + r * cols;
+            float total = expShiftedInto(logits, lr, dLogits, dr, cols, m);
+            loss += w * (Math.log(total) - picked);
+            float g = gradScale * w;
+            float gInv = g / total;
+            int j = 0;
+            for (int bound = F.loopBound(cols); j < bound; j += L) {
+                FloatVector.fromArray(F, dLogits, dr + j).mul(gInv).intoArray(dLogits, dr + j);
+            }
+            for (; j < cols; j++) { // scalar tail
+                dLogits[dr + j] *= gInv;
+            }
+            dLogits[dr + t] -= g;
+        }
+        return loss;
     }
 }

@@ -72,8 +72,8 @@ class RnnAllocationTest {
             RnnWorkspace ws = new RnnWorkspace();
             long used = repeatedRunBytes(new Rnn(pb.params), pb, ws);
             long held = 4 * ws.floatsHeld();
-            assertTrue(used < held / 4, mode + ": a repeated forward+backward allocated " + used
-                    + " bytes, against a workspace of " + held + " bytes");
+            assertTrue(used < 1024, mode + ": a repeated forward+backward of 64 steps allocated " + used
+                    + " bytes (workspace " + held + " bytes)");
         }
     }
 

