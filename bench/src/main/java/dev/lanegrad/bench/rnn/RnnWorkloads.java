@@ -1,7 +1,14 @@
 package dev.lanegrad.bench.rnn;
 
+import dev.lanegrad.autograd.Ops;
+import dev.lanegrad.autograd.Tape;
+import dev.lanegrad.autograd.Tensor;
 import dev.lanegrad.engine.ArrayOps;
 import dev.lanegrad.engine.Kernels;
+import dev.lanegrad.models.nn.GRU;
+import dev.lanegrad.models.nn.LSTM;
+import dev.lanegrad.models.nn.RNN;
+import dev.lanegrad.models.nn.RecurrentLayer;
 import dev.lanegrad.models.rnn.FloatView;
 import dev.lanegrad.models.rnn.Rnn;
 import dev.lanegrad.models.rnn.RnnConfig;
@@ -37,8 +44,43 @@ public final class RnnWorkloads {
         return switch (c) {
             case S1, S5 -> inference(c, cell);
             case S2 -> streaming(c, cell);
-            case S3, S4 -> training(c, cell);
+            case S3, S4 -> trainingApi(c, cell);
             case LM -> CharLmWorkload.create();
+        };
+    }
+
+    /**
+     * S3 / S4 written directly against the {@link Rnn} core (no tape), to compare with the public API
+     * path of {@link #create}: the difference is what the tape and the layer add.
+     */
+    public static Workload createCore(BenchCase c, String cell) {
+        if (c != BenchCase.S3 && c != BenchCase.S4) {
+            return create(c, cell);
+        }
+        return training(c, cell);
+    }
+
+    static RecurrentLayer layer(String cell, int input, int hidden) {
+        return switch (BenchCase.parseCell(cell)) {
+            case "rnn" -> RNN.builder(input, hidden).seed(1).build();
+            case "lstm" -> LSTM.builder(input, hidden).seed(1).build();
+            default -> GRU.builder(input, hidden).seed(1).build();
+        };
+    }
+
+    /** S3 / S4 as a user writes it: a Tape, the layer (one tape node), Ops.mseLoss, backward, zeroGrad. */
+    private static Workload trainingApi(BenchCase c, String cell) {
+        RecurrentLayer layer = layer(cell, c.input, c.hidden);
+        Tensor x = Tensor.normal(0f, 1f, 2, c.steps, c.batch, c.input);
+        Tensor target = Tensor.normal(0f, 1f, 3, c.steps, c.batch, c.hidden);
+        Tape tape = new Tape();
+        return () -> {
+            layer.zeroGrad();
+            Tensor loss = Ops.mseLoss(layer.forward(x).output(), target);
+            tape.backward(loss);
+            float value = loss.item();
+            tape.reset();
+            return value;
         };
     }
 
