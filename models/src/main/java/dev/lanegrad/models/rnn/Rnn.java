@@ -3,6 +3,7 @@ package dev.lanegrad.models.rnn;
 import dev.lanegrad.engine.ArrayOps;
 import dev.lanegrad.engine.Gemm;
 import dev.lanegrad.engine.Kernels;
+import dev.lanegrad.engine.PrepackedGemm;
 import dev.lanegrad.engine.RecurrentKernels;
 
 import java.util.Arrays;
@@ -33,6 +34,12 @@ import java.util.Arrays;
  * nobody writes the parameters meanwhile.
  */
 public final class Rnn {
+
+    /**
+     * Batches of at least this many rows multiply W_hh prepacked (packed once per direction, see
+     * PrepackedGemm); smaller ones call the GEMM's unpacked paths (GEMV at B = 1).
+     */
+    static final int PACKED_MIN_ROWS = Integer.getInteger("lanegrad.rnn.packedMinRows", 2);
 
     private final RnnConfig config;
     private final RnnParameters params;
@@ -239,25 +246,13 @@ public final class Rnn {
             }
         }
         boolean relu = mode == RnnMode.RNN_RELU;
-        // With B >= 2 rows, transpose W_hh once per forward so that every step multiplies by a stored
-        // (H, G*H) matrix: the GEMM's untransposed path packs B with plain row copies, the transposed
-        // one gathers columns on every step. Measured (GFLOP/s, one thread, Zen 5): 32x1024x256 99 -> 170,
-        // 64x1024x256 118 -> 197, 64x4096x1024 55 -> 177; the transpose costs one pass over W_hh.
-        // At B = 1 the GEMV gains only ~2.6 us per step (1x1024x256), about the cost of the transpose
-        // over a 50-step sequence, so it reads W_hh as it is stored.
-        float[] wStep = whh;
-        int wStepOff = whhOff;
-        int ldw = H;
-        boolean wT = false;
-        if (B >= 2) {
-            ws.whhT = RnnWorkspace.grow(ws.whhT, (long) GH * H);
-            transpose(whh, whhOff, GH, H, ws.whhT);
-            wStep = ws.whhT;
-            wStepOff = 0;
-            ldw = GH;
-            wT = true;
+        // W_hh^T packed once per direction into the GEMM kernel's panels, then multiplied at every step:
+        // packing it per step cost as much as the product at small batch (see PrepackedGemm).
+        final PrepackedGemm packed = gemm instanceof PrepackedGemm p && B >= PACKED_MIN_ROWS ? p : null;
+        if (packed != null) {
+            ws.whhP = RnnWorkspace.grow(ws.whhP, packed.packedSize(H, GH));
+            packed.pack(true, H, GH, whh, whhOff, H, ws.whhP, 0);
         }
-        final boolean transW = !wT;
         for (int step = 0; step < T; step++) {
             int t = d == 0 ? step : T - 1 - step;
             int prev = (d == 0 ? t : t + 1) * BH;
@@ -274,15 +269,27 @@ public final class Rnn {
             int g = t * B * GH;
             switch (mode) {
                 case RNN_TANH, RNN_RELU -> {
-                    gemm.sgemm(false, transW, rows, GH, H, 1f, hs, prev, H, wStep, wStepOff, ldw, 1f, gates, g, GH);
+                    if (packed != null) {
+                        packed.multiply(rows, GH, H, 1f, hs, prev, H, ws.whhP, 0, 1f, gates, g, GH);
+                    } else {
+                        gemm.sgemm(false, true, rows, GH, H, 1f, hs, prev, H, whh, whhOff, H, 1f, gates, g, GH);
+                    }
                     cells.rnnForward(rows, H, relu, gates, g, hs, next, H);
                 }
                 case LSTM -> {
-                    gemm.sgemm(false, transW, rows, GH, H, 1f, hs, prev, H, wStep, wStepOff, ldw, 1f, gates, g, GH);
+                    if (packed != null) {
+                        packed.multiply(rows, GH, H, 1f, hs, prev, H, ws.whhP, 0, 1f, gates, g, GH);
+                    } else {
+                        gemm.sgemm(false, true, rows, GH, H, 1f, hs, prev, H, whh, whhOff, H, 1f, gates, g, GH);
+                    }
                     cells.lstmForward(rows, H, gates, g, cs, prev, H, cs, next, H, hs, next, H);
                 }
                 case GRU -> {
-                    gemm.sgemm(false, transW, rows, GH, H, 1f, hs, prev, H, wStep, wStepOff, ldw, 1f, gh, g, GH);
+                    if (packed != null) {
+                        packed.multiply(rows, GH, H, 1f, hs, prev, H, ws.whhP, 0, 1f, gh, g, GH);
+                    } else {
+                        gemm.sgemm(false, true, rows, GH, H, 1f, hs, prev, H, whh, whhOff, H, 1f, gh, g, GH);
+                    }
                     cells.gruForward(rows, H, gates, g, gh, g, hs, prev, H, hs, next, H);
                 }
             }
@@ -435,6 +442,12 @@ public final class Rnn {
         final float[] dc = ws.dc;
         final int stateOff = s * BH;
 
+        // W_hh (G*H, H) packed once for the per-step dh = dGates_h . W_hh
+        final PrepackedGemm packed = gemm instanceof PrepackedGemm p && B >= PACKED_MIN_ROWS ? p : null;
+        if (packed != null) {
+            ws.whhP = RnnWorkspace.grow(ws.whhP, packed.packedSize(GH, H));
+            packed.pack(false, GH, H, whh, whhOff, H, ws.whhP, 0);
+        }
         if (d == 1) {
             // the reverse direction's final state is the state after step 0 for every row
             ops.copy(ws.dhn, stateOff, dh, 0, BH);
@@ -468,16 +481,28 @@ public final class Rnn {
             switch (mode) {
                 case RNN_TANH, RNN_RELU -> {
                     cells.rnnBackward(rows, H, relu, gates, g, dh, 0, H, dgx, g);
-                    gemm.sgemm(false, false, rows, H, GH, 1f, dgx, g, GH, whh, whhOff, H, 0f, dh, 0, H);
+                    if (packed != null) {
+                        packed.multiply(rows, H, GH, 1f, dgx, g, GH, ws.whhP, 0, 0f, dh, 0, H);
+                    } else {
+                        gemm.sgemm(false, false, rows, H, GH, 1f, dgx, g, GH, whh, whhOff, H, 0f, dh, 0, H);
+                    }
                 }
                 case LSTM -> {
                     cells.lstmBackward(rows, H, gates, g, cs, prev, H, cs, next, H, dh, 0, H, dc, 0, H, dgx, g);
-                    gemm.sgemm(false, false, rows, H, GH, 1f, dgx, g, GH, whh, whhOff, H, 0f, dh, 0, H);
+                    if (packed != null) {
+                        packed.multiply(rows, H, GH, 1f, dgx, g, GH, ws.whhP, 0, 0f, dh, 0, H);
+                    } else {
+                        gemm.sgemm(false, false, rows, H, GH, 1f, dgx, g, GH, whh, whhOff, H, 0f, dh, 0, H);
+                    }
                 }
                 case GRU -> {
                     ops.fill(0f, dhNext, 0, rows * H);
                     cells.gruBackward(rows, H, gates, g, gh, g, hs, prev, H, dh, 0, H, dgx, g, dgh, g, dhNext, 0, H);
-                    gemm.sgemm(false, false, rows, H, GH, 1f, dgh, g, GH, whh, whhOff, H, 1f, dhNext, 0, H);
+                    if (packed != null) {
+                        packed.multiply(rows, H, GH, 1f, dgh, g, GH, ws.whhP, 0, 1f, dhNext, 0, H);
+                    } else {
+                        gemm.sgemm(false, false, rows, H, GH, 1f, dgh, g, GH, whh, whhOff, H, 1f, dhNext, 0, H);
+                    }
                     float[] tmp = dh;
                     dh = dhNext;
                     dhNext = tmp;
@@ -604,23 +629,6 @@ public final class Rnn {
     // ------------------------------------------------------------------------------------------
     // helpers
     // ------------------------------------------------------------------------------------------
-
-    /** dst (cols, rows) = src (rows, cols)^T, src at srcOff with stride cols; in 32x32 tiles that stay in L1. */
-    static void transpose(float[] src, int srcOff, int rows, int cols, float[] dst) {
-        final int tile = 32;
-        for (int i0 = 0; i0 < rows; i0 += tile) {
-            int i1 = Math.min(rows, i0 + tile);
-            for (int j0 = 0; j0 < cols; j0 += tile) {
-                int j1 = Math.min(cols, j0 + tile);
-                for (int i = i0; i < i1; i++) {
-                    int s = srcOff + i * cols;
-                    for (int j = j0; j < j1; j++) {
-                        dst[j * rows + i] = src[s + j];
-                    }
-                }
-            }
-        }
-    }
 
     /** Fills ws.order / sortedLen / batchSizes: rows sorted by decreasing length (stable). */
     private static void sortRows(RnnWorkspace ws, int[] lengths, int T, int B) {

@@ -47,8 +47,8 @@ public final class RnnWorkspace {
     float[][] gh;
     float[][] hs;
     float[][] cs;
-    /** W_hh^T (H, G*H) of the direction being run: the per-step GEMM reads it untransposed (see Rnn). */
-    float[] whhT = new float[0];
+    /** W_hh^T (forward) or W_hh (backward) of the direction being run, packed for the per-step GEMM (see Rnn). */
+    float[] whhP = new float[0];
 
     // backward scratch
     float[] dgx = new float[0];

@@ -1,0 +1,95 @@
+package dev.lanegrad.engine.vector;
+
+import dev.lanegrad.engine.Checks;
+
+import static dev.lanegrad.engine.vector.GemmMicroKernel.MR;
+import static dev.lanegrad.engine.vector.GemmMicroKernel.NR;
+import static dev.lanegrad.engine.vector.VectorGemm.KC;
+import static dev.lanegrad.engine.vector.VectorGemm.MC;
+
+/**
+ * The blocked GEMM with op(B) packed once, ahead of many products (see {@link dev.lanegrad.engine.PrepackedGemm}).
+ *
+ * <pre>
+ * P: for each k block pc (KC deep, kc = min(KC, k - pc)), for each NR-column panel j0:
+ *    P[pOff + pc * nPad + j0 * kc + p * NR + j] = op(B)[pc + p, j0 + j]   (zero past column n)
+ * nPad = n rounded up to NR; size k * nPad
+ * </pre>
+ * The same panels {@link VectorGemm}'s blocked path packs on every call, laid end to end: a product then
+ * only packs its A block (m x kc, small) and runs the micro-kernel over the stored panels.
+ */
+final class GemmPrepacked {
+
+    private GemmPrepacked() {
+    }
+
+    static int packedSize(int k, int n) {
+        long size = (long) k * roundUp(n, NR);
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("prepacked gemm: (" + k + ", " + n + ") is too large to pack into one array");
+        }
+        return (int) size;
+    }
+
+    static void pack(boolean transB, int k, int n, float[] b, int bOff, int ldb, float[] packed, int packedOff) {
+        Checks.nonNegative("gemm pack", "k", k);
+        Checks.nonNegative("gemm pack", "n", n);
+        if (transB) {
+            Checks.matrix("gemm pack", "B^T", b, bOff, n, k, ldb);
+        } else {
+            Checks.matrix("gemm pack", "B", b, bOff, k, n, ldb);
+        }
+        int size = packedSize(k, n);
+        Checks.range("gemm pack", "packed", packed, packedOff, size);
+        int nPad = roundUp(n, NR);
+        int[] gather = transB ? GemmWorkspace.get().gather(ldb) : null;
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            GemmPacking.packB(transB, b, bOff, ldb, pc, kc, 0, n, packed, packedOff + pc * nPad, gather);
+        }
+    }
+
+    static void multiply(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                         float[] packed, int packedOff, float beta, float[] c, int cOff, int ldc) {
+        Checks.nonNegative("gemm prepacked", "m", m);
+        Checks.nonNegative("gemm prepacked", "n", n);
+        Checks.nonNegative("gemm prepacked", "k", k);
+        Checks.matrix("gemm prepacked", "A", a, aOff, m, k, lda);
+        Checks.matrix("gemm prepacked", "C", c, cOff, m, n, ldc);
+        Checks.range("gemm prepacked", "packed", packed, packedOff, (long) k * roundUp(n, NR));
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0 || alpha == 0f) {
+            VectorGemm.scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        GemmWorkspace ws = GemmWorkspace.get();
+        int nPad = roundUp(n, NR);
+        int mcMax = Math.min(MC, m);
+        float[] pa = ws.packA(Math.min(KC, k) * roundUp(mcMax, MR));
+        float[] edge = ws.tile;
+        for (int ic = 0; ic < m; ic += MC) {
+            int mc = Math.min(MC, m - ic);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                float betaBlock = pc == 0 ? beta : 1f;
+                GemmPacking.packA(false, a, aOff, lda, ic, mc, pc, kc, pa);
+                int block = packedOff + pc * nPad;
+                // each panel (kc, NR) is read once per A block and used by all its slivers, from L1
+                for (int jr = 0; jr < n; jr += NR) {
+                    int cols = Math.min(NR, n - jr);
+                    int bIdx = block + jr * kc;
+                    for (int ir = 0; ir < mc; ir += MR) {
+                        GemmMicroKernel.tile(kc, pa, (ir / MR) * kc * MR, packed, bIdx, alpha, betaBlock,
+                                c, cOff + (ic + ir) * ldc + jr, ldc, Math.min(MR, mc - ir), cols, edge);
+                    }
+                }
+            }
+        }
+    }
+
+    private static int roundUp(int x, int unit) {
+        return (x + unit - 1) / unit * unit;
+    }
+}
