@@ -79,8 +79,9 @@ final class BenchCommand implements Callable<Integer> {
         QuickTimer timer = new QuickTimer(warmupMs * 1_000_000L, repetitions, 100_000_000L);
         System.out.printf("lanegrad bench: java %s, %d threads, median of %d%n", Runtime.version(), t, repetitions);
         List<BenchResult> results = RnnSuite.run(caseList, cellList, t, timer, r -> System.out.printf(
-                "%-3s %-5s %dt %12s %-9s %8s B/op%n", r.fields().get("case"), r.fields().get("cell"), t,
-                format(r.value()), r.unit(), r.fields().get("allocBytesPerOp")));
+                "%-3s %-5s %dt %12s %-9s %8s B/op   (thread CPU time: %s)%n", r.fields().get("case"), r.fields().get("cell"), t,
+                format(r.value()), r.unit(), r.fields().get("allocBytesPerOp"),
+                r.fields().get("cpuValue") instanceof Double v ? format(v) : "n/a"));
         if (json != null) {
             BenchResult.writeJson(json, results);
         }

@@ -11,7 +11,8 @@ import java.util.function.Consumer;
 /**
  * The quick harness behind {@code lanegrad bench}: each (case, cell) at a thread count, timed in process
  * by {@link QuickTimer} (warm-up, then the median of repeated timings), as one {@link BenchResult}:
- * {@code {"case": "S3", "cell": "lstm", "threads": 2, "allocBytesPerOp": 312, "value": 6.1, "unit": "ms/step"}}.
+ * {@code {"case": "S3", "cell": "lstm", "threads": 2, "allocBytesPerOp": 312, "cpuValue": 5.9, "value": 6.1, "unit": "ms/step"}}
+ * ({@code cpuValue}: the value computed from the calling thread's CPU time instead of wall time).
  */
 public final class RnnSuite {
 
@@ -52,6 +53,9 @@ public final class RnnSuite {
         return BenchResult.builder()
                 .field("case", c.name()).field("cell", cell).field("threads", threads)
                 .field("allocBytesPerOp", Double.isNaN(m.allocatedBytesPerOp()) ? null : Math.round(m.allocatedBytesPerOp()))
+                // the same figure from the calling thread's CPU time: immune to other jobs at 1 thread;
+                // at 2 threads it leaves out the pool worker (what the caller's share of the work costs)
+                .field("cpuValue", Double.isNaN(m.medianThreadCpuNanos()) ? null : round(c.value(m.medianThreadCpuNanos())))
                 .value(round(value), c.unit);
     }
 
