@@ -45,6 +45,9 @@ public class RnnBench {
     String cell;
     @Param({"1", "2"})
     int threads;
+    /** api: S3/S4 through Tape + layer + Ops.mseLoss (what users write); core: the Rnn core directly. */
+    @Param({"api"})
+    String path;
 
     private Workload workload;
     private int threadsBefore;
@@ -55,7 +58,8 @@ public class RnnBench {
         threadsBefore = EngineThreads.threads();
         EngineThreads.setThreads(threads);
         // LM is an LSTM model: under another cell it measures nothing (and says so in its name only)
-        workload = c.hasCell(cell) ? RnnWorkloads.create(c, cell) : () -> 0f;
+        workload = !c.hasCell(cell) ? () -> 0f
+                : path.equals("core") ? RnnWorkloads.createCore(c, cell) : RnnWorkloads.create(c, cell);
     }
 
     @TearDown(Level.Trial)
