@@ -9,9 +9,10 @@ import net.jqwik.api.constraints.IntRange;
 
 /**
  * With two engine threads, a batch of at least Rnn.SPLIT_MIN_ROWS rows runs each time loop split over
- * two threads (rows are independent) and W_hh prepacked: the results equal the one-thread run exactly
- * (every row goes through the same kernels in the same order) and the scalar specification within
- * float tolerance, with variable lengths, both directions, several layers and dropout.
+ * two threads (rows are independent) and W_hh prepacked: the results equal the one-thread run within a
+ * few float ulps (not bitwise: when one row is left active in a half, that half's product takes the
+ * one-row kernel, which sums even and odd k apart) and the scalar specification within float tolerance,
+ * with variable lengths, both directions, several layers and dropout.
  */
 class RnnSplitTest {
 
@@ -29,10 +30,10 @@ class RnnSplitTest {
             EngineThreads.setThreads(2);
             RnnWorkspace ws = new RnnWorkspace();
             RnnProblem.Run two = pb.forwardBackward(new Rnn(pb.params), ws, true, 3L);
-            RnnBehaviourTest.assertRunsClose(mode + " 2 threads vs 1", one, two, 0.0);
+            RnnBehaviourTest.assertRunsClose(mode + " 2 threads vs 1", one, two, 1e-6);
             // the workspace's pool task is reused by the next call
             RnnProblem.Run again = pb.forwardBackward(new Rnn(pb.params), ws, true, 3L);
-            RnnBehaviourTest.assertRunsClose(mode + " 2 threads, reused workspace", one, again, 0.0);
+            RnnBehaviourTest.assertRunsClose(mode + " 2 threads, reused workspace", two, again, 0.0);
             KernelProvider scalar = Kernels.scalar();
             RnnProblem.Run spec = pb.forwardBackward(new Rnn(pb.params, scalar.gemm(), scalar.ops(), scalar.recurrent()),
                     new RnnWorkspace(), true, 3L);
