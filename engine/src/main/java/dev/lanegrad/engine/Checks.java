@@ -102,4 +102,24 @@ public final class Checks {
             range(kernel, operand + " (" + batch + ", " + gates + "*" + hidden + ")", g, off, needed);
         }
     }
+
+    /** All operands of ArrayOps.softmaxCrossEntropy, and every target in [0, cols) or the ignore index. */
+    public static void softmaxCrossEntropy(float[] logits, int lOff, int rows, int cols, int[] target, int tOff,
+                                           int ignoreIndex, float[] weight, int wOff, float[] dLogits, int dOff) {
+        String k = "softmaxCrossEntropy";
+        matrix(k, "logits", logits, lOff, rows, cols, Math.max(1, cols));
+        range(k, "target", target, tOff, rows);
+        if (weight != null) {
+            range(k, "weight", weight, wOff, rows);
+        }
+        if (dLogits != null) {
+            range(k, "dLogits", dLogits, dOff, (long) rows * cols);
+        }
+        for (int r = 0; r < rows; r++) {
+            int t = target[tOff + r];
+            if (t != ignoreIndex && (t < 0 || t >= cols)) {
+                throw new IllegalArgumentException(k + ": target " + t + " at row " + r + " is outside [0, " + cols + ")");
+            }
+        }
+    }
 }

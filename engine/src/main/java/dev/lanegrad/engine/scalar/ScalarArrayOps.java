@@ -281,15 +281,7 @@ public final class ScalarArrayOps implements ArrayOps {
                                       int[] target, int tOff, int ignoreIndex,
                                       float[] weight, int wOff,
                                       float[] dLogits, int dOff, float gradScale) {
-        Checks.matrix("softmaxCrossEntropy", "logits", logits, lOff, rows, cols, Math.max(1, cols));
-        Checks.range("softmaxCrossEntropy", "target", target, tOff, rows);
-        if (weight != null) {
-            Checks.range("softmaxCrossEntropy", "weight", weight, wOff, rows);
-        }
-        if (dLogits != null) {
-            Checks.range("softmaxCrossEntropy", "dLogits", dLogits, dOff, (long) rows * cols);
-        }
-        checkTargets(target, tOff, rows, cols, ignoreIndex);
+        Checks.softmaxCrossEntropy(logits, lOff, rows, cols, target, tOff, ignoreIndex, weight, wOff, dLogits, dOff);
         double loss = 0;
         for (int r = 0; r < rows; r++) {
             int lr = lOff + r * cols;
@@ -315,16 +307,5 @@ public final class ScalarArrayOps implements ArrayOps {
             }
         }
         return loss;
-    }
-
-    /** Shared by every implementation: one pass over the targets before any work. */
-    public static void checkTargets(int[] target, int tOff, int rows, int cols, int ignoreIndex) {
-        for (int r = 0; r < rows; r++) {
-            int t = target[tOff + r];
-            if (t != ignoreIndex && (t < 0 || t >= cols)) {
-                throw new IllegalArgumentException("softmaxCrossEntropy: target " + t + " at row " + r
-                        + " is outside [0, " + cols + ")");
-            }
-        }
     }
 }

@@ -1,6 +1,6 @@
 package dev.lanegrad.engine.scalar;
 
-import dev.lanegrad.engine.Checks;
+import dev.lanegrad.engine.RecurrentChecks;
 import dev.lanegrad.engine.RecurrentKernels;
 
 /** The fused recurrent steps written out element by element: the specification of the SIMD versions. */
@@ -19,12 +19,7 @@ public final class ScalarRecurrentKernels implements RecurrentKernels {
                             float[] cPrev, int cPrevOff, int ldcPrev,
                             float[] c, int cOff, int ldc,
                             float[] h, int hOff, int ldh) {
-        String k = "lstmForward";
-        Checks.step(k, batch, hidden);
-        Checks.gates(k, "gates", gates, gOff, batch, 4, hidden);
-        Checks.matrix(k, "cPrev", cPrev, cPrevOff, batch, hidden, ldcPrev);
-        Checks.matrix(k, "c", c, cOff, batch, hidden, ldc);
-        Checks.matrix(k, "h", h, hOff, batch, hidden, ldh);
+        RecurrentChecks.lstmForward(batch, hidden, gates, gOff, cPrev, cPrevOff, ldcPrev, c, cOff, ldc, h, hOff, ldh);
         int H = hidden;
         for (int b = 0; b < batch; b++) {
             int g = gOff + b * 4 * H;
@@ -51,14 +46,7 @@ public final class ScalarRecurrentKernels implements RecurrentKernels {
                              float[] dh, int dhOff, int lddh,
                              float[] dc, int dcOff, int lddc,
                              float[] dGates, int dgOff) {
-        String k = "lstmBackward";
-        Checks.step(k, batch, hidden);
-        Checks.gates(k, "gates", gates, gOff, batch, 4, hidden);
-        Checks.matrix(k, "cPrev", cPrev, cPrevOff, batch, hidden, ldcPrev);
-        Checks.matrix(k, "c", c, cOff, batch, hidden, ldc);
-        Checks.matrix(k, "dh", dh, dhOff, batch, hidden, lddh);
-        Checks.matrix(k, "dc", dc, dcOff, batch, hidden, lddc);
-        Checks.gates(k, "dGates", dGates, dgOff, batch, 4, hidden);
+        RecurrentChecks.lstmBackward(batch, hidden, gates, gOff, cPrev, cPrevOff, ldcPrev, c, cOff, ldc, dh, dhOff, lddh, dc, dcOff, lddc, dGates, dgOff);
         int H = hidden;
         for (int b = 0; b < batch; b++) {
             int g = gOff + b * 4 * H;
@@ -85,12 +73,7 @@ public final class ScalarRecurrentKernels implements RecurrentKernels {
     public void gruForward(int batch, int hidden, float[] xp, int xpOff, float[] gh, int ghOff,
                            float[] hPrev, int hPrevOff, int ldhPrev,
                            float[] h, int hOff, int ldh) {
-        String k = "gruForward";
-        Checks.step(k, batch, hidden);
-        Checks.gates(k, "xp", xp, xpOff, batch, 3, hidden);
-        Checks.gates(k, "gh", gh, ghOff, batch, 3, hidden);
-        Checks.matrix(k, "hPrev", hPrev, hPrevOff, batch, hidden, ldhPrev);
-        Checks.matrix(k, "h", h, hOff, batch, hidden, ldh);
+        RecurrentChecks.gruForward(batch, hidden, xp, xpOff, gh, ghOff, hPrev, hPrevOff, ldhPrev, h, hOff, ldh);
         int H = hidden;
         for (int b = 0; b < batch; b++) {
             int x = xpOff + b * 3 * H;
@@ -113,15 +96,7 @@ public final class ScalarRecurrentKernels implements RecurrentKernels {
                             float[] dh, int dhOff, int lddh,
                             float[] dGatesX, int dgxOff, float[] dGatesH, int dghOff,
                             float[] dhPrev, int dhPrevOff, int lddhPrev) {
-        String k = "gruBackward";
-        Checks.step(k, batch, hidden);
-        Checks.gates(k, "gates", gates, gOff, batch, 3, hidden);
-        Checks.gates(k, "gh", gh, ghOff, batch, 3, hidden);
-        Checks.matrix(k, "hPrev", hPrev, hPrevOff, batch, hidden, ldhPrev);
-        Checks.matrix(k, "dh", dh, dhOff, batch, hidden, lddh);
-        Checks.gates(k, "dGatesX", dGatesX, dgxOff, batch, 3, hidden);
-        Checks.gates(k, "dGatesH", dGatesH, dghOff, batch, 3, hidden);
-        Checks.matrix(k, "dhPrev", dhPrev, dhPrevOff, batch, hidden, lddhPrev);
+        RecurrentChecks.gruBackward(batch, hidden, gates, gOff, gh, ghOff, hPrev, hPrevOff, ldhPrev, dh, dhOff, lddh, dGatesX, dgxOff, dGatesH, dghOff, dhPrev, dhPrevOff, lddhPrev);
         int H = hidden;
         for (int b = 0; b < batch; b++) {
             int g = gOff + b * 3 * H;
@@ -150,10 +125,7 @@ public final class ScalarRecurrentKernels implements RecurrentKernels {
 
     @Override
     public void rnnForward(int batch, int hidden, boolean relu, float[] pre, int preOff, float[] h, int hOff, int ldh) {
-        String k = "rnnForward";
-        Checks.step(k, batch, hidden);
-        Checks.gates(k, "pre", pre, preOff, batch, 1, hidden);
-        Checks.matrix(k, "h", h, hOff, batch, hidden, ldh);
+        RecurrentChecks.rnnForward(batch, hidden, relu, pre, preOff, h, hOff, ldh);
         for (int b = 0; b < batch; b++) {
             for (int j = 0; j < hidden; j++) {
                 int p = preOff + b * hidden + j;
@@ -168,11 +140,7 @@ public final class ScalarRecurrentKernels implements RecurrentKernels {
     @Override
     public void rnnBackward(int batch, int hidden, boolean relu, float[] y, int yOff,
                             float[] dh, int dhOff, int lddh, float[] dPre, int dpOff) {
-        String k = "rnnBackward";
-        Checks.step(k, batch, hidden);
-        Checks.gates(k, "y", y, yOff, batch, 1, hidden);
-        Checks.matrix(k, "dh", dh, dhOff, batch, hidden, lddh);
-        Checks.gates(k, "dPre", dPre, dpOff, batch, 1, hidden);
+        RecurrentChecks.rnnBackward(batch, hidden, relu, y, yOff, dh, dhOff, lddh, dPre, dpOff);
         for (int b = 0; b < batch; b++) {
             for (int j = 0; j < hidden; j++) {
                 float v = y[yOff + b * hidden + j];

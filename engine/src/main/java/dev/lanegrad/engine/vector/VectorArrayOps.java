@@ -494,15 +494,7 @@ public final class VectorArrayOps implements ArrayOps {
                                       int[] target, int tOff, int ignoreIndex,
                                       float[] weight, int wOff,
                                       float[] dLogits, int dOff, float gradScale) {
-        Checks.matrix("softmaxCrossEntropy", "logits", logits, lOff, rows, cols, Math.max(1, cols));
-        Checks.range("softmaxCrossEntropy", "target", target, tOff, rows);
-        if (weight != null) {
-            Checks.range("softmaxCrossEntropy", "weight", weight, wOff, rows);
-        }
-        if (dLogits != null) {
-            Checks.range("softmaxCrossEntropy", "dLogits", dLogits, dOff, (long) rows * cols);
-        }
-        ScalarArrayOps.checkTargets(target, tOff, rows, cols, ignoreIndex);
+        Checks.softmaxCrossEntropy(logits, lOff, rows, cols, target, tOff, ignoreIndex, weight, wOff, dLogits, dOff);
         double loss = 0;
         for (int r = 0; r < rows; r++) {
             int lr = lOff + r * cols;

@@ -1,6 +1,6 @@
 package dev.lanegrad.engine.vector;
 
-import dev.lanegrad.engine.Checks;
+import dev.lanegrad.engine.RecurrentChecks;
 import dev.lanegrad.engine.RecurrentKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -36,12 +36,7 @@ public final class VectorRecurrentKernels implements RecurrentKernels {
                             float[] cPrev, int cPrevOff, int ldcPrev,
                             float[] c, int cOff, int ldc,
                             float[] h, int hOff, int ldh) {
-        String k = "lstmForward";
-        Checks.step(k, batch, hidden);
-        Checks.gates(k, "gates", gates, gOff, batch, 4, hidden);
-        Checks.matrix(k, "cPrev", cPrev, cPrevOff, batch, hidden, ldcPrev);
-        Checks.matrix(k, "c", c, cOff, batch, hidden, ldc);
-        Checks.matrix(k, "h", h, hOff, batch, hidden, ldh);
+        RecurrentChecks.lstmForward(batch, hidden, gates, gOff, cPrev, cPrevOff, ldcPrev, c, cOff, ldc, h, hOff, ldh);
         for (int b = 0; b < batch; b++) {
             lstmForwardRow(hidden, gates, gOff + b * 4 * hidden, cPrev, cPrevOff + b * ldcPrev, c, cOff + b * ldc, h, hOff + b * ldh);
         }
@@ -89,14 +84,7 @@ public final class VectorRecurrentKernels implements RecurrentKernels {
                              float[] dh, int dhOff, int lddh,
                              float[] dc, int dcOff, int lddc,
                              float[] dGates, int dgOff) {
-        String k = "lstmBackward";
-        Checks.step(k, batch, hidden);
-        Checks.gates(k, "gates", gates, gOff, batch, 4, hidden);
-        Checks.matrix(k, "cPrev", cPrev, cPrevOff, batch, hidden, ldcPrev);
-        Checks.matrix(k, "c", c, cOff, batch, hidden, ldc);
-        Checks.matrix(k, "dh", dh, dhOff, batch, hidden, lddh);
-        Checks.matrix(k, "dc", dc, dcOff, batch, hidden, lddc);
-        Checks.gates(k, "dGates", dGates, dgOff, batch, 4, hidden);
+        RecurrentChecks.lstmBackward(batch, hidden, gates, gOff, cPrev, cPrevOff, ldcPrev, c, cOff, ldc, dh, dhOff, lddh, dc, dcOff, lddc, dGates, dgOff);
         for (int b = 0; b < batch; b++) {
             lstmBackwardRow(hidden, gates, gOff + b * 4 * hidden, cPrev, cPrevOff + b * ldcPrev, c, cOff + b * ldc,
                     dh, dhOff + b * lddh, dc, dcOff + b * lddc, dGates, dgOff + b * 4 * hidden);
@@ -143,12 +131,7 @@ public final class VectorRecurrentKernels implements RecurrentKernels {
     public void gruForward(int batch, int hidden, float[] xp, int xpOff, float[] gh, int ghOff,
                            float[] hPrev, int hPrevOff, int ldhPrev,
                            float[] h, int hOff, int ldh) {
-        String k = "gruForward";
-        Checks.step(k, batch, hidden);
-        Checks.gates(k, "xp", xp, xpOff, batch, 3, hidden);
-        Checks.gates(k, "gh", gh, ghOff, batch, 3, hidden);
-        Checks.matrix(k, "hPrev", hPrev, hPrevOff, batch, hidden, ldhPrev);
-        Checks.matrix(k, "h", h, hOff, batch, hidden, ldh);
+        RecurrentChecks.gruForward(batch, hidden, xp, xpOff, gh, ghOff, hPrev, hPrevOff, ldhPrev, h, hOff, ldh);
         for (int b = 0; b < batch; b++) {
             gruForwardRow(hidden, xp, xpOff + b * 3 * hidden, gh, ghOff + b * 3 * hidden, hPrev, hPrevOff + b * ldhPrev, h, hOff + b * ldh);
         }
@@ -185,15 +168,7 @@ public final class VectorRecurrentKernels implements RecurrentKernels {
                             float[] dh, int dhOff, int lddh,
                             float[] dGatesX, int dgxOff, float[] dGatesH, int dghOff,
                             float[] dhPrev, int dhPrevOff, int lddhPrev) {
-        String k = "gruBackward";
-        Checks.step(k, batch, hidden);
-        Checks.gates(k, "gates", gates, gOff, batch, 3, hidden);
-        Checks.gates(k, "gh", gh, ghOff, batch, 3, hidden);
-        Checks.matrix(k, "hPrev", hPrev, hPrevOff, batch, hidden, ldhPrev);
-        Checks.matrix(k, "dh", dh, dhOff, batch, hidden, lddh);
-        Checks.gates(k, "dGatesX", dGatesX, dgxOff, batch, 3, hidden);
-        Checks.gates(k, "dGatesH", dGatesH, dghOff, batch, 3, hidden);
-        Checks.matrix(k, "dhPrev", dhPrev, dhPrevOff, batch, hidden, lddhPrev);
+        RecurrentChecks.gruBackward(batch, hidden, gates, gOff, gh, ghOff, hPrev, hPrevOff, ldhPrev, dh, dhOff, lddh, dGatesX, dgxOff, dGatesH, dghOff, dhPrev, dhPrevOff, lddhPrev);
         for (int b = 0; b < batch; b++) {
             int row3 = b * 3 * hidden;
             gruBackwardRow(hidden, gates, gOff + row3, gh, ghOff + row3, hPrev, hPrevOff + b * ldhPrev, dh, dhOff + b * lddh,
@@ -244,10 +219,7 @@ public final class VectorRecurrentKernels implements RecurrentKernels {
     /** pre (B, H) -> act(pre) in place and into h (B, H; ldh) */
     @Override
     public void rnnForward(int batch, int hidden, boolean relu, float[] pre, int preOff, float[] h, int hOff, int ldh) {
-        String k = "rnnForward";
-        Checks.step(k, batch, hidden);
-        Checks.gates(k, "pre", pre, preOff, batch, 1, hidden);
-        Checks.matrix(k, "h", h, hOff, batch, hidden, ldh);
+        RecurrentChecks.rnnForward(batch, hidden, relu, pre, preOff, h, hOff, ldh);
         int bound = F.loopBound(hidden);
         for (int b = 0; b < batch; b++) {
             int p = preOff + b * hidden;
@@ -272,11 +244,7 @@ public final class VectorRecurrentKernels implements RecurrentKernels {
     @Override
     public void rnnBackward(int batch, int hidden, boolean relu, float[] y, int yOff,
                             float[] dh, int dhOff, int lddh, float[] dPre, int dpOff) {
-        String k = "rnnBackward";
-        Checks.step(k, batch, hidden);
-        Checks.gates(k, "y", y, yOff, batch, 1, hidden);
-        Checks.matrix(k, "dh", dh, dhOff, batch, hidden, lddh);
-        Checks.gates(k, "dPre", dPre, dpOff, batch, 1, hidden);
+        RecurrentChecks.rnnBackward(batch, hidden, relu, y, yOff, dh, dhOff, lddh, dPre, dpOff);
         int bound = F.loopBound(hidden);
         for (int b = 0; b < batch; b++) {
             int yr = yOff + b * hidden;
