@@ -48,6 +48,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "percent a case may be slower than the baseline before it counts as a regression (default: ${DEFAULT-VALUE})")
     double threshold;
 
+    @Option(names = "--compare-by", defaultValue = "wall",
+            description = "wall (the reported value) or cpu (the calling thread's CPU time, steadier when other jobs share the machine; "
+                    + "meaningful at 1 thread) (default: ${DEFAULT-VALUE})")
+    String compareBy;
+
     @Option(names = "--warmup-ms", defaultValue = "1000", description = "warm-up per case in ms (default: ${DEFAULT-VALUE})")
     long warmupMs;
 
@@ -75,7 +80,11 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--threshold " + threshold + ": expected a percentage >= 0");
         }
         // read the baseline first: a bad file should fail before minutes of measuring
-        Map<String, Object[]> baseline = compare == null ? null : BaselineComparison.read(compare);
+        if (!compareBy.equals("wall") && !compareBy.equals("cpu")) {
+            throw new IllegalArgumentException("--compare-by " + compareBy + ": expected wall or cpu");
+        }
+        boolean byCpu = compareBy.equals("cpu");
+        Map<String, Object[]> baseline = compare == null ? null : BaselineComparison.read(compare, byCpu ? "cpuValue" : "value");
         QuickTimer timer = new QuickTimer(warmupMs * 1_000_000L, repetitions, 100_000_000L);
         System.out.printf("lanegrad bench: java %s, %d threads, median of %d%n", Runtime.version(), t, repetitions);
         List<BenchResult> results = RnnSuite.run(caseList, cellList, t, timer, r -> System.out.printf(
@@ -88,8 +97,9 @@ final class BenchCommand implements Callable<Integer> {
         if (baseline == null) {
             return 0;
         }
-        BaselineComparison.Outcome outcome = BaselineComparison.compare(results, baseline, threshold);
-        System.out.printf("compared with %s (threshold %.1f %%; speedup > 1 is better):%n", compare, threshold);
+        BaselineComparison.Outcome outcome = BaselineComparison.compare(results, baseline, threshold, byCpu);
+        System.out.printf("compared with %s by %s time (threshold %.1f %%; speedup > 1 is better):%n", compare,
+                byCpu ? "thread CPU" : "wall", threshold);
         for (BaselineComparison.Row row : outcome.rows()) {
             System.out.printf("%-14s %12s -> %12s %-9s %6.3fx%s%n", row.key(), format(row.baseline()), format(row.current()),
                     row.unit(), row.speedup(), row.regressed() ? "  REGRESSED" : "");

@@ -42,6 +42,14 @@ public final class BaselineComparison {
 
     /** Reads a baseline file into key -> (value, unit). */
     public static Map<String, Object[]> read(Path file) throws IOException {
+        return read(file, "value");
+    }
+
+    /**
+     * Reads a baseline file into key -> (figure, unit), the figure from the given field: "value" (wall
+     * time) or "cpuValue" (the calling thread's CPU time, steadier on a shared machine).
+     */
+    public static Map<String, Object[]> read(Path file, String field) throws IOException {
         String text = Files.readString(file, StandardCharsets.UTF_8);
         Object parsed;
         try {
@@ -54,9 +62,9 @@ public final class BaselineComparison {
         }
         Map<String, Object[]> out = new LinkedHashMap<>();
         for (Object o : list) {
-            if (!(o instanceof Map<?, ?> m) || !(m.get("value") instanceof Number v) || !(m.get("unit") instanceof String u)
+            if (!(o instanceof Map<?, ?> m) || !(m.get(field) instanceof Number v) || !(m.get("unit") instanceof String u)
                     || m.get("case") == null || m.get("cell") == null || m.get("threads") == null) {
-                throw new IllegalArgumentException(file + ": entry " + o + " lacks case, cell, threads, value or unit");
+                throw new IllegalArgumentException(file + ": entry " + o + " lacks case, cell, threads, " + field + " or unit");
             }
             out.put(key(m.get("case"), m.get("cell"), m.get("threads")), new Object[] {v.doubleValue(), u});
         }
@@ -64,6 +72,12 @@ public final class BaselineComparison {
     }
 
     public static Outcome compare(List<BenchResult> current, Map<String, Object[]> baseline, double thresholdPercent) {
+        return compare(current, baseline, thresholdPercent, false);
+    }
+
+    /** With cpu, the current figure is each result's "cpuValue" field (the baseline read with "cpuValue" too). */
+    public static Outcome compare(List<BenchResult> current, Map<String, Object[]> baseline, double thresholdPercent,
+                                  boolean cpu) {
         if (!(thresholdPercent >= 0)) {
             throw new IllegalArgumentException("threshold = " + thresholdPercent + " %, expected >= 0");
         }
@@ -81,8 +95,15 @@ public final class BaselineComparison {
             if (!unit.equals(r.unit())) {
                 throw new IllegalArgumentException(key + ": baseline unit " + unit + " differs from " + r.unit());
             }
-            double speedup = BenchCase.higherIsBetter(unit) ? r.value() / b : b / r.value();
-            rows.add(new Row(key, unit, b, r.value(), speedup, speedup < 1 - thresholdPercent / 100));
+            double now = r.value();
+            if (cpu) {
+                if (!(r.fields().get("cpuValue") instanceof Number n)) {
+                    throw new IllegalArgumentException(key + ": no CPU-time figure in this run");
+                }
+                now = n.doubleValue();
+            }
+            double speedup = BenchCase.higherIsBetter(unit) ? now / b : b / now;
+            rows.add(new Row(key, unit, b, now, speedup, speedup < 1 - thresholdPercent / 100));
         }
         return new Outcome(rows, missing);
     }
