@@ -2,13 +2,24 @@ package dev.lanegrad.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 /**
- * Bad input (IllegalArgumentException, an unreadable file) becomes one line saying what is wrong and
- * exit code 2; set LANEGRAD_DEBUG=1 for the stack trace.
+ * Bad input (IllegalArgumentException, an unreadable file) and bad options (an unknown option, a value
+ * that is not a number) become one line saying what is wrong and exit code 2; set LANEGRAD_DEBUG=1 for
+ * the stack trace.
  */
-final class ErrorHandler implements IExecutionExceptionHandler {
+final class ErrorHandler implements IExecutionExceptionHandler, IParameterExceptionHandler {
+
+    @Override
+    public int handleParseException(ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        String name = cmd.getCommandSpec().qualifiedName();
+        cmd.getErr().println(name + ": " + e.getMessage() + " (see " + name + " --help)");
+        return 2;
+    }
 
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
@@ -16,7 +27,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
             e.printStackTrace(cmd.getErr());
         }
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        cmd.getErr().println("lanegrad " + cmd.getCommandName() + ": " + message);
+        cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + message);
         return 2;
     }
 }

@@ -6,7 +6,9 @@ import picocli.CommandLine.Command;
 /** The lanegrad command. Sub-commands are small classes of their own; this only wires them. */
 @Command(name = "lanegrad", mixinStandardHelpOptions = true, version = "lanegrad 0.1.0",
         description = "Recurrent neural networks on the CPU in pure Java.",
-        subcommands = {BenchCommand.class, JmhCommand.class, ParityCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, ForecastCommand.class,
+                ClassifyCommand.class, BenchCommand.class, JmhCommand.class, ParityCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
@@ -15,7 +17,10 @@ public final class Main {
 
     /** Runs the command and returns its exit code: 0 ok, 1 a failed check, 2 bad usage or input. */
     public static int run(String... args) {
-        CommandLine cmd = new CommandLine(new Main()).setExecutionExceptionHandler(new ErrorHandler());
+        ErrorHandler errors = new ErrorHandler();
+        CommandLine cmd = new CommandLine(new Main())
+                .setExecutionExceptionHandler(errors)
+                .setParameterExceptionHandler(errors);
         // everything after `jmh` belongs to JMH, options included (-f 1 -prof gc ...)
         cmd.getSubcommands().get("jmh").setUnmatchedOptionsArePositionalParams(true);
         return cmd.execute(args);

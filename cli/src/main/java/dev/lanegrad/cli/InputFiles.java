@@ -1,0 +1,53 @@
+package dev.lanegrad.cli;
+
+import dev.lanegrad.models.data.CsvTable;
+import dev.lanegrad.models.data.LabelledText;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** Reads the data files of the task commands, turning I/O failures into one-line messages (exit 2). */
+final class InputFiles {
+
+    private InputFiles() {
+    }
+
+    static CsvTable csv(Path file) {
+        check(file, "--csv", "a CSV file with a header row");
+        try {
+            return CsvTable.read(file);
+        } catch (IOException e) {
+            throw unreadable(file, e, "a CSV file with a header row");
+        }
+    }
+
+    static LabelledText tsv(Path file) {
+        check(file, "--tsv", "text<TAB>label lines");
+        try {
+            return LabelledText.readTsv(file);
+        } catch (IOException e) {
+            throw unreadable(file, e, "text<TAB>label lines");
+        }
+    }
+
+    private static void check(Path file, String option, String expected) {
+        if (!Files.exists(file)) {
+            throw new IllegalArgumentException(option + " " + file + ": no such file; expected " + expected);
+        }
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException(option + " " + file + " is a folder; expected a file of " + expected);
+        }
+    }
+
+    private static IllegalArgumentException unreadable(Path file, IOException e, String expected) {
+        String why = e instanceof CharacterCodingException ? "it is not UTF-8 text"
+                : e instanceof AccessDeniedException ? "permission denied"
+                : e instanceof NoSuchFileException ? "no such file"
+                : e.getMessage() != null ? e.getMessage() : e.toString();
+        return new IllegalArgumentException("cannot read " + file + ": " + why + "; expected " + expected);
+    }
+}

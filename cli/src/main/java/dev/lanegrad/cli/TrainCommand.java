@@ -1,0 +1,332 @@
+package dev.lanegrad.cli;
+
+import dev.lanegrad.cli.train.LossPlot;
+import dev.lanegrad.cli.train.MetricsLog;
+import dev.lanegrad.cli.train.RunDirectory;
+import dev.lanegrad.cli.train.TextInput;
+import dev.lanegrad.cli.train.TrainingProgress;
+import dev.lanegrad.engine.EngineThreads;
+import dev.lanegrad.engine.Kernels;
+import dev.lanegrad.models.data.BundledData;
+import dev.lanegrad.models.tasks.charlm.CharLmCheckpoint;
+import dev.lanegrad.models.tasks.charlm.CharLmTrainer;
+import dev.lanegrad.models.tasks.charlm.Sampler;
+import dev.lanegrad.models.tasks.charlm.TrainingConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * `lanegrad train`: a character-level language model (Embedding -> LSTM stack -> Linear, the char-rnn
+ * set-up) on a text, the bundled tiny Shakespeare by default; then a sample. This class parses options
+ * and wires progress, metrics and the loss plot; the model and the loop are
+ * {@link dev.lanegrad.models.tasks.charlm.CharLmTrainer}'s.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        defaultValueProvider = TrainCommand.Defaults.class,
+        description = {"Train a character-level language model (char-rnn: embedding, LSTM stack, linear decoder,",
+                "softmax cross-entropy) on a text, the bundled tiny Shakespeare by default, then print a sample.",
+                "With no options: a 2-layer LSTM trained for 4.5 minutes; the last 5%% of the text is held out.",
+                "Writes into --out: model.safetensors (best weights, PyTorch names, configuration and vocabulary",
+                "in the metadata), config.json, metrics.jsonl and loss.png."})
+final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--text", paramLabel = "FILE", description = "UTF-8 text to train on (default: the bundled tiny Shakespeare)")
+    Path text;
+
+    @Option(names = "--cell", description = "lstm, gru or rnn (default: ${DEFAULT-VALUE})")
+    String cell;
+
+    @Option(names = "--hidden", description = "hidden size of each recurrent layer (default: ${DEFAULT-VALUE})")
+    int hidden;
+
+    @Option(names = "--layers", description = "recurrent layers (default: ${DEFAULT-VALUE})")
+    int layers;
+
+    @Option(names = "--embed", description = "embedding size (default: ${DEFAULT-VALUE})")
+    int embed;
+
+    @Option(names = "--dropout", description = "dropout between layers and before the decoder (default: ${DEFAULT-VALUE})")
+    float dropout;
+
+    @Option(names = "--seq-len", description = "characters per window, the truncated-BPTT length (default: ${DEFAULT-VALUE})")
+    int seqLen;
+
+    @Option(names = "--batch", description = "windows per step (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--lr", description = "peak learning rate (default: ${DEFAULT-VALUE})")
+    float lr;
+
+    @Option(names = "--min-lr", description = "learning rate at the end of the cosine schedule (default: ${DEFAULT-VALUE})")
+    float minLr;
+
+    @Option(names = "--schedule", description = "cosine (over --steps or --minutes, whichever ends first) or constant (default: ${DEFAULT-VALUE})")
+    String schedule;
+
+    @Option(names = "--warmup", description = "linear warm-up steps (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--optimizer", description = "adam, adamw, sgd (momentum 0.9) or rmsprop (default: ${DEFAULT-VALUE})")
+    String optimizer;
+
+    @Option(names = "--weight-decay", description = "weight decay (adamw: decoupled) (default: ${DEFAULT-VALUE})")
+    float weightDecay;
+
+    @Option(names = "--clip", description = "maximum global gradient norm, 0 for none (default: ${DEFAULT-VALUE})")
+    float clip;
+
+    @Option(names = "--steps", description = "stop after this many steps (default: none; with --steps alone there is no time limit)")
+    Long steps;
+
+    @Option(names = "--minutes", description = "stop after this much training time (default: ${DEFAULT-VALUE} unless --steps is given)")
+    Double minutes;
+
+    @Option(names = "--batching", description = "sequential (state carried across batches: truncated BPTT) or random windows (default: ${DEFAULT-VALUE})")
+    String batching;
+
+    @Option(names = "--val-frac", description = "the last fraction of the text held out for validation (default: ${DEFAULT-VALUE})")
+    double valFrac;
+
+    @Option(names = "--val-every", description = "validate every N steps on a fixed subset of the held-out text (default: ${DEFAULT-VALUE})")
+    int valEvery;
+
+    @Option(names = "--val-tokens", description = "characters in that subset; the whole held-out text is evaluated at the end (default: ${DEFAULT-VALUE})")
+    int valTokens;
+
+    @Option(names = "--seed", description = "seed of the initialisation, batches, dropout and sample (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--threads", description = "engine threads (default: the number of cores, ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "run folder (default: runs/<timestamp>; with --resume: that folder)")
+    Path out;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "continue from the checkpoint in DIR (its weights, vocabulary, "
+            + "architecture and step; a fresh optimizer and schedule)")
+    Path resume;
+
+    @Option(names = "--sample-length", description = "characters of the sample printed at the end, 0 for none (default: ${DEFAULT-VALUE})")
+    int sampleLength;
+
+    @Option(names = "--temperature", description = "temperature of that sample (default: ${DEFAULT-VALUE})")
+    float temperature;
+
+    @Option(names = "--prime", description = "text the sample starts from (default: a newline)")
+    String prime;
+
+    /** Defaults shown in --help come from TrainingConfig.defaults(): one source of truth. */
+    static final class Defaults implements CommandLine.IDefaultValueProvider {
+        @Override
+        public String defaultValue(CommandLine.Model.ArgSpec arg) {
+            if (!(arg instanceof CommandLine.Model.OptionSpec o)) return null;
+            TrainingConfig d = TrainingConfig.defaults();
+            return switch (o.longestName()) {
+                case "--cell" -> d.cell();
+                case "--hidden" -> Integer.toString(d.hidden());
+                case "--layers" -> Integer.toString(d.layers());
+                case "--embed" -> Integer.toString(d.embed());
+                case "--dropout" -> Float.toString(d.dropout());
+                case "--seq-len" -> Integer.toString(d.seqLen());
+                case "--batch" -> Integer.toString(d.batch());
+                case "--lr" -> Float.toString(d.lr());
+                case "--min-lr" -> Float.toString(d.minLr());
+                case "--schedule" -> d.schedule();
+                case "--warmup" -> Integer.toString(d.warmupSteps());
+                case "--optimizer" -> d.optimizer();
+                case "--weight-decay" -> Float.toString(d.weightDecay());
+                case "--clip" -> Float.toString(d.clip());
+                case "--minutes" -> null;
+                case "--batching" -> d.batching();
+                case "--val-frac" -> Double.toString(d.valFrac());
+                case "--val-every" -> Integer.toString(d.valEvery());
+                case "--val-tokens" -> Integer.toString(d.valTokens());
+                case "--seed" -> Long.toString(d.seed());
+                case "--threads" -> Integer.toString(EngineThreads.threads());
+                case "--sample-length" -> "500";
+                case "--temperature" -> "0.8";
+                default -> null;
+            };
+        }
+    }
+
+    static final List<String> ARCHITECTURE = List.of("--cell", "--hidden", "--layers", "--embed", "--dropout");
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream stdout = System.out;
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        double defaultMinutes = TrainingConfig.defaults().seconds() / 60;
+        double mins = minutes != null ? minutes : steps != null ? 0 : defaultMinutes;
+        if (minutes != null && !(minutes > 0)) {
+            throw new IllegalArgumentException("--minutes " + minutes + ": expected a time > 0");
+        }
+        if (steps != null && steps < 1) {
+            throw new IllegalArgumentException("--steps " + steps + ": expected a whole number >= 1");
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads " + threads + ": expected a whole number >= 1");
+        }
+        if (sampleLength < 0) {
+            throw new IllegalArgumentException("--sample-length " + sampleLength + ": expected a whole number >= 0");
+        }
+        if (!(temperature >= 0f)) {
+            throw new IllegalArgumentException("--temperature " + temperature + ": expected a number >= 0");
+        }
+        TrainingConfig config = TrainingConfig.defaults().toBuilder()
+                .cell(cell).hidden(hidden).layers(layers).embed(embed).dropout(dropout)
+                .seqLen(seqLen).batch(batch).lr(lr).minLr(minLr).schedule(schedule).warmupSteps(warmup)
+                .optimizer(optimizer).weightDecay(weightDecay).clip(clip)
+                .steps(steps == null ? 0 : steps).seconds(mins * 60)
+                .batching(batching).valFrac(valFrac).valEvery(valEvery).valTokens(valTokens).seed(seed)
+                .build();
+
+        // everything is checked before anything is written: a bad option never touches --out
+        String source = text == null ? "tiny Shakespeare (bundled)" : text.toString();
+        String corpus = text == null ? BundledData.text(BundledData.TINY_SHAKESPEARE) : TextInput.read(text, "--text");
+        CharLmTrainer trainer;
+        Path folder = out;
+        if (resume != null) {
+            CharLmCheckpoint.Loaded ckpt = CharLmCheckpoint.load(resume);
+            for (String option : ARCHITECTURE) {
+                if (parsed.hasMatchedOption(option)) {
+                    stdout.println("note: " + option + " is ignored with --resume: the architecture comes from the checkpoint");
+                }
+            }
+            trainer = CharLmTrainer.resume(ckpt, config, corpus);
+            if (folder == null) folder = resume;
+        } else {
+            trainer = new CharLmTrainer(config, corpus);
+        }
+        EngineThreads.setThreads(threads);
+        if (prime != null) {
+            Sampler.encodePrime(prime, trainer.vocabulary());   // a bad --prime fails now, not after training
+        }
+        RunDirectory run = RunDirectory.create(folder);
+        TrainingConfig c = trainer.config();
+
+        int total = trainer.trainTokens().length + trainer.validationTokens().length;
+        stdout.printf(Locale.ROOT, "text: %s, %,d characters, vocabulary of %d; training on the first %,d, "
+                        + "validation on the last %,d (--val-frac %s)%n", source, total, trainer.vocabulary().size(),
+                trainer.trainTokens().length, trainer.validationTokens().length, c.valFrac());
+        stdout.printf(Locale.ROOT, "model: %s%n", trainer.model());
+        stdout.printf(Locale.ROOT, "training: %s%s%n", c, resume != null ? ", resumed from " + resume + " at step " + trainer.step() : "");
+        stdout.printf(Locale.ROOT, "machine: %d engine threads, %s kernels, Java %s (%s)%n", threads,
+                Kernels.vectorOrNull() != null ? "Vector API" : "scalar", Runtime.version(), System.getProperty("java.vm.name"));
+        stdout.printf(Locale.ROOT, "run folder: %s (model.safetensors, config.json, metrics.jsonl, loss.png)%n", run);
+
+        LossPlot plot = new LossPlot(run.resolve("loss.png"), "char-LM: " + (text == null ? "tiny Shakespeare" : text.getFileName())
+                + ", " + c.cell() + " " + c.layers() + " x " + c.hidden(), "cross-entropy (nats per character)");
+        CharLmTrainer.Result result;
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            trainer.requestStop();
+            try {
+                finished.await(60, TimeUnit.SECONDS);   // let the current step and any checkpoint write finish
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "lanegrad-train-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (MetricsLog metrics = MetricsLog.open(run.resolve("metrics.jsonl"), resume != null && run.path().equals(resume));
+             TrainingProgress progress = TrainingProgress.create("train", c.steps() > 0 ? trainer.step() + c.steps() : 0,
+                     c.seconds(), "char", stdout)) {
+            result = trainer.fit(run.path(), new CharLmTrainer.Listener() {
+                double smooth = Double.NaN;
+
+                @Override
+                public void onStep(CharLmTrainer.StepInfo s) {
+                    smooth = Double.isNaN(smooth) ? s.loss() : 0.95 * smooth + 0.05 * s.loss();
+                    progress.step(s.step(), s.epoch(), smooth, s.tokens());
+                    metrics.write(MetricsLog.record("step", s.step(), "epoch", s.epoch(), "train_loss", s.loss(),
+                            "lr", s.learningRate(), "grad_norm", s.gradNorm(), "chars_per_s", progress.tokensPerSecond(),
+                            "elapsed_s", s.elapsedSeconds()));
+                    plot.addTrain(s.step(), s.loss());
+                    try {
+                        plot.saveIfDue(15_000);
+                    } catch (IOException e) {
+                        progress.message("warning: cannot write " + plot.file() + ": " + e.getMessage());
+                    }
+                }
+
+                @Override
+                public void onValidation(long step, double loss, boolean best) {
+                    metrics.write(MetricsLog.record("step", step, "val_loss", loss, "val_chars", trainer.validationSubset().length,
+                            "best", best));
+                    plot.addValidation(step, loss);
+                    progress.validation(step, loss);
+                    if (best) {
+                        progress.message(String.format(Locale.ROOT, "step %d: best so far, saved to %s", step,
+                                run.resolve(CharLmCheckpoint.WEIGHTS)));
+                    }
+                    try {
+                        plot.save();
+                    } catch (IOException e) {
+                        progress.message("warning: cannot write " + plot.file() + ": " + e.getMessage());
+                    }
+                }
+
+                @Override
+                public void onTrainingEnd(long step, boolean stopped) {
+                    progress.message(stopped ? "stopped at step " + step + "; the best checkpoint is kept in " + run
+                            : String.format(Locale.ROOT, "training ended at step %d; evaluating on the whole held-out text ...", step));
+                }
+            });
+            if (!result.stopped()) {
+                metrics.write(MetricsLog.record("step", result.steps(), "final_val_loss", result.validationLoss(),
+                        "val_chars", result.validationCharacters(), "train_s", result.trainSeconds(),
+                        "chars_per_s", result.tokensPerSecond()));
+            }
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is exiting (Ctrl-C): the hook is running and waits for us
+            }
+            plot.save();
+        }
+        if (result.stopped()) {
+            stdout.printf(Locale.ROOT, "stopped after %.0f s; best validation-subset loss %.4f; checkpoint: %s%n",
+                    result.trainSeconds(), result.bestSubsetLoss(), run);
+            return 0;
+        }
+        stdout.printf(Locale.ROOT, "trained %,d steps in %s (%,.0f characters/s); held-out loss of the saved model: "
+                        + "%.4f nats per character (%.3f bits) over %,d characters%n", result.steps(),
+                clock(result.trainSeconds()), result.tokensPerSecond(), result.validationLoss(),
+                result.validationLoss() / Math.log(2), result.validationCharacters());
+        stdout.printf("saved: %s, %s, %s, %s%n", run.resolve(CharLmCheckpoint.WEIGHTS), run.resolve(CharLmCheckpoint.CONFIG),
+                run.resolve("metrics.jsonl"), plot.file());
+        if (sampleLength > 0) {
+            String p = prime == null ? "\n" : prime;
+            stdout.printf(Locale.ROOT, "sample (temperature %s, seed %d):%n", temperature, c.seed());
+            stdout.print(p);
+            Sampler sampler = new Sampler(trainer.model(), trainer.vocabulary(), c.seed());
+            sampler.generate(p, sampleLength, temperature, 0, cp -> stdout.print(Character.toChars(cp)));
+            stdout.println();
+            stdout.printf("more: ./lanegrad sample --checkpoint %s --length 1000%s%n", run, text == null ? " --prime \"ROMEO:\"" : "");
+        }
+        stdout.flush();
+        return 0;
+    }
+
+    static String clock(double seconds) {
+        long s = Math.round(seconds);
+        return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+}
