@@ -24,7 +24,13 @@ public final class QuickTimer {
 
     /** Median and spread of the time per operation, and the allocation per operation. */
     public record Measurement(double medianNanos, double minNanos, double maxNanos, long opsPerRepetition,
-                              int repetitions, double allocatedBytesPerOp) {
+                              int repetitions, double allocatedBytesPerOp, double medianThreadCpuNanos) {
+
+        /** Without the CPU-time figure (NaN). */
+        public Measurement(double medianNanos, double minNanos, double maxNanos, long opsPerRepetition,
+                           int repetitions, double allocatedBytesPerOp) {
+            this(medianNanos, minNanos, maxNanos, opsPerRepetition, repetitions, allocatedBytesPerOp, Double.NaN);
+        }
     }
 
     private final long warmupNanos;
@@ -52,38 +58,57 @@ public final class QuickTimer {
     }
 
     public Measurement measure(Op op) throws Exception {
-        // warm-up by time, counting calls to size the timed batches
+        // Warm-up by time, counting calls to size the timed batches. The time is this thread's CPU time
+        // when the JVM measures it: on a machine shared with other jobs, wall time alone left the first
+        // case uncompiled (the Vector API boxing, megabytes per call) after a 2 s warm-up.
         long calls = 0;
         long start = System.nanoTime();
+        long cpuStart = threadCpuNanos();
         long elapsed;
+        long cpu;
         do {
             op.run();
             calls++;
             elapsed = System.nanoTime() - start;
-        } while (elapsed < warmupNanos || calls < 2);
+            cpu = cpuStart < 0 ? elapsed : threadCpuNanos() - cpuStart;
+        } while (elapsed < warmupNanos || cpu < warmupNanos || calls < 2);
         double perCall = (double) elapsed / calls;
         long batch = Math.max(1, (long) (targetRepetitionNanos / Math.max(1.0, perCall)));
 
         double[] times = new double[repetitions];
+        double[] cpuTimes = new double[repetitions];
         long allocBefore = allocatedBytes();
         for (int r = 0; r < repetitions; r++) {
+            long c0 = threadCpuNanos();
             long t0 = System.nanoTime();
             for (long i = 0; i < batch; i++) {
                 op.run();
             }
             times[r] = (double) (System.nanoTime() - t0) / batch;
+            cpuTimes[r] = c0 < 0 ? Double.NaN : (double) (threadCpuNanos() - c0) / batch;
         }
         long allocAfter = allocatedBytes();
         double allocPerOp = allocBefore < 0 || allocAfter < 0 ? Double.NaN
                 : (double) (allocAfter - allocBefore) / ((double) batch * repetitions);
         double[] sorted = times.clone();
         Arrays.sort(sorted);
-        return new Measurement(median(sorted), sorted[0], sorted[sorted.length - 1], batch, repetitions, allocPerOp);
+        Arrays.sort(cpuTimes);
+        return new Measurement(median(sorted), sorted[0], sorted[sorted.length - 1], batch, repetitions, allocPerOp,
+                median(cpuTimes));
     }
 
     private static double median(double[] sorted) {
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+    }
+
+    /**
+     * CPU time of the calling thread in ns, or -1 when the JVM cannot tell. On a busy machine it is the
+     * time this thread ran, whatever the others did; it leaves out pool workers.
+     */
+    public static long threadCpuNanos() {
+        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        return bean.isCurrentThreadCpuTimeSupported() ? bean.getCurrentThreadCpuTime() : -1;
     }
 
     /** Bytes allocated so far by the calling thread, or -1 when the JVM cannot tell. */

@@ -75,9 +75,15 @@ final class GemmPacking {
      */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] dst,
                       int[] gather) {
+        packB(transB, b, bOff, ldb, p0, kc, j0, nc, dst, 0, gather);
+    }
+
+    /** As above, the panels written from dst[dstOff] on. */
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] dst,
+                      int dstOff, int[] gather) {
         for (int q = 0; q * NR < nc; q++) {
             int cols = Math.min(NR, nc - q * NR);
-            int d = q * kc * NR;
+            int d = dstOff + q * kc * NR;
             int jBase = j0 + q * NR;
             if (!transB) {
                 // B stored (k, n): each k step of the panel is NR contiguous floats, a vector copy

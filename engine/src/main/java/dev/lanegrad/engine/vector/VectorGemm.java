@@ -3,6 +3,7 @@ package dev.lanegrad.engine.vector;
 import dev.lanegrad.engine.Checks;
 import dev.lanegrad.engine.EngineThreads;
 import dev.lanegrad.engine.Gemm;
+import dev.lanegrad.engine.PrepackedGemm;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
@@ -28,7 +29,7 @@ import static dev.lanegrad.engine.vector.GemmMicroKernel.NR;
  *     packing buffers ({@link GemmWorkspace}).</li>
  * </ul>
  */
-public final class VectorGemm implements Gemm {
+public final class VectorGemm implements Gemm, PrepackedGemm {
 
     /**
      * Depth of a packed block. 256 k steps: a B panel (256, NR) is 64 KiB and an A sliver 4 KiB, so a
@@ -93,6 +94,22 @@ public final class VectorGemm implements Gemm {
             }
         }
         serial(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    @Override
+    public int packedSize(int k, int n) {
+        return GemmPrepacked.packedSize(k, n);
+    }
+
+    @Override
+    public void pack(boolean transB, int k, int n, float[] b, int bOff, int ldb, float[] packed, int packedOff) {
+        GemmPrepacked.pack(transB, k, n, b, bOff, ldb, packed, packedOff);
+    }
+
+    @Override
+    public void multiply(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                         float[] packed, int packedOff, float beta, float[] c, int cOff, int ldc) {
+        GemmPrepacked.multiply(m, n, k, alpha, a, aOff, lda, packed, packedOff, beta, c, cOff, ldc);
     }
 
     /** One thread's share, already checked and non-empty. */
@@ -178,7 +195,7 @@ public final class VectorGemm implements Gemm {
     }
 
     /** C = beta * C (beta == 0 clears C, whatever it held). */
-    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+    static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
         for (int i = 0; i < m; i++) {
             int row = cOff + i * ldc;
             if (beta == 0f) {

@@ -47,6 +47,8 @@ public final class RnnWorkspace {
     float[][] gh;
     float[][] hs;
     float[][] cs;
+    /** W_hh^T (forward) or W_hh (backward) of the direction being run, packed for the per-step GEMM (see Rnn). */
+    float[] whhP = new float[0];
 
     // backward scratch
     float[] dgx = new float[0];
@@ -61,7 +63,20 @@ public final class RnnWorkspace {
     float[] dh0s = new float[0];
     float[] dc0s = new float[0];
 
+    /** The pool task of a time loop split over two threads; replaced when a late worker still holds it. */
+    private Rnn.RowsTask rowsTask;
+
     public RnnWorkspace() {
+    }
+
+    Rnn.RowsTask rowsTask(Rnn rnn) {
+        Rnn.RowsTask task = rowsTask;
+        // a task the pool has not finished (its run was claimed by the caller) cannot be reused yet
+        if (task == null || task.rnn() != rnn || task.forked && !task.isDone()) {
+            task = new Rnn.RowsTask(rnn, this);
+            rowsTask = task;
+        }
+        return task;
     }
 
     /** The sequence length T of the last forward. */
