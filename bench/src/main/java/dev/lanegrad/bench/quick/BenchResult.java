@@ -1,9 +1,6 @@
 package dev.lanegrad.bench.quick;
 
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -66,17 +63,7 @@ public final class BenchResult {
 
     /** Writes the list to a file (through a temporary file renamed into place). */
     public static void writeJson(Path file, List<BenchResult> results) throws IOException {
-        Path absolute = file.toAbsolutePath();
-        Path dir = absolute.getParent();
-        if (dir != null) {
-            Files.createDirectories(dir);
-        }
-        Path tmp = Files.createTempFile(dir, absolute.getFileName().toString(), ".tmp");
-        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            w.write(toJson(results));
-        }
-        Files.move(tmp, absolute, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        dev.lanegrad.models.io.AtomicFile.writeString(file, toJson(results));
     }
 
     private static String jsonValue(Object v) {

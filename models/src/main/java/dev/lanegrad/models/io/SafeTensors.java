@@ -8,10 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Reads and writes the safetensors format (https://github.com/huggingface/safetensors): an 8-byte
@@ -373,44 +369,24 @@ public final class SafeTensors {
             throws IOException {
         List<NamedTensor> ordered = checkForWriting(file, tensors, metadata);
         byte[] header = header(ordered, metadata);
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        // Not Files.createTempFile: it makes the file owner-only (0600) on POSIX, and the rename would
-        // carry that over to the checkpoint. CREATE_NEW gives the usual permissions of a new file.
-        Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-        boolean moved = false;
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer head = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
-                head.putLong(header.length).put(header).flip();
-                writeFully(ch, head);
-                ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-                for (NamedTensor t : ordered) {
-                    float[] data = t.data();
-                    for (int i = 0; i < data.length; ) {
-                        int count = Math.min(CHUNK / 4, data.length - i);
-                        buf.clear();
-                        buf.asFloatBuffer().put(data, i, count);
-                        buf.limit(count * 4);
-                        writeFully(ch, buf);
-                        i += count;
-                    }
-                    observer.tensorWritten(t.name());
+        AtomicFile.write(file, ch -> {
+            ByteBuffer head = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
+            head.putLong(header.length).put(header).flip();
+            AtomicFile.writeFully(ch, head);
+            ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+            for (NamedTensor t : ordered) {
+                float[] data = t.data();
+                for (int i = 0; i < data.length; ) {
+                    int count = Math.min(CHUNK / 4, data.length - i);
+                    buf.clear();
+                    buf.asFloatBuffer().put(data, i, count);
+                    buf.limit(count * 4);
+                    AtomicFile.writeFully(ch, buf);
+                    i += count;
                 }
-                ch.force(true);
+                observer.tensorWritten(t.name());
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            moved = true;
-            syncDirectory(dir);
-        } finally {
-            if (!moved) {
-                Files.deleteIfExists(tmp);
-            }
-        }
+        });
     }
 
     private static List<NamedTensor> checkForWriting(Path file, Collection<NamedTensor> tensors, Map<String, String> metadata) {
@@ -483,18 +459,6 @@ public final class SafeTensors {
         return out;
     }
 
-    private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
-        while (buf.hasRemaining()) {
-            ch.write(buf);
-        }
-    }
 
     /** Makes the rename durable where the platform allows opening a folder (POSIX); elsewhere a no-op. */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException | RuntimeException ignored) {
-            // Windows cannot open a directory as a channel; the rename itself has happened.
-        }
-    }
 }

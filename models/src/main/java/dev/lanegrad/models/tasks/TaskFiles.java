@@ -1,19 +1,17 @@
 package dev.lanegrad.models.tasks;
 
+import dev.lanegrad.models.io.AtomicFile;
+
 import dev.lanegrad.models.io.Checkpoint;
 import dev.lanegrad.models.io.Json;
 import dev.lanegrad.models.io.SafeTensors;
 import dev.lanegrad.models.nn.Module;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -56,26 +54,7 @@ public final class TaskFiles {
 
     /** Writes a text file atomically (temporary file in the same folder, flushed, renamed over the target). */
     public static void writeString(Path file, String text) throws IOException {
-        Path target = file.toAbsolutePath();
-        Path tmp = target.resolveSibling("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
-                + ".tmp");
-        boolean moved = false;
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            moved = true;
-        } finally {
-            if (!moved) {
-                Files.deleteIfExists(tmp);
-            }
-        }
+        AtomicFile.writeString(file, text);
     }
 
     /** The checkpoint folder, or an error when it is not one. */

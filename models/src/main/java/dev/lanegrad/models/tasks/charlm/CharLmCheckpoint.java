@@ -1,25 +1,20 @@
 package dev.lanegrad.models.tasks.charlm;
 
 import dev.lanegrad.models.data.CharVocabulary;
+import dev.lanegrad.models.io.AtomicFile;
 import dev.lanegrad.models.io.Checkpoint;
 import dev.lanegrad.models.io.Json;
 import dev.lanegrad.models.io.NamedTensor;
 import dev.lanegrad.models.io.SafeTensors;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A char-LM checkpoint folder:
@@ -148,28 +143,6 @@ public final class CharLmCheckpoint {
 
     /** Writes text to file through a temporary file in the same folder, forced to disk, then renamed. */
     static void writeAtomically(Path file, String text) throws IOException {
-        Path target = file.toAbsolutePath();
-        Path tmp = target.getParent().resolve("." + target.getFileName() + "."
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-        boolean moved = false;
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                var buf = java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            moved = true;
-        } finally {
-            if (!moved) {
-                Files.deleteIfExists(tmp);
-            }
-        }
+        AtomicFile.writeString(file, text);
     }
 }
