@@ -144,7 +144,8 @@ final class RecurrentCore {
             in[k++] = c0;
         }
         System.arraycopy(params, 0, in, k, params.length);
-        return new Op(this, lengths, h0 != null, c0 != null, batchFirst, training, seed).apply(in);
+        // a fresh array per call, and the callers only read the outputs: no defensive copies needed
+        return new Op(this, lengths, h0 != null, c0 != null, batchFirst, training, seed).call(in);
     }
 
     /** A view of t's data (null for null), reusing the slot's view of this role when it is equal. */
@@ -202,6 +203,10 @@ final class RecurrentCore {
             this.batchFirst = batchFirst;
             this.training = training;
             this.seed = seed;
+        }
+
+        Tensor[] call(Tensor[] in) {
+            return applyOwned(in);
         }
 
         @Override
