@@ -50,10 +50,22 @@ public abstract class CustomOp extends Node {
 
     /** Runs forward on the current tape and records this op when an input requires a gradient. */
     public final Tensor[] apply(Tensor... in) {
+        return run(in.clone(), true);
+    }
+
+    /**
+     * Like {@link #apply}, without its two defensive copies, for a caller that makes a fresh array per
+     * call (a layer calling its own op): the op takes ownership of {@code in} (keeps it until backward:
+     * do not change it afterwards) and returns its own array of outputs (read it, do not change it).
+     */
+    protected final Tensor[] applyOwned(Tensor[] in) {
+        return run(in, false);
+    }
+
+    private Tensor[] run(Tensor[] ins, boolean copyOutputs) {
         if (tape != null) {
             throw new IllegalStateException(name + ": a CustomOp instance is one tape node; make a new one per call");
         }
-        Tensor[] ins = in.clone();
         tape = tapeFor(name, ins);
         epoch = tape.epoch();
         inputs = ins;
@@ -67,7 +79,7 @@ public abstract class CustomOp extends Node {
                 throw new IllegalStateException(name + ": forward must return tensors made by output(...)");
             }
         }
-        outputs = outs.clone();
+        outputs = copyOutputs ? outs.clone() : outs;
         tape.recordMulti(this, grad, outputs);
         return outs;
     }
@@ -84,16 +96,32 @@ public abstract class CustomOp extends Node {
         return tape.newTensor(shape.clone(), grad);
     }
 
+    /** {@link #output(int...)} of rank 3, without copying a shape array (for ops called every step). */
+    protected final Tensor output(int d0, int d1, int d2) {
+        checkInForward();
+        return tape.newTensor(new int[] {d0, d1, d2}, grad);
+    }
+
     /**
      * A buffer of the workspace that lives until the tape is reset (contents undefined); never requires
      * a gradient. Callable in forward (to save what backward needs) and in backward (temporaries such
      * as gate gradients): either way it costs no allocation once the workspace has grown.
      */
     protected final Tensor scratch(int... shape) {
+        checkScratch();
+        return tape.newTensor(shape.clone(), false);
+    }
+
+    /** {@link #scratch(int...)} of rank 3, without copying a shape array. */
+    protected final Tensor scratch(int d0, int d1, int d2) {
+        checkScratch();
+        return tape.newTensor(new int[] {d0, d1, d2}, false);
+    }
+
+    private void checkScratch() {
         if (tape == null || tape.epoch() != epoch) {
             throw new IllegalStateException(name + ": scratch() may only be called inside forward or backward");
         }
-        return tape.newTensor(shape.clone(), false);
     }
 
     /** Whether this call was recorded, i.e. whether backward may run (forward may skip saving otherwise). */

@@ -114,4 +114,54 @@ class CustomOpTest {
             assertFalse(outs[0].requiresGrad());
         }
     }
+    /** y = 3 x for a rank-3 x, through the rank-3 output/scratch overloads (no shape copy). */
+    static final class Triple extends CustomOp {
+        Triple() {
+            super("triple");
+        }
+
+        @Override
+        protected Tensor[] forward(Tensor[] in) {
+            Tensor x = in[0];
+            Tensor y = output(x.dim(0), x.dim(1), x.dim(2));
+            Tensor s = scratch(x.dim(0), x.dim(1), x.dim(2));
+            assertEquals(java.util.Arrays.toString(x.shape()), java.util.Arrays.toString(y.shape()));
+            assertEquals(x.size(), s.size());
+            for (int i = 0; i < x.size(); i++) {
+                y.data()[y.offset() + i] = 3f * x.get(i);
+            }
+            return new Tensor[] {y};
+        }
+
+        @Override
+        protected void backward(Tensor[] in, Tensor[] outs) {
+            Tensor x = in[0], y = outs[0];
+            Tensor s = scratch(x.dim(0), x.dim(1), x.dim(2));
+            assertEquals(x.size(), s.size());
+            if (x.requiresGrad()) {
+                for (int i = 0; i < x.size(); i++) {
+                    x.grad()[x.gradOffset() + i] += 3f * y.grad()[y.gradOffset() + i];
+                }
+            }
+        }
+    }
+
+    @Test
+    void applyOwnedTakesTheArrayAndGivesTheSameResultsAsApply() {
+        Tensor x = tensor(1, -1f, 1f, 5, 3), h0 = tensor(2, -1f, 1f, 3), w = tensor(3, -1f, 1f, 3);
+        try (Tape tape = new Tape()) {
+            Tensor[] in = {x, h0, w};
+            Tensor[] owned = new TinyScan().applyOwned(in);
+            Tensor[] copied = new TinyScan().apply(x, h0, w);
+            assertEquals(2, tape.size());
+            assertEquals(java.util.Arrays.toString(copied[0].toArray()), java.util.Arrays.toString(owned[0].toArray()));
+            assertEquals(java.util.Arrays.toString(copied[1].toArray()), java.util.Arrays.toString(owned[1].toArray()));
+        }
+        GradCheck.full().check(in -> {
+            Tensor[] o = new TinyScan().applyOwned(new Tensor[] {in[0], in[1], in[2]});
+            return Ops.add(Ops.sum(o[0]), Ops.scale(Ops.sum(o[1]), 2f));
+        }, x, h0, w).assertPassed();
+        GradCheck.full().check(in -> new Triple().applyOwned(new Tensor[] {in[0]})[0], tensor(4, -1f, 1f, 2, 3, 4))
+                .assertPassed();
+    }
 }

@@ -112,7 +112,13 @@ public abstract class Module {
 
     /** Zeroes every parameter's gradient. */
     public final void zeroGrad() {
-        Tensor.zeroGrad(namedParameters().values());
+        // walks the registries directly: no state_dict map per call (a training loop calls this every step)
+        for (Tensor t : ownParameters.values()) {
+            t.zeroGrad();
+        }
+        for (Module child : children.values()) {
+            child.zeroGrad();
+        }
     }
 
     /**

@@ -75,29 +75,55 @@ final class RecurrentCore {
 
     /** This thread's workspaces of this layer. */
     private static final class Pool {
-        final ArrayList<RnnWorkspace> recorded = new ArrayList<>();
-        RnnWorkspace inference;
+        final ArrayList<Slot> recorded = new ArrayList<>();
+        Slot inference;
         Tape tape;
         int epoch;
         int next;
     }
 
-    RnnWorkspace workspace(boolean recording) {
+    /**
+     * One workspace of the pool and the views last made for it, by role ({@link #X}...). A steady loop
+     * hands the op the same storage at the same offsets every step, so {@link #view(Slot, int, float[], int, Tensor)}
+     * finds an equal view here and reuses it (a view is an immutable value; reuse is checked, never assumed).
+     * The kept views hold the last call's arrays (tape workspace, inputs) reachable until the slot's next
+     * call on this tape, the first call on another tape, or {@link #releaseWorkspaces()}.
+     */
+    static final class Slot {
+        final RnnWorkspace ws;
+        final FloatView[] views = new FloatView[ROLES];
+
+        Slot(RnnWorkspace ws) {
+            this.ws = ws;
+        }
+    }
+
+    // view roles: where in forward / backward a view is used
+    private static final int X = 0, XS = 1, OUT = 2, OUT_TM = 3, H0 = 4, C0 = 5, HN = 6, CN = 7, D_OUT = 8, D_OUT_TM = 9,
+            D_OUT_BF = 10, D_HN = 11, D_CN = 12, DX = 13, DXS = 14, DH0 = 15, DC0 = 16, OUT_BF = 17, ROLES = 18;
+
+    Slot workspace(boolean recording) {
         Pool pool = pools.get();
         if (!recording) {
             if (pool.inference == null) {
-                pool.inference = rnn.newWorkspace();
+                pool.inference = new Slot(rnn.newWorkspace());
             }
             return pool.inference;
         }
         Tape tape = Tape.current();
         if (tape != pool.tape || tape.epoch() != pool.epoch) {
+            if (tape != pool.tape) {
+                // another tape: forget the views into the previous one's memory (see Slot)
+                for (Slot slot : pool.recorded) {
+                    java.util.Arrays.fill(slot.views, null);
+                }
+            }
             pool.tape = tape;
             pool.epoch = tape.epoch();
             pool.next = 0;
         }
         if (pool.next == pool.recorded.size()) {
-            pool.recorded.add(rnn.newWorkspace());
+            pool.recorded.add(new Slot(rnn.newWorkspace()));
         }
         return pool.recorded.get(pool.next++);
     }
@@ -118,19 +144,41 @@ final class RecurrentCore {
             in[k++] = c0;
         }
         System.arraycopy(params, 0, in, k, params.length);
-        return new Op(this, lengths, h0 != null, c0 != null, batchFirst, training, seed).apply(in);
+        // a fresh array per call, and the callers only read the outputs: no defensive copies needed
+        return new Op(this, lengths, h0 != null, c0 != null, batchFirst, training, seed).call(in);
     }
 
-    static FloatView view(Tensor t) {
-        return t == null ? null : new FloatView(t.data(), t.offset(), t.shape());
+    /** A view of t's data (null for null), reusing the slot's view of this role when it is equal. */
+    private static FloatView view(Slot slot, int role, Tensor t) {
+        return t == null ? null : view(slot, role, t.data(), t.offset(), t);
     }
 
-    static FloatView gradView(Tensor t) {
-        return new FloatView(t.grad(), t.gradOffset(), t.shape());
+    /** A view of t's gradient, reusing the slot's view of this role when it is equal. */
+    private static FloatView gradView(Slot slot, int role, Tensor t) {
+        return view(slot, role, t.grad(), t.gradOffset(), t);
     }
 
-    private static FloatView view(Tensor t, int... shape) {
-        return new FloatView(t.data(), t.offset(), shape);
+    /** data[offset...] with t's shape: the slot's view of this role if it is exactly that, else a new one (kept). */
+    private static FloatView view(Slot slot, int role, float[] data, int offset, Tensor t) {
+        FloatView v = slot.views[role];
+        if (v == null || v.data() != data || v.offset() != offset || !sameShape(v, t)) {
+            v = new FloatView(data, offset, t.shape());
+            slot.views[role] = v;
+        }
+        return v;
+    }
+
+    private static boolean sameShape(FloatView v, Tensor t) {
+        int[] s = v.shape();
+        if (s.length != t.rank()) {
+            return false;
+        }
+        for (int i = 0; i < s.length; i++) {
+            if (s[i] != t.dim(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The tape node: forward and backward of the whole stack over the whole sequence. */
@@ -142,7 +190,7 @@ final class RecurrentCore {
         private final boolean batchFirst;
         private final boolean training;
         private final long seed;
-        private RnnWorkspace ws;
+        private Slot slot;
         private int steps;
         private int batch;
 
@@ -157,6 +205,10 @@ final class RecurrentCore {
             this.seed = seed;
         }
 
+        Tensor[] call(Tensor[] in) {
+            return applyOwned(in);
+        }
+
         @Override
         protected Tensor[] forward(Tensor[] in) {
             RnnConfig cfg = core.cfg;
@@ -168,23 +220,25 @@ final class RecurrentCore {
             int t = steps;
             int b = batch;
             int dh = cfg.outputSize();
-            ws = core.workspace(recording());
-            FloatView xv = view(x);
+            Slot sl = core.workspace(recording());
+            slot = sl;
+            FloatView xv = view(sl, X, x);
             if (batchFirst) {
                 Tensor xs = scratch(t, b, cfg.inputSize());
-                FloatView xsv = view(xs);
+                FloatView xsv = view(sl, XS, xs);
                 TimeMajor.swapLeadingAxes(xv, xsv);
                 xv = xsv;
             }
             Tensor out = batchFirst ? output(b, t, dh) : output(t, b, dh);
-            FloatView ov = batchFirst ? view(scratch(t, b, dh)) : view(out);
+            FloatView ov = batchFirst ? view(sl, OUT_TM, scratch(t, b, dh)) : view(sl, OUT, out);
             int s = cfg.stateCount();
             int h = cfg.hiddenSize();
             Tensor hn = output(s, b, h);
             Tensor cn = cfg.mode().hasCell() ? output(s, b, h) : null;
-            core.rnn.forward(ws, xv, lengths, view(h0), view(c0), training, seed, ov, view(hn), view(cn));
+            core.rnn.forward(sl.ws, xv, lengths, view(sl, H0, h0), view(sl, C0, c0), training, seed, ov, view(sl, HN, hn),
+                    view(sl, CN, cn));
             if (batchFirst) {
-                TimeMajor.swapLeadingAxes(ov, view(out));
+                TimeMajor.swapLeadingAxes(ov, view(sl, OUT_BF, out));
             }
             return cn == null ? new Tensor[] {out, hn} : new Tensor[] {out, hn, cn};
         }
@@ -200,36 +254,37 @@ final class RecurrentCore {
             Tensor out = outs[0];
             Tensor hn = outs[1];
             Tensor cn = outs.length > 2 ? outs[2] : null;
+            Slot sl = slot;
             FloatView dOut = null;
             if (out.hasGrad()) {
                 if (batchFirst) {
                     Tensor s = scratch(t, b, cfg.outputSize());
-                    TimeMajor.swapLeadingAxes(gradView(out), view(s));
-                    dOut = view(s);
+                    dOut = view(sl, D_OUT_TM, s);
+                    TimeMajor.swapLeadingAxes(gradView(sl, D_OUT_BF, out), dOut);
                 } else {
-                    dOut = gradView(out);
+                    dOut = gradView(sl, D_OUT, out);
                 }
             }
-            FloatView dHn = hn.hasGrad() ? gradView(hn) : null;
-            FloatView dCn = cn != null && cn.hasGrad() ? gradView(cn) : null;
+            FloatView dHn = hn.hasGrad() ? gradView(sl, D_HN, hn) : null;
+            FloatView dCn = cn != null && cn.hasGrad() ? gradView(sl, D_CN, cn) : null;
             FloatView dx = null;
             Tensor dxs = null;
             if (x.requiresGrad()) {
                 if (batchFirst) {
                     dxs = scratch(t, b, cfg.inputSize());
                     java.util.Arrays.fill(dxs.data(), dxs.offset(), dxs.offset() + dxs.size(), 0f);
-                    dx = view(dxs);
+                    dx = view(sl, DXS, dxs);
                 } else {
-                    dx = gradView(x);
+                    dx = gradView(sl, DX, x);
                 }
             }
-            FloatView dh0 = h0 != null && h0.requiresGrad() ? gradView(h0) : null;
-            FloatView dc0 = c0 != null && c0.requiresGrad() ? gradView(c0) : null;
+            FloatView dh0 = h0 != null && h0.requiresGrad() ? gradView(sl, DH0, h0) : null;
+            FloatView dc0 = c0 != null && c0.requiresGrad() ? gradView(sl, DC0, c0) : null;
             boolean paramGrads = false;
             for (Tensor p : core.params) {
                 paramGrads |= p.requiresGrad();
             }
-            core.rnn.backward(ws, dOut, dHn, dCn, paramGrads ? core.gradients() : null, dx, dh0, dc0);
+            core.rnn.backward(sl.ws, dOut, dHn, dCn, paramGrads ? core.gradients() : null, dx, dh0, dc0);
             if (dxs != null) {
                 // x.grad [B, T, I] += dx [T, B, I] with the first two axes swapped
                 int i = cfg.inputSize();
