@@ -40,7 +40,7 @@ class TrainingAllocationTest {
     }
 
     /**
-     * Mean bytes allocated per step after warm-up. Measured (JDK 17, scalar kernels): ~3.1 KB at T=2, 16 and 32
+     * Mean bytes allocated per step after warm-up. Measured (JDK 17, scalar kernels): ~2.2 KB at T=2, 16 and 32
      * alike: the tape nodes, views and small arrays of the layer, the head, the loss, clipping and Adam.
      * No buffer is reallocated and nothing is allocated per time step.
      */
