@@ -390,23 +390,17 @@ public final class VectorArrayOps implements ArrayOps {
 
     /** y (n) = exp(x (n) - shift); returns their sum (two accumulators: the exp chain is long enough to hide latency). */
     private static float expShiftedInto(float[] x, int xOff, float[] y, int yOff, int n, float shift) {
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
+        // One exp call site and one accumulator: inside a large caller (a whole char-LM training step) C2
+        // ran out of inlining budget on the two-way unrolled version and boxed its vectors (~2 MB per step);
+        // exp, not the add chain, bounds this loop, so the unrolling bought nothing.
+        FloatVector acc = FloatVector.zero(F);
         int j = 0;
-        for (int bound = n - 2 * L; j <= bound; j += 2 * L) {
-            FloatVector e0 = VectorMath.exp(FloatVector.fromArray(F, x, xOff + j).sub(shift));
-            FloatVector e1 = VectorMath.exp(FloatVector.fromArray(F, x, xOff + j + L).sub(shift));
-            e0.intoArray(y, yOff + j);
-            e1.intoArray(y, yOff + j + L);
-            a0 = a0.add(e0);
-            a1 = a1.add(e1);
-        }
         for (int bound = F.loopBound(n); j < bound; j += L) {
-            FloatVector e0 = VectorMath.exp(FloatVector.fromArray(F, x, xOff + j).sub(shift));
-            e0.intoArray(y, yOff + j);
-            a0 = a0.add(e0);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, xOff + j).sub(shift));
+            e.intoArray(y, yOff + j);
+            acc = acc.add(e);
         }
-        float total = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        float total = acc.reduceLanes(VectorOperators.ADD);
         for (; j < n; j++) { // scalar tail
             float e = (float) Math.exp(x[xOff + j] - shift);
             y[yOff + j] = e;
