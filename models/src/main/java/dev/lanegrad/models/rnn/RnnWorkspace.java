@@ -64,16 +64,16 @@ public final class RnnWorkspace {
     float[] dc0s = new float[0];
 
     /** The pool task of a time loop split over two threads; replaced when a late worker still holds it. */
-    private Rnn.RowsTask rowsTask;
+    private BatchSplit.RowsTask rowsTask;
 
     public RnnWorkspace() {
     }
 
-    Rnn.RowsTask rowsTask(Rnn rnn) {
-        Rnn.RowsTask task = rowsTask;
+    BatchSplit.RowsTask rowsTask(Rnn rnn) {
+        BatchSplit.RowsTask task = rowsTask;
         // a task the pool has not finished (its run was claimed by the caller) cannot be reused yet
         if (task == null || task.rnn() != rnn || task.forked && !task.isDone()) {
-            task = new Rnn.RowsTask(rnn, this);
+            task = new BatchSplit.RowsTask(rnn, this);
             rowsTask = task;
         }
         return task;
