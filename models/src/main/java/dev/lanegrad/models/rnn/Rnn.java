@@ -6,7 +6,6 @@ import dev.lanegrad.engine.Kernels;
 import dev.lanegrad.engine.PrepackedGemm;
 import dev.lanegrad.engine.RecurrentKernels;
 
-import java.util.Arrays;
 
 /**
  * A stack of RNN / LSTM / GRU layers with PyTorch's semantics, computed directly on float arrays
@@ -85,7 +84,7 @@ public final class Rnn {
 
     /** Convenience for inference and tests: allocates a workspace and the outputs (eval mode). */
     public Result run(FloatView x, int[] lengths, FloatView h0, FloatView c0) {
-        checkInput(x);
+        RnnArguments.checkInput(config, x);
         int t = x.dim(0);
         int b = x.dim(1);
         FloatView out = FloatView.zeros(t, b, config.outputSize());
@@ -118,7 +117,7 @@ public final class Rnn {
             throw new IllegalArgumentException("workspace is null");
         }
         ws.forwardDone = false;
-        checkInput(x);
+        RnnArguments.checkInput(config, x);
         final int T = x.dim(0);
         final int B = x.dim(1);
         final int I = config.inputSize();
@@ -127,18 +126,18 @@ public final class Rnn {
         final int L = config.numLayers();
         final int S = config.stateCount();
         final int DH = D * H;
-        checkLengths(lengths, T, B);
-        checkShape("h0", h0, true, S, B, H);
-        checkCell("c0", c0);
-        checkShape("c0", c0, true, S, B, H);
-        checkShape("output", out, false, T, B, DH);
-        checkShape("h_n", hn, true, S, B, H);
-        checkCell("c_n", cn);
-        checkShape("c_n", cn, true, S, B, H);
+        RnnArguments.checkLengths(lengths, T, B);
+        RnnArguments.checkShape("h0", h0, true, S, B, H);
+        RnnArguments.checkCell(config, "c0", c0);
+        RnnArguments.checkShape("c0", c0, true, S, B, H);
+        RnnArguments.checkShape("output", out, false, T, B, DH);
+        RnnArguments.checkShape("h_n", hn, true, S, B, H);
+        RnnArguments.checkCell(config, "c_n", cn);
+        RnnArguments.checkShape("c_n", cn, true, S, B, H);
 
         ws.prepareForward(config, T, B);
         ws.owner = this;
-        sortRows(ws, lengths, T, B);
+        RowOrder.sort(ws, lengths, T, B);
         int[] order = ws.order;
         int[] bs = ws.batchSizes;
 
@@ -157,9 +156,9 @@ public final class Rnn {
                 }
             }
         }
-        gatherRows(h0, ws.h0s, order, S, B, H);
+        RowOrder.gather(ops, h0, ws.h0s, order, S, B, H);
         if (config.mode().hasCell()) {
-            gatherRows(c0, ws.c0s, order, S, B, H);
+            RowOrder.gather(ops, c0, ws.c0s, order, S, B, H);
         }
 
         float p = config.dropout();
@@ -198,9 +197,9 @@ public final class Rnn {
                 }
             }
         }
-        scatterFinal(ws, ws.hs, hn);
+        RowOrder.scatterFinal(ops, config, ws, ws.hs, hn);
         if (config.mode().hasCell()) {
-            scatterFinal(ws, ws.cs, cn);
+            RowOrder.scatterFinal(ops, config, ws, ws.cs, cn);
         }
         ws.forwardDone = true;
     }
@@ -310,14 +309,14 @@ public final class Rnn {
         final int L = config.numLayers();
         final int S = config.stateCount();
         final int DH = D * H;
-        checkShape("dOutput", dOut, true, T, B, DH);
-        checkShape("dh_n", dHn, true, S, B, H);
-        checkCell("dc_n", dCn);
-        checkShape("dc_n", dCn, true, S, B, H);
-        checkShape("dx", dx, true, T, B, I);
-        checkShape("dh0", dh0, true, S, B, H);
-        checkCell("dc0", dc0);
-        checkShape("dc0", dc0, true, S, B, H);
+        RnnArguments.checkShape("dOutput", dOut, true, T, B, DH);
+        RnnArguments.checkShape("dh_n", dHn, true, S, B, H);
+        RnnArguments.checkCell(config, "dc_n", dCn);
+        RnnArguments.checkShape("dc_n", dCn, true, S, B, H);
+        RnnArguments.checkShape("dx", dx, true, T, B, I);
+        RnnArguments.checkShape("dh0", dh0, true, S, B, H);
+        RnnArguments.checkCell(config, "dc0", dc0);
+        RnnArguments.checkShape("dc0", dc0, true, S, B, H);
         if (grads != null && !grads.config().equals(config)) {
             throw new IllegalArgumentException("grads are for " + grads.config() + ", expected " + config);
         }
@@ -343,10 +342,10 @@ public final class Rnn {
                 }
             }
         }
-        gatherRows(dHn, ws.dhn, order, S, B, H);
+        RowOrder.gather(ops, dHn, ws.dhn, order, S, B, H);
         ops.fill(0f, ws.dh0s, 0, S * B * H);
         if (config.mode().hasCell()) {
-            gatherRows(dCn, ws.dcn, order, S, B, H);
+            RowOrder.gather(ops, dCn, ws.dcn, order, S, B, H);
             ops.fill(0f, ws.dc0s, 0, S * B * H);
         }
 
@@ -373,9 +372,9 @@ public final class Rnn {
                 }
             }
         }
-        scatterAddRows(ws.dh0s, dh0, order, S, B, H);
+        RowOrder.scatterAdd(ops, ws.dh0s, dh0, order, S, B, H);
         if (config.mode().hasCell()) {
-            scatterAddRows(ws.dc0s, dc0, order, S, B, H);
+            RowOrder.scatterAdd(ops, ws.dc0s, dc0, order, S, B, H);
         }
     }
 
@@ -657,8 +656,8 @@ public final class Rnn {
         final int GH = config.gateRows();
         final int BH = B * H;
         final RnnMode mode = config.mode();
-        checkShape("x", x, false, B, I);
-        checkShape("out", out, true, B, H);
+        RnnArguments.checkShape("x", x, false, B, I);
+        RnnArguments.checkShape("out", out, true, B, H);
         float[] gates = state.gates;
         float[] gh = state.gh;
         float[] h = state.h;
@@ -710,83 +709,6 @@ public final class Rnn {
     // helpers
     // ------------------------------------------------------------------------------------------
 
-    /** Fills ws.order / sortedLen / batchSizes: rows sorted by decreasing length (stable). */
-    private static void sortRows(RnnWorkspace ws, int[] lengths, int T, int B) {
-        int[] order = ws.order;
-        int[] len = ws.sortedLen;
-        ws.sorted = lengths != null;
-        for (int i = 0; i < B; i++) {
-            order[i] = i;
-            len[i] = lengths == null ? T : lengths[i];
-        }
-        if (lengths != null) {
-            // insertion sort: stable, allocation-free, and O(B) on already sorted batches
-            for (int i = 1; i < B; i++) {
-                int o = order[i];
-                int l = len[i];
-                int j = i - 1;
-                while (j >= 0 && len[j] < l) {
-                    order[j + 1] = order[j];
-                    len[j + 1] = len[j];
-                    j--;
-                }
-                order[j + 1] = o;
-                len[j + 1] = l;
-            }
-        }
-        int[] bs = ws.batchSizes;
-        int rows = B;
-        for (int t = 0; t < T; t++) {
-            while (rows > 0 && len[rows - 1] <= t) {
-                rows--;
-            }
-            bs[t] = rows;
-        }
-        bs[T] = 0;
-    }
-
-    /** dst[s, i, :] = src[s, order[i], :] for states [S, B, H]; zeros when src is null. */
-    private void gatherRows(FloatView src, float[] dst, int[] order, int S, int B, int H) {
-        if (src == null) {
-            ops.fill(0f, dst, 0, S * B * H);
-            return;
-        }
-        for (int s = 0; s < S; s++) {
-            for (int i = 0; i < B; i++) {
-                ops.copy(src.data(), src.offset() + (s * B + order[i]) * H, dst, (s * B + i) * H, H);
-            }
-        }
-    }
-
-    /** dst[s, order[i], :] += src[s, i, :]. */
-    private void scatterAddRows(float[] src, FloatView dst, int[] order, int S, int B, int H) {
-        if (dst == null) {
-            return;
-        }
-        for (int s = 0; s < S; s++) {
-            for (int i = 0; i < B; i++) {
-                ops.axpy(1f, src, (s * B + i) * H, dst.data(), dst.offset() + (s * B + order[i]) * H, H);
-            }
-        }
-    }
-
-    /** h_n (or c_n): forward direction at index len, reverse direction at index 0 of the history. */
-    private void scatterFinal(RnnWorkspace ws, float[][] history, FloatView dst) {
-        if (dst == null) {
-            return;
-        }
-        int B = ws.batch;
-        int H = config.hiddenSize();
-        int D = config.directions();
-        for (int s = 0; s < config.stateCount(); s++) {
-            int d = s % D;
-            for (int i = 0; i < B; i++) {
-                int at = d == 0 ? ws.sortedLen[i] : 0;
-                ops.copy(history[s], (at * B + i) * H, dst.data(), dst.offset() + (s * B + ws.order[i]) * H, H);
-            }
-        }
-    }
-
     /** mask[i] = 0 with probability p, else 1/(1-p); splitmix64 from state, returns the new state. */
     private static long makeMask(float[] mask, int n, float p, long state) {
         float scale = p < 1f ? 1f / (1f - p) : 0f;
@@ -800,59 +722,5 @@ public final class Rnn {
             mask[i] = u < p ? 0f : scale;
         }
         return state;
-    }
-
-    private void checkInput(FloatView x) {
-        if (x == null) {
-            throw new IllegalArgumentException("x is null, expected [*, *, " + config.inputSize() + "] (time-major [T, B, I])");
-        }
-        if (x.rank() != 3 || x.dim(2) != config.inputSize()) {
-            throw new IllegalArgumentException("x has shape " + Arrays.toString(x.shape()) + ", expected [*, *, "
-                    + config.inputSize() + "] (time-major [T, B, I])");
-        }
-        if (x.dim(0) < 1 || x.dim(1) < 1) {
-            throw new IllegalArgumentException("x has shape " + Arrays.toString(x.shape())
-                    + ", expected at least one time step and one batch row");
-        }
-    }
-
-    private static void checkLengths(int[] lengths, int T, int B) {
-        if (lengths == null) {
-            return;
-        }
-        if (lengths.length != B) {
-            throw new IllegalArgumentException("lengths has " + lengths.length + " entries, expected one per batch row (" + B + ")");
-        }
-        for (int b = 0; b < B; b++) {
-            if (lengths[b] < 1 || lengths[b] > T) {
-                throw new IllegalArgumentException("lengths[" + b + "] = " + lengths[b] + ", expected in [1, " + T + "] (T = " + T + ")");
-            }
-        }
-    }
-
-    private void checkCell(String name, FloatView v) {
-        if (v != null && !config.mode().hasCell()) {
-            throw new IllegalArgumentException(name + " given, but a " + config.mode() + " has no cell state (only LSTM does)");
-        }
-    }
-
-    // overloads of fixed rank rather than varargs: a check must not allocate on the success path
-    static void checkShape(String name, FloatView v, boolean nullable, int d0, int d1) {
-        if (v == null ? !nullable : v.rank() != 2 || v.dim(0) != d0 || v.dim(1) != d1) {
-            shapeError(name, v, new int[] {d0, d1});
-        }
-    }
-
-    static void checkShape(String name, FloatView v, boolean nullable, int d0, int d1, int d2) {
-        if (v == null ? !nullable : v.rank() != 3 || v.dim(0) != d0 || v.dim(1) != d1 || v.dim(2) != d2) {
-            shapeError(name, v, new int[] {d0, d1, d2});
-        }
-    }
-
-    private static void shapeError(String name, FloatView v, int[] expected) {
-        if (v == null) {
-            throw new IllegalArgumentException(name + " is null, expected " + Arrays.toString(expected));
-        }
-        throw new IllegalArgumentException(name + " has shape " + Arrays.toString(v.shape()) + ", expected " + Arrays.toString(expected));
     }
 }

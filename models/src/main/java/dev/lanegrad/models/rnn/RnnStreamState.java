@@ -54,11 +54,11 @@ public final class RnnStreamState {
     public void set(FloatView h0, FloatView c0) {
         int l = config.numLayers();
         int hh = config.hiddenSize();
-        Rnn.checkShape("h0", h0, true, l, batch, hh);
+        RnnArguments.checkShape("h0", h0, true, l, batch, hh);
         if (c0 != null && c == null) {
             throw new IllegalArgumentException("c0 given, but a " + config.mode() + " has no cell state (only LSTM does)");
         }
-        Rnn.checkShape("c0", c0, true, l, batch, hh);
+        RnnArguments.checkShape("c0", c0, true, l, batch, hh);
         reset();
         if (h0 != null) {
             System.arraycopy(h0.data(), h0.offset(), h, 0, h.length);

@@ -16,7 +16,7 @@ public final class TimeMajor {
         int n0 = src.dim(0);
         int n1 = src.dim(1);
         int f = src.dim(2);
-        Rnn.checkShape("dst", dst, false, n1, n0, f);
+        RnnArguments.checkShape("dst", dst, false, n1, n0, f);
         for (int a = 0; a < n0; a++) {
             for (int b = 0; b < n1; b++) {
                 System.arraycopy(src.data(), src.offset() + (a * n1 + b) * f, dst.data(), dst.offset() + (b * n0 + a) * f, f);
