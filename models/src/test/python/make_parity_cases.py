@@ -2,7 +2,7 @@
 """Golden parity cases in the format of shared/parity/README.md, for sizes and seeds other than the
 published set, computed with Debian's PyTorch (python3-torch 1.13):
 
-    /usr/bin/python3 models/src/test/python/make_parity_cases.py models/src/test/resources/parity-extra
+    /usr/bin/python3 models/src/test/python/make_parity_cases.py testdata/parity-extra
 
 Every case is written twice, <case>_f64.json (computed in float64) and <case>_f32.json (float32),
 with bit-identical inputs: everything is drawn once in float64 and rounded to float32, so the _f64

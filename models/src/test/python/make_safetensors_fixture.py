@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes the safetensors fixtures of models/src/test/resources/safetensors/.
+"""Writes the safetensors fixtures of testdata/safetensors/.
 
 For each small PyTorch module (fixed seed) this writes
   <name>.safetensors  the module's state_dict in exactly the layout of safetensors.torch.save_file
@@ -8,7 +8,7 @@ For each small PyTorch module (fixed seed) this writes
                       sorted by (dtype, name) and offsets in that order, padded with spaces to a
                       multiple of 8, then the raw little-endian data);
   <name>.json         a side file in the golden-case format of shared/parity (readable with
-                      dev.lanegrad.models.io.ParityCase): the state_dict values, an input x and
+                      dev.lanegrad.io.ParityCase): the state_dict values, an input x and
                       PyTorch's outputs (output, h_n, c_n for recurrent modules; y otherwise).
 
 Run with Debian's Python, which has torch:  /usr/bin/python3 models/src/test/python/make_safetensors_fixture.py

@@ -1,5 +1,6 @@
 package dev.lanegrad.autograd;
 
+import dev.lanegrad.io.ParityCase;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -16,9 +17,18 @@ class ParityTest {
     private static final double ATOL = 1e-5;
     private static final double RTOL = 1e-4;
 
-    private static void assertClose(ParityJson.Case ref, String name, float[] mine, int[] shape) {
+    private static ParityCase load(String resource) throws java.io.IOException {
+        return ParityCase.readResource(ParityTest.class, resource);
+    }
+
+    /** The tensor as a float32 leaf (exact: the inputs of both files are float32 values). */
+    private static Tensor tensor32(ParityCase ref, String name) {
+        return Tensor.fromArray(ref.floats(name), ref.shape(name)).named(name);
+    }
+
+    private static void assertClose(ParityCase ref, String name, float[] mine, int[] shape) {
         assertArrayEquals(ref.shape(name), shape, name + ": shape");
-        double[] want = ref.values(name);
+        double[] want = ref.doubles(name);
         assertEquals(want.length, mine.length, name + ": size");
         for (int i = 0; i < want.length; i++) {
             double diff = Math.abs(mine[i] - want[i]);
@@ -27,19 +37,19 @@ class ParityTest {
         }
     }
 
-    private static void assertSameInputs(ParityJson.Case a, ParityJson.Case b, String... names) {
+    private static void assertSameInputs(ParityCase a, ParityCase b, String... names) {
         for (String n : names) {
-            assertArrayEquals(a.values(n), b.values(n), n + ": the _f32 and _f64 files must hold the same inputs");
+            assertArrayEquals(a.doubles(n), b.doubles(n), n + ": the _f32 and _f64 files must hold the same inputs");
         }
     }
 
     @Test
     void linearCrossEntropy() throws Exception {
-        ParityJson.Case ref = ParityJson.load("/parity/linear_ce_f64.json");
-        assertSameInputs(ref, ParityJson.load("/parity/linear_ce_f32.json"), "weight", "bias", "x", "target");
-        Tensor w = ref.tensor32("weight").requiresGrad(true);
-        Tensor b = ref.tensor32("bias").requiresGrad(true);
-        Tensor x = ref.tensor32("x").requiresGrad(true);
+        ParityCase ref = load("/parity/linear_ce_f64.json");
+        assertSameInputs(ref, load("/parity/linear_ce_f32.json"), "weight", "bias", "x", "target");
+        Tensor w = tensor32(ref, "weight").requiresGrad(true);
+        Tensor b = tensor32(ref, "bias").requiresGrad(true);
+        Tensor x = tensor32(ref, "x").requiresGrad(true);
         int[] target = ref.ints("target");
         try (Tape tape = new Tape()) {
             Tensor logits = Ops.linear(x, w, b);
@@ -58,12 +68,12 @@ class ParityTest {
 
     @Test
     void embeddingLinearCrossEntropy() throws Exception {
-        ParityJson.Case ref = ParityJson.load("/parity/embedding_ce_f64.json");
-        assertSameInputs(ref, ParityJson.load("/parity/embedding_ce_f32.json"),
+        ParityCase ref = load("/parity/embedding_ce_f64.json");
+        assertSameInputs(ref, load("/parity/embedding_ce_f32.json"),
                 "embedding.weight", "linear.weight", "linear.bias", "indices", "target");
-        Tensor table = ref.tensor32("embedding.weight").requiresGrad(true);
-        Tensor w = ref.tensor32("linear.weight").requiresGrad(true);
-        Tensor b = ref.tensor32("linear.bias").requiresGrad(true);
+        Tensor table = tensor32(ref, "embedding.weight").requiresGrad(true);
+        Tensor w = tensor32(ref, "linear.weight").requiresGrad(true);
+        Tensor b = tensor32(ref, "linear.bias").requiresGrad(true);
         int[] indices = ref.ints("indices");
         int[] target = ref.ints("target");
         try (Tape tape = new Tape()) {

@@ -1,16 +1,16 @@
 package dev.lanegrad.cli;
 
 import dev.lanegrad.cli.train.RunDirectory;
-import dev.lanegrad.models.data.BundledData;
-import dev.lanegrad.models.data.LabelledText;
-import dev.lanegrad.models.tasks.CellKind;
-import dev.lanegrad.models.tasks.TaskFiles;
-import dev.lanegrad.models.tasks.classify.ClassifyConfig;
-import dev.lanegrad.models.tasks.classify.ClassifyResult;
-import dev.lanegrad.models.tasks.classify.ClassifyTraining;
-import dev.lanegrad.models.tasks.classify.Pooling;
-import dev.lanegrad.models.tasks.classify.Prediction;
-import dev.lanegrad.models.tasks.classify.TextClassifier;
+import dev.lanegrad.tasks.data.BundledData;
+import dev.lanegrad.tasks.data.LabelledText;
+import dev.lanegrad.tasks.CellKind;
+import dev.lanegrad.tasks.TaskFiles;
+import dev.lanegrad.tasks.classify.ClassifyConfig;
+import dev.lanegrad.tasks.classify.ClassifyResult;
+import dev.lanegrad.tasks.classify.ClassifyTraining;
+import dev.lanegrad.tasks.classify.Pooling;
+import dev.lanegrad.tasks.classify.Prediction;
+import dev.lanegrad.tasks.classify.TextClassifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

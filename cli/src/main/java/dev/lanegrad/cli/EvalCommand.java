@@ -1,8 +1,8 @@
 package dev.lanegrad.cli;
 
 import dev.lanegrad.cli.train.TextInput;
-import dev.lanegrad.models.tasks.charlm.CharLanguageModel;
-import dev.lanegrad.models.tasks.charlm.CharLmCheckpoint;
+import dev.lanegrad.tasks.charlm.CharLanguageModel;
+import dev.lanegrad.tasks.charlm.CharLmCheckpoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -2,16 +2,16 @@ package dev.lanegrad.cli;
 
 import dev.lanegrad.cli.train.LossPlot;
 import dev.lanegrad.cli.train.RunDirectory;
-import dev.lanegrad.models.data.BundledData;
-import dev.lanegrad.models.data.CsvTable;
-import dev.lanegrad.models.data.SeriesSplit;
-import dev.lanegrad.models.tasks.CellKind;
-import dev.lanegrad.models.tasks.TaskFiles;
-import dev.lanegrad.models.tasks.forecast.ErrorMetrics;
-import dev.lanegrad.models.tasks.forecast.ForecastConfig;
-import dev.lanegrad.models.tasks.forecast.ForecastResult;
-import dev.lanegrad.models.tasks.forecast.ForecastTraining;
-import dev.lanegrad.models.tasks.forecast.Forecaster;
+import dev.lanegrad.tasks.data.BundledData;
+import dev.lanegrad.tasks.data.CsvTable;
+import dev.lanegrad.tasks.data.SeriesSplit;
+import dev.lanegrad.tasks.CellKind;
+import dev.lanegrad.tasks.TaskFiles;
+import dev.lanegrad.tasks.forecast.ErrorMetrics;
+import dev.lanegrad.tasks.forecast.ForecastConfig;
+import dev.lanegrad.tasks.forecast.ForecastResult;
+import dev.lanegrad.tasks.forecast.ForecastTraining;
+import dev.lanegrad.tasks.forecast.Forecaster;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

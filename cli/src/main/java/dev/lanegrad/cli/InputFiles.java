@@ -1,7 +1,7 @@
 package dev.lanegrad.cli;
 
-import dev.lanegrad.models.data.CsvTable;
-import dev.lanegrad.models.data.LabelledText;
+import dev.lanegrad.tasks.data.CsvTable;
+import dev.lanegrad.tasks.data.LabelledText;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;

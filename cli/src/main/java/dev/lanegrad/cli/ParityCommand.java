@@ -1,8 +1,8 @@
 package dev.lanegrad.cli;
 
-import dev.lanegrad.models.parity.CaseResult;
-import dev.lanegrad.models.parity.ParityRunner;
-import dev.lanegrad.models.parity.Tolerance;
+import dev.lanegrad.tasks.parity.CaseResult;
+import dev.lanegrad.tasks.parity.ParityRunner;
+import dev.lanegrad.tasks.parity.Tolerance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;

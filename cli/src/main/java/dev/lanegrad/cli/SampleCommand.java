@@ -1,7 +1,7 @@
 package dev.lanegrad.cli;
 
-import dev.lanegrad.models.tasks.charlm.CharLmCheckpoint;
-import dev.lanegrad.models.tasks.charlm.Sampler;
+import dev.lanegrad.tasks.charlm.CharLmCheckpoint;
+import dev.lanegrad.tasks.charlm.Sampler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -4,8 +4,8 @@ import dev.lanegrad.cli.train.LossPlot;
 import dev.lanegrad.cli.train.MetricsLog;
 import dev.lanegrad.cli.train.RunDirectory;
 import dev.lanegrad.cli.train.TrainingProgress;
-import dev.lanegrad.models.tasks.EpochResult;
-import dev.lanegrad.models.tasks.TrainingListener;
+import dev.lanegrad.tasks.EpochResult;
+import dev.lanegrad.tasks.TrainingListener;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -7,11 +7,11 @@ import dev.lanegrad.cli.train.TextInput;
 import dev.lanegrad.cli.train.TrainingProgress;
 import dev.lanegrad.engine.EngineThreads;
 import dev.lanegrad.engine.Kernels;
-import dev.lanegrad.models.data.BundledData;
-import dev.lanegrad.models.tasks.charlm.CharLmCheckpoint;
-import dev.lanegrad.models.tasks.charlm.CharLmTrainer;
-import dev.lanegrad.models.tasks.charlm.Sampler;
-import dev.lanegrad.models.tasks.charlm.TrainingConfig;
+import dev.lanegrad.tasks.data.BundledData;
+import dev.lanegrad.tasks.charlm.CharLmCheckpoint;
+import dev.lanegrad.tasks.charlm.CharLmTrainer;
+import dev.lanegrad.tasks.charlm.Sampler;
+import dev.lanegrad.tasks.charlm.TrainingConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * `lanegrad train`: a character-level language model (Embedding -> LSTM stack -> Linear, the char-rnn
  * set-up) on a text, the bundled tiny Shakespeare by default; then a sample. This class parses options
  * and wires progress, metrics and the loss plot; the model and the loop are
- * {@link dev.lanegrad.models.tasks.charlm.CharLmTrainer}'s.
+ * {@link dev.lanegrad.tasks.charlm.CharLmTrainer}'s.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         defaultValueProvider = TrainCommand.Defaults.class,

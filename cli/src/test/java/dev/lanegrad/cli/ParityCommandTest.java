@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** `lanegrad parity DIR` end to end, on the golden files of the models module. */
 class ParityCommandTest {
 
-    static final Path GOLDEN = Path.of("..", "models", "src", "test", "resources", "parity");
+    static final Path GOLDEN = Path.of("..", "testdata", "parity");
 
     record Run(int code, String out, String err) {
     }

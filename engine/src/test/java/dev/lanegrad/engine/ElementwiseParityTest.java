@@ -1,9 +1,8 @@
 package dev.lanegrad.engine;
 
+import dev.lanegrad.io.ParityCase;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,10 +20,10 @@ class ElementwiseParityTest {
     @ParameterizedTest(name = "{0} vs {1}")
     @CsvSource({"scalar, f64", "scalar, f32", "vector, f64", "vector, f32"})
     void matchesPyTorch(String provider, String dtype) throws Exception {
-        Map<String, double[]> t = ParityJson.tensors("/parity/elementwise_" + dtype + ".json");
+        ParityCase t = ParityCase.readResource(ElementwiseParityTest.class, "/parity/elementwise_" + dtype + ".json");
         ArrayOps ops = provider.equals("scalar") ? Kernels.scalar().ops() : KernelTestSupport.VECTOR.ops();
         for (String op : new String[]{"sigmoid", "tanh", "exp", "log"}) {
-            double[] x = t.get(op + ".x");
+            double[] x = t.doubles(op + ".x");
             assertTrue(x != null && x.length > 100, op + ".x in the golden file");
             for (int pad : new int[]{0, 64 - x.length % 64}) {
                 int n = x.length + pad;
@@ -45,8 +44,8 @@ class ElementwiseParityTest {
                     default: ops.log(xf, 0, y, 0, n); ops.logBackward(xf, 0, ones, 0, dx, 0, n);
                 }
                 String what = provider + " " + op + " (n = " + n + ") vs PyTorch " + dtype;
-                compare(what, t.get(op + ".y"), y, x);
-                compare(what + " derivative", t.get("grad." + op + ".x"), dx, x);
+                compare(what, t.doubles(op + ".y"), y, x);
+                compare(what + " derivative", t.doubles("grad." + op + ".x"), dx, x);
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.lanegrad.bench.quick;
 
+import dev.lanegrad.io.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -46,9 +47,9 @@ public final class BenchResult {
     public String toJson() {
         StringBuilder out = new StringBuilder("{");
         for (Map.Entry<String, Object> e : fields.entrySet()) {
-            out.append(quote(e.getKey())).append(": ").append(jsonValue(e.getValue())).append(", ");
+            out.append(Json.quote(e.getKey())).append(": ").append(jsonValue(e.getValue())).append(", ");
         }
-        out.append("\"value\": ").append(number(value)).append(", \"unit\": ").append(quote(unit)).append('}');
+        out.append("\"value\": ").append(number(value)).append(", \"unit\": ").append(Json.quote(unit)).append('}');
         return out.toString();
     }
 
@@ -63,7 +64,7 @@ public final class BenchResult {
 
     /** Writes the list to a file (through a temporary file renamed into place). */
     public static void writeJson(Path file, List<BenchResult> results) throws IOException {
-        dev.lanegrad.models.io.AtomicFile.writeString(file, toJson(results));
+        dev.lanegrad.io.AtomicFile.writeString(file, toJson(results));
     }
 
     private static String jsonValue(Object v) {
@@ -79,7 +80,7 @@ public final class BenchResult {
             }
             return num.toString();
         }
-        return quote(v.toString());
+        return Json.quote(v.toString());
     }
 
     /** JSON has no NaN or infinity: those become null. */
@@ -93,27 +94,6 @@ public final class BenchResult {
         return Double.toString(d);
     }
 
-    static String quote(String s) {
-        StringBuilder out = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            switch (ch) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (ch < 0x20) {
-                        out.append(String.format("\\u%04x", (int) ch));
-                    } else {
-                        out.append(ch);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
-    }
 
     /** Fields in the order they are added. */
     public static final class Builder {

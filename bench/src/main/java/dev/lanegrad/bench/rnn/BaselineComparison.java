@@ -1,7 +1,7 @@
 package dev.lanegrad.bench.rnn;
 
 import dev.lanegrad.bench.quick.BenchResult;
-import dev.lanegrad.models.io.Json;
+import dev.lanegrad.io.Json;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package dev.lanegrad.cli.train;
 
+import dev.lanegrad.io.Json;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
@@ -91,7 +92,7 @@ public final class MetricsLog implements Closeable {
         for (Map.Entry<String, ?> e : record.entrySet()) {
             if (!first) sb.append(',');
             first = false;
-            sb.append(quote(e.getKey())).append(':').append(jsonValue(e.getValue()));
+            sb.append(Json.quote(e.getKey())).append(':').append(jsonValue(e.getValue()));
         }
         out.write(sb.append('}').toString());
         out.newLine();
@@ -136,7 +137,7 @@ public final class MetricsLog implements Closeable {
         if (v instanceof Double d && !Double.isFinite(d)) return "null";
         if (v instanceof Float f && !Float.isFinite(f)) return "null";
         if (v instanceof Number n) return number(n);
-        return quote(String.valueOf(v));
+        return Json.quote(String.valueOf(v));
     }
 
     private static String number(Number n) {
@@ -149,24 +150,6 @@ public final class MetricsLog implements Closeable {
         return n.toString();
     }
 
-    private static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-                    else sb.append(c);
-                }
-            }
-        }
-        return sb.append('"').toString();
-    }
 
     @Override
     public synchronized void close() throws IOException {

@@ -1,6 +1,6 @@
 package dev.lanegrad.cli.train;
 
-import dev.lanegrad.models.io.AtomicFile;
+import dev.lanegrad.io.AtomicFile;
 
 import java.io.IOException;
 import java.io.OutputStream;

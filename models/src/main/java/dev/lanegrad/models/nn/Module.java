@@ -1,9 +1,9 @@
 package dev.lanegrad.models.nn;
 
 import dev.lanegrad.autograd.Tensor;
-import dev.lanegrad.models.io.Checkpoint;
-import dev.lanegrad.models.io.NamedTensor;
-import dev.lanegrad.models.io.SafeTensors;
+import dev.lanegrad.io.Checkpoint;
+import dev.lanegrad.io.NamedTensor;
+import dev.lanegrad.io.SafeTensors;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.lanegrad.models.nn;
 
 import dev.lanegrad.autograd.Tensor;
-import dev.lanegrad.models.io.Checkpoint;
-import dev.lanegrad.models.io.SafeTensors;
+import dev.lanegrad.io.Checkpoint;
+import dev.lanegrad.io.SafeTensors;
 import dev.lanegrad.models.rnn.RnnConfig;
 import dev.lanegrad.models.rnn.RnnMode;
 import dev.lanegrad.models.rnn.RnnParameters;

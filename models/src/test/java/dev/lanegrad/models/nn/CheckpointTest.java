@@ -2,9 +2,9 @@ package dev.lanegrad.models.nn;
 
 import dev.lanegrad.autograd.Tape;
 import dev.lanegrad.autograd.Tensor;
-import dev.lanegrad.models.io.Checkpoint;
-import dev.lanegrad.models.io.NamedTensor;
-import dev.lanegrad.models.io.SafeTensors;
+import dev.lanegrad.io.Checkpoint;
+import dev.lanegrad.io.NamedTensor;
+import dev.lanegrad.io.SafeTensors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -2,7 +2,7 @@ package dev.lanegrad.models.nn;
 
 import dev.lanegrad.autograd.Tape;
 import dev.lanegrad.autograd.Tensor;
-import dev.lanegrad.models.io.ParityCase;
+import dev.lanegrad.io.ParityCase;
 import org.junit.jupiter.api.Test;
 
 import java.net.URISyntaxException;
@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * PyTorch state_dicts (models/src/test/resources/safetensors, written by make_safetensors_fixture.py)
+ * PyTorch state_dicts (testdata/safetensors, written by make_safetensors_fixture.py)
  * load as they are into the equivalent lanegrad modules, bit-exactly, and the modules reproduce PyTorch's
  * outputs on the side file's x within atol 1e-5 + rtol 1e-4.
  */

@@ -1,7 +1,7 @@
 package dev.lanegrad.models.optim;
 
 import dev.lanegrad.autograd.Tensor;
-import dev.lanegrad.models.io.Json;
+import dev.lanegrad.io.Json;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

@@ -1,0 +1,287 @@
+package dev.lanegrad.io;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A small strict JSON reader (RFC 8259) for safetensors headers and golden files, so that the
+ * models module needs nothing beyond the JDK. Objects become LinkedHashMap (insertion order kept),
+ * arrays ArrayList, numbers Double (Long when written without fraction or exponent and in the range of long),
+ * strings String, true/false Boolean, null null. Errors name the offset.
+ */
+public final class Json {
+
+    /** RFC 8259's number grammar: no leading zeros, no bare '.', digits after '.' and after the exponent. */
+    private static final java.util.regex.Pattern NUMBER =
+            java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+
+    private final String text;
+    private int pos;
+
+    private Json(String text) {
+        this.text = text;
+    }
+
+    public static Object parse(String text) {
+        Json p = new Json(text);
+        p.skipSpace();
+        Object value = p.value();
+        p.skipSpace();
+        if (p.pos != text.length()) {
+            throw p.error("unexpected text after the JSON value");
+        }
+        return value;
+    }
+
+    /** Parses text that must be a JSON object. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> parseObject(String text) {
+        Object value = parse(text);
+        if (!(value instanceof Map)) {
+            throw new IllegalArgumentException("JSON: expected an object at the top level, found " + typeName(value));
+        }
+        return (Map<String, Object>) value;
+    }
+
+    public static String typeName(Object value) {
+        if (value == null) return "null";
+        if (value instanceof Map) return "an object";
+        if (value instanceof List) return "an array";
+        if (value instanceof String) return "a string";
+        if (value instanceof Boolean) return "a boolean";
+        return "a number";
+    }
+
+    private IllegalArgumentException error(String what) {
+        return new IllegalArgumentException("JSON: " + what + " at offset " + pos);
+    }
+
+    private void skipSpace() {
+        while (pos < text.length()) {
+            char c = text.charAt(pos);
+            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                return;
+            }
+            pos++;
+        }
+    }
+
+    private Object value() {
+        if (pos >= text.length()) {
+            throw error("unexpected end of input");
+        }
+        char c = text.charAt(pos);
+        switch (c) {
+            case '{':
+                return object();
+            case '[':
+                return array();
+            case '"':
+                return string();
+            case 't':
+                return literal("true", Boolean.TRUE);
+            case 'f':
+                return literal("false", Boolean.FALSE);
+            case 'n':
+                return literal("null", null);
+            default:
+                if (c == '-' || (c >= '0' && c <= '9')) {
+                    return number();
+                }
+                throw error("unexpected character '" + c + "'");
+        }
+    }
+
+    private Object literal(String word, Object value) {
+        if (!text.startsWith(word, pos)) {
+            throw error("expected " + word);
+        }
+        pos += word.length();
+        return value;
+    }
+
+    private Map<String, Object> object() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        pos++;
+        skipSpace();
+        if (peek() == '}') {
+            pos++;
+            return map;
+        }
+        while (true) {
+            skipSpace();
+            if (peek() != '"') {
+                throw error("expected a string key");
+            }
+            String key = string();
+            skipSpace();
+            expect(':');
+            skipSpace();
+            map.put(key, value());
+            skipSpace();
+            char c = next();
+            if (c == '}') {
+                return map;
+            }
+            if (c != ',') {
+                pos--;
+                throw error("expected ',' or '}'");
+            }
+        }
+    }
+
+    private List<Object> array() {
+        List<Object> list = new ArrayList<>();
+        pos++;
+        skipSpace();
+        if (peek() == ']') {
+            pos++;
+            return list;
+        }
+        while (true) {
+            skipSpace();
+            list.add(value());
+            skipSpace();
+            char c = next();
+            if (c == ']') {
+                return list;
+            }
+            if (c != ',') {
+                pos--;
+                throw error("expected ',' or ']'");
+            }
+        }
+    }
+
+    private String string() {
+        pos++; // opening quote
+        StringBuilder sb = null;
+        int start = pos;
+        while (true) {
+            if (pos >= text.length()) {
+                throw error("unterminated string");
+            }
+            char c = text.charAt(pos++);
+            if (c == '"') {
+                return sb == null ? text.substring(start, pos - 1) : sb.toString();
+            }
+            if (c < 0x20) {
+                pos--;
+                throw error("control character in a string");
+            }
+            if (c == '\\') {
+                if (sb == null) {
+                    sb = new StringBuilder(text.substring(start, pos - 1));
+                }
+                char e = next();
+                switch (e) {
+                    case '"': sb.append('"'); break;
+                    case '\\': sb.append('\\'); break;
+                    case '/': sb.append('/'); break;
+                    case 'b': sb.append('\b'); break;
+                    case 'f': sb.append('\f'); break;
+                    case 'n': sb.append('\n'); break;
+                    case 'r': sb.append('\r'); break;
+                    case 't': sb.append('\t'); break;
+                    case 'u':
+                        if (pos + 4 > text.length()) {
+                            throw error("truncated \\u escape");
+                        }
+                        try {
+                            sb.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
+                        } catch (NumberFormatException ex) {
+                            throw error("bad \\u escape");
+                        }
+                        pos += 4;
+                        break;
+                    default:
+                        pos--;
+                        throw error("bad escape '\\" + e + "'");
+                }
+            } else if (sb != null) {
+                sb.append(c);
+            }
+        }
+    }
+
+    private Object number() {
+        int start = pos;
+        boolean integral = true;
+        if (peek() == '-') {
+            pos++;
+        }
+        while (pos < text.length()) {
+            char c = text.charAt(pos);
+            if (c >= '0' && c <= '9') {
+                pos++;
+            } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
+                integral = false;
+                pos++;
+            } else {
+                break;
+            }
+        }
+        String s = text.substring(start, pos);
+        if (!NUMBER.matcher(s).matches()) {
+            pos = start;
+            throw error("bad number '" + s + "'");
+        }
+        try {
+            if (integral) {
+                try {
+                    return Long.parseLong(s);
+                } catch (NumberFormatException outOfLongRange) {
+                    return Double.parseDouble(s);
+                }
+            }
+            return Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            pos = start;
+            throw error("bad number '" + s + "'");
+        }
+    }
+
+    private char peek() {
+        if (pos >= text.length()) {
+            throw error("unexpected end of input");
+        }
+        return text.charAt(pos);
+    }
+
+    private char next() {
+        char c = peek();
+        pos++;
+        return c;
+    }
+
+    private void expect(char c) {
+        if (next() != c) {
+            pos--;
+            throw error("expected '" + c + "'");
+        }
+    }
+
+    /** Writes a JSON string literal with the escapes JSON requires. */
+    public static String quote(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"': sb.append("\\\""); break;
+                case '\\': sb.append("\\\\"); break;
+                case '\n': sb.append("\\n"); break;
+                case '\r': sb.append("\\r"); break;
+                case '\t': sb.append("\\t"); break;
+                default:
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+            }
+        }
+        return sb.append('"').toString();
+    }
+}

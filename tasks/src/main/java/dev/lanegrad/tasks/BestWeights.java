@@ -1,0 +1,41 @@
+package dev.lanegrad.tasks;
+
+import dev.lanegrad.autograd.Tensor;
+
+import java.util.List;
+
+/** A copy of a model's parameters at its best epoch so far, put back after training (early selection). */
+public final class BestWeights {
+
+    private final List<Tensor> params;
+    private final float[][] saved;
+    private boolean kept;
+
+    public BestWeights(List<Tensor> params) {
+        this.params = List.copyOf(params);
+        this.saved = new float[params.size()][];
+        for (int i = 0; i < saved.length; i++) {
+            saved[i] = new float[params.get(i).size()];
+        }
+    }
+
+    /** Copies the current values. */
+    public void keep() {
+        for (int i = 0; i < saved.length; i++) {
+            Tensor p = params.get(i);
+            System.arraycopy(p.data(), p.offset(), saved[i], 0, p.size());
+        }
+        kept = true;
+    }
+
+    /** Puts the kept values back (nothing when nothing was kept). */
+    public void restore() {
+        if (!kept) {
+            return;
+        }
+        for (int i = 0; i < saved.length; i++) {
+            Tensor p = params.get(i);
+            System.arraycopy(saved[i], 0, p.data(), p.offset(), p.size());
+        }
+    }
+}

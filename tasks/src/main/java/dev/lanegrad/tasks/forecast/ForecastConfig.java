@@ -1,0 +1,122 @@
+package dev.lanegrad.tasks.forecast;
+
+import dev.lanegrad.tasks.data.Scaler;
+import dev.lanegrad.tasks.CellKind;
+
+/**
+ * How to train a forecaster: a stack of {@code layers} LSTM or GRU layers of {@code hidden} units reads
+ * the last {@code window} scaled values and a Linear head predicts the next {@code horizon} values; MSE,
+ * Adam with learning rate {@code lr}, gradient norm clipped at {@code clipNorm}, {@code epochs} passes in
+ * shuffled batches of {@code batch} windows. The series is cut chronologically: the first
+ * {@code trainFraction} trains (and alone fits the {@code scaler}), the next {@code validationFraction}
+ * picks the best epoch, the rest tests. {@code season} (0 = none) is the lag of the seasonal-naive
+ * baseline. {@code patience} (0 = off) stops after that many epochs without a better validation loss.
+ * {@code dropout} applies between stacked layers.
+ */
+public record ForecastConfig(CellKind cell, int window, int horizon, int hidden, int layers, float dropout, int epochs,
+        float lr, int batch, long seed, int season, double trainFraction, double validationFraction, Scaler.Kind scaler,
+        int patience, double clipNorm) {
+
+    public ForecastConfig {
+        if (cell == null || scaler == null) {
+            throw new IllegalArgumentException("cell and scaler must be given");
+        }
+        atLeast("window", window, 1);
+        atLeast("horizon", horizon, 1);
+        atLeast("hidden", hidden, 1);
+        atLeast("layers", layers, 1);
+        atLeast("epochs", epochs, 1);
+        atLeast("batch", batch, 1);
+        atLeast("season", season, 0);
+        atLeast("patience", patience, 0);
+        if (!(lr > 0) || !Float.isFinite(lr)) {
+            throw new IllegalArgumentException("lr " + lr + " must be a positive number");
+        }
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("dropout " + dropout + " must be in [0, 1)");
+        }
+        if (!(trainFraction > 0 && validationFraction > 0 && trainFraction + validationFraction < 1)) {
+            throw new IllegalArgumentException("train fraction " + trainFraction + " and validation fraction " + validationFraction
+                    + " must be positive and leave a test part (sum < 1)");
+        }
+        if (!(clipNorm > 0)) {
+            throw new IllegalArgumentException("clip norm " + clipNorm + " must be positive");
+        }
+    }
+
+    static void atLeast(String name, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + " " + value + " must be at least " + min);
+        }
+    }
+
+    /** The defaults of {@code lanegrad forecast} (without a season; the bundled sunspots use 132). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.cell = cell;
+        b.window = window;
+        b.horizon = horizon;
+        b.hidden = hidden;
+        b.layers = layers;
+        b.dropout = dropout;
+        b.epochs = epochs;
+        b.lr = lr;
+        b.batch = batch;
+        b.seed = seed;
+        b.season = season;
+        b.trainFraction = trainFraction;
+        b.validationFraction = validationFraction;
+        b.scaler = scaler;
+        b.patience = patience;
+        b.clipNorm = clipNorm;
+        return b;
+    }
+
+    /** Starts from the defaults; {@link #build()} checks the values. */
+    public static final class Builder {
+        private CellKind cell = CellKind.LSTM;
+        private int window = 36;
+        private int horizon = 1;
+        private int hidden = 32;
+        private int layers = 2;
+        private float dropout = 0f;
+        private int epochs = 40;
+        private float lr = 3e-3f;
+        private int batch = 32;
+        private long seed = 42;
+        private int season = 0;
+        private double trainFraction = 0.7;
+        private double validationFraction = 0.15;
+        private Scaler.Kind scaler = Scaler.Kind.MINMAX;
+        private int patience = 0;
+        private double clipNorm = 1.0;
+
+        private Builder() {
+        }
+
+        public Builder cell(CellKind v) { cell = v; return this; }
+        public Builder window(int v) { window = v; return this; }
+        public Builder horizon(int v) { horizon = v; return this; }
+        public Builder hidden(int v) { hidden = v; return this; }
+        public Builder layers(int v) { layers = v; return this; }
+        public Builder dropout(float v) { dropout = v; return this; }
+        public Builder epochs(int v) { epochs = v; return this; }
+        public Builder lr(float v) { lr = v; return this; }
+        public Builder batch(int v) { batch = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder season(int v) { season = v; return this; }
+        public Builder split(double train, double validation) { trainFraction = train; validationFraction = validation; return this; }
+        public Builder scaler(Scaler.Kind v) { scaler = v; return this; }
+        public Builder patience(int v) { patience = v; return this; }
+        public Builder clipNorm(double v) { clipNorm = v; return this; }
+
+        public ForecastConfig build() {
+            return new ForecastConfig(cell, window, horizon, hidden, layers, dropout, epochs, lr, batch, seed, season,
+                    trainFraction, validationFraction, scaler, patience, clipNorm);
+        }
+    }
+}

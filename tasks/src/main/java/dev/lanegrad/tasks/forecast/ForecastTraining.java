@@ -1,0 +1,201 @@
+package dev.lanegrad.tasks.forecast;
+
+import dev.lanegrad.autograd.Ops;
+import dev.lanegrad.autograd.Tape;
+import dev.lanegrad.autograd.Tensor;
+import dev.lanegrad.tasks.data.Scaler;
+import dev.lanegrad.tasks.data.SeriesSplit;
+import dev.lanegrad.tasks.data.SeriesWindows;
+import dev.lanegrad.models.optim.Adam;
+import dev.lanegrad.models.optim.GradClip;
+import dev.lanegrad.models.optim.LrSchedule;
+import dev.lanegrad.tasks.BestWeights;
+import dev.lanegrad.tasks.EpochResult;
+import dev.lanegrad.tasks.TrainingListener;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Trains a {@link ForecastModel} on one series, the classic sequence-regression way: chronological
+ * train / validation / test split, a scaler fitted on the training part only, windows of {@code window}
+ * values mapped to the next {@code horizon}, MSE and Adam, and the weights of the epoch with the lowest
+ * validation loss kept. Then it measures the test errors against the naive baselines.
+ */
+public final class ForecastTraining {
+
+    private ForecastTraining() {
+    }
+
+    /** The chronological split the config makes of a series of n values; checks that every part has samples. */
+    public static SeriesSplit split(double[] series, ForecastConfig cfg) {
+        int n = series.length;
+        if (n == 0) {
+            throw new IllegalArgumentException("the series is empty; expected numbers to forecast");
+        }
+        for (int i = 0; i < n; i++) {
+            if (!Double.isFinite(series[i])) {
+                throw new IllegalArgumentException("value " + i + " of the series is " + series[i] + ", expected a finite number");
+            }
+        }
+        int w = cfg.window();
+        int h = cfg.horizon();
+        if (w >= n) {
+            throw new IllegalArgumentException("window " + w + " is longer than the series of " + n + " values; expected a window"
+                    + " well below the training part (" + Math.round(100 * cfg.trainFraction()) + "% of the series)");
+        }
+        SeriesSplit s = SeriesSplit.chronological(series, cfg.trainFraction(), cfg.validationFraction());
+        if (w + h > s.train().length) {
+            throw new IllegalArgumentException("window " + w + " + horizon " + h + " do not fit the training part of "
+                    + s.train().length + " values (the first " + Math.round(100 * cfg.trainFraction()) + "% of " + n
+                    + "); expected window + horizon <= " + s.train().length);
+        }
+        if (h > s.validation().length || h > s.test().length) {
+            throw new IllegalArgumentException("horizon " + h + " is longer than the validation part (" + s.validation().length
+                    + " values) or the test part (" + s.test().length + " values) of a series of " + n
+                    + "; expected a shorter horizon or a longer series");
+        }
+        return s;
+    }
+
+    /** Trains, keeps the best validation epoch, and evaluates on the test part. */
+    public static ForecastResult train(double[] series, ForecastConfig cfg, TrainingListener listener) {
+        long t0 = System.nanoTime();
+        SeriesSplit split = split(series, cfg);
+        Scaler scaler = Scaler.fit(cfg.scaler(), split.train());
+        float[] scaled = scaler.transform(series);
+        int w = cfg.window();
+        int h = cfg.horizon();
+        SeriesWindows train = new SeriesWindows(scaled, w, h, w, split.validationStart());
+        SeriesWindows validation = new SeriesWindows(scaled, w, h, split.validationStart(), split.testStart());
+        SeriesWindows test = new SeriesWindows(scaled, w, h, split.testStart(), series.length);
+
+        ForecastModel model = new ForecastModel(cfg.cell(), cfg.hidden(), cfg.layers(), cfg.dropout(), h, cfg.seed());
+        Forecaster forecaster = new Forecaster(model, cfg, scaler);
+        List<Tensor> params = model.parameters();
+        Adam adam = new Adam(params, cfg.lr());
+        LrSchedule schedule = LrSchedule.cosine(cfg.lr(), (long) cfg.epochs() * stepsOf(train.size(), cfg.batch()), cfg.lr() / 10);
+        SplittableRandom random = new SplittableRandom(cfg.seed() ^ 0x5DEECE66DL);
+
+        int n = train.size();
+        int steps = stepsOf(n, cfg.batch());
+        listener.started(cfg.epochs(), steps);
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        int[] validationStarts = starts(validation);
+        List<EpochResult> history = new ArrayList<>();
+        BestWeights best = new BestWeights(params);
+        double bestLoss = Double.POSITIVE_INFINITY;
+        int bestEpoch = 0;
+        // one tape for the whole run: its workspace is reused by every step
+        try (Tape tape = new Tape()) {
+            for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
+                long e0 = System.nanoTime();
+                shuffle(order, random);
+                double sum = 0;
+                model.train(true);
+                for (int step = 0; step < steps; step++) {
+                    int from = step * cfg.batch();
+                    int b = Math.min(cfg.batch(), n - from);
+                    int[] samples = java.util.Arrays.copyOfRange(order, from, from + b);
+                    float[] x = new float[w * b];
+                    float[] y = new float[h * b];
+                    train.fill(samples, x, y);
+                    Tensor loss = Ops.mseLoss(model.forward(Tensor.wrap(x, 0, w, b, 1)), Tensor.wrap(y, 0, b, h));
+                    double value = loss.item();
+                    if (!Double.isFinite(value)) {
+                        throw new IllegalStateException("the training loss became " + value + " in epoch " + epoch
+                                + "; try a smaller --lr (now " + cfg.lr() + ")");
+                    }
+                    tape.backward(loss);
+                    adam.setLearningRate(schedule.rate(adam.steps()));
+                    GradClip.byGlobalNorm(params, cfg.clipNorm());
+                    adam.step();
+                    adam.zeroGrad();
+                    tape.reset();
+                    sum += value * b;
+                    listener.step(epoch, step + 1, value, b);
+                }
+                double validationLoss = mse(forecaster.predictScaled(scaled, validationStarts), validation);
+                if (!Double.isFinite(validationLoss)) {
+                    throw new IllegalStateException("the validation loss became " + validationLoss + " in epoch " + epoch
+                            + "; try a smaller --lr (now " + cfg.lr() + ")");
+                }
+                boolean improved = validationLoss < bestLoss;
+                if (improved) {
+                    bestLoss = validationLoss;
+                    bestEpoch = epoch;
+                    best.keep();
+                }
+                // in the data's units: both scalers are affine, so an error scales by the scaler's scale
+                EpochResult r = new EpochResult(epoch, cfg.epochs(), sum / n, validationLoss,
+                        Math.sqrt(validationLoss) * scaler.scale(), improved, (System.nanoTime() - e0) / 1e9);
+                history.add(r);
+                listener.epoch(r);
+                if (cfg.patience() > 0 && epoch - bestEpoch >= cfg.patience()) {
+                    break;
+                }
+            }
+        }
+        best.restore();
+        model.eval();
+
+        int[] testStarts = starts(test);
+        double[] predicted = forecaster.predictAt(series, testStarts);
+        double[] actual = new double[testStarts.length * h];
+        for (int i = 0; i < testStarts.length; i++) {
+            System.arraycopy(series, testStarts[i], actual, i * h, h);
+        }
+        ErrorMetrics modelErrors = ErrorMetrics.of(actual, predicted);
+        ErrorMetrics naive = ErrorMetrics.of(actual, Baselines.naive(series, testStarts, h));
+        ErrorMetrics seasonal = Baselines.seasonalApplies(testStarts, cfg.season())
+                ? ErrorMetrics.of(actual, Baselines.seasonalNaive(series, testStarts, h, cfg.season())) : null;
+        double[] firstActual = new double[testStarts.length];
+        double[] firstPredicted = new double[testStarts.length];
+        for (int i = 0; i < testStarts.length; i++) {
+            firstActual[i] = actual[i * h];
+            firstPredicted[i] = predicted[i * h];
+        }
+        return new ForecastResult(forecaster, bestEpoch, List.copyOf(history), modelErrors, naive, seasonal, testStarts,
+                firstActual, firstPredicted, split.train().length, split.validationStart(), split.testStart(),
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static int stepsOf(int samples, int batch) {
+        return (samples + batch - 1) / batch;
+    }
+
+    private static int[] starts(SeriesWindows windows) {
+        int[] s = new int[windows.size()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = windows.targetStart(i);
+        }
+        return s;
+    }
+
+    /** Mean squared error of scaled predictions [sample][step] against the windows' targets. */
+    private static double mse(float[] predicted, SeriesWindows windows) {
+        int h = windows.horizon();
+        double se = 0;
+        for (int i = 0; i < windows.size(); i++) {
+            float[] target = windows.target(i);
+            for (int k = 0; k < h; k++) {
+                double d = predicted[i * h + k] - target[k];
+                se += d * d;
+            }
+        }
+        return se / ((double) windows.size() * h);
+    }
+
+    private static void shuffle(int[] a, SplittableRandom random) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+}
