@@ -13,8 +13,8 @@ import static dev.lanegrad.engine.vector.GemmMicroKernel.NR;
  */
 final class GemmPacking {
 
-    private static final VectorSpecies<Float> S = GemmMicroKernel.S;
-    private static final int L = GemmMicroKernel.L;
+    private static final VectorSpecies<Float> S = KernelShape.SPECIES;
+    private static final int L = KernelShape.LANES;
 
     private GemmPacking() {
     }
@@ -29,15 +29,15 @@ final class GemmPacking {
             int d = s * kc * MR;
             int iBase = i0 + s * MR;
             if (transA && rows == MR) {
-                // A^T stored (k, m): the MR = 4 values of one k step are side by side in memory. (A 128-bit
-                // FloatVector copy here made C2 box the vectors of the whole GEMM on JDK 17: 6 GFLOP/s.)
+                // A^T stored (k, m): the MR values of one k step are side by side in memory; MR is a
+                // constant, so C2 unrolls the copy. (A 128-bit FloatVector copy here made C2 box the
+                // vectors of the whole GEMM on JDK 17: 6 GFLOP/s.)
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (p0 + p) * lda + iBase;
                     int dp = d + p * MR;
-                    dst[dp] = a[src];
-                    dst[dp + 1] = a[src + 1];
-                    dst[dp + 2] = a[src + 2];
-                    dst[dp + 3] = a[src + 3];
+                    for (int r = 0; r < MR; r++) {
+                        dst[dp + r] = a[src + r];
+                    }
                 }
             } else if (transA) {
                 for (int p = 0; p < kc; p++) {
@@ -91,10 +91,9 @@ final class GemmPacking {
                     int src = bOff + (p0 + p) * ldb + jBase;
                     int dp = d + p * NR;
                     if (cols == NR) {
-                        FloatVector.fromArray(S, b, src).intoArray(dst, dp);
-                        FloatVector.fromArray(S, b, src + L).intoArray(dst, dp + L);
-                        FloatVector.fromArray(S, b, src + 2 * L).intoArray(dst, dp + 2 * L);
-                        FloatVector.fromArray(S, b, src + 3 * L).intoArray(dst, dp + 3 * L);
+                        for (int v = 0; v < NR; v += L) {
+                            FloatVector.fromArray(S, b, src + v).intoArray(dst, dp + v);
+                        }
                     } else {
                         for (int j = 0; j < cols; j++) {
                             dst[dp + j] = b[src + j];
@@ -112,15 +111,14 @@ final class GemmPacking {
                     int src = bOff + jBase * ldb + p0;
                     for (int p = 0; p < kc; p++) {
                         int dp = d + p * NR;
-                        FloatVector.fromArray(S, b, src + p, gather, 0).intoArray(dst, dp);
-                        FloatVector.fromArray(S, b, src + p, gather, L).intoArray(dst, dp + L);
-                        FloatVector.fromArray(S, b, src + p, gather, 2 * L).intoArray(dst, dp + 2 * L);
-                        FloatVector.fromArray(S, b, src + p, gather, 3 * L).intoArray(dst, dp + 3 * L);
+                        for (int v = 0; v < NR; v += L) {
+                            FloatVector.fromArray(S, b, src + p, gather, v).intoArray(dst, dp + v);
+                        }
                     }
                     continue;
                 }
                 // B^T stored (n, k), edge panel: a scalar transpose in strips of 16 k steps (one 64-byte
-                // line of each stored row), so the strip being written, 16 * NR floats = 4 KiB, stays in
+                // line of each stored row), so the strip being written, 16 * NR floats = 1-4 KiB, stays in
                 // L1; writing whole k columns at a time swept the 64 KiB panel through L1 NR times.
                 for (int p = 0; p < kc; p += 16) {
                     int pe = Math.min(kc, p + 16);

@@ -15,8 +15,8 @@ import static dev.lanegrad.engine.vector.GemmMicroKernel.NR;
  * The SIMD GEMM: C (m,n) = alpha * op(A) (m,k) @ op(B) (k,n) + beta * C, row-major with strides.
  *
  * <ul>
- * <li>m == 1 (batch-1 inference): {@link GemmVector}, no packing; the product streams B once.</li>
- * <li>2 or 3 rows times a stored B: pairs of rows per pass over B ({@link GemmVector#axpys2}).</li>
+ * <li>m == 1 (batch-1 inference): {@link Gemv}, no packing; the product streams B once.</li>
+ * <li>2 or 3 rows times a stored B: pairs of rows per pass over B ({@link Gemv#axpys2}).</li>
  * <li>few rows times B^T (A @ B^T, an RNN step h . W_hh^T at small batch): {@link GemmDot}, dot
  *     products of stored rows, because transposing B^T into panels would not be amortized.</li>
  * <li>otherwise the blocked path (BLIS loop order): for each (KC, NC) block of op(B), pack it into
@@ -31,16 +31,10 @@ import static dev.lanegrad.engine.vector.GemmMicroKernel.NR;
  */
 public final class VectorGemm implements Gemm, PrepackedGemm {
 
-    /**
-     * Depth of a packed block. 256 k steps: a B panel (256, NR) is 64 KiB and an A sliver 4 KiB, so a
-     * sliver stays in L1 and the panel in L2 (1 MiB) while the kernel runs; longer blocks would evict the
-     * A block from L2, shorter ones re-read and re-write C more often.
-     */
-    static final int KC = 256;
-    /** Rows of a packed A block: (MC, KC) = 96 KiB, a tenth of L2, so it survives the streaming B panels. */
-    static final int MC = 96;
-    /** Columns of a packed B block: (KC, NC) = 2 MiB, it lives in L3 and is streamed panel by panel. */
-    static final int NC = 2048;
+    /** Cache blocking, chosen with the register tile in {@link KernelShape} (the reasons are there). */
+    static final int KC = KernelShape.KC;
+    static final int MC = KernelShape.MC;
+    static final int NC = KernelShape.NC;
     /**
      * B^T is transposed into panels with gathers when op(A) has at most this many rows, else with a
      * scalar transpose in L1-sized strips. A gather per k step touches NR stored rows, which at large
@@ -54,9 +48,9 @@ public final class VectorGemm implements Gemm, PrepackedGemm {
     // the blocked path spreads over m rows, while the dot kernel's lane reductions cost ~ m*n, spread
     // over k. Measured (thread CPU time, GFLOP/s dot vs packed): 2x1024x256 38 vs 8, 4x256x256 101 vs 17,
     // 16x1024x256 86 vs 52, 32x1024x256 98 vs 84, but 32x1024x128 63 vs 96 and 64x1024x256 83 vs 122:
-    // hence m < MR, or m <= 32 with k >= 8 m.
+    // hence m < MR (fewer rows than one register tile), or m <= 32 with k >= 8 m.
     /**
-     * Fewer rows than this times a stored B go through {@link GemmVector#axpys2}, two rows per pass over
+     * Fewer rows than this times a stored B go through {@link Gemv#axpys2}, two rows per pass over
      * B, unpacked. Measured (thread CPU time, GFLOP/s): 2x1024x256 87 vs 25 packed, 4x1024x256 74 vs
      * 61, 7x1024x256 70 by pairs, while 8x1024x256 packed (two full slivers) makes 91.
      */
@@ -119,7 +113,7 @@ public final class VectorGemm implements Gemm, PrepackedGemm {
                        float beta, float[] c, int cOff, int ldc) {
         GemmWorkspace ws = GemmWorkspace.get();
         if (m == 1) {
-            GemmVector.gemv(transA, transB, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ws);
+            Gemv.gemv(transA, transB, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ws);
             return;
         }
         if (!transB && m < FEW_ROWS) {
@@ -128,11 +122,11 @@ public final class VectorGemm implements Gemm, PrepackedGemm {
             int aCol = transA ? lda : 1;
             int i = 0;
             for (; i + 2 <= m; i += 2) {
-                GemmVector.axpys2(n, k, alpha, a, aOff + i * aRow, aRow, aCol, b, bOff, ldb, beta, c, cOff + i * ldc, ldc,
+                Gemv.axpys2(n, k, alpha, a, aOff + i * aRow, aRow, aCol, b, bOff, ldb, beta, c, cOff + i * ldc, ldc,
                         ws.acc(2 * n));
             }
             if (i < m) {
-                GemmVector.gemv(transA, false, n, k, alpha, a, aOff + i * aRow, lda, b, bOff, ldb, beta, c, cOff + i * ldc, ws);
+                Gemv.gemv(transA, false, n, k, alpha, a, aOff + i * aRow, lda, b, bOff, ldb, beta, c, cOff + i * ldc, ws);
             }
             return;
         }
