@@ -37,14 +37,50 @@ final class GemmMicroKernel {
      * are zero-padded, so the k loop always computes the full tile; only the store looks at the edge.
      * beta == 0 overwrites C without reading it. edge: per-thread scratch of MR * NR floats.
      */
-    static void tile(int kc, float[] ap, int aIdx, float[] bp, int bIdx,
+    static void tile(int kc, int h, float[] ap, int aIdx, float[] bp, int bIdx,
                      float alpha, float beta, float[] c, int cIdx, int ldc, int rows, int cols, float[] edge) {
-        if (KernelShape.TILE_6X2) { // a static final: C2 compiles one branch
+        if (!KernelShape.TILE_6X2) { // a static final: C2 compiles one branch
+            tile4x4(kc, ap, aIdx, bp, bIdx, edge);
+        } else if (h == MR) {
             tile6x2(kc, ap, aIdx, bp, bIdx, edge);
         } else {
-            tile4x4(kc, ap, aIdx, bp, bIdx, edge);
+            tile4x2(kc, ap, aIdx, bp, bIdx, edge);
         }
-        update(edge, alpha, beta, c, cIdx, ldc, rows, cols);
+        update(edge, alpha, beta, c, cIdx, ldc, rows, cols, h);
+    }
+
+    /** 4 rows x 2 vectors into edge (4, NR), the bottom-edge tile of 16-register targets: 11 live vectors. */
+    private static void tile4x2(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] edge) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00;
+        FloatVector c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bo = bIdx + p * NR;
+            int ao = aIdx + p * 4;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector a = FloatVector.broadcast(S, ap[ao]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, ap[ao + 1]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, ap[ao + 2]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, ap[ao + 3]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+        }
+        c00.intoArray(edge, 0);
+        c01.intoArray(edge, L);
+        c10.intoArray(edge, NR);
+        c11.intoArray(edge, NR + L);
+        c20.intoArray(edge, 2 * NR);
+        c21.intoArray(edge, 2 * NR + L);
+        c30.intoArray(edge, 3 * NR);
+        c31.intoArray(edge, 3 * NR + L);
     }
 
     /**
@@ -155,9 +191,10 @@ final class GemmMicroKernel {
     }
 
     /** C (rows, cols) = alpha * tile + beta * C, vectorized for a full tile, scalar at the edges of C. */
-    private static void update(float[] edge, float alpha, float beta, float[] c, int cIdx, int ldc, int rows, int cols) {
-        if (rows == MR && cols == NR) {
-            for (int r = 0; r < MR; r++) {
+    private static void update(float[] edge, float alpha, float beta, float[] c, int cIdx, int ldc, int rows, int cols,
+                               int h) {
+        if (rows == h && cols == NR) {
+            for (int r = 0; r < h; r++) {
                 int ci = cIdx + r * ldc;
                 int ei = r * NR;
                 for (int v = 0; v < NR; v += L) {

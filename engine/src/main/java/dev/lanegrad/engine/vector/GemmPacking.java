@@ -3,7 +3,7 @@ package dev.lanegrad.engine.vector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-import static dev.lanegrad.engine.vector.GemmMicroKernel.MR;
+import static dev.lanegrad.engine.vector.KernelShape.MR;
 import static dev.lanegrad.engine.vector.GemmMicroKernel.NR;
 
 /**
@@ -20,14 +20,23 @@ final class GemmPacking {
     }
 
     /**
-     * op(A) rows [i0, i0 + mc), columns [p0, p0 + kc) into ceil(mc / MR) slivers (kc, MR):
-     * dst[s*kc*MR + p*MR + r] = op(A)[i0 + s*MR + r, p0 + p], zero past row mc.
+     * op(A) rows [i0, i0 + mc), columns [p0, p0 + kc) into slivers of h = {@link KernelShape#sliverRows}
+     * rows each (MR, or MR_SMALL near the end of the block); the sliver starting at row i of the block
+     * holds h values per k step: dst[i*kc + p*h + r] = op(A)[i0 + i + r, p0 + p], zero past row mc.
+     * Padded rows never exceed roundUp(mc, MR) + MR_SMALL.
      */
     static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] dst) {
-        for (int s = 0; s * MR < mc; s++) {
-            int rows = Math.min(MR, mc - s * MR);
-            int d = s * kc * MR;
-            int iBase = i0 + s * MR;
+        packA(transA, a, aOff, lda, i0, mc, p0, kc, dst, 0);
+    }
+
+    /** As above, the slivers written from dst[dstOff] on. */
+    static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] dst,
+                      int dstOff) {
+        for (int i = 0, h; i < mc; i += h) {
+            h = KernelShape.sliverRows(mc - i);
+            int rows = Math.min(h, mc - i);
+            int d = dstOff + i * kc;
+            int iBase = i0 + i;
             if (transA && rows == MR) {
                 // A^T stored (k, m): the MR values of one k step are side by side in memory; MR is a
                 // constant, so C2 unrolls the copy. (A 128-bit FloatVector copy here made C2 box the
@@ -42,25 +51,25 @@ final class GemmPacking {
             } else if (transA) {
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (p0 + p) * lda + iBase;
-                    int dp = d + p * MR;
+                    int dp = d + p * h;
                     for (int r = 0; r < rows; r++) {
                         dst[dp + r] = a[src + r];
                     }
-                    for (int r = rows; r < MR; r++) {
+                    for (int r = rows; r < h; r++) {
                         dst[dp + r] = 0f;
                     }
                 }
             } else {
-                // A stored (m, k): read each row along k, write with stride MR
-                for (int r = 0; r < MR; r++) {
+                // A stored (m, k): read each row along k, write with stride h
+                for (int r = 0; r < h; r++) {
                     if (r < rows) {
                         int src = aOff + (iBase + r) * lda + p0;
                         for (int p = 0; p < kc; p++) {
-                            dst[d + p * MR + r] = a[src + p];
+                            dst[d + p * h + r] = a[src + p];
                         }
                     } else {
                         for (int p = 0; p < kc; p++) {
-                            dst[d + p * MR + r] = 0f;
+                            dst[d + p * h + r] = 0f;
                         }
                     }
                 }

@@ -78,7 +78,7 @@ final class GemmPrepacked {
         }
         int nPad = roundUp(n, NR);
         int mcMax = Math.min(MC, m);
-        float[] pa = ws.packA(Math.min(KC, k) * roundUp(mcMax, MR));
+        float[] pa = ws.packA(Math.min(KC, k) * (roundUp(mcMax, MR) + KernelShape.MR_SMALL));
         float[] edge = ws.tile;
         for (int ic = 0; ic < m; ic += MC) {
             int mc = Math.min(MC, m - ic);
@@ -91,9 +91,10 @@ final class GemmPrepacked {
                 for (int jr = 0; jr < n; jr += NR) {
                     int cols = Math.min(NR, n - jr);
                     int bIdx = block + jr * kc;
-                    for (int ir = 0; ir < mc; ir += MR) {
-                        GemmMicroKernel.tile(kc, pa, (ir / MR) * kc * MR, packed, bIdx, alpha, betaBlock,
-                                c, cOff + (ic + ir) * ldc + jr, ldc, Math.min(MR, mc - ir), cols, edge);
+                    for (int ir = 0, h; ir < mc; ir += h) {
+                        h = KernelShape.sliverRows(mc - ir);
+                        GemmMicroKernel.tile(kc, h, pa, ir * kc, packed, bIdx, alpha, betaBlock,
+                                c, cOff + (ic + ir) * ldc + jr, ldc, Math.min(h, mc - ir), cols, edge);
                     }
                 }
             }

@@ -61,6 +61,13 @@ final class KernelShape {
     static final int MR = TILE_6X2 ? 6 : 4;
     static final int NV = TILE_6X2 ? 2 : 4;
     static final int NR = NV * LANES;
+    /**
+     * Rows of the smaller tile used near the bottom edge of an A block: with 6-row tiles, 32 rows would
+     * be 5 tiles and one of 2 rows padded to 6 (36 rows computed for 32: at 32x1024x128 that cost ~15%);
+     * 4 x 2 vectors (8 accumulators + 2 + 1 = 11 registers, 8 FMA chains: still two pipes times a
+     * 4-cycle latency) cover the rest with at most 3 padded rows. The 4-row tile needs none.
+     */
+    static final int MR_SMALL = TILE_6X2 ? 4 : MR;
 
     /**
      * Depth of a packed block. 256 k steps: the A sliver (KC, MR) is 4-6 KiB and stays in L1 while the
@@ -78,6 +85,14 @@ final class KernelShape {
     static final int NC = 2048;
 
     /**
+     * Columns of B packed at once when op(A) fits one block (m <= MC), a whole number of panels: at least
+     * 64 floats, 256 bytes (four cache lines) of each stored row of B per pass. Packing one 16-column
+     * panel at a time (6x16 tile, AVX2) read a single line from each of KC rows, KC separate streams
+     * that the hardware prefetchers do not follow. At 512 bits one panel is already 64 columns.
+     */
+    static final int GROUP = NR * Math.max(1, 64 / NR);
+
+    /**
      * The few-row A @ B^T dot block ({@link GemmDot}): DOT_ROWS rows of A by DOT_COLS rows of B^T,
      * DOT_ROWS * DOT_COLS accumulators + DOT_COLS B vectors + 1 A vector. 32 registers: 4 x 4 = 21.
      * 16 registers: 2 x 4 = 13 (4 x 4 spilled on AVX2; 3 x 4 would need 17).
@@ -89,6 +104,18 @@ final class KernelShape {
     static final int TILE_SCRATCH = Math.max(MR * NR, DOT_ROWS * DOT_COLS * LANES);
 
     private KernelShape() {
+    }
+
+    /**
+     * Height of the next A sliver when rem rows of the block are left: MR, except that with 6-row tiles
+     * the last 1-4, 7 or 8 rows go into 4-row slivers (8 = 4 + 4, 7 = 4 + 3, 14 = 6 + 4 + 4), so an
+     * even row count is never padded.
+     */
+    static int sliverRows(int rem) {
+        if (MR_SMALL != MR && (rem <= MR_SMALL || rem == 2 * MR_SMALL - 1 || rem == 2 * MR_SMALL)) {
+            return MR_SMALL;
+        }
+        return MR;
     }
 
     static int bits(String forced, int preferred) {

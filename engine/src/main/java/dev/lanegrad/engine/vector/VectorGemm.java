@@ -35,6 +35,8 @@ public final class VectorGemm implements Gemm, PrepackedGemm {
     static final int KC = KernelShape.KC;
     static final int MC = KernelShape.MC;
     static final int NC = KernelShape.NC;
+    /** Columns of B packed at once when op(A) is one block (m <= MC), see {@link KernelShape#GROUP}. */
+    static final int GROUP = KernelShape.GROUP;
     /**
      * B^T is transposed into panels with gathers when op(A) has at most this many rows, else with a
      * scalar transpose in L1-sized strips. A gather per k step touches NR stored rows, which at large
@@ -141,11 +143,14 @@ public final class VectorGemm implements Gemm, PrepackedGemm {
                                 float alpha, float[] a, int aOff, int lda,
                                 float[] b, int bOff, int ldb,
                                 float beta, float[] c, int cOff, int ldc, GemmWorkspace ws) {
+        if (m <= MC) {
+            fewRows(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, ws);
+            return;
+        }
         int kcMax = Math.min(KC, k);
         int ncMax = Math.min(NC, n);
-        int mcMax = Math.min(MC, m);
-        float[] pb = ws.packB(kcMax * (m <= MC ? NR : roundUp(ncMax, NR)));
-        float[] pa = ws.packA(kcMax * roundUp(mcMax, MR));
+        float[] pb = ws.packB(kcMax * roundUp(ncMax, NR));
+        float[] pa = ws.packA(kcMax * (MC + KernelShape.MR_SMALL));
         float[] edge = ws.tile;
         int[] gather = transB && m <= GATHER_MAX_M ? ws.gather(ldb) : null;
         for (int jc = 0; jc < n; jc += NC) {
@@ -154,21 +159,6 @@ public final class VectorGemm implements Gemm, PrepackedGemm {
                 int kc = Math.min(KC, k - pc);
                 // later k blocks accumulate onto what the first one wrote
                 float betaBlock = pc == 0 ? beta : 1f;
-                if (m <= MC) {
-                    // One A block: each B panel is used by this block only, so pack it just before use.
-                    // Packing the whole (KC, NC) block first would write it out to L3 and read it back
-                    // (64x4096x512: 8 MiB each way per call); one panel (64 KiB) stays in L1/L2.
-                    GemmPacking.packA(transA, a, aOff, lda, 0, m, pc, kc, pa);
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int cols = Math.min(NR, nc - jr);
-                        GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc + jr, cols, pb, gather);
-                        for (int ir = 0; ir < m; ir += MR) {
-                            GemmMicroKernel.tile(kc, pa, (ir / MR) * kc * MR, pb, 0, alpha, betaBlock,
-                                    c, cOff + ir * ldc + jc + jr, ldc, Math.min(MR, m - ir), cols, edge);
-                        }
-                    }
-                    continue;
-                }
                 GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, gather);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
@@ -176,12 +166,54 @@ public final class VectorGemm implements Gemm, PrepackedGemm {
                     for (int jr = 0; jr < nc; jr += NR) {
                         int cols = Math.min(NR, nc - jr);
                         int bIdx = (jr / NR) * kc * NR;
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            int rows = Math.min(MR, mc - ir);
+                        for (int ir = 0, h; ir < mc; ir += h) {
+                            h = KernelShape.sliverRows(mc - ir);
+                            int rows = Math.min(h, mc - ir);
                             int cIdx = cOff + (ic + ir) * ldc + jc + jr;
-                            GemmMicroKernel.tile(kc, pa, (ir / MR) * kc * MR, pb, bIdx,
+                            GemmMicroKernel.tile(kc, h, pa, ir * kc, pb, bIdx,
                                     alpha, betaBlock, c, cIdx, ldc, rows, cols, edge);
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * op(A) is one block (m <= MC): pack all of it once, every k block (m x k padded, up to MC x k), then
+     * walk C by groups of GROUP columns, running every k block of a group before the next group. A
+     * group's C (m, GROUP) then stays in L1/L2 between k blocks (looping k outside re-read and re-wrote
+     * the whole of C per k block: 1 MiB each way per block at 64x4096x512), and each B panel group (KC,
+     * GROUP) is packed just before use and used by this block only. Packing the whole (KC, NC) block
+     * first would write it out to L3 and read it back.
+     */
+    private static void fewRows(boolean transA, boolean transB, int m, int n, int k,
+                                float alpha, float[] a, int aOff, int lda,
+                                float[] b, int bOff, int ldb,
+                                float beta, float[] c, int cOff, int ldc, GemmWorkspace ws) {
+        int mPad = roundUp(m, MR) + KernelShape.MR_SMALL;
+        float[] pb = ws.packB(Math.min(KC, k) * GROUP);
+        float[] pa = ws.packA(k * mPad);
+        float[] edge = ws.tile;
+        int[] gather = transB && m <= GATHER_MAX_M ? ws.gather(ldb) : null;
+        for (int pc = 0; pc < k; pc += KC) {
+            // k block pc at pa[pc * mPad], its sliver of row ir at + ir * kc
+            GemmPacking.packA(transA, a, aOff, lda, 0, m, pc, Math.min(KC, k - pc), pa, pc * mPad);
+        }
+        for (int jg = 0; jg < n; jg += GROUP) {
+            int groupCols = Math.min(GROUP, n - jg);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                float betaBlock = pc == 0 ? beta : 1f; // later k blocks accumulate onto the first
+                int aBlock = pc * mPad;
+                GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jg, groupCols, pb, gather);
+                for (int jr = 0; jr < groupCols; jr += NR) {
+                    int cols = Math.min(NR, groupCols - jr);
+                    int bIdx = (jr / NR) * kc * NR;
+                    for (int ir = 0, h; ir < m; ir += h) {
+                        h = KernelShape.sliverRows(m - ir);
+                        GemmMicroKernel.tile(kc, h, pa, aBlock + ir * kc, pb, bIdx, alpha, betaBlock,
+                                c, cOff + ir * ldc + jg + jr, ldc, Math.min(h, m - ir), cols, edge);
                     }
                 }
             }
