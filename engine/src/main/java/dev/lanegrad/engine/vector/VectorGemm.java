@@ -29,7 +29,7 @@ import static dev.lanegrad.engine.vector.GemmMicroKernel.NR;
  *     packing buffers ({@link GemmWorkspace}).</li>
  * </ul>
  */
-public final class VectorGemm implements Gemm, PrepackedGemm {
+final class VectorGemm implements Gemm, PrepackedGemm {
 
     /** Cache blocking, chosen with the register tile in {@link KernelShape} (the reasons are there). */
     static final int KC = KernelShape.KC;

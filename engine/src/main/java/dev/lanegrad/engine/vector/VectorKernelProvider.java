@@ -19,8 +19,8 @@ public final class VectorKernelProvider implements KernelProvider {
             KernelShape.LANES, KernelShape.REGISTERS, KernelShape.MR, KernelShape.NR, KernelShape.KC, KernelShape.MC,
             KernelShape.NC, VectorMath.F.vectorBitSize());
     private final Gemm gemm = new VectorGemm();
-    private final ArrayOps ops = new VectorArrayOps();
-    private final RecurrentKernels recurrent = new VectorRecurrentKernels();
+    private final ArrayOps ops = ArrayOps.checked(new VectorArrayOps());
+    private final RecurrentKernels recurrent = RecurrentKernels.checked(new VectorRecurrentKernels());
 
     private VectorKernelProvider() {
     }
