@@ -15,7 +15,15 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        System.out.print(Kernels.describe().toText());
+        try {
+            System.out.print(Kernels.describe().toText());
+        } catch (ExceptionInInitializerError e) {
+            // a malformed -Dlanegrad.* property fails the engine's class initialisation: report its message
+            if (e.getCause() instanceof IllegalArgumentException bad) {
+                throw bad;
+            }
+            throw e;
+        }
         return 0;
     }
 }
