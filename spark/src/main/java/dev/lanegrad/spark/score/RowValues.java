@@ -1,5 +1,6 @@
 package dev.lanegrad.spark.score;
 
+import dev.lanegrad.spark.Cells;
 import org.apache.spark.sql.Row;
 
 import java.util.List;
@@ -23,28 +24,24 @@ final class RowValues {
         if (r.isNullAt(index)) {
             throw new IllegalArgumentException("row " + r + ": the sequence column is null, expected an array");
         }
-        List<Object> steps = r.getList(index);
-        int t = steps.size();
-        float[] values = new float[t * features];
-        for (int s = 0; s < t; s++) {
-            Object step = steps.get(s);
-            if (step instanceof Number n) {
-                if (features != 1) {
-                    throw new IllegalArgumentException("the sequence column holds numbers (univariate), but the model takes "
-                            + features + " features per step: expected array<array<float>>");
+        Object cell = r.get(index);
+        int t = Cells.length(cell, "sequence");
+        float[] values;
+        if (t > 0 && Cells.element(cell, 0, "sequence") instanceof Number) {
+            if (features != 1) {
+                throw new IllegalArgumentException("the sequence column holds numbers (univariate), but the model takes "
+                        + features + " features per step: expected array<array<float>>");
+            }
+            values = Cells.floats(cell, "sequence");
+        } else {
+            values = new float[t * features];
+            List<?> steps = Cells.list(cell, "sequence");
+            for (int s = 0; s < t; s++) {
+                float[] step = Cells.floats(steps.get(s), "sequence");
+                if (step.length != features) {
+                    throw new IllegalArgumentException("step " + s + " has " + step.length + " features, expected " + features);
                 }
-                values[s] = n.floatValue();
-            } else if (step instanceof List<?> || step instanceof scala.collection.Seq<?>) {
-                List<?> feats = step instanceof List<?> l ? l
-                        : scala.jdk.javaapi.CollectionConverters.asJava((scala.collection.Seq<?>) step);
-                if (feats.size() != features) {
-                    throw new IllegalArgumentException("step " + s + " has " + feats.size() + " features, expected " + features);
-                }
-                for (int k = 0; k < features; k++) {
-                    values[s * features + k] = ((Number) feats.get(k)).floatValue();
-                }
-            } else {
-                throw new IllegalArgumentException("step " + s + " of the sequence column is " + step + ", expected a number or an array");
+                System.arraycopy(step, 0, values, s * features, features);
             }
         }
         int length = t;
