@@ -26,30 +26,49 @@ public final class Jobs {
     private Jobs() {
     }
 
-    /** Runs a job; returns the exit code. */
+    /** Runs a job in a Spark session of its own (spark-submit's master, else local[*]); returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
             out.println(USAGE);
             return args.length == 0 ? 2 : 0;
         }
-        String job = args[0];
-        Options options;
-        try {
-            options = switch (job) {
-                case "predict" -> new Options(args, 1, new TreeSet<>(PredictJob.OPTIONS));
-                case "train" -> new Options(args, 1, new TreeSet<>(TrainJob.OPTIONS));
-                default -> throw new IllegalArgumentException("unknown job " + job + "; expected predict or train");
-            };
-        } catch (IllegalArgumentException e) {
-            err.println("lanegrad spark: " + e.getMessage());
-            err.println(USAGE);
+        Options options = parse(args, err);
+        if (options == null) {
             return 2;
         }
-        SparkSession.Builder b = SparkSession.builder().appName("lanegrad " + job);
+        SparkSession.Builder b = SparkSession.builder().appName("lanegrad " + args[0]);
         if (!new SparkConf().contains("spark.master")) {
             b.master("local[*]"); // spark-submit sets the master; a plain java start runs local mode
         }
         SparkSession spark = b.getOrCreate();
+        try {
+            return execute(spark, args[0], options, out, err);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** Runs a job in the given session (left running); returns the exit code. */
+    public static int run(SparkSession spark, String[] args, PrintStream out, PrintStream err) {
+        Options options = args.length == 0 ? null : parse(args, err);
+        return options == null ? 2 : execute(spark, args[0], options, out, err);
+    }
+
+    private static Options parse(String[] args, PrintStream err) {
+        try {
+            return switch (args[0]) {
+                case "predict" -> new Options(args, 1, new TreeSet<>(PredictJob.OPTIONS));
+                case "train" -> new Options(args, 1, new TreeSet<>(TrainJob.OPTIONS));
+                default -> throw new IllegalArgumentException("unknown job " + args[0] + "; expected predict or train");
+            };
+        } catch (IllegalArgumentException e) {
+            err.println("lanegrad spark: " + e.getMessage());
+            err.println(USAGE);
+            return null;
+        }
+    }
+
+    private static int execute(SparkSession spark, String job, Options options, PrintStream out, PrintStream err) {
         try {
             if (job.equals("predict")) {
                 PredictJob.run(spark, options, out);
@@ -57,14 +76,9 @@ public final class Jobs {
                 TrainJob.run(spark, options, out);
             }
             return 0;
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | java.io.IOException | java.io.UncheckedIOException e) {
             err.println("lanegrad spark " + job + ": " + e.getMessage());
             return 2;
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            err.println("lanegrad spark " + job + ": " + e.getMessage());
-            return 2;
-        } finally {
-            spark.stop();
         }
     }
 }
