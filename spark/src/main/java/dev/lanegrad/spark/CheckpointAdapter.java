@@ -2,10 +2,12 @@ package dev.lanegrad.spark;
 
 import dev.lanegrad.io.Json;
 import dev.lanegrad.models.nn.RecurrentLayer;
+import dev.lanegrad.spark.score.CharLmScorer;
 import dev.lanegrad.spark.score.ForecastScorer;
 import dev.lanegrad.spark.score.RecurrentStackScorer;
 import dev.lanegrad.spark.score.SequenceModel;
 import dev.lanegrad.spark.score.TextClassifierScorer;
+import dev.lanegrad.tasks.charlm.CharLmCheckpoint;
 import dev.lanegrad.tasks.classify.TextClassifier;
 import dev.lanegrad.tasks.forecast.Forecaster;
 
@@ -25,7 +27,9 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>a single file: a recurrent stack saved by {@code RecurrentLayer.save} ({@code module} LSTM, GRU or RNN in its metadata);</li>
  *   <li>a folder whose config.json says {@code "task": "forecast"}: {@link Forecaster#load};</li>
- *   <li>a folder whose config.json says {@code "task": "classify"}: {@link TextClassifier#load}.</li>
+ *   <li>a folder whose config.json says {@code "task": "classify"}: {@link TextClassifier#load};</li>
+ *   <li>a char-LM folder of {@code lanegrad train} (config.json {@code "module": "CharLanguageModel"}, or
+ *       {@code "task": "charlm"}): {@link CharLmCheckpoint#load}.</li>
  * </ul>
  */
 public final class CheckpointAdapter {
@@ -52,8 +56,12 @@ public final class CheckpointAdapter {
             return switch (task) {
                 case "forecast" -> new ForecastScorer(Forecaster.load(dir));
                 case "classify" -> new TextClassifierScorer(TextClassifier.load(dir));
+                case "charlm" -> {
+                    CharLmCheckpoint.Loaded lm = CharLmCheckpoint.load(dir);
+                    yield new CharLmScorer(lm.model(), lm.vocabulary());
+                }
                 default -> throw new IllegalArgumentException("checkpoint folder with \"task\": \"" + task + "\": the Spark "
-                        + "scorer takes forecast and classify folders, or a recurrent layer's .safetensors file");
+                        + "scorer takes forecast, classify and char-LM folders, or a recurrent layer's .safetensors file");
             };
         } catch (IOException e) {
             throw new UncheckedIOException("loading " + bytes + ": " + e.getMessage(), e);
@@ -71,7 +79,11 @@ public final class CheckpointAdapter {
             throw new IllegalArgumentException("model " + bytes + " has no config.json; expected a checkpoint folder written by "
                     + "`lanegrad forecast` or `lanegrad classify`, or a recurrent layer's .safetensors file");
         }
-        Object task = Json.parseObject(new String(config, java.nio.charset.StandardCharsets.UTF_8)).get("task");
+        Map<String, Object> json = Json.parseObject(new String(config, java.nio.charset.StandardCharsets.UTF_8));
+        Object task = json.get("task");
+        if (task == null && "CharLanguageModel".equals(json.get("module"))) {
+            return "charlm"; // `lanegrad train` folders name their module, not a task
+        }
         if (!(task instanceof String s)) {
             throw new IllegalArgumentException("model " + bytes + ": config.json has no \"task\" string (found " + task + ")");
         }
