@@ -1,0 +1,54 @@
+package dev.lanegrad.spark.job;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code --name value} pairs of a job's command line; an unknown or valueless option is an error naming the known ones. */
+final class Options {
+
+    private final Map<String, String> values = new LinkedHashMap<>();
+
+    Options(String[] args, int from, Set<String> known) {
+        for (int i = from; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--") || !known.contains(a.substring(2))) {
+                throw new IllegalArgumentException("unknown option " + a + "; expected one of --" + String.join(", --", known));
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("option " + a + " needs a value");
+            }
+            values.put(a.substring(2), args[++i]);
+        }
+    }
+
+    String required(String name) {
+        String v = values.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException("option --" + name + " is required");
+        }
+        return v;
+    }
+
+    String get(String name, String fallback) {
+        return values.getOrDefault(name, fallback);
+    }
+
+    int integer(String name, int fallback) {
+        String v = values.get(name);
+        try {
+            return v == null ? fallback : Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " " + v + ": expected an integer");
+        }
+    }
+
+    double number(String name, double fallback) {
+        String v = values.get(name);
+        try {
+            return v == null ? fallback : Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " " + v + ": expected a number");
+        }
+    }
+}

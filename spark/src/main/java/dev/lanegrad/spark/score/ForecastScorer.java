@@ -1,0 +1,73 @@
+package dev.lanegrad.spark.score;
+
+import dev.lanegrad.tasks.forecast.Forecaster;
+
+import java.util.List;
+
+/**
+ * A forecaster's checkpoint folder: each row is a series (array&lt;float&gt;, in the data's units), its last
+ * {@code window} values (up to its length) give the next {@code horizon} values, in the data's units, exactly as
+ * {@code Forecaster.predict} gives them on one machine (the rows go through the forecaster's own batched forward).
+ */
+public final class ForecastScorer implements SequenceModel {
+
+    private final Forecaster forecaster;
+
+    public ForecastScorer(Forecaster forecaster) {
+        this.forecaster = forecaster;
+    }
+
+    @Override
+    public Input input() {
+        return Input.SERIES;
+    }
+
+    @Override
+    public int features() {
+        return 1;
+    }
+
+    @Override
+    public List<Output> outputs() {
+        return List.of(Output.FORECAST);
+    }
+
+    @Override
+    public Object[] scoreSeries(SeriesBatch batch, Output output) {
+        checkOutput(output);
+        int w = forecaster.config().window();
+        int h = forecaster.config().horizon();
+        int b = batch.size();
+        // the rows' windows end to end as one series, forecast from the end of each window
+        double[] series = new double[b * w];
+        int[] starts = new int[b];
+        for (int j = 0; j < b; j++) {
+            int len = batch.length(j);
+            if (len < w) {
+                throw new IllegalArgumentException("a series of " + len + " values, expected at least the forecaster's window of " + w);
+            }
+            float[] row = batch.row(j);
+            for (int t = 0; t < w; t++) {
+                series[j * w + t] = row[len - w + t];
+            }
+            starts[j] = (j + 1) * w;
+        }
+        double[] all = forecaster.predictAt(series, starts);
+        Object[] out = new Object[b];
+        for (int j = 0; j < b; j++) {
+            out[j] = java.util.Arrays.copyOfRange(all, j * h, (j + 1) * h);
+        }
+        return out;
+    }
+
+    @Override
+    public Object[] scoreTexts(List<String> texts, Output output) {
+        throw new IllegalArgumentException(describe() + " takes series (array<float>), not text");
+    }
+
+    @Override
+    public String describe() {
+        return "the forecaster (" + forecaster.config().cell().id() + ", window " + forecaster.config().window() + ", horizon "
+                + forecaster.config().horizon() + ")";
+    }
+}

@@ -1,0 +1,14 @@
+package dev.lanegrad.spark.train;
+
+import dev.lanegrad.tasks.CellKind;
+import dev.lanegrad.tasks.forecast.ForecastModel;
+
+import java.io.Serializable;
+
+/** What a replica of the trained model is built from (its weights come from the broadcast each step). */
+public record ModelShape(CellKind cell, int hidden, int layers, int window, int horizon, long seed) implements Serializable {
+
+    public ForecastModel build() {
+        return new ForecastModel(cell, hidden, layers, 0f, horizon, seed);
+    }
+}
