@@ -5,7 +5,8 @@ Run from this folder with a PyTorch that writes the zip format (1.6 or later; th
 from Debian's PyTorch 1.13):  /usr/bin/python3 make_fixtures.py
 
 For each recurrent kind, a two-layer stack with a Linear head, saved as torch.save(model.state_dict()),
-and <name>.json with the configuration, a fixed input and PyTorch's output for it. The head's weight is
+and <name>.json with the configuration, a fixed input and PyTorch's output for it (in the form of the
+golden files, read with dev.lanegrad.io.ParityCase). The head's weight is
 a transposed view (a strided tensor in the file). Then the same kinds with float64, float16 and bfloat16
 storages (expected outputs from the rounded weights in float32), a state_dict of views sharing one
 storage, the same with pickle protocol 4, and torch.save(model) (a pickled Python class, which the
@@ -37,6 +38,11 @@ def floats(t):
     return [float(v) for v in t.detach().double().reshape(-1)]
 
 
+def tensor(t):
+    """A tensor as lanegrad's golden files hold it (dev.lanegrad.io.ParityCase)."""
+    return {"shape": list(t.shape), "data": floats(t)}
+
+
 def write_model(name, kind, dtype=None, **kw):
     torch.manual_seed(sum(map(ord, name)))
     net = Net(kind, **kw).eval()
@@ -49,9 +55,8 @@ def write_model(name, kind, dtype=None, **kw):
         y = reference(x)
     case = {"kind": kind, "prefix": kind, "input_size": I, "hidden_size": H, "num_layers": 2,
             "nonlinearity": kw.get("nonlinearity", "tanh"), "out_features": OUT,
-            "dtype": str(dtype or torch.float32).replace("torch.", ""),
-            "input_shape": list(x.shape), "input": floats(x),
-            "output_shape": list(y.shape), "output": floats(y)}
+            "dtype": str(dtype or torch.float32).replace("torch.", ""), "torch_version": torch.__version__,
+            "tensors": {"input": tensor(x), "output": tensor(y)}}
     with open(name + ".json", "w") as f:
         json.dump(case, f, indent=1)
         f.write("\n")
@@ -63,7 +68,7 @@ def write_views(name, protocol):
     views = {"base": base, "row": base[1], "column": base[:, 2], "transposed": base.t(),
              "block": base[1:, 1:3], "scalar": base[2, 3], "separate": torch.arange(6.0).reshape(2, 3)}
     torch.save(views, name + ".pt", pickle_protocol=protocol)
-    expected = {k: {"shape": list(v.shape), "data": floats(v)} for k, v in views.items()}
+    expected = {"torch_version": torch.__version__, "tensors": {k: tensor(v) for k, v in views.items()}}
     with open(name + ".json", "w") as f:
         json.dump(expected, f, indent=1)
         f.write("\n")

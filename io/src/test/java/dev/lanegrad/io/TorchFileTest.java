@@ -34,42 +34,17 @@ class TorchFileTest {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> json(String name) throws IOException {
-        return Json.parseObject(Files.readString(fixture(name)));
-    }
-
-    static float[] floats(Object list) {
-        List<?> values = (List<?>) list;
-        float[] out = new float[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = ((Number) values.get(i)).floatValue();
-        }
-        return out;
-    }
-
-    static int[] ints(Object list) {
-        List<?> values = (List<?>) list;
-        int[] out = new int[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = ((Number) values.get(i)).intValue();
-        }
-        return out;
-    }
-
     /** Views sharing one storage (a row, a column, a transpose, a block, a 0-d element), protocols 2 and 4. */
     @ParameterizedTest
     @ValueSource(strings = {"views", "views_proto4"})
-    @SuppressWarnings("unchecked")
     void stridedViewsOfSharedStoragesReadAsPyTorchSeesThem(String name) throws IOException {
         Checkpoint c = TorchFile.read(fixture(name + ".pt"));
-        Map<String, Object> expected = json(name + ".json");
-        assertEquals(List.copyOf(expected.keySet()), List.copyOf(c.tensors().keySet()));
-        for (Map.Entry<String, Object> e : expected.entrySet()) {
-            Map<String, Object> t = (Map<String, Object>) e.getValue();
-            NamedTensor got = c.get(e.getKey());
-            assertArrayEquals(ints(t.get("shape")), got.shape(), e.getKey());
-            assertArrayEquals(floats(t.get("data")), got.data(), e.getKey()); // copies: exact
+        ParityCase expected = ParityCase.read(fixture(name + ".json"));
+        assertEquals(List.copyOf(expected.tensors().keySet()), List.copyOf(c.tensors().keySet()));
+        for (String tensor : expected.tensors().keySet()) {
+            NamedTensor got = c.get(tensor);
+            assertArrayEquals(expected.shape(tensor), got.shape(), tensor);
+            assertArrayEquals(expected.floats(tensor), got.data(), tensor); // copies: exact
         }
     }
 
@@ -77,7 +52,7 @@ class TorchFileTest {
     @ValueSource(strings = {"lstm_L2", "gru_L2_f16", "rnn_tanh_L2_bf16", "lstm_L2_f64"})
     void modelStateDictsReadWithTheirNamesAndShapes(String name) throws IOException {
         Checkpoint c = TorchFile.read(fixture(name + ".pt"));
-        String kind = (String) json(name + ".json").get("kind");
+        String kind = ParityCase.read(fixture(name + ".json")).string("kind");
         int gates = Map.of("rnn", 1, "lstm", 4, "gru", 3).get(kind);
         assertArrayEquals(new int[] {gates * 5, 3}, c.get(kind + ".weight_ih_l0").shape());
         assertArrayEquals(new int[] {gates * 5, 5}, c.get(kind + ".weight_hh_l1").shape());

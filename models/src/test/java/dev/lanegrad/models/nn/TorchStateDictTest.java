@@ -2,14 +2,13 @@ package dev.lanegrad.models.nn;
 
 import dev.lanegrad.autograd.Tape;
 import dev.lanegrad.autograd.Tensor;
-import dev.lanegrad.io.Json;
+import dev.lanegrad.io.ParityCase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -33,36 +32,21 @@ class TorchStateDictTest {
         }
     }
 
-    static float[] floats(Object list) {
-        List<?> values = (List<?>) list;
-        float[] out = new float[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = ((Number) values.get(i)).floatValue();
-        }
-        return out;
-    }
-
-    static int integer(Map<String, Object> c, String key) {
-        return ((Number) c.get(key)).intValue();
-    }
-
     /** The model of a fixture, built in code: the recurrent stack under its PyTorch attribute name, then "fc". */
-    static Sequential model(Map<String, Object> c) {
-        int in = integer(c, "input_size");
-        int hidden = integer(c, "hidden_size");
-        int layers = integer(c, "num_layers");
-        RecurrentLayer stack = switch ((String) c.get("kind")) {
+    static Sequential model(ParityCase c) {
+        int in = c.integer("input_size");
+        int hidden = c.integer("hidden_size");
+        int layers = c.integer("num_layers");
+        RecurrentLayer stack = switch (c.string("kind")) {
             case "lstm" -> LSTM.builder(in, hidden).numLayers(layers).build();
             case "gru" -> GRU.builder(in, hidden).numLayers(layers).build();
-            default -> RNN.builder(in, hidden).numLayers(layers).nonlinearity((String) c.get("nonlinearity")).build();
+            default -> RNN.builder(in, hidden).numLayers(layers).nonlinearity(c.string("nonlinearity")).build();
         };
-        return new Sequential().add((String) c.get("prefix"), stack).add("fc", new Linear(hidden, integer(c, "out_features")));
+        return new Sequential().add(c.string("prefix"), stack).add("fc", new Linear(hidden, c.integer("out_features")));
     }
 
-    static float[] run(Sequential model, Map<String, Object> c) {
-        List<?> shape = (List<?>) c.get("input_shape");
-        Tensor x = Tensor.fromArray(floats(c.get("input")), ((Number) shape.get(0)).intValue(), ((Number) shape.get(1)).intValue(),
-                ((Number) shape.get(2)).intValue());
+    static float[] run(Sequential model, ParityCase c) {
+        Tensor x = Tensor.fromArray(c.floats("input"), c.shape("input"));
         model.eval();
         try (Tape tape = new Tape(); Tape.NoGrad off = tape.noGrad()) {
             return model.forward(x).toArray();
@@ -81,16 +65,16 @@ class TorchStateDictTest {
     @ParameterizedTest
     @ValueSource(strings = {"rnn_tanh_L2", "rnn_relu_L2", "lstm_L2", "gru_L2", "lstm_L2_f64", "gru_L2_f16", "rnn_tanh_L2_bf16"})
     void aTorchSaveStateDictReproducesPyTorchsOutputs(String name) throws IOException {
-        Map<String, Object> c = Json.parseObject(Files.readString(fixture(name + ".json")));
+        ParityCase c = ParityCase.read(fixture(name + ".json"));
         Sequential model = model(c);
         model.loadParameters(fixture(name + ".pt")); // strict: every parameter, nothing else
-        assertWithin(floats(c.get("output")), run(model, c), 1e-6, name);
+        assertWithin(c.floats("output"), run(model, c), 1e-6, name);
     }
 
     /** The same file into the parts of a model, each with its prefix, instead of a Sequential. */
     @Test
     void aWholeModelStateDictLoadsIntoItsPartsWithAPrefix() throws IOException {
-        Map<String, Object> c = Json.parseObject(Files.readString(fixture("lstm_L2.json")));
+        ParityCase c = ParityCase.read(fixture("lstm_L2.json"));
         LSTM lstm = LSTM.builder(3, 5).numLayers(2).build();
         Linear fc = new Linear(5, 2);
         Module.LoadResult r = lstm.loadParameters(fixture("lstm_L2.pt"), "lstm.", true);
