@@ -74,8 +74,15 @@ public final class Kernels {
 
     /** The Vector API provider, or null when the module is missing or the class cannot be loaded. */
     public static KernelProvider vectorOrNull() {
-        if (!vectorModulePresent()) {
+        Module vector = ModuleLayer.boot().findModule(VECTOR_MODULE).orElse(null);
+        if (vector == null) {
             return null;
+        }
+        // On the module path this module reads the incubator module only through `requires static`, which
+        // holds when the module was resolved (--add-modules); make sure of it before linking the vector classes.
+        Module self = Kernels.class.getModule();
+        if (!self.canRead(vector)) {
+            self.addReads(vector);
         }
         try {
             Class<?> type = Class.forName(VECTOR_PROVIDER);

@@ -2,16 +2,20 @@ package dev.lanegrad.models.nn;
 
 import dev.lanegrad.autograd.Tensor;
 import dev.lanegrad.io.Checkpoint;
+import dev.lanegrad.io.CheckpointFiles;
 import dev.lanegrad.io.NamedTensor;
 import dev.lanegrad.io.SafeTensors;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * A layer or a model: named parameters (leaf tensors that require a gradient) in PyTorch's
@@ -150,9 +154,22 @@ public abstract class Module {
         SafeTensors.write(file, stateDict());
     }
 
-    /** Reads a safetensors file (e.g. a PyTorch state_dict) into this module's parameters; see {@link #loadStateDict}. */
+    /**
+     * Reads a checkpoint into this module's parameters, strictly (see {@link #loadStateDict(Checkpoint)}). The
+     * file may be safetensors (lanegrad's own, or {@code safetensors.torch.save_file}) or PyTorch's
+     * {@code torch.save(model.state_dict())}: the format is told by the file's content, not its name.
+     */
     public final Module loadParameters(Path file) throws IOException {
-        return loadStateDict(SafeTensors.read(file));
+        return loadStateDict(CheckpointFiles.read(file));
+    }
+
+    /**
+     * Reads the tensors under {@code prefix} of a checkpoint (safetensors or torch.save) into this module, e.g.
+     * the LSTM of a PyTorch model's state_dict with prefix {@code "lstm."}; see
+     * {@link #loadStateDict(Checkpoint, String, boolean)}.
+     */
+    public final LoadResult loadParameters(Path file, String prefix, boolean strict) throws IOException {
+        return loadStateDict(CheckpointFiles.read(file), prefix, strict);
     }
 
     /**
@@ -162,13 +179,78 @@ public abstract class Module {
      * fault, and no parameter is changed.
      */
     public final Module loadStateDict(Checkpoint checkpoint) {
-        Map<String, Tensor> params = namedParameters();
-        checkpoint.check(parameterShapes(), true);
-        params.forEach((k, v) -> {
-            float[] src = checkpoint.get(k).data();
-            System.arraycopy(src, 0, v.data(), v.offset(), v.size());
-        });
+        loadStateDict(checkpoint, "", true);
         return this;
+    }
+
+    /**
+     * Loads the tensors whose names start with {@code prefix}, without it (tensors outside the prefix are
+     * ignored): {@code lstm.loadStateDict(c, "lstm.", true)} takes {@code lstm.weight_ih_l0} as
+     * {@code weight_ih_l0}. See {@link #loadStateDict(Checkpoint, Function, boolean)} for strict and the result.
+     */
+    public final LoadResult loadStateDict(Checkpoint checkpoint, String prefix, boolean strict) {
+        Objects.requireNonNull(prefix, "prefix");
+        return loadStateDict(checkpoint, name -> name.startsWith(prefix) ? name.substring(prefix.length()) : null, strict);
+    }
+
+    /**
+     * Loads with a name mapping: {@code nameMapping} turns a checkpoint name into this module's parameter
+     * name, or into null to ignore the tensor. A parameter no tensor maps to is missing; a tensor mapped to no
+     * parameter is unexpected. Strict: any missing or unexpected name fails with an
+     * IllegalArgumentException naming all of them, and nothing is changed. Not strict: the parameters that
+     * were found are loaded and the others keep their values; the result lists what was missing and
+     * unexpected (PyTorch's {@code load_state_dict(strict=False)}). A shape that does not match fails in
+     * both modes.
+     */
+    public final LoadResult loadStateDict(Checkpoint checkpoint, Function<String, String> nameMapping, boolean strict) {
+        Map<String, Tensor> params = namedParameters();
+        Map<String, NamedTensor> found = new LinkedHashMap<>();
+        List<String> unexpected = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (NamedTensor t : checkpoint.tensors().values()) {
+            String target = nameMapping.apply(t.name());
+            if (target == null) {
+                continue;
+            }
+            Tensor p = params.get(target);
+            String as = target.equals(t.name()) ? "" : " (as " + target + ")";
+            if (p == null) {
+                unexpected.add(t.name());
+            } else if (found.putIfAbsent(target, t) != null) {
+                problems.add("tensors " + found.get(target).name() + " and " + t.name() + " both map to parameter " + target);
+            } else if (!Arrays.equals(p.shape(), t.shape())) {
+                problems.add("tensor " + t.name() + as + " has shape " + shape(t.shape()) + ", expected " + shape(p.shape()));
+            }
+        }
+        List<String> missing = new ArrayList<>(params.keySet());
+        missing.removeAll(found.keySet());
+        if (strict) {
+            missing.forEach(m -> problems.add("parameter " + m + " missing from checkpoint " + checkpoint.source()));
+            unexpected.forEach(u -> problems.add("unexpected tensor " + u + " in checkpoint " + checkpoint.source()));
+        }
+        if (problems.size() == 1) {
+            throw new IllegalArgumentException(problems.get(0));
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("checkpoint " + checkpoint.source() + " does not fit " + getClass().getSimpleName()
+                    + " (" + problems.size() + " problems):\n  " + String.join("\n  ", problems));
+        }
+        found.forEach((name, t) -> {
+            Tensor p = params.get(name);
+            System.arraycopy(t.data(), 0, p.data(), p.offset(), p.size());
+        });
+        return new LoadResult(List.copyOf(missing), List.copyOf(unexpected));
+    }
+
+    /**
+     * What a load left out: parameters no tensor was found for (they kept their values) and checkpoint
+     * tensors that match no parameter. Both are empty after a strict load.
+     */
+    public record LoadResult(List<String> missing, List<String> unexpected) {
+        /** Whether every parameter was loaded and every tensor used. */
+        public boolean complete() {
+            return missing.isEmpty() && unexpected.isEmpty();
+        }
     }
 
     /** The metadata value of key, or an error naming the file and the key. */

@@ -45,8 +45,10 @@
  * }</pre>
  *
  * <h2>Weights from PyTorch</h2>
- * A PyTorch {@code state_dict} saved with {@code safetensors.torch.save_file} loads as it is into a layer
- * built with the same options ({@code loadParameters(path)}); with the configuration in the metadata
+ * A PyTorch {@code state_dict} saved with {@code torch.save} or {@code safetensors.torch.save_file} loads as it
+ * is into a layer built with the same options ({@code loadParameters(path)}, the format told by content; a
+ * prefix picks one part of a whole model's state_dict, and non-strict loading lists missing and unexpected
+ * names); a whole model is a {@link dev.lanegrad.models.nn.Sequential}. With the configuration in the metadata
  * ({@code module, mode, input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional},
  * and {@code nonlinearity} for RNN), {@code LSTM.load(path)} / {@code RecurrentLayer.load(path)} builds it too.
  * Loading is strict: a missing, extra or misshapen tensor fails with a message naming it, and changes nothing.
