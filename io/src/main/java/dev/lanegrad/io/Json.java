@@ -10,6 +10,10 @@ import java.util.Map;
  * models module needs nothing beyond the JDK. Objects become LinkedHashMap (insertion order kept),
  * arrays ArrayList, numbers Double (Long when written without fraction or exponent and in the range of long),
  * strings String, true/false Boolean, null null. Errors name the offset.
+ *
+ * <p>Untrusted input is safe to read: nesting deeper than {@value #MAX_DEPTH} levels is refused with a
+ * {@link JsonException} (the reader recurses once per level, so without the limit a few kilobytes of
+ * {@code [[[[...} would end in a StackOverflowError), and every error is a {@link JsonException}.
  */
 public final class Json {
 
@@ -17,8 +21,12 @@ public final class Json {
     private static final java.util.regex.Pattern NUMBER =
             java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
 
+    /** Deepest nesting of arrays and objects accepted; real files (safetensors headers, golden cases) use 3. */
+    public static final int MAX_DEPTH = 256;
+
     private final String text;
     private int pos;
+    private int depth;
 
     private Json(String text) {
         this.text = text;
@@ -40,7 +48,7 @@ public final class Json {
     public static Map<String, Object> parseObject(String text) {
         Object value = parse(text);
         if (!(value instanceof Map)) {
-            throw new IllegalArgumentException("JSON: expected an object at the top level, found " + typeName(value));
+            throw new JsonException("JSON: expected an object at the top level, found " + typeName(value));
         }
         return (Map<String, Object>) value;
     }
@@ -54,8 +62,14 @@ public final class Json {
         return "a number";
     }
 
-    private IllegalArgumentException error(String what) {
-        return new IllegalArgumentException("JSON: " + what + " at offset " + pos);
+    private JsonException error(String what) {
+        return new JsonException("JSON: " + what + " at offset " + pos);
+    }
+
+    private void enter() {
+        if (++depth > MAX_DEPTH) {
+            throw error("nesting deeper than " + MAX_DEPTH + " levels");
+        }
     }
 
     private void skipSpace() {
@@ -105,9 +119,11 @@ public final class Json {
     private Map<String, Object> object() {
         Map<String, Object> map = new LinkedHashMap<>();
         pos++;
+        enter();
         skipSpace();
         if (peek() == '}') {
             pos++;
+            depth--;
             return map;
         }
         while (true) {
@@ -123,6 +139,7 @@ public final class Json {
             skipSpace();
             char c = next();
             if (c == '}') {
+                depth--;
                 return map;
             }
             if (c != ',') {
@@ -135,9 +152,11 @@ public final class Json {
     private List<Object> array() {
         List<Object> list = new ArrayList<>();
         pos++;
+        enter();
         skipSpace();
         if (peek() == ']') {
             pos++;
+            depth--;
             return list;
         }
         while (true) {
@@ -146,6 +165,7 @@ public final class Json {
             skipSpace();
             char c = next();
             if (c == ']') {
+                depth--;
                 return list;
             }
             if (c != ',') {
