@@ -119,6 +119,7 @@ public final class TaskFiles {
             throw new IllegalArgumentException("checkpoint " + dir + ": " + WEIGHTS + " (" + ID + " " + id + ") and " + CONFIG
                     + " (" + config.string(ID) + ") come from different runs; save the model again");
         }
+        FiniteWeights.require(c);
         try {
             model.loadStateDict(c);
         } catch (IllegalArgumentException e) {
