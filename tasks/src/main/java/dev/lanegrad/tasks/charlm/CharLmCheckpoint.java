@@ -91,6 +91,10 @@ public final class CharLmCheckpoint {
             throw new IllegalArgumentException("checkpoint " + dirOrFile + ": no such folder or file (expected a folder "
                     + "written by lanegrad train, holding " + WEIGHTS + ")");
         }
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException("checkpoint " + dirOrFile + ": " + file + " is a folder; expected the safetensors file "
+                    + WEIGHTS + " written by lanegrad train");
+        }
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("checkpoint " + dirOrFile + ": " + WEIGHTS + " is missing (expected a folder "
                     + "written by lanegrad train)");
