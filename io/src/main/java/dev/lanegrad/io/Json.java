@@ -17,10 +17,6 @@ import java.util.Map;
  */
 public final class Json {
 
-    /** RFC 8259's number grammar: no leading zeros, no bare '.', digits after '.' and after the exponent. */
-    private static final java.util.regex.Pattern NUMBER =
-            java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
-
     /** Deepest nesting of arrays and objects accepted; real files (safetensors headers, golden cases) use 3. */
     public static final int MAX_DEPTH = 256;
 
@@ -226,41 +222,79 @@ public final class Json {
         }
     }
 
+    /**
+     * A number by RFC 8259's grammar (no leading zeros, no bare '.', digits after '.' and after the
+     * exponent), scanned by hand: integers of up to 18 digits are accumulated without allocating
+     * anything but the Long, so a header of many small numbers costs a small multiple of its size.
+     */
     private Object number() {
         int start = pos;
-        boolean integral = true;
-        if (peek() == '-') {
+        if (pos < text.length() && text.charAt(pos) == '-') {
             pos++;
         }
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
-            if (c >= '0' && c <= '9') {
-                pos++;
-            } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-                integral = false;
-                pos++;
-            } else {
-                break;
+        int intStart = pos;
+        int digits = skipDigits();
+        if (digits == 0 || (digits > 1 && text.charAt(intStart) == '0')) {
+            throw badNumber(start);
+        }
+        boolean integral = true;
+        if (pos < text.length() && text.charAt(pos) == '.') {
+            pos++;
+            integral = false;
+            if (skipDigits() == 0) {
+                throw badNumber(start);
             }
+        }
+        if (pos < text.length() && (text.charAt(pos) == 'e' || text.charAt(pos) == 'E')) {
+            pos++;
+            integral = false;
+            if (pos < text.length() && (text.charAt(pos) == '+' || text.charAt(pos) == '-')) {
+                pos++;
+            }
+            if (skipDigits() == 0) {
+                throw badNumber(start);
+            }
+        }
+        if (pos < text.length()) {
+            char c = text.charAt(pos);
+            if (c == '.' || c == '+' || c == '-' || c == 'e' || c == 'E' || (c >= '0' && c <= '9')) {
+                throw badNumber(start);
+            }
+        }
+        if (integral && digits <= 18) {
+            long v = 0;
+            for (int i = intStart; i < pos; i++) {
+                v = v * 10 + (text.charAt(i) - '0');
+            }
+            return text.charAt(start) == '-' ? -v : v;
         }
         String s = text.substring(start, pos);
-        if (!NUMBER.matcher(s).matches()) {
-            pos = start;
-            throw error("bad number '" + s + "'");
-        }
-        try {
-            if (integral) {
-                try {
-                    return Long.parseLong(s);
-                } catch (NumberFormatException outOfLongRange) {
-                    return Double.parseDouble(s);
-                }
+        if (integral) {
+            try {
+                return Long.parseLong(s);
+            } catch (NumberFormatException outOfLongRange) {
+                return Double.parseDouble(s);
             }
-            return Double.parseDouble(s);
-        } catch (NumberFormatException e) {
-            pos = start;
-            throw error("bad number '" + s + "'");
         }
+        return Double.parseDouble(s);
+    }
+
+    private int skipDigits() {
+        int from = pos;
+        while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
+            pos++;
+        }
+        return pos - from;
+    }
+
+    private JsonException badNumber(int start) {
+        int end = Math.min(text.length(), Math.max(pos, start + 1));
+        while (end < text.length() && end - start < 40 && "0123456789+-.eE".indexOf(text.charAt(end)) >= 0) {
+            end++;
+        }
+        String s = text.substring(start, end);
+        pos = start;
+        return error("bad number '" + s + "'");
     }
 
     private char peek() {
