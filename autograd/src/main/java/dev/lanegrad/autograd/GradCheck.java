@@ -286,16 +286,19 @@ public final class GradCheck {
     /**
      * How finely the extrapolated difference of float32 evaluations resolves a derivative: each phi is
      * good to FLOAT_RESULT_NOISE relative, and (64 D(h/4) - 20 D(h/2) + D(h)) / 45 amplifies an
-     * evaluation error e by at most (64 * 4 + 20 * 2 + 1) / 45 = 6.6 e / h. The error of one phi scales
-     * with sum |v_k y_k|, not with |phi|.
+     * evaluation error e by at most (64 * 4 + 20 * 2 + 1) / 45 = 6.6 e / h. The error of one phi is
+     * taken as 3 standard deviations of independent per-element errors of FLOAT_RESULT_NOISE relative:
+     * 3 * FLOAT_RESULT_NOISE * sqrt(sum (v_k y_k)^2), not a multiple of |phi|, which cancellation can make
+     * arbitrarily small.
      */
     private double noiseFloor(double magnitude) {
-        return 6.6 * FLOAT_RESULT_NOISE * magnitude / eps;
+        return 6.6 * 3 * FLOAT_RESULT_NOISE * magnitude / eps;
     }
 
     /**
-     * v . f(in), summed in double, without recording; also stores sum |v_k y_k| in magnitude[0] (the
-     * scale of its rounding noise: terms that cancel in the sum still carry their own rounding).
+     * v . f(in), summed in double, without recording; also stores sqrt(sum (v_k y_k)^2) in magnitude[0],
+     * the scale of its rounding noise: terms that cancel in the sum still carry their own rounding, and
+     * the roundings of different elements are independent, so they add like a random walk.
      */
     private static double phi(Function<Tensor[], Tensor> f, Tensor[] in, float[] v, Tape tape, double[] magnitude) {
         double s = 0;
@@ -306,11 +309,11 @@ public final class GradCheck {
             for (int k = 0, o = y.offset(); k < v.length; k++) {
                 double term = (double) v[k] * d[o + k];
                 s += term;
-                m += Math.abs(term);
+                m += term * term;
             }
         }
         tape.reset();
-        magnitude[0] = Math.max(magnitude[0], m);
+        magnitude[0] = Math.max(magnitude[0], Math.sqrt(m));
         return s;
     }
 
