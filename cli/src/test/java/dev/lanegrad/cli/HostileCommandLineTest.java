@@ -148,6 +148,38 @@ class HostileCommandLineTest {
         assertTrue(r.out().contains("sample (temperature"), r.out());
     }
 
+    /** Standard output whose reader has gone after a few bytes, like `sample | head -c 100`. */
+    static final class ClosedPipe extends java.io.OutputStream {
+        long writes;
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (++writes > 100) {
+                throw new IOException("Broken pipe");
+            }
+        }
+    }
+
+    @Test
+    void sampleStopsQuietlyWhenItsOutputIsClosed() {
+        java.io.PrintStream saved = System.out;
+        ClosedPipe pipe = new ClosedPipe();
+        int code;
+        try {
+            System.setOut(new java.io.PrintStream(pipe, false));
+            code = Main.run("sample", "--checkpoint", run.toString(), "--length", "100000000");
+        } finally {
+            System.setOut(saved);
+        }
+        assertEquals(0, code);
+        assertTrue(pipe.writes < 2000, "sample kept writing into a closed pipe: " + pipe.writes + " writes");
+    }
+
     @Test
     void aDivergingRunStopsWithExitOne() {
         Path out = dir.resolve("diverging");
