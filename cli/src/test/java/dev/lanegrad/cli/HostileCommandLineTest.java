@@ -70,6 +70,10 @@ class HostileCommandLineTest {
                 Arguments.of("train --lr NaN", 2, "--lr"),
                 Arguments.of("train --lr Infinity", 2, "--lr"),
                 Arguments.of("train --dropout 1.5", 2, "--dropout"),
+                Arguments.of("forecast --hidden 2000000000 --epochs 1", 2, "--hidden 2000000000"),
+                Arguments.of("forecast --batch 2000000000 --window 30 --epochs 1", 2, "--batch 2000000000"),
+                Arguments.of("classify --hidden 100000 --epochs 1", 2, "--hidden 100000"),
+                Arguments.of("classify --max-length 2000000000 --batch 2000000000 --epochs 1", 2, "--max-length 2000000000"),
                 Arguments.of("sample --checkpoint RUN --length -1", 2, "--length -1"),
                 Arguments.of("sample --checkpoint RUN --temperature NaN", 2, "--temperature"),
                 // bad paths
@@ -95,6 +99,9 @@ class HostileCommandLineTest {
         List<String> args = new ArrayList<>();
         for (String a : line.split(" ")) {
             args.add(a.replace("DIR", dir.toString()).replace("RUN", run.toString()).replace("TEXT", text.toString()));
+        }
+        if (!args.get(0).equals("train") && !args.get(0).equals("sample") && !args.get(0).equals("eval") && !line.contains("--checkpoint")) {
+            args.addAll(List.of("--out", out.toString()));
         }
         if (args.get(0).equals("train")) {
             args.addAll(List.of("--out", out.toString(), "--steps", "2"));

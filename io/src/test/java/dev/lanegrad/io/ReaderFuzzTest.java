@@ -135,7 +135,7 @@ class ReaderFuzzTest {
     void jsonReaderSeesOnlyJsonExceptions() {
         parseJson(JSON_SEEDS[0]); // class loading and first-call allocations are not the reader's
         for (int s = 0; s < JSON_SEEDS.length; s++) {
-            for (byte[] m : mutants(JSON_SEEDS[s].getBytes(StandardCharsets.UTF_8), s, 3000)) {
+            for (byte[] m : mutants(JSON_SEEDS[s].getBytes(StandardCharsets.UTF_8), s, 1500)) {
                 parseJson(new String(m, StandardCharsets.ISO_8859_1));
             }
         }
@@ -206,14 +206,14 @@ class ReaderFuzzTest {
         byte[] seed = Files.readAllBytes(valid());
         SafeTensors.read(valid()); // class loading and first-call allocations are not the reader's
         int i = 0;
-        for (byte[] m : mutants(seed, 99, 3000)) {
+        for (byte[] m : mutants(seed, 99, 1500)) {
             readSafeTensors(m, "mutant " + i++);
         }
         for (String name : List.of("gru", "lstm", "mixed_dtypes", "embedding")) {
             var url = ReaderFuzzTest.class.getResource("/safetensors/" + name + ".safetensors");
             if (url != null) {
                 byte[] fixture = url.openStream().readAllBytes();
-                for (byte[] m : mutants(fixture, name.hashCode(), 500)) {
+                for (byte[] m : mutants(fixture, name.hashCode(), 300)) {
                     readSafeTensors(m, name + " mutant " + i++);
                 }
             }
@@ -253,7 +253,7 @@ class ReaderFuzzTest {
         var url = ReaderFuzzTest.class.getResource("/safetensors/linear.json");
         byte[] seed = url.openStream().readAllBytes();
         ParityCase.parse("warm-up", Json.parseObject(new String(seed, StandardCharsets.UTF_8)));
-        for (byte[] m : mutants(seed, 5, 1500)) {
+        for (byte[] m : mutants(seed, 5, 1000)) {
             for (int pass = 0; pass < 2; pass++) {
                 measuring = pass == 1;
                 readGoldenCase(m);

@@ -91,6 +91,44 @@ public final class ModelClaims {
     }
 
     /**
+     * Checks the sizes of a forecaster before it is built (from options or a config.json): each tensor fits
+     * a Java array, and weights, gradients, Adam's moments and one batch's activations fit the heap.
+     */
+    public static void requireForecastFits(String cell, long hidden, long layers, long window, long horizon, long batch) {
+        String options = "--hidden " + hidden + ", --layers " + layers + ", --window " + window + ", --horizon " + horizon
+                + ", --batch " + batch;
+        long g = gates(cell);
+        long rows = mul(window, batch);
+        long params = forecastParameters(cell, hidden, layers, horizon);
+        long bytes = mul(4, add(mul(4, params), mul(rows, mul(2, mul(layers, mul(g + 3, hidden))))));
+        requireFits(options, bytes,
+                "weight_hh [gates * hidden, hidden]", mul(mul(g, hidden), hidden),
+                "the gates of a batch [window * batch, gates * hidden]", mul(rows, mul(g, hidden)),
+                "the head [horizon, hidden]", mul(horizon, hidden),
+                "all parameters", params);
+    }
+
+    /**
+     * Checks the sizes of a text classifier before it is built (the vocabulary is not known yet: the
+     * embedding is checked when the vocabulary is).
+     */
+    public static void requireClassifierFits(String cell, long embed, long hidden, long layers, boolean bidirectional,
+                                             long maxLength, long batch) {
+        String options = "--embedding " + embed + ", --hidden " + hidden + ", --layers " + layers + ", --max-length " + maxLength
+                + ", --batch " + batch;
+        long g = gates(cell);
+        long d = bidirectional ? 2 : 1;
+        long rows = mul(maxLength, batch);
+        long params = recurrentParameters((int) g, embed, hidden, layers, bidirectional, true);
+        long bytes = mul(4, add(mul(4, params), mul(rows, add(mul(2, mul(d, mul(layers, mul(g + 3, hidden)))), mul(2, embed)))));
+        requireFits(options, bytes,
+                "weight_ih [gates * hidden, input]", mul(mul(g, hidden), Math.max(embed, mul(d, hidden))),
+                "weight_hh [gates * hidden, hidden]", mul(mul(g, hidden), hidden),
+                "the gates of a batch [max-length * batch, gates * hidden]", mul(rows, mul(g, hidden)),
+                "all parameters", params);
+    }
+
+    /**
      * Checks the sizes of a char-LM training run before anything is built: each tensor fits a Java array,
      * and weights, gradients, two optimizer moments and the activations of one step fit the heap.
      */

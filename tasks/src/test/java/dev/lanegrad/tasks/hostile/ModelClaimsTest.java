@@ -122,13 +122,18 @@ class ModelClaimsTest {
         f.save(dir);
         Path config = dir.resolve("config.json");
         String text = Files.readString(config);
-        Files.writeString(config, text.replaceFirst("\"hidden\": ?5", "\"hidden\": 1000000").replaceFirst("\"layers\": ?1", "\"layers\": 1000"));
+        // a size that fits in memory but not in the file: refused by the parameter count
+        Files.writeString(config, text.replaceFirst("\"hidden\": ?5", "\"hidden\": 500").replaceFirst("\"layers\": ?1", "\"layers\": 3"));
         assertTrue(!Files.readString(config).equals(text), "the test must change config.json");
         long before = allocated();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Forecaster.load(dir));
         long used = allocated() - before;
         assertTrue(e.getMessage().contains("describes a model of"), e.getMessage());
         assertTrue(used < (8 << 20), "allocated " + used + " bytes");
+        // a size no array holds: refused by the size check, whatever the file holds
+        Files.writeString(config, text.replaceFirst("\"hidden\": ?5", "\"hidden\": 1000000").replaceFirst("\"layers\": ?1", "\"layers\": 1000"));
+        e = assertThrows(IllegalArgumentException.class, () -> Forecaster.load(dir));
+        assertTrue(e.getMessage().contains("more than a Java array holds"), e.getMessage());
 
         f.save(dir);
         rewrite(dir.resolve("model.safetensors"), Map.of(), "head.weight", Float.NaN);
