@@ -35,6 +35,11 @@ import java.util.concurrent.TimeUnit;
  * ./lanegrad jmh -- 'ActivationBench' -p impl=vector -jvmArgsAppend "--add-modules jdk.incubator.vector -Dlanegrad.vectormath=poly"
  * (a -jvmArgsAppend on the command line replaces the one in @Fork, hence --add-modules again).
  *
+ * deterministic = true (the default mode) or false (SVML's lanewise exp/tanh where the platform has them):
+ * the cost of the deterministic mode is impl=vector at true against false. Each JMH fork is a new JVM and
+ * the setup sets -Dlanegrad.deterministic before the kernels load, so -p switches the mode:
+ * ./lanegrad jmh -- ActivationBench -p impl=vector -p deterministic=true,false -f 1 -wi 3 -i 5
+ *
  * Run: ./lanegrad jmh -- ActivationBench -f 1 -wi 3 -i 5 -prof gc
  */
 @State(Scope.Thread)
@@ -52,6 +57,9 @@ public class ActivationBench {
     @Param({"naive", "scalar", "jdk", "vector"})
     public String impl;
 
+    @Param({"true"})
+    public String deterministic;
+
     private ArrayOps ops;
     private float[] x;
     private float[] pos;
@@ -61,6 +69,9 @@ public class ActivationBench {
 
     @Setup
     public void setup() {
+        if (System.getProperty("lanegrad.deterministic") == null) {
+            System.setProperty("lanegrad.deterministic", deterministic); // before the kernels' classes initialise
+        }
         ops = "scalar".equals(impl) ? Kernels.scalar().ops() : vector().ops();
         Random random = new Random(42);
         x = new float[N];

@@ -26,7 +26,8 @@ final class ErrorHandler implements IExecutionExceptionHandler, IParameterExcept
         if (System.getenv("LANEGRAD_DEBUG") != null) {
             e.printStackTrace(cmd.getErr());
         }
-        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        String message = e.getMessage() != null ? e.getMessage()
+                : "internal error (" + e.getClass().getSimpleName() + " without a message); set LANEGRAD_DEBUG=1 for the stack trace";
         cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + message);
         return 2;
     }

@@ -35,6 +35,11 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--text " + text + ": " + ids.length + " character; at least 2 are needed");
         }
         CharLanguageModel.Evaluation e = ckpt.model().evaluate(ids);
+        if (!Double.isFinite(e.loss())) {
+            System.err.printf(Locale.ROOT, "eval: the loss on %s is %s: the model's output is not a number (a diverged or damaged "
+                    + "checkpoint %s)%n", text, e.loss(), checkpoint);
+            return 1;
+        }
         System.out.printf(Locale.ROOT, "loss %.4f nats per character, %.4f bits per character, over %,d predicted characters "
                 + "(%s, %,d characters)%n", e.loss(), e.bitsPerCharacter(), e.predicted(), text, ids.length);
         return 0;

@@ -165,8 +165,13 @@ public final class ForecastCommand implements Callable<Integer> {
                     cfg.season(), cfg.season());
         }
         double gain = 100 * (1 - r.model().rmse() / r.naive().rmse());
-        o.printf(Locale.ROOT, "the model's RMSE is %.1f%% %s than the naive forecast's%n", Math.abs(gain),
-                gain >= 0 ? "lower" : "HIGHER");
+        if (Double.isFinite(gain)) {
+            o.printf(Locale.ROOT, "the model's RMSE is %.1f%% %s than the naive forecast's%n", Math.abs(gain),
+                    gain >= 0 ? "lower" : "HIGHER");
+        } else {
+            o.printf(Locale.ROOT, "the model's RMSE against the naive forecast's: n/a (naive RMSE %s, model RMSE %s)%n",
+                    r.naive().rmse(), r.model().rmse());
+        }
         o.printf(Locale.ROOT, "saved %s: %s, %s, forecast.png, loss.png, metrics.jsonl, results.json%n", run.path(),
                 TaskFiles.WEIGHTS, TaskFiles.CONFIG);
         o.printf(Locale.ROOT, "time %.1f s%n", (System.nanoTime() - t0) / 1e9);

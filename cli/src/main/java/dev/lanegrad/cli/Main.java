@@ -23,6 +23,16 @@ public final class Main {
                 .setParameterExceptionHandler(errors);
         // everything after `jmh` belongs to JMH, options included (-f 1 -prof gc ...)
         cmd.getSubcommands().get("jmh").setUnmatchedOptionsArePositionalParams(true);
-        return cmd.execute(args);
+        try {
+            return cmd.execute(args);
+        } catch (OutOfMemoryError e) {
+            // a last resort: sizes are checked before allocating, so this means the heap is too small
+            System.err.println("lanegrad: out of memory (" + e.getMessage() + "); raise the heap with -Xmx (JAVA_OPTS) or use "
+                    + "smaller sizes");
+            return 1;
+        } catch (StackOverflowError e) {
+            System.err.println("lanegrad: stack overflow (input nested too deeply?); set LANEGRAD_DEBUG=1 and report it");
+            return 1;
+        }
     }
 }

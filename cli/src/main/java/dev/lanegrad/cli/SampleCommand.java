@@ -32,6 +32,13 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "seed of the random draws (default: ${DEFAULT-VALUE})")
     long seed;
 
+    /** Thrown out of the generation loop when standard output is closed. */
+    private static final class OutputClosed extends RuntimeException {
+        OutputClosed() {
+            super("standard output closed", null, false, false);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         if (length < 0) {
@@ -51,10 +58,19 @@ final class SampleCommand implements Callable<Integer> {
         if (prime != null && !prime.isEmpty()) {
             target.print(prime);
         }
-        sampler.generate(p, length, temperature, topK, cp -> {
-            target.print(Character.toChars(cp));
-            if (cp == '\n') target.flush();
-        });
+        int[] printed = {0};
+        try {
+            sampler.generate(p, length, temperature, topK, cp -> {
+                target.print(Character.toChars(cp));
+                // System.out swallows write errors; checkError (which flushes) says the reader has gone
+                // (`sample | head`): stop instead of generating into a closed pipe
+                if ((cp == '\n' || ++printed[0] % 256 == 0) && target.checkError()) {
+                    throw new OutputClosed();
+                }
+            });
+        } catch (OutputClosed closed) {
+            return 0;
+        }
         target.println();
         target.flush();
         return 0;

@@ -3,6 +3,8 @@ package dev.lanegrad.cli;
 import dev.lanegrad.cli.train.LossPlot;
 import dev.lanegrad.cli.train.MetricsLog;
 import dev.lanegrad.cli.train.RunDirectory;
+import dev.lanegrad.tasks.ModelClaims;
+import dev.lanegrad.tasks.charlm.CharLanguageModel;
 import dev.lanegrad.cli.train.TextInput;
 import dev.lanegrad.cli.train.TrainingProgress;
 import dev.lanegrad.engine.EngineThreads;
@@ -181,9 +183,7 @@ final class TrainCommand implements Callable<Integer> {
         if (steps != null && steps < 1) {
             throw new IllegalArgumentException("--steps " + steps + ": expected a whole number >= 1");
         }
-        if (threads < 1) {
-            throw new IllegalArgumentException("--threads " + threads + ": expected a whole number >= 1");
-        }
+        CliChecks.threads("--threads", threads);
         if (sampleLength < 0) {
             throw new IllegalArgumentException("--sample-length " + sampleLength + ": expected a whole number >= 0");
         }
@@ -205,6 +205,9 @@ final class TrainCommand implements Callable<Integer> {
         Path folder = out;
         if (resume != null) {
             CharLmCheckpoint.Loaded ckpt = CharLmCheckpoint.load(resume);
+            CharLanguageModel.Config arch = ckpt.model().modelConfig();
+            ModelClaims.requireCharLmTrainingFits(arch.cell().lowerName(), arch.vocabSize(), arch.embed(), arch.hidden(),
+                    arch.layers(), config.seqLen(), config.batch());
             for (String option : ARCHITECTURE) {
                 if (parsed.hasMatchedOption(option)) {
                     stdout.println("note: " + option + " is ignored with --resume: the architecture comes from the checkpoint");
@@ -213,12 +216,17 @@ final class TrainCommand implements Callable<Integer> {
             trainer = CharLmTrainer.resume(ckpt, config, corpus);
             if (folder == null) folder = resume;
         } else {
+            ModelClaims.requireCharLmTrainingFits(config.cell(), corpus.codePoints().distinct().count(), config.embed(),
+                    config.hidden(), config.layers(), config.seqLen(), config.batch());
             trainer = new CharLmTrainer(config, corpus);
         }
         EngineThreads.setThreads(threads);
         if (prime != null) {
             Sampler.encodePrime(prime, trainer.vocabulary());   // a bad --prime fails now, not after training
+        } else if (sampleLength > 0 && !trainer.vocabulary().contains('\n')) {
+            prime = corpus.substring(0, corpus.offsetByCodePoints(0, 1)); // no newline in the text: start from its first character
         }
+        boolean[] diverged = {false};
         RunDirectory run = RunDirectory.create(folder);
         TrainingConfig c = trainer.config();
 
@@ -253,6 +261,12 @@ final class TrainCommand implements Callable<Integer> {
 
                 @Override
                 public void onStep(CharLmTrainer.StepInfo s) {
+                    if (CliChecks.diverged(s.loss(), trainer.vocabulary().size()) && !diverged[0]) {
+                        diverged[0] = true;
+                        progress.message(String.format(Locale.ROOT, "step %d: training loss %s: the run diverged; stopping "
+                                + "(lower --lr, or keep --clip on)", s.step(), s.loss()));
+                        trainer.requestStop();
+                    }
                     smooth = Double.isNaN(smooth) ? s.loss() : 0.95 * smooth + 0.05 * s.loss();
                     progress.step(s.step(), s.epoch(), smooth, s.tokens());
                     metrics.write(MetricsLog.record("step", s.step(), "epoch", s.epoch(), "train_loss", s.loss(),
@@ -302,6 +316,12 @@ final class TrainCommand implements Callable<Integer> {
                 // the JVM is exiting (Ctrl-C): the hook is running and waits for us
             }
             plot.save();
+        }
+        if (diverged[0]) {
+            System.err.printf(Locale.ROOT, "train: the run diverged (training loss above 10 x ln(vocabulary) = %.1f, or not a "
+                    + "number); lower --lr (now %s). Checkpoints saved before are in %s%n",
+                    10 * Math.log(Math.max(2, trainer.vocabulary().size())), c.lr(), run);
+            return 1;
         }
         if (result.stopped()) {
             stdout.printf(Locale.ROOT, "stopped after %.0f s; best validation-subset loss %.4f; checkpoint: %s%n",

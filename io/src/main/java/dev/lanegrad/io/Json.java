@@ -10,15 +10,19 @@ import java.util.Map;
  * models module needs nothing beyond the JDK. Objects become LinkedHashMap (insertion order kept),
  * arrays ArrayList, numbers Double (Long when written without fraction or exponent and in the range of long),
  * strings String, true/false Boolean, null null. Errors name the offset.
+ *
+ * <p>Untrusted input is safe to read: nesting deeper than {@value #MAX_DEPTH} levels is refused with a
+ * {@link JsonException} (the reader recurses once per level, so without the limit a few kilobytes of
+ * {@code [[[[...} would end in a StackOverflowError), and every error is a {@link JsonException}.
  */
 public final class Json {
 
-    /** RFC 8259's number grammar: no leading zeros, no bare '.', digits after '.' and after the exponent. */
-    private static final java.util.regex.Pattern NUMBER =
-            java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+    /** Deepest nesting of arrays and objects accepted; real files (safetensors headers, golden cases) use 3. */
+    public static final int MAX_DEPTH = 256;
 
     private final String text;
     private int pos;
+    private int depth;
 
     private Json(String text) {
         this.text = text;
@@ -40,7 +44,7 @@ public final class Json {
     public static Map<String, Object> parseObject(String text) {
         Object value = parse(text);
         if (!(value instanceof Map)) {
-            throw new IllegalArgumentException("JSON: expected an object at the top level, found " + typeName(value));
+            throw new JsonException("JSON: expected an object at the top level, found " + typeName(value));
         }
         return (Map<String, Object>) value;
     }
@@ -54,8 +58,14 @@ public final class Json {
         return "a number";
     }
 
-    private IllegalArgumentException error(String what) {
-        return new IllegalArgumentException("JSON: " + what + " at offset " + pos);
+    private JsonException error(String what) {
+        return new JsonException("JSON: " + what + " at offset " + pos);
+    }
+
+    private void enter() {
+        if (++depth > MAX_DEPTH) {
+            throw error("nesting deeper than " + MAX_DEPTH + " levels");
+        }
     }
 
     private void skipSpace() {
@@ -105,9 +115,11 @@ public final class Json {
     private Map<String, Object> object() {
         Map<String, Object> map = new LinkedHashMap<>();
         pos++;
+        enter();
         skipSpace();
         if (peek() == '}') {
             pos++;
+            depth--;
             return map;
         }
         while (true) {
@@ -123,6 +135,7 @@ public final class Json {
             skipSpace();
             char c = next();
             if (c == '}') {
+                depth--;
                 return map;
             }
             if (c != ',') {
@@ -135,9 +148,11 @@ public final class Json {
     private List<Object> array() {
         List<Object> list = new ArrayList<>();
         pos++;
+        enter();
         skipSpace();
         if (peek() == ']') {
             pos++;
+            depth--;
             return list;
         }
         while (true) {
@@ -146,6 +161,7 @@ public final class Json {
             skipSpace();
             char c = next();
             if (c == ']') {
+                depth--;
                 return list;
             }
             if (c != ',') {
@@ -206,41 +222,79 @@ public final class Json {
         }
     }
 
+    /**
+     * A number by RFC 8259's grammar (no leading zeros, no bare '.', digits after '.' and after the
+     * exponent), scanned by hand: integers of up to 18 digits are accumulated without allocating
+     * anything but the Long, so a header of many small numbers costs a small multiple of its size.
+     */
     private Object number() {
         int start = pos;
-        boolean integral = true;
-        if (peek() == '-') {
+        if (pos < text.length() && text.charAt(pos) == '-') {
             pos++;
         }
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
-            if (c >= '0' && c <= '9') {
-                pos++;
-            } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-                integral = false;
-                pos++;
-            } else {
-                break;
+        int intStart = pos;
+        int digits = skipDigits();
+        if (digits == 0 || (digits > 1 && text.charAt(intStart) == '0')) {
+            throw badNumber(start);
+        }
+        boolean integral = true;
+        if (pos < text.length() && text.charAt(pos) == '.') {
+            pos++;
+            integral = false;
+            if (skipDigits() == 0) {
+                throw badNumber(start);
             }
+        }
+        if (pos < text.length() && (text.charAt(pos) == 'e' || text.charAt(pos) == 'E')) {
+            pos++;
+            integral = false;
+            if (pos < text.length() && (text.charAt(pos) == '+' || text.charAt(pos) == '-')) {
+                pos++;
+            }
+            if (skipDigits() == 0) {
+                throw badNumber(start);
+            }
+        }
+        if (pos < text.length()) {
+            char c = text.charAt(pos);
+            if (c == '.' || c == '+' || c == '-' || c == 'e' || c == 'E' || (c >= '0' && c <= '9')) {
+                throw badNumber(start);
+            }
+        }
+        if (integral && digits <= 18) {
+            long v = 0;
+            for (int i = intStart; i < pos; i++) {
+                v = v * 10 + (text.charAt(i) - '0');
+            }
+            return text.charAt(start) == '-' ? -v : v;
         }
         String s = text.substring(start, pos);
-        if (!NUMBER.matcher(s).matches()) {
-            pos = start;
-            throw error("bad number '" + s + "'");
-        }
-        try {
-            if (integral) {
-                try {
-                    return Long.parseLong(s);
-                } catch (NumberFormatException outOfLongRange) {
-                    return Double.parseDouble(s);
-                }
+        if (integral) {
+            try {
+                return Long.parseLong(s);
+            } catch (NumberFormatException outOfLongRange) {
+                return Double.parseDouble(s);
             }
-            return Double.parseDouble(s);
-        } catch (NumberFormatException e) {
-            pos = start;
-            throw error("bad number '" + s + "'");
         }
+        return Double.parseDouble(s);
+    }
+
+    private int skipDigits() {
+        int from = pos;
+        while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
+            pos++;
+        }
+        return pos - from;
+    }
+
+    private JsonException badNumber(int start) {
+        int end = Math.min(text.length(), Math.max(pos, start + 1));
+        while (end < text.length() && end - start < 40 && "0123456789+-.eE".indexOf(text.charAt(end)) >= 0) {
+            end++;
+        }
+        String s = text.substring(start, end);
+        pos = start;
+        return error("bad number '" + s + "'");
     }
 
     private char peek() {

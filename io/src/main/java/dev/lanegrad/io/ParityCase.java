@@ -68,7 +68,7 @@ public final class ParityCase {
             double[] data = toData(source, e.getKey(), t.get("data"));
             long expected = 1;
             for (int d : shape) {
-                expected *= d;
+                expected = Math.min(Long.MAX_VALUE / Math.max(1, Integer.MAX_VALUE), expected) * d; // cannot overflow
             }
             if (expected != data.length) {
                 throw new IllegalArgumentException(source + ": tensor " + e.getKey() + " has " + data.length
@@ -86,7 +86,11 @@ public final class ParityCase {
         List<?> list = (List<?>) value;
         int[] shape = new int[list.size()];
         for (int i = 0; i < shape.length; i++) {
-            shape[i] = ((Number) list.get(i)).intValue();
+            if (!(list.get(i) instanceof Long d) || d < 0 || d > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(source + ": tensor " + name + " has shape " + list
+                        + "; expected non-negative whole numbers");
+            }
+            shape[i] = (int) (long) d;
         }
         return shape;
     }
@@ -98,7 +102,11 @@ public final class ParityCase {
         List<?> list = (List<?>) value;
         double[] data = new double[list.size()];
         for (int i = 0; i < data.length; i++) {
-            data[i] = ((Number) list.get(i)).doubleValue();
+            if (!(list.get(i) instanceof Number n)) {
+                throw new IllegalArgumentException(source + ": tensor " + name + " has " + Json.typeName(list.get(i))
+                        + " at data[" + i + "], expected a number");
+            }
+            data[i] = n.doubleValue();
         }
         return data;
     }

@@ -85,7 +85,9 @@ public final class SafeTensors {
     public static Checkpoint read(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             Header header = readHeader(ch, file.toString());
-            ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+            // no bigger than the data: reading a small file allocates a small multiple of its size
+            long dataBytes = ch.size() - header.dataStart();
+            ByteBuffer buf = ByteBuffer.allocate((int) Math.max(8, Math.min(CHUNK, dataBytes))).order(ByteOrder.LITTLE_ENDIAN);
             List<NamedTensor> tensors = new ArrayList<>(header.tensors().size());
             for (TensorInfo info : header.tensors()) {
                 tensors.add(readTensor(ch, header, info, buf));
@@ -277,7 +279,7 @@ public final class SafeTensors {
         long remaining = info.end() - info.begin();
         int index = 0;
         while (remaining > 0) {
-            int chunk = (int) Math.min(CHUNK, remaining);
+            int chunk = (int) Math.min(buf.capacity(), remaining);
             buf.clear().limit(chunk);
             readFully(ch, buf, position, header.source());
             buf.flip();

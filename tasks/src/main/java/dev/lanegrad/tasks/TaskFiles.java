@@ -59,6 +59,10 @@ public final class TaskFiles {
 
     /** The checkpoint folder, or an error when it is not one. */
     public static Path requireFolder(Path dir, String command) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("checkpoint " + dir + " is a file; expected the folder written by `lanegrad "
+                    + command + "` (the one holding " + WEIGHTS + " and " + CONFIG + ")");
+        }
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("checkpoint folder " + dir + " does not exist; expected a folder written by `lanegrad "
                     + command + "`");
@@ -69,6 +73,10 @@ public final class TaskFiles {
     /** A file of the checkpoint as text; a missing file is named with what should be there. */
     public static String readString(Path dir, String name, String command) throws IOException {
         Path f = dir.resolve(name);
+        if (Files.isDirectory(f)) {
+            throw new IllegalArgumentException("checkpoint " + dir + ": " + name + " is a folder; expected a file written by `lanegrad "
+                    + command + "`");
+        }
         try {
             return Files.readString(f, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
@@ -102,6 +110,9 @@ public final class TaskFiles {
      */
     public static void readWeights(Path dir, Module model, Config config, String command) throws IOException {
         Path f = dir.resolve(WEIGHTS);
+        if (Files.isDirectory(f)) {
+            throw new IllegalArgumentException("checkpoint " + dir + ": " + WEIGHTS + " is a folder; expected a safetensors file");
+        }
         if (!Files.exists(f)) {
             throw missing(dir, WEIGHTS, command);
         }
@@ -119,6 +130,7 @@ public final class TaskFiles {
             throw new IllegalArgumentException("checkpoint " + dir + ": " + WEIGHTS + " (" + ID + " " + id + ") and " + CONFIG
                     + " (" + config.string(ID) + ") come from different runs; save the model again");
         }
+        FiniteWeights.require(c);
         try {
             model.loadStateDict(c);
         } catch (IllegalArgumentException e) {
@@ -156,6 +168,9 @@ public final class TaskFiles {
     private static String value(Object v) {
         if (v instanceof String s) {
             return Json.quote(s);
+        }
+        if ((v instanceof Double d && !Double.isFinite(d)) || (v instanceof Float f && !Float.isFinite(f))) {
+            return "null"; // JSON has no NaN or Infinity: a reader would refuse the whole file
         }
         if (v instanceof Number || v instanceof Boolean) {
             return v.toString();

@@ -219,7 +219,7 @@ final class VectorArrayOps implements ArrayOps {
             VectorMath.tanh(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
         }
         for (; i < n; i++) { // scalar tail
-            y[yOff + i] = (float) Math.tanh(x[xOff + i]);
+            y[yOff + i] = VectorMath.tanh(x[xOff + i]);
         }
     }
 
@@ -244,7 +244,7 @@ final class VectorArrayOps implements ArrayOps {
             VectorMath.sigmoid(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
         }
         for (; i < n; i++) { // scalar tail
-            y[yOff + i] = (float) (1.0 / (1.0 + Math.exp(-(double) x[xOff + i])));
+            y[yOff + i] = VectorMath.sigmoid(x[xOff + i]);
         }
     }
 
@@ -298,7 +298,7 @@ final class VectorArrayOps implements ArrayOps {
             VectorMath.exp(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
         }
         for (; i < n; i++) { // scalar tail
-            y[yOff + i] = (float) Math.exp(x[xOff + i]);
+            y[yOff + i] = VectorMath.exp(x[xOff + i]);
         }
     }
 
@@ -372,7 +372,7 @@ final class VectorArrayOps implements ArrayOps {
         }
         float total = acc.reduceLanes(VectorOperators.ADD);
         for (; j < n; j++) { // scalar tail
-            float e = (float) Math.exp(x[xOff + j] - shift);
+            float e = VectorMath.exp(x[xOff + j] - shift);
             y[yOff + j] = e;
             total += e;
         }
@@ -393,7 +393,7 @@ final class VectorArrayOps implements ArrayOps {
         }
         float total = a0.add(a1).reduceLanes(VectorOperators.ADD);
         for (; j < n; j++) { // scalar tail
-            total += (float) Math.exp(x[xOff + j] - shift);
+            total += VectorMath.exp(x[xOff + j] - shift);
         }
         return total;
     }
@@ -444,7 +444,7 @@ final class VectorArrayOps implements ArrayOps {
                 FloatVector.fromArray(F, dx, dxOff + o + j).add(d).intoArray(dx, dxOff + o + j);
             }
             for (; j < cols; j++) { // scalar tail
-                dx[dxOff + o + j] += dy[dyOff + o + j] - (float) Math.exp(y[yOff + o + j]) * s;
+                dx[dxOff + o + j] += Math.fma(VectorMath.exp(y[yOff + o + j]), -s, dy[dyOff + o + j]); // as the lanes: one fma
             }
         }
     }

@@ -29,19 +29,24 @@ import jdk.incubator.vector.VectorSpecies;
  *   sigmoid     8.9e-8 abs        8.9e-8 abs   5e-7
  *   tanh        3.0e-8 abs        7.2e-8 abs   5e-7
  * </pre>
- * So we keep the lanewise operators where SVML backs them: they are faster for exp and sigmoid (1.2x
- * on JDK 17, 2x on JDK 25), tie on tanh, are more accurate, and are one node each in C2's graph,
- * which matters: a polynomial is ~25 Vector API calls, each of which C2 expands into a few hundred
- * bytecodes, so a caller soon exceeds C2's inlining budget (NodeCountInliningCutoff, DesiredMethodLimit),
- * the helper is then called instead of inlined and every vector crossing the call is boxed. Measured
- * with JMH (JDK 17, ActivationBench impl=vector, -prof gc): lanewise 0 B/op; poly up to 29 B per
- * element for exp in some iterations; and in a plain loop of lstmForward calls (bytes counted with
- * ThreadMXBean) 590 KB per step at B=32, H=256 with poly against 0 with lanewise. Elsewhere
- * (aarch64, macOS) the JDK falls back to a scalar loop per lane, far slower than the polynomial, so
- * there we use the polynomial. {@code -Dlanegrad.vectormath=lanewise|poly} overrides the choice.
- * The price of SVML: before C2 compiles a loop, the JDK's Java fallback computes the lanewise
- * operators per lane, and it may round differently (by an ulp) from SVML, so results are not
- * bit-identical between a cold and a warm JVM; the polynomial (pure FMA arithmetic) is.
+ * The lanewise operators are faster for exp and sigmoid (1.2x on JDK 17, 2x on JDK 25), tie on tanh and
+ * are more accurate, but they are not reproducible: before C2 compiles a loop, the JDK computes them
+ * per lane in Java ((float) Math.exp), which rounds differently (by an ulp) from SVML, so the same
+ * model gives other low bits in a cold and a warm JVM. Hence the deterministic mode, ON by default:
+ * exp, tanh and sigmoid use the polynomial, pure FMA/IEEE arithmetic, which gives the same bits
+ * interpreted or compiled, and the scalar tails of every kernel call {@link #exp(float)},
+ * {@link #tanh(float)}, {@link #sigmoid(float)}: the same polynomial, operation for operation, so an
+ * element gets the same value whether it falls in a vector or in the tail.
+ * {@code -Dlanegrad.deterministic=false} gives SVML back where it exists (x86_64 Linux and Windows).
+ * Cost of the default (ActivationBench, one brief run on a shared 2-core AVX-512 machine, noisy): see
+ * docs/robustness.md. The polynomial has a second price: it is ~25 Vector API calls, each of which C2
+ * expands into a few hundred bytecodes, so a caller can exceed C2's inlining budget
+ * (NodeCountInliningCutoff, DesiredMethodLimit); the helper is then called instead of inlined and the
+ * vectors crossing the call are boxed. Measured with JMH (JDK 17, ActivationBench impl=vector, -prof
+ * gc): lanewise 0 B/op; poly up to 29 B per element for exp in some iterations. Elsewhere (aarch64,
+ * macOS) the JDK's lanewise operators are a scalar loop per lane, far slower than the polynomial, so
+ * there the polynomial is used in both modes. {@code -Dlanegrad.vectormath=lanewise|poly} forces one.
+ * The species is {@link #F}, one static final to swap.
  *
  * Edge behaviour of both: exp(x) = +Infinity above ~88.72 and a subnormal or 0 below ~-87.3;
  * sigmoid is exactly 1 from x ~ 16.6 and exactly 0 below ~ -88.7 (like PyTorch's float32);
@@ -49,19 +54,40 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorMath {
 
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /** The width every vector kernel runs at (KernelShape decides it once; -Dlanegrad.vector.bits narrows it). */
+    static final VectorSpecies<Float> F = KernelShape.SPECIES;
+
+    /** {@code -Dlanegrad.deterministic}: true (the default) or false. */
+    public static final String DETERMINISTIC_PROPERTY = "lanegrad.deterministic";
+
+    /** Bit-reproducible results (the polynomial everywhere); see the class comment. */
+    static final boolean DETERMINISTIC = parseDeterministic(System.getProperty(DETERMINISTIC_PROPERTY, "true"));
 
     /** Whether exp and tanh use the JDK's lanewise operators (decided once; C2 folds the branch). */
     static final boolean LANEWISE = chooseLanewise(System.getProperty("lanegrad.vectormath", ""),
-            System.getProperty("os.arch", ""), System.getProperty("os.name", ""));
+            System.getProperty("os.arch", ""), System.getProperty("os.name", ""), DETERMINISTIC);
 
-    static boolean chooseLanewise(String forced, String arch, String os) {
+    static boolean parseDeterministic(String value) {
+        switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "":
+                return true;
+            case "false":
+                return false;
+            default:
+                throw new IllegalArgumentException("-D" + DETERMINISTIC_PROPERTY + "=" + value + ": expected true or false");
+        }
+    }
+
+    static boolean chooseLanewise(String forced, String arch, String os, boolean deterministic) {
         switch (forced) {
             case "lanewise":
                 return true;
             case "poly":
                 return false;
             default:
+                if (deterministic) {
+                    return false;
+                }
                 boolean x86 = arch.equals("amd64") || arch.equals("x86_64");
                 String name = os.toLowerCase(java.util.Locale.ROOT);
                 return x86 && (name.contains("linux") || name.contains("windows"));
@@ -156,6 +182,60 @@ final class VectorMath {
     /** 1 - v^2 with one rounding: the derivative of tanh from its output */
     static FloatVector oneMinusSquare(FloatVector v) {
         return v.neg().fma(v, FloatVector.broadcast(F, 1f));
+    }
+
+    // ---- scalar twins for the tails of vector loops: the same operations in the same order as the lanes
+
+    /** e^x for one float: the polynomial of {@link #expPoly(FloatVector)}, or (float) Math.exp with SVML. */
+    static float exp(float x) {
+        return LANEWISE ? (float) Math.exp(x) : expPoly(x);
+    }
+
+    /** tanh for one float, as {@link #tanh(FloatVector)} computes each lane. */
+    static float tanh(float x) {
+        return LANEWISE ? (float) Math.tanh(x) : tanhPoly(x);
+    }
+
+    /** sigmoid for one float, as {@link #sigmoid(FloatVector)} computes each lane. */
+    static float sigmoid(float x) {
+        return LANEWISE ? (float) (1.0 / (1.0 + Math.exp(-(double) x))) : 1f / (expPoly(-x) + 1f);
+    }
+
+    /** {@link #expPoly(FloatVector)} on one float, operation for operation. */
+    static float expPoly(float x) {
+        float xc = Math.min(Math.max(x, -EXP_CLAMP), EXP_CLAMP);
+        float t = Math.fma(xc, LOG2E, ROUND_MAGIC);
+        float kf = t - ROUND_MAGIC;
+        float r = Math.fma(kf, -LN2_HI, xc);
+        r = Math.fma(kf, -LN2_LO, r);
+        float r2 = r * r;
+        float p = Math.fma(r, P5, P4);
+        p = Math.fma(p, r, P3);
+        p = Math.fma(p, r, P2);
+        p = Math.fma(p, r, P1);
+        p = Math.fma(p, r, P0);
+        p = Math.fma(p, r2, r) + 1f;
+        int k = Float.floatToRawIntBits(t) - ROUND_MAGIC_BITS;
+        int k1 = k >> 1;
+        int k2 = k - k1;
+        float s1 = Float.intBitsToFloat((k1 + 127) << 23);
+        float s2 = Float.intBitsToFloat((k2 + 127) << 23);
+        return p * s1 * s2;
+    }
+
+    /** {@link #tanhPoly(FloatVector)} on one float, operation for operation. */
+    static float tanhPoly(float x) {
+        float a = Math.abs(x);
+        float z = a * a;
+        float q = Math.fma(z, Q4, Q3);
+        q = Math.fma(q, z, Q2);
+        q = Math.fma(q, z, Q1);
+        q = Math.fma(q, z, Q0);
+        float small = Math.fma(q * z, a, a);
+        float e = expPoly(a + a);
+        float large = -(2f / (e + 1f)) + 1f;
+        float y = a < TANH_SMALL ? small : large;
+        return Float.intBitsToFloat(Float.floatToRawIntBits(y) | (Float.floatToRawIntBits(x) & 0x80000000));
     }
 
     /** The JDK's lanewise natural log (an SVML intrinsic on x86 with JDK 17+). */

@@ -23,11 +23,11 @@ final class VectorRecurrentKernels implements RecurrentKernels {
     private static final int L = F.length();
 
     private static float sigmoid(float x) {
-        return (float) (1.0 / (1.0 + Math.exp(-(double) x)));
+        return VectorMath.sigmoid(x);
     }
 
     private static float tanh(float x) {
-        return (float) Math.tanh(x);
+        return VectorMath.tanh(x);
     }
 
     /** gates (B, 4H) pre-activations -> activations in place; c (B, H; ldc) and h (B, H; ldh) from cPrev (B, H; ldcPrev) */

@@ -151,11 +151,11 @@ class VectorMathAccuracyTest {
 
     @Test
     void choiceFollowsThePlatformAndTheOverride() {
-        assertTrue(VectorMath.chooseLanewise("", "amd64", "Linux"));
-        assertTrue(VectorMath.chooseLanewise("", "amd64", "Windows 11"));
-        assertTrue(!VectorMath.chooseLanewise("", "aarch64", "Linux"));
-        assertTrue(!VectorMath.chooseLanewise("", "x86_64", "Mac OS X"));
-        assertTrue(!VectorMath.chooseLanewise("poly", "amd64", "Linux"));
-        assertTrue(VectorMath.chooseLanewise("lanewise", "aarch64", "Linux"));
+        assertTrue(VectorMath.chooseLanewise("", "amd64", "Linux", false));
+        assertTrue(VectorMath.chooseLanewise("", "amd64", "Windows 11", false));
+        assertTrue(!VectorMath.chooseLanewise("", "aarch64", "Linux", false));
+        assertTrue(!VectorMath.chooseLanewise("", "x86_64", "Mac OS X", false));
+        assertTrue(!VectorMath.chooseLanewise("poly", "amd64", "Linux", false));
+        assertTrue(VectorMath.chooseLanewise("lanewise", "aarch64", "Linux", false));
     }
 }

@@ -29,6 +29,9 @@ public final class RecurrentStream {
 
     /** One step: x [B, I] at xOff -> out [B, H] (the last layer's h) at outOff; the state moves on. */
     public void step(float[] x, int xOff, float[] out, int outOff) {
+        if (xOff >= 0 && xOff <= x.length - batch * inputSize) {   // (a bad range is reported by the step itself)
+            FiniteInput.require("x", x, xOff, batch * inputSize, inputSize);
+        }
         rnn.step(state, new FloatView(x, xOff, new int[] {batch, inputSize}),
                 out == null ? null : new FloatView(out, outOff, new int[] {batch, hiddenSize}));
     }

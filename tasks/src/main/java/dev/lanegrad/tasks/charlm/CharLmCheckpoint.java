@@ -1,5 +1,7 @@
 package dev.lanegrad.tasks.charlm;
 
+import dev.lanegrad.tasks.FiniteWeights;
+import dev.lanegrad.tasks.ModelClaims;
 import dev.lanegrad.tasks.data.CharVocabulary;
 import dev.lanegrad.io.AtomicFile;
 import dev.lanegrad.io.Checkpoint;
@@ -89,6 +91,10 @@ public final class CharLmCheckpoint {
             throw new IllegalArgumentException("checkpoint " + dirOrFile + ": no such folder or file (expected a folder "
                     + "written by lanegrad train, holding " + WEIGHTS + ")");
         }
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException("checkpoint " + dirOrFile + ": " + file + " is a folder; expected the safetensors file "
+                    + WEIGHTS + " written by lanegrad train");
+        }
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("checkpoint " + dirOrFile + ": " + WEIGHTS + " is missing (expected a folder "
                     + "written by lanegrad train)");
@@ -100,6 +106,11 @@ public final class CharLmCheckpoint {
             throw new IllegalArgumentException("checkpoint " + file + " cannot be read: no such file");
         }
         CharLanguageModel.Config config = CharLanguageModel.configFrom(c);
+        ModelClaims.requireHeld(file.toString(), "cell " + config.cell().lowerName() + ", vocab_size " + config.vocabSize()
+                        + ", embedding_dim " + config.embed() + ", hidden_size " + config.hidden() + ", num_layers " + config.layers(),
+                ModelClaims.charLmParameters(config.cell().lowerName(), config.vocabSize(), config.embed(), config.hidden(),
+                        config.layers()), ModelClaims.values(c));
+        FiniteWeights.require(c);
         String chars = CharLanguageModel.meta(c, "vocabulary");
         CharVocabulary vocabulary;
         try {

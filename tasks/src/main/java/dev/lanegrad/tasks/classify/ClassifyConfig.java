@@ -46,6 +46,7 @@ public record ClassifyConfig(CellKind cell, int embedding, int hidden, int layer
         if (!(clipNorm > 0)) {
             throw new IllegalArgumentException("clip norm " + clipNorm + " must be positive");
         }
+        dev.lanegrad.tasks.ModelClaims.requireClassifierFits(cell.id(), embedding, hidden, layers, bidirectional, maxLength, batch);
     }
 
     private static void atLeast(String name, long value, long min) {

@@ -7,6 +7,7 @@ import dev.lanegrad.tasks.data.TextBatch;
 import dev.lanegrad.tasks.data.WordTokenizer;
 import dev.lanegrad.tasks.data.WordVocabulary;
 import dev.lanegrad.tasks.CellKind;
+import dev.lanegrad.tasks.ModelClaims;
 import dev.lanegrad.tasks.TaskFiles;
 
 import java.io.IOException;
@@ -224,6 +225,11 @@ public final class TextClassifier {
             throw new IllegalArgumentException("checkpoint " + dir + ": " + TaskFiles.VOCABULARY + " holds " + vocabulary.size()
                     + " words, but " + TaskFiles.CONFIG + " says " + expected + " (a damaged or mixed checkpoint)");
         }
+        ModelClaims.requireHeld(dir, TaskFiles.WEIGHTS, TaskFiles.CONFIG + ": cell " + cfg.cell().id() + ", embedding "
+                + cfg.embedding() + ", hidden " + cfg.hidden() + ", layers " + cfg.layers() + ", bidirectional " + cfg.bidirectional()
+                + ", " + vocabulary.size() + " words, " + labels.size() + " labels",
+                ModelClaims.classifierParameters(cfg.cell().id(), vocabulary.size(), cfg.embedding(), cfg.hidden(), cfg.layers(),
+                        cfg.bidirectional(), labels.size()));
         ClassifierModel model = new ClassifierModel(cfg, vocabulary.size(), labels.size());
         TaskFiles.readWeights(dir, model, c, TASK);
         model.eval();

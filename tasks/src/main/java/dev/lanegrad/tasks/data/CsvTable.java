@@ -130,9 +130,21 @@ public final class CsvTable {
         return rows.size();
     }
 
-    /** The index of a column; the error lists the columns there are. */
+    /**
+     * A plain decimal number: optional sign, digits with an optional fraction, an optional exponent.
+     * Double.parseDouble also takes "5d", "1f", "0x1p3", "NaN" and "Infinity", which in a data file are
+     * typos or damage, not numbers.
+     */
+    private static final java.util.regex.Pattern DECIMAL =
+            java.util.regex.Pattern.compile("[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?");
+
+    /** The index of a column; the error lists the columns there are, and refuses a name the header has twice. */
     public int column(String name) {
         int i = columns.indexOf(name);
+        if (i >= 0 && columns.lastIndexOf(name) != i) {
+            throw new IllegalArgumentException(source + ": the header names column \"" + name + "\" twice (columns "
+                    + (i + 1) + " and " + (columns.lastIndexOf(name) + 1) + "); rename one of them");
+        }
         if (i < 0) {
             throw new IllegalArgumentException("column \"" + name + "\" not found in " + source + "; the columns are: "
                     + String.join(", ", columns));
@@ -156,11 +168,8 @@ public final class CsvTable {
         double[] out = new double[rows.size()];
         for (int i = 0; i < out.length; i++) {
             String text = rows.get(i)[c];
-            try {
-                out[i] = Double.parseDouble(text);
-            } catch (NumberFormatException e) {
-                out[i] = Double.NaN;
-            }
+            String trimmed = text.trim();
+            out[i] = DECIMAL.matcher(trimmed).matches() ? Double.parseDouble(trimmed) : Double.NaN;
             if (!Double.isFinite(out[i])) {
                 throw new IllegalArgumentException(source + " line " + lineNumbers[i] + ": \"" + text + "\" in column "
                         + name + " is not a number");

@@ -42,6 +42,7 @@ public record ForecastConfig(CellKind cell, int window, int horizon, int hidden,
         if (!(clipNorm > 0)) {
             throw new IllegalArgumentException("clip norm " + clipNorm + " must be positive");
         }
+        dev.lanegrad.tasks.ModelClaims.requireForecastFits(cell.id(), hidden, layers, window, horizon, batch);
     }
 
     static void atLeast(String name, long value, long min) {

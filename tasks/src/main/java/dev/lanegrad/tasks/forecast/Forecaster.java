@@ -4,6 +4,7 @@ import dev.lanegrad.autograd.Tape;
 import dev.lanegrad.autograd.Tensor;
 import dev.lanegrad.tasks.data.Scaler;
 import dev.lanegrad.tasks.CellKind;
+import dev.lanegrad.tasks.ModelClaims;
 import dev.lanegrad.tasks.TaskFiles;
 
 import java.io.IOException;
@@ -143,6 +144,9 @@ public final class Forecaster {
                     : new IllegalArgumentException("checkpoint " + dir + ": " + TaskFiles.CONFIG + ": " + e.getMessage());
         }
         Scaler scaler = c.parse("scaler", Scaler::parse);
+        ModelClaims.requireHeld(dir, TaskFiles.WEIGHTS, TaskFiles.CONFIG + ": cell " + cfg.cell().id() + ", hidden " + cfg.hidden()
+                + ", layers " + cfg.layers() + ", horizon " + cfg.horizon(),
+                ModelClaims.forecastParameters(cfg.cell().id(), cfg.hidden(), cfg.layers(), cfg.horizon()));
         ForecastModel model = new ForecastModel(cfg.cell(), cfg.hidden(), cfg.layers(), cfg.dropout(), cfg.horizon(), cfg.seed());
         TaskFiles.readWeights(dir, model, c, TASK);
         model.eval();
