@@ -7,6 +7,7 @@ import dev.lanegrad.tasks.data.LmBatcher;
 import dev.lanegrad.tasks.data.TokenBatch;
 import dev.lanegrad.tasks.data.TokenSplit;
 import dev.lanegrad.models.nn.State;
+import dev.lanegrad.models.rnn.RnnMode;
 import dev.lanegrad.models.optim.Adam;
 import dev.lanegrad.models.optim.GradClip;
 import dev.lanegrad.io.NamedTensor;
@@ -187,7 +188,7 @@ class CharLmTest {
         int[] ids = vocab.encode(TEXT);
         TokenSplit split = TokenSplit.tail(ids, 0.1);
         CharLanguageModel model = new CharLanguageModel(
-                new CharLanguageModel.Config(CharLanguageModel.Cell.LSTM, vocab.size(), 8, 32, 1, 0f), 1234);
+                new CharLanguageModel.Config(RnnMode.LSTM, vocab.size(), 8, 32, 1, 0f), 1234);
         LmBatcher batcher = new LmBatcher(split.train(), 16, 8, LmBatcher.Mode.SEQUENTIAL, 1234);
         Adam adam = new Adam(model.parameters(), 1e-2f);
         double before = model.evaluate(split.validation()).loss();
