@@ -10,11 +10,7 @@ import dev.lanegrad.tasks.data.LmBatcher;
 import dev.lanegrad.tasks.data.TokenBatch;
 import dev.lanegrad.tasks.data.TokenSplit;
 import dev.lanegrad.models.nn.State;
-import dev.lanegrad.models.optim.Adam;
-import dev.lanegrad.models.optim.AdamW;
 import dev.lanegrad.models.optim.Optimizer;
-import dev.lanegrad.models.optim.RmsProp;
-import dev.lanegrad.models.optim.Sgd;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -95,7 +91,7 @@ public final class CharLmTrainer {
     private final boolean exact;
     /** A resume from a run's last state: the run folder's best checkpoint, the best weights so far. */
     private CharLmCheckpoint.Loaded bestSoFar;
-    private TrainingState bestState;
+    TrainingState bestState;
     private long runStart;
 
     /** A new model for the text (its vocabulary is the text's characters). */
@@ -174,7 +170,7 @@ public final class CharLmTrainer {
         this.model = model != null ? model : new CharLanguageModel(config.modelConfig(vocabulary.size()), config.seed());
         this.model.train(true);
         this.parameters = this.model.parameters();
-        this.optimizer = optimizer(config, parameters);
+        this.optimizer = config.newOptimizer(parameters);
         boolean sequential = "sequential".equals(config.batching());
         LmBatcher.Mode mode = sequential ? LmBatcher.Mode.SEQUENTIAL : LmBatcher.Mode.RANDOM;
         this.state = this.model.zeroState(config.batch());
@@ -277,17 +273,6 @@ public final class CharLmTrainer {
         return out;
     }
 
-    static Optimizer optimizer(TrainingConfig c, List<Tensor> params) {
-        return switch (c.optimizer()) {
-            case "adam" -> new Adam(params, c.lr(), 0.9f, 0.999f, 1e-8f, c.weightDecay());
-            case "adamw" -> new AdamW(params, c.lr(), 0.9f, 0.999f, 1e-8f, c.weightDecay());
-            case "sgd" -> new Sgd(params, c.lr(), 0.9f, 0f, c.weightDecay(), false);
-            // alpha 0.95 as char-rnn's rmsprop
-            case "rmsprop" -> new RmsProp(params, c.lr(), 0.95f, 1e-8f, c.weightDecay(), 0f, false);
-            default -> throw new IllegalArgumentException("--optimizer " + c.optimizer() + ": expected adam, adamw, sgd or rmsprop");
-        };
-    }
-
     public TrainingConfig config() {
         return config;
     }
@@ -368,7 +353,7 @@ public final class CharLmTrainer {
                 .schedule(whole.learningRates().from(scheduleStep, scheduleSeconds))
                 .clip(config.clip()).startAfter(step).limits(config.steps(), config.seconds())
                 .validateEvery(config.valEvery()).patience(config.patience()).saveEvery(config.saveEvery())
-                .stopWhen(() -> stop).checkpoints(checkpoints(out, l));
+                .stopWhen(() -> stop).checkpoints(new CharLmCheckpoints(this, out, l));
         if (bestSoFar != null) {
             double v = bestSoFar.model().evaluate(validationSubset).loss();
             loop.initialBest(new TrainingLoop.Score(v, v), bestSoFar.model().parameters());
@@ -433,37 +418,6 @@ public final class CharLmTrainer {
             @Override
             public int epoch(long steps, int stepsPerEpoch) {
                 return CharLmTrainer.this.epoch();
-            }
-        };
-    }
-
-    /** Where the loop's checkpoints go: the best into out, periodic ones into out/step-N, the last into out/last. */
-    private TrainingLoop.Checkpoints checkpoints(Path out, TrainingListener l) {
-        return new TrainingLoop.Checkpoints() {
-            @Override
-            public void best(long at, TrainingLoop.Score score) throws IOException {
-                if (out != null) {
-                    bestState = trainingState();
-                    CharLmCheckpoint.save(out, model, vocabulary, config, at, score.loss(), bestState);
-                    l.saved(out, at);
-                }
-            }
-
-            @Override
-            public void periodic(long at) throws IOException {
-                saveState(out == null ? null : out.resolve("step-" + at), at);
-            }
-
-            @Override
-            public void last(long at) throws IOException {
-                saveState(out == null ? null : out.resolve(CharLmCheckpoint.LAST), at);
-            }
-
-            private void saveState(Path dir, long at) throws IOException {
-                if (dir != null) {
-                    CharLmCheckpoint.save(dir, model, vocabulary, config, at, Double.NaN, trainingState());
-                    l.saved(dir, at);
-                }
             }
         };
     }

@@ -1,9 +1,16 @@
 package dev.lanegrad.tasks.charlm;
 
+import dev.lanegrad.autograd.Tensor;
 import dev.lanegrad.io.Json;
+import dev.lanegrad.models.optim.Adam;
+import dev.lanegrad.models.optim.AdamW;
+import dev.lanegrad.models.optim.Optimizer;
+import dev.lanegrad.models.optim.RmsProp;
+import dev.lanegrad.models.optim.Sgd;
 import dev.lanegrad.models.optim.LrSchedule;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -144,6 +151,19 @@ public record TrainingConfig(String cell, int embed, int hidden, int layers, flo
     public LrSchedule learningRates() {
         LrSchedule base = "constant".equals(schedule) ? LrSchedule.constant(lr) : LrSchedule.cosine(lr, steps, seconds, minLr);
         return base.withWarmup(warmupSteps);
+    }
+
+    /** The optimizer of this configuration over {@code params}. */
+    public Optimizer newOptimizer(List<Tensor> params) {
+        TrainingConfig c = this;
+        return switch (c.optimizer()) {
+            case "adam" -> new Adam(params, c.lr(), 0.9f, 0.999f, 1e-8f, c.weightDecay());
+            case "adamw" -> new AdamW(params, c.lr(), 0.9f, 0.999f, 1e-8f, c.weightDecay());
+            case "sgd" -> new Sgd(params, c.lr(), 0.9f, 0f, c.weightDecay(), false);
+            // alpha 0.95 as char-rnn's rmsprop
+            case "rmsprop" -> new RmsProp(params, c.lr(), 0.95f, 1e-8f, c.weightDecay(), 0f, false);
+            default -> throw new IllegalArgumentException("--optimizer " + c.optimizer() + ": expected adam, adamw, sgd or rmsprop");
+        };
     }
 
     /** As a JSON object (stored in checkpoints). */
