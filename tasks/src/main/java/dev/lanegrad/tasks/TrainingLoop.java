@@ -27,7 +27,8 @@ import java.util.function.BooleanSupplier;
  *         .run(listener);
  * }</pre>
  * The task decides what a batch and a validation are; the loop owns the order of the step, so every
- * task trains the same way and a resumed run repeats an uninterrupted one bit for bit.
+ * task trains the same way and a resumed run repeats an uninterrupted one bit for bit. One loop object
+ * runs on one thread; {@link #stopWhen} may be set from any.
  */
 public final class TrainingLoop {
 
@@ -213,21 +214,31 @@ public final class TrainingLoop {
         return this;
     }
 
+    // the state of one run(): the step, the best validation so far, the training loss since the last one
+    private long step;
+    private Score bestScore;
+    private long bestStep;
+    private long lastValidated;
+    private int sinceBest;
+    private double lossSum;
+    private long lossCount;
+    private long lastValidationNanos;
+
     /** Runs to a limit, patience or a stop request. */
     public Result run(TrainingListener listener) throws IOException {
         TrainingListener l = listener != null ? listener : TrainingListener.NONE;
         best = new BestWeights(parameters);
-        Score bestScore = null;
-        long bestStep = -1;
-        long step = firstStep;
-        long lastValidated = -1;
-        int sinceBest = 0;
+        step = firstStep;
+        bestScore = null;
+        bestStep = -1;
+        lastValidated = -1;
+        sinceBest = 0;
+        lossSum = 0;
+        lossCount = 0;
         boolean early = false;
-        double lossSum = 0;
-        long lossCount = 0;
         long examples = 0;
         long start = System.nanoTime();
-        long lastValidationNanos = start;
+        lastValidationNanos = start;
         if (initialScore != null) {
             bestScore = initialScore;
             bestStep = step;
@@ -249,52 +260,15 @@ public final class TrainingLoop {
                 if (maxSteps > 0 && runStep >= maxSteps || maxSeconds > 0 && elapsed >= maxSeconds) {
                     break;
                 }
-                float lr = schedule.rate(runStep, elapsed);
-                optimizer.setLearningRate(lr);
-                tape.reset();
-                Tensor loss = task.forward();
-                long n = task.examples();
-                tape.backward(loss);
-                double norm = clip > 0 ? GradClip.byGlobalNorm(parameters, clip) : Double.NaN;
-                optimizer.step();
-                optimizer.zeroGrad();
-                task.afterStep();
-                double value = loss.item();
-                tape.reset();
+                TrainingStep s = step(tape, runStep, elapsed);
                 runStep++;
-                step++;
-                int epoch = task.epoch(step, stepsPerEpoch);
-                if (!Double.isFinite(value)) {
-                    throw new IllegalStateException(String.format(Locale.ROOT, "the training loss became %s at step %d (epoch %d);"
-                            + " try a smaller %s (now %s)%s", value, step, epoch, lrHint, optimizer.learningRate(),
-                            clip > 0 ? "" : " or set a gradient clip"));
-                }
-                lossSum += value * n;
-                lossCount += n;
-                examples += n;
-                l.step(new TrainingStep(step, epoch, value, lr, norm, n, elapsed));
+                examples += s.examples();
+                l.step(s);
                 if (saveEvery > 0 && step % saveEvery == 0) {
                     checkpoints.periodic(step);
                 }
                 if (runStep % validateEvery == 0) {
-                    Score s = validate();
-                    lastValidated = step;
-                    boolean improved = bestScore == null || better.test(s, bestScore);
-                    if (improved) {
-                        bestScore = s;
-                        bestStep = step;
-                        sinceBest = 0;
-                        best.keep();
-                        checkpoints.best(step, s);
-                    } else {
-                        sinceBest++;
-                    }
-                    long now = System.nanoTime();
-                    l.validated(new ValidationResult(step, epoch, epochs, lossSum / lossCount, s.loss(), s.score(), improved,
-                            (now - lastValidationNanos) / 1e9));
-                    lastValidationNanos = now;
-                    lossSum = 0;
-                    lossCount = 0;
+                    validation(l, s.epoch());
                     model.train(true);
                     if (patience > 0 && sinceBest >= patience) {
                         early = true;
@@ -307,24 +281,61 @@ public final class TrainingLoop {
         boolean stopped = !early && stopRequested.getAsBoolean();
         l.ended(step, stopped);
         if (lastValidated != step) {
-            Score s = validate();
-            boolean improved = bestScore == null || better.test(s, bestScore);
-            if (improved) {
-                bestScore = s;
-                bestStep = step;
-                best.keep();
-                checkpoints.best(step, s);
-            }
-            long now = System.nanoTime();
-            l.validated(new ValidationResult(step, task.epoch(step, stepsPerEpoch), epochs,
-                    lossCount > 0 ? lossSum / lossCount : Double.NaN, s.loss(), s.score(), improved,
-                    (now - lastValidationNanos) / 1e9));
+            validation(l, task.epoch(step, stepsPerEpoch));
         }
         checkpoints.last(step);
         if (!stopped) {
             best.restore();
         }
         return new Result(step, bestStep, bestScore, stopped, early, seconds, examples);
+    }
+
+    /** One optimizer step on the task's next batch. */
+    private TrainingStep step(Tape tape, long runStep, double elapsed) {
+        float lr = schedule.rate(runStep, elapsed);
+        optimizer.setLearningRate(lr);
+        tape.reset();
+        Tensor loss = task.forward();
+        long n = task.examples();
+        tape.backward(loss);
+        double norm = clip > 0 ? GradClip.byGlobalNorm(parameters, clip) : Double.NaN;
+        optimizer.step();
+        optimizer.zeroGrad();
+        task.afterStep();
+        double value = loss.item();
+        tape.reset();
+        step++;
+        int epoch = task.epoch(step, stepsPerEpoch);
+        if (!Double.isFinite(value)) {
+            throw new IllegalStateException(String.format(Locale.ROOT, "the training loss became %s at step %d (epoch %d);"
+                    + " try a smaller %s (now %s)%s", value, step, epoch, lrHint, optimizer.learningRate(),
+                    clip > 0 ? "" : " or set a gradient clip"));
+        }
+        lossSum += value * n;
+        lossCount += n;
+        return new TrainingStep(step, epoch, value, lr, norm, n, elapsed);
+    }
+
+    /** Validates; a better score is kept (weights and checkpoint) and resets patience; tells the listener. */
+    private void validation(TrainingListener l, int epoch) throws IOException {
+        Score s = validate();
+        lastValidated = step;
+        boolean improved = bestScore == null || better.test(s, bestScore);
+        if (improved) {
+            bestScore = s;
+            bestStep = step;
+            sinceBest = 0;
+            best.keep();
+            checkpoints.best(step, s);
+        } else {
+            sinceBest++;
+        }
+        long now = System.nanoTime();
+        l.validated(new ValidationResult(step, epoch, epochs, lossCount > 0 ? lossSum / lossCount : Double.NaN, s.loss(),
+                s.score(), improved, (now - lastValidationNanos) / 1e9));
+        lastValidationNanos = now;
+        lossSum = 0;
+        lossCount = 0;
     }
 
     private Score validate() {
