@@ -233,9 +233,13 @@ final class TrainCommand implements Callable<Integer> {
             long[] saved = CharLmTrainer.savedLimits(ckpt);
             if (saved != null && steps == null && givenMinutes == null) {
                 // no new limit: run to the end of the resumed run
-                long rest = saved[0] > 0 ? Math.max(1, saved[0] - ckpt.step()) : 0;
-                double restSeconds = saved[1] > 0 ? Math.max(1, saved[1] - ckpt.resumeState().number("elapsed_s")) : 0;
-                config = config.toBuilder().steps(rest).seconds(restSeconds).build();
+                long rest = saved[0] > 0 ? saved[0] - ckpt.step() : 0;
+                double restSeconds = saved[1] > 0 ? saved[1] - ckpt.resumeState().number("elapsed_s") : 0;
+                if (saved[0] > 0 && rest <= 0 || saved[1] > 0 && restSeconds <= 0) {
+                    throw new IllegalArgumentException("--resume " + resume + ": the run already reached its limit (step "
+                            + ckpt.step() + (saved[0] > 0 ? " of " + saved[0] : "") + "); give --steps N or --minutes M to train on");
+                }
+                config = config.toBuilder().steps(Math.max(0, rest)).seconds(Math.max(0, restSeconds)).build();
             }
             trainer = CharLmTrainer.resume(ckpt, config, corpus);
             if (folder == null) folder = resume;

@@ -49,6 +49,12 @@ class TrainingOptionsTest {
         assertTrue(rest.out().contains("note: --hidden is ignored with --resume: the run continues with the checkpoint's settings"),
                 rest.out());
         assertTrue(rest.out().contains("trained 12 steps"), rest.out());
+        // without --steps or --minutes a resume goes to the end of the resumed run: this one has none left
+        List<String> noLimit = new java.util.ArrayList<>(List.of(TINY));
+        noLimit.subList(noLimit.indexOf("--steps"), noLimit.indexOf("--steps") + 2).clear();
+        noLimit.addAll(0, List.of("train", "--resume", a.toString(), "--text", text.toString()));
+        assertExit2("--resume " + a + ": the run already reached its limit (step 12 of 12); give --steps N or --minutes M",
+                noLimit.toArray(String[]::new));
         // the same 12 steps: equal up to the last bits, which SVML's exp/tanh may round differently in a
         // JVM that has not compiled the loop yet (bit for bit with -Dlanegrad.vectormath=poly: CharLmResumeTest)
         Checkpoint x = SafeTensors.read(a.resolve("last").resolve("model.safetensors"));

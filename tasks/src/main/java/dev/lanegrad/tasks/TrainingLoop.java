@@ -114,6 +114,7 @@ public final class TrainingLoop {
     private BestWeights best;
     private Score initialScore;
     private List<Tensor> initialWeights;
+    private long initialStep;
 
     public TrainingLoop(Module model, Optimizer optimizer, Task task) {
         this.model = model;
@@ -189,11 +190,13 @@ public final class TrainingLoop {
 
     /**
      * A resumed run whose best weights so far are not the starting ones (e.g. the run folder's best when
-     * resuming from its last state): they are kept as the best, with their score, and not checkpointed again.
+     * resuming from its last state): they are kept as the best, with their score and step, and not
+     * checkpointed again.
      */
-    public TrainingLoop initialBest(Score score, List<Tensor> weights) {
+    public TrainingLoop initialBest(Score score, List<Tensor> weights, long step) {
         initialScore = score;
         initialWeights = weights;
+        initialStep = step;
         return this;
     }
 
@@ -241,7 +244,7 @@ public final class TrainingLoop {
         lastValidationNanos = start;
         if (initialScore != null) {
             bestScore = initialScore;
-            bestStep = step;
+            bestStep = initialStep;
             best.keepFrom(initialWeights);
         } else if (validateFirst) {
             bestScore = validate();

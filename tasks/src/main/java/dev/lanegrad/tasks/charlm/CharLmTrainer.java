@@ -356,7 +356,7 @@ public final class CharLmTrainer {
                 .stopWhen(() -> stop).checkpoints(new CharLmCheckpoints(this, out, l));
         if (bestSoFar != null) {
             double v = bestSoFar.model().evaluate(validationSubset).loss();
-            loop.initialBest(new TrainingLoop.Score(v, v), bestSoFar.model().parameters());
+            loop.initialBest(new TrainingLoop.Score(v, v), bestSoFar.model().parameters(), bestSoFar.step());
         } else {
             loop.validateFirst(step > 0);
         }
