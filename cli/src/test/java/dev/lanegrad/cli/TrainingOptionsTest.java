@@ -55,8 +55,8 @@ class TrainingOptionsTest {
         noLimit.addAll(0, List.of("train", "--resume", a.toString(), "--text", text.toString()));
         assertExit2("--resume " + a + ": the run already reached its limit (step 12 of 12); give --steps N or --minutes M",
                 noLimit.toArray(String[]::new));
-        // the same 12 steps: equal up to the last bits, which SVML's exp/tanh may round differently in a
-        // JVM that has not compiled the loop yet (bit for bit with -Dlanegrad.vectormath=poly: CharLmResumeTest)
+        // the same 12 steps: equal up to the last bits, which the Vector API kernels may round differently in
+        // a JVM that has not compiled the loop yet (bit for bit on the scalar kernels: CharLmResumeTest)
         Checkpoint x = SafeTensors.read(a.resolve("last").resolve("model.safetensors"));
         Checkpoint y = SafeTensors.read(b.resolve("last").resolve("model.safetensors"));
         assertEquals(x.tensors().keySet(), y.tensors().keySet());

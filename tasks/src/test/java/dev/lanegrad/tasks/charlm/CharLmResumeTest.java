@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Exact resume: N steps, a stop, a resume from the run's last state and N more steps train the same
- * weights, bit for bit, as 2N steps in one run (same thread count: the kernels are deterministic).
+ * weights, bit for bit, as 2N steps in one run (same thread count). Run by its own surefire execution on
+ * the scalar kernels (tasks/pom.xml): the Vector API kernels round differently in a cold and a warm JVM.
  */
 class CharLmResumeTest {
 
