@@ -56,8 +56,8 @@ final class CrossEntropy extends Node {
         }
         double scale = reduction == Reduction.MEAN ? 1.0 / denominator : 1.0;
         boolean grad = tape.needsGrad(logits);
-        int savedOff = grad ? tape.workspace().alloc(logits.size()) : 0;
-        float[] saved = grad ? tape.workspace().array() : null;
+        int savedOff = grad ? tape.arena().alloc(logits.size()) : 0;
+        float[] saved = grad ? tape.arena().array() : null;
         double sum = OPS.softmaxCrossEntropy(logits.dataRef(), logits.offset(), rows, c, targets, 0, ignoreIndex,
                 weights == null ? null : weights.dataRef(), weights == null ? 0 : weights.offset(),
                 saved, savedOff, (float) scale);

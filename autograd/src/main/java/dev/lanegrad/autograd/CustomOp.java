@@ -8,7 +8,7 @@ package dev.lanegrad.autograd;
  * <p>Make a new instance per call (it is the tape node; keep what backward needs in its fields) and
  * call {@link #apply}. Inside {@link #forward}:
  * <ul>
- * <li>{@link #output(int...)} makes an output tensor (workspace memory; its contents are yours to write);</li>
+ * <li>{@link #output(int...)} makes an output tensor (tape arena memory; its contents are yours to write);</li>
  * <li>{@link #scratch(int...)} makes a buffer that lives until the tape is reset, so forward can
  *     save gates/activations for backward (it never requires a gradient); backward may ask for
  *     scratch too (e.g. for gate gradients).</li>
@@ -103,9 +103,9 @@ public abstract class CustomOp extends Node {
     }
 
     /**
-     * A buffer of the workspace that lives until the tape is reset (contents undefined); never requires
+     * A buffer of the tape's arena that lives until the tape is reset (contents undefined); never requires
      * a gradient. Callable in forward (to save what backward needs) and in backward (temporaries such
-     * as gate gradients): either way it costs no allocation once the workspace has grown.
+     * as gate gradients): either way it costs no allocation once the arena has grown.
      */
     protected final Tensor scratch(int... shape) {
         checkScratch();

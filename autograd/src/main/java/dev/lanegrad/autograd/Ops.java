@@ -45,7 +45,7 @@ public final class Ops {
 
     /** x [..., in] x weight^T [out, in] + bias [out]: PyTorch's nn.Linear layout (bias may be null). */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
-        return Linear.apply(x, weight, bias);
+        return LinearOp.apply(x, weight, bias);
     }
 
     public static Tensor tanh(Tensor x) {
@@ -125,17 +125,17 @@ public final class Ops {
 
     /** Rows of table [V, E] at indices (of shape indexShape) -> [indexShape..., E]. */
     public static Tensor embedding(Tensor table, int[] indices, int[] indexShape) {
-        return Embedding.apply(table, indices, indexShape, -1);
+        return EmbeddingOp.apply(table, indices, indexShape, -1);
     }
 
     /** As {@link #embedding(Tensor, int[], int[])}; rows read for paddingIdx get no gradient. */
     public static Tensor embedding(Tensor table, int[] indices, int[] indexShape, int paddingIdx) {
-        return Embedding.apply(table, indices, indexShape, paddingIdx);
+        return EmbeddingOp.apply(table, indices, indexShape, paddingIdx);
     }
 
     /** Inverted dropout with drop probability p, seeded; the identity when training is false. */
     public static Tensor dropout(Tensor x, float p, long seed, boolean training) {
-        return Dropout.apply(x, p, seed, training);
+        return DropoutOp.apply(x, p, seed, training);
     }
 
     /** mean((prediction - target)^2). */

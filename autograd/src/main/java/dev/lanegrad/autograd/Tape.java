@@ -3,7 +3,7 @@ package dev.lanegrad.autograd;
 import java.util.ArrayList;
 
 /**
- * The record of one step's ops, and the workspace their intermediates live in.
+ * The record of one step's ops, and the arena (TapeArena) their intermediates live in.
  *
  * <pre>{@code
  * try (Tape tape = new Tape()) {            // this thread's current tape until closed
@@ -29,7 +29,7 @@ public final class Tape implements AutoCloseable {
 
     private final Thread owner = Thread.currentThread();
     private final Tape previous;
-    private final Workspace workspace = new Workspace();
+    private final TapeArena arena = new TapeArena();
     private final ArrayList<Node> nodes = new ArrayList<>();
     private final NoGrad noGrad = new NoGrad();
     private int epoch;
@@ -152,12 +152,12 @@ public final class Tape implements AutoCloseable {
     /** Forgets the recorded ops; every intermediate dies and its memory is reused by the next step. */
     public void reset() {
         nodes.clear();
-        workspace.reset();
+        arena.reset();
         epoch++;
         backwardDone = false;
     }
 
-    /** Resets, releases the workspace and restores the previous current tape of this thread. */
+    /** Resets, releases the arena and restores the previous current tape of this thread. */
     @Override
     public void close() {
         if (closed) {
@@ -167,7 +167,7 @@ public final class Tape implements AutoCloseable {
             throw new IllegalStateException("close: tapes must be closed on their own thread, innermost first");
         }
         reset();
-        workspace.release();
+        arena.release();
         closed = true;
         if (previous == null) {
             CURRENT.remove();
@@ -186,8 +186,8 @@ public final class Tape implements AutoCloseable {
         return epoch;
     }
 
-    Workspace workspace() {
-        return workspace;
+    TapeArena arena() {
+        return arena;
     }
 
     void checkOpen(String op) {
@@ -206,11 +206,11 @@ public final class Tape implements AutoCloseable {
         }
     }
 
-    /** A new intermediate from the workspace (contents undefined: the op overwrites it). */
+    /** A new intermediate from the arena (contents undefined: the op overwrites it). */
     Tensor newTensor(int[] shape, int size, boolean requiresGrad) {
         checkOpen("op");
-        int off = workspace.alloc(size);
-        return new Tensor(shape, size, workspace.array(), off, requiresGrad, this, epoch, null, 0);
+        int off = arena.alloc(size);
+        return new Tensor(shape, size, arena.array(), off, requiresGrad, this, epoch, null, 0);
     }
 
     Tensor newTensor(int[] shape, boolean requiresGrad) {

@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
  *     live as long as you keep them, and may be used on any tape and any thread (read-only while
  *     shared; an optimizer updates {@link #data()} in place).</li>
  * <li><b>intermediates</b>, made by ops on a {@link Tape}: their data and gradient live in the tape's
- *     workspace and are valid until the tape is reset or closed; touching one afterwards fails.</li>
+ *     arena and are valid until the tape is reset or closed; touching one afterwards fails.</li>
  * </ul>
  * Views ({@link #reshape}, {@link #slice}, {@link #select}) share data AND gradient with their base,
  * so they need no tape node: a gradient written through a view lands in the base's gradient.
@@ -260,7 +260,7 @@ public final class Tensor {
 
     /**
      * The gradient buffer (same layout as data, starting at {@link #gradOffset()}), made and zeroed on
-     * first call: from the tape's workspace for an intermediate, a new array for a leaf.
+     * first call: from the tape's arena for an intermediate, a new array for a leaf.
      * Backward code ACCUMULATES into it ({@code +=}).
      */
     public float[] grad() {
@@ -270,8 +270,8 @@ public final class Tensor {
         }
         if (grad == null) {
             if (tape != null) {
-                gradOffset = tape.workspace().allocZeroed(size);
-                grad = tape.workspace().array();
+                gradOffset = tape.arena().allocZeroed(size);
+                grad = tape.arena().array();
             } else {
                 grad = new float[size];
                 gradOffset = 0;

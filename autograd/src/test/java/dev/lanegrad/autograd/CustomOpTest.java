@@ -45,7 +45,7 @@ class CustomOpTest {
         protected void backward(Tensor[] in, Tensor[] outs) {
             Tensor x = in[0], h0 = in[1], w = in[2], out = outs[0], hN = outs[1];
             int t = x.dim(0), h = x.dim(1);
-            Tensor dhBuffer = scratch(h); // workspace memory: no allocation in a steady loop
+            Tensor dhBuffer = scratch(h); // tape arena memory: no allocation in a steady loop
             float[] dh = dhBuffer.data();
             int d0 = dhBuffer.offset();
             for (int j = 0; j < h; j++) {

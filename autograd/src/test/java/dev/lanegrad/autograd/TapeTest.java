@@ -109,7 +109,7 @@ class TapeTest {
     }
 
     @Test
-    void theWorkspaceStopsGrowingAfterTheFirstStep() {
+    void theArenaStopsGrowingAfterTheFirstStep() {
         Tensor w = tensor(1, -1f, 1f, 16, 8);
         Tensor x = tensor(2, -1f, 1f, 32, 8).requiresGrad(false);
         try (Tape tape = new Tape()) {
@@ -119,10 +119,10 @@ class TapeTest {
                 tape.backward(loss);
                 tape.reset();
                 if (step == 1) {
-                    capacity = tape.workspace().capacity();
+                    capacity = tape.arena().capacity();
                 }
                 if (step > 1) {
-                    assertEquals(capacity, tape.workspace().capacity());
+                    assertEquals(capacity, tape.arena().capacity());
                 }
             }
         }

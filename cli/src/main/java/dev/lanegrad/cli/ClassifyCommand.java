@@ -1,10 +1,12 @@
 package dev.lanegrad.cli;
 
-import dev.lanegrad.cli.train.RunDirectory;
+import dev.lanegrad.cli.run.RunDirectory;
+import dev.lanegrad.cli.run.RunProgress;
 import dev.lanegrad.tasks.data.BundledData;
 import dev.lanegrad.tasks.data.LabelledText;
-import dev.lanegrad.tasks.CellKind;
-import dev.lanegrad.tasks.TaskFiles;
+import dev.lanegrad.models.rnn.RnnMode;
+import dev.lanegrad.tasks.Cells;
+import dev.lanegrad.tasks.CheckpointFolder;
 import dev.lanegrad.tasks.classify.ClassifyConfig;
 import dev.lanegrad.tasks.classify.ClassifyResult;
 import dev.lanegrad.tasks.classify.ClassifyTraining;
@@ -24,8 +26,9 @@ import java.util.concurrent.Callable;
 
 /** {@code lanegrad classify}: parses options, wires progress, prints; the work is in models' tasks.classify. */
 @Command(name = "classify", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
-        description = {"Trains a word-level text classifier (Embedding -> bidirectional GRU or LSTM -> pooling -> Linear, "
-                + "cross-entropy) and reports its test accuracy next to the majority-class baseline, with a confusion matrix.",
+        description = {"Train a word-level text classifier and compare it with the majority-class baseline.",
+                "The model: Embedding -> bidirectional GRU or LSTM -> pooling -> Linear, cross-entropy; its test accuracy "
+                        + "is reported next to the majority-class baseline, with a confusion matrix.",
                 "Default data: the bundled review sentences (IMDb, Amazon, Yelp; 3,000 sentences, labels 0 negative / 1 positive).",
                 "The sentences are shuffled with --seed and split 80%% train, 10%% validation, 10%% test; the vocabulary "
                         + "comes from the training part; the epoch with the best validation accuracy is kept.",
@@ -41,7 +44,7 @@ public final class ClassifyCommand implements Callable<Integer> {
     Path tsv;
 
     @Option(names = "--cell", paramLabel = "gru|lstm", description = "recurrent cell")
-    String cell = DEFAULTS.cell().id();
+    String cell = Cells.name(DEFAULTS.cell());
 
     @Option(names = "--embedding", description = "word vector size")
     int embedding = DEFAULTS.embedding();
@@ -117,7 +120,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         PrintStream o = System.out;
         // everything is checked before anything is written
-        ClassifyConfig cfg = ClassifyConfig.builder().cell(CellKind.parse(cell)).embedding(embedding).hidden(hidden)
+        ClassifyConfig cfg = ClassifyConfig.builder().cell(Cells.parse(cell, RnnMode.LSTM, RnnMode.GRU)).embedding(embedding).hidden(hidden)
                 .layers(layers).pooling(Pooling.parse(pooling)).dropout(dropout).epochs(epochs).lr(lr).batch(batch).seed(seed)
                 .minFrequency(minFrequency).maxLength(maxLength).patience(patience).build();
         LabelledText data = tsv == null ? BundledData.sentiment() : InputFiles.tsv(tsv);
@@ -130,7 +133,8 @@ public final class ClassifyCommand implements Callable<Integer> {
 
         RunDirectory run = RunDirectory.create(out);
         ClassifyResult r;
-        try (TaskProgress progress = new TaskProgress("classify", "cross-entropy", "val_accuracy", "%.3f", run, System.err)) {
+        try (RunProgress progress = new RunProgress("classify", "ex", "lanegrad classify", "cross-entropy", run, System.err, false)
+                .score("val_accuracy", "%.3f")) {
             r = ClassifyTraining.train(data, cfg, progress);
         }
         r.classifier().save(run.path());
@@ -139,7 +143,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         TextClassifier c = r.classifier();
         o.printf(Locale.ROOT, "model: embedding %d -> %s%s %d x %d -> %s pooling -> %d labels; vocabulary %d words "
                         + "(from the training part); %d parameters%n", cfg.embedding(),
-                cfg.bidirectional() ? "bidirectional " : "", cfg.cell().id().toUpperCase(Locale.ROOT), cfg.layers(),
+                cfg.bidirectional() ? "bidirectional " : "", Cells.name(cfg.cell()).toUpperCase(Locale.ROOT), cfg.layers(),
                 cfg.hidden(), cfg.pooling().id(), c.labels().size(), c.vocabulary().size(), c.model().parameterCount());
         o.printf(Locale.ROOT, "best epoch %d of %d (validation accuracy %.1f%%)%n", r.bestEpoch(), r.history().size(),
                 100 * r.history().get(r.bestEpoch() - 1).validationScore());
@@ -147,8 +151,8 @@ public final class ClassifyCommand implements Callable<Integer> {
                 100 * r.testAccuracy(), r.testSize(), r.majorityLabel(), 100 * r.majorityAccuracy());
         o.println("confusion matrix on the test part (rows: actual label, columns: predicted):");
         r.confusion().format().lines().forEach(l -> o.println("  " + l));
-        o.printf(Locale.ROOT, "saved %s: %s, %s, %s, loss.png, metrics.jsonl, results.json%n", run.path(), TaskFiles.WEIGHTS,
-                TaskFiles.CONFIG, TaskFiles.VOCABULARY);
+        o.printf(Locale.ROOT, "saved %s: %s, %s, %s, loss.png, metrics.jsonl, results.json%n", run.path(), CheckpointFolder.WEIGHTS,
+                CheckpointFolder.CONFIG, CheckpointFolder.VOCABULARY);
         o.printf(Locale.ROOT, "label new text: ./lanegrad classify --checkpoint %s --text \"...\"%n", run.path());
         o.printf(Locale.ROOT, "time %.1f s%n", (System.nanoTime() - t0) / 1e9);
         return 0;
@@ -169,6 +173,6 @@ public final class ClassifyCommand implements Callable<Integer> {
         r.confusion().format().lines().forEach(rows::add);
         m.put("confusion_matrix", rows);
         m.put("seconds", r.seconds());
-        return TaskFiles.toJson(m);
+        return CheckpointFolder.toJson(m);
     }
 }

@@ -1,6 +1,6 @@
 package dev.lanegrad.cli;
 
-import dev.lanegrad.cli.train.TextInput;
+
 import dev.lanegrad.tasks.charlm.CharLanguageModel;
 import dev.lanegrad.tasks.charlm.CharLmCheckpoint;
 import picocli.CommandLine.Command;

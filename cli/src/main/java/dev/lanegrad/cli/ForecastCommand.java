@@ -1,14 +1,17 @@
 package dev.lanegrad.cli;
 
-import dev.lanegrad.cli.train.LossPlot;
-import dev.lanegrad.cli.train.RunDirectory;
+import dev.lanegrad.cli.run.LossPlot;
+import dev.lanegrad.cli.run.RunDirectory;
+import dev.lanegrad.cli.run.RunProgress;
 import dev.lanegrad.tasks.data.BundledData;
 import dev.lanegrad.tasks.data.CsvTable;
 import dev.lanegrad.tasks.data.SeriesSplit;
-import dev.lanegrad.tasks.CellKind;
-import dev.lanegrad.tasks.TaskFiles;
+import dev.lanegrad.models.rnn.RnnMode;
+import dev.lanegrad.tasks.Cells;
+import dev.lanegrad.tasks.CheckpointFolder;
 import dev.lanegrad.tasks.forecast.ErrorMetrics;
 import dev.lanegrad.tasks.forecast.ForecastConfig;
+import dev.lanegrad.tasks.forecast.ForecastDates;
 import dev.lanegrad.tasks.forecast.ForecastResult;
 import dev.lanegrad.tasks.forecast.ForecastTraining;
 import dev.lanegrad.tasks.forecast.Forecaster;
@@ -24,8 +27,9 @@ import java.util.concurrent.Callable;
 
 /** {@code lanegrad forecast}: parses options, wires progress and plots, prints; the work is in models' tasks.forecast. */
 @Command(name = "forecast", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
-        description = {"Trains a recurrent forecaster (stacked LSTM or GRU -> Linear, MSE, Adam) on a time series and "
-                + "reports its test RMSE and MAE next to the naive and seasonal-naive forecasts.",
+        description = {"Train a recurrent forecaster on a time series and compare it with the naive forecasts.",
+                "The model: stacked LSTM or GRU -> Linear, MSE, Adam; its test RMSE and MAE are reported next to the "
+                        + "naive and seasonal-naive forecasts.",
                 "Default data: the bundled Zurich monthly sunspot numbers 1749-1983 (season 132 months, the ~11-year cycle).",
                 "The series is split chronologically (70%% train, 15%% validation, 15%% test); the scaler is fitted on the "
                         + "training part only; the epoch with the lowest validation loss is kept.",
@@ -52,7 +56,7 @@ public final class ForecastCommand implements Callable<Integer> {
     int horizon = DEFAULTS.horizon();
 
     @Option(names = "--cell", paramLabel = "lstm|gru", description = "recurrent cell")
-    String cell = DEFAULTS.cell().id();
+    String cell = Cells.name(DEFAULTS.cell());
 
     @Option(names = "--hidden", description = "units per layer")
     int hidden = DEFAULTS.hidden();
@@ -113,8 +117,11 @@ public final class ForecastCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "the %d value%s after the %d values of %s (model %s, window %d):%n", next.length,
                 next.length == 1 ? "" : "s", series.length, csv == null ? "the bundled sunspots" : csv + ", column " + column,
                 checkpoint, f.config().window());
+        // with a date column, each forecast is printed with its date (the step of the last two rows)
+        java.util.List<String> dates = ForecastDates.of(table, csv == null ? "Sunspots" : column)
+                .map(d -> d.next(next.length)).orElse(null);
         for (int k = 0; k < next.length; k++) {
-            System.out.printf(Locale.ROOT, "t+%d\t%.4f%n", k + 1, next[k]);
+            System.out.printf(Locale.ROOT, "t+%d\t%s%.4f%n", k + 1, dates == null ? "" : dates.get(k) + "\t", next[k]);
         }
         return 0;
     }
@@ -123,7 +130,7 @@ public final class ForecastCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         PrintStream o = System.out;
         // everything is checked before anything is written
-        ForecastConfig cfg = ForecastConfig.builder().cell(CellKind.parse(cell)).window(window).horizon(horizon)
+        ForecastConfig cfg = ForecastConfig.builder().cell(Cells.parse(cell, RnnMode.LSTM, RnnMode.GRU)).window(window).horizon(horizon)
                 .hidden(hidden).layers(layers).dropout(dropout).epochs(epochs).lr(lr).batch(batch).seed(seed)
                 .season(season != null ? season : csv == null ? SUNSPOT_SEASON : 0).patience(patience).build();
         CsvTable table = csv == null ? BundledData.sunspots() : InputFiles.csv(csv);
@@ -137,13 +144,14 @@ public final class ForecastCommand implements Callable<Integer> {
 
         RunDirectory run = RunDirectory.create(out);
         ForecastResult r;
-        try (TaskProgress progress = new TaskProgress("forecast", "MSE (scaled)", "val_rmse", "%.3f", run, System.err)) {
+        try (RunProgress progress = new RunProgress("forecast", "ex", "lanegrad forecast", "MSE (scaled)", run, System.err, false)
+                .score("val_rmse", "%.3f")) {
             r = ForecastTraining.train(series, cfg, progress);
         }
         double[] x = timeAxis(table, csv == null, r.testIndices());
         Map<String, double[]> lines = new LinkedHashMap<>();
         lines.put("actual", r.testActual());
-        lines.put("model (" + cfg.cell().id().toUpperCase(Locale.ROOT) + ", 1 step ahead)", r.testPredicted());
+        lines.put("model (" + Cells.name(cfg.cell()).toUpperCase(Locale.ROOT) + ", 1 step ahead)", r.testPredicted());
         LossPlot.saveLines(run.resolve("forecast.png"), "lanegrad forecast: " + name + ", test part (RMSE model "
                         + fmt(r.model().rmse()) + ", naive " + fmt(r.naive().rmse()) + ")",
                 csv == null ? "year" : "row of the series", name, x, "0", lines, 1000, 500);
@@ -151,7 +159,7 @@ public final class ForecastCommand implements Callable<Integer> {
         run.writeString("results.json", results(source, name, cfg, r));
 
         o.printf(Locale.ROOT, "model: %s %d x %d, window %d, horizon %d, %d parameters; best epoch %d of %d "
-                        + "(validation RMSE %.3f)%n", cfg.cell().id().toUpperCase(Locale.ROOT), cfg.layers(), cfg.hidden(),
+                        + "(validation RMSE %.3f)%n", Cells.name(cfg.cell()).toUpperCase(Locale.ROOT), cfg.layers(), cfg.hidden(),
                 cfg.window(), cfg.horizon(), r.forecaster().model().parameterCount(), r.bestEpoch(), r.history().size(),
                 r.history().get(r.bestEpoch() - 1).validationScore());
         o.printf(Locale.ROOT, "test: %d forecasts of %d step%s, errors in the data's units%n", r.testIndices().length,
@@ -173,7 +181,7 @@ public final class ForecastCommand implements Callable<Integer> {
                     r.naive().rmse(), r.model().rmse());
         }
         o.printf(Locale.ROOT, "saved %s: %s, %s, forecast.png, loss.png, metrics.jsonl, results.json%n", run.path(),
-                TaskFiles.WEIGHTS, TaskFiles.CONFIG);
+                CheckpointFolder.WEIGHTS, CheckpointFolder.CONFIG);
         o.printf(Locale.ROOT, "time %.1f s%n", (System.nanoTime() - t0) / 1e9);
         return 0;
     }
@@ -218,6 +226,6 @@ public final class ForecastCommand implements Callable<Integer> {
             m.put("seasonal_naive_mae", r.seasonalNaive().mae());
         }
         m.put("seconds", r.seconds());
-        return TaskFiles.toJson(m);
+        return CheckpointFolder.toJson(m);
     }
 }

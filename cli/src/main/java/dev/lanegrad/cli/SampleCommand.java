@@ -26,6 +26,10 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--top-k", defaultValue = "0", description = "draw among the K most likely characters only; 0: all (default: ${DEFAULT-VALUE})")
     int topK;
 
+    @Option(names = "--top-p", defaultValue = "1.0", description = "nucleus sampling: draw among the fewest most likely "
+            + "characters whose probabilities add up to P; 1: all (default: ${DEFAULT-VALUE})")
+    float topP;
+
     @Option(names = "--prime", description = "text to start from; it is printed first (default: a newline)")
     String prime;
 
@@ -50,6 +54,9 @@ final class SampleCommand implements Callable<Integer> {
         if (topK < 0) {
             throw new IllegalArgumentException("--top-k " + topK + ": expected a whole number >= 1, or 0 for all characters");
         }
+        if (!(topP > 0f && topP <= 1f)) {
+            throw new IllegalArgumentException("--top-p " + topP + ": expected a probability in (0, 1], 1 for all characters");
+        }
         CharLmCheckpoint.Loaded ckpt = CharLmCheckpoint.load(checkpoint);
         String p = prime == null || prime.isEmpty() ? "\n" : prime;
         Sampler.encodePrime(p, ckpt.vocabulary());   // the error names the character and its position
@@ -60,7 +67,7 @@ final class SampleCommand implements Callable<Integer> {
         }
         int[] printed = {0};
         try {
-            sampler.generate(p, length, temperature, topK, cp -> {
+            sampler.generate(p, length, temperature, topK, topP, cp -> {
                 target.print(Character.toChars(cp));
                 // System.out swallows write errors; checkError (which flushes) says the reader has gone
                 // (`sample | head`): stop instead of generating into a closed pipe

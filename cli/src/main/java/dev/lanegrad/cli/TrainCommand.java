@@ -1,12 +1,11 @@
 package dev.lanegrad.cli;
 
-import dev.lanegrad.cli.train.LossPlot;
-import dev.lanegrad.cli.train.MetricsLog;
-import dev.lanegrad.cli.train.RunDirectory;
+import dev.lanegrad.cli.run.MetricsLog;
+import dev.lanegrad.cli.run.RunDirectory;
+import dev.lanegrad.cli.run.RunProgress;
+import dev.lanegrad.tasks.Cells;
 import dev.lanegrad.tasks.ModelClaims;
 import dev.lanegrad.tasks.charlm.CharLanguageModel;
-import dev.lanegrad.cli.train.TextInput;
-import dev.lanegrad.cli.train.TrainingProgress;
 import dev.lanegrad.engine.EngineThreads;
 import dev.lanegrad.engine.Kernels;
 import dev.lanegrad.tasks.data.BundledData;
@@ -37,8 +36,8 @@ import java.util.concurrent.TimeUnit;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         defaultValueProvider = TrainCommand.Defaults.class,
-        description = {"Train a character-level language model (char-rnn: embedding, LSTM stack,",
-                "linear decoder, softmax cross-entropy) on a text, then print a sample.",
+        description = {"Train a character-level language model on a text, then print a sample.",
+                "The model is char-rnn's: embedding, LSTM stack, linear decoder, softmax cross-entropy.",
                 "With no options: LSTM 2 x 256 on the bundled tiny Shakespeare for 4.5 minutes;",
                 "the last 5%% of the text is held out for validation.",
                 "Writes into --out: model.safetensors (the best weights, PyTorch names; the",
@@ -97,8 +96,17 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "stop after this many steps (default: none; with --steps alone there is no time limit)")
     Long steps;
 
-    @Option(names = "--minutes", description = "stop after this much training time (default: ${DEFAULT-VALUE} unless --steps is given)")
+    @Option(names = "--minutes", description = "stop after this much training time (default: ${DEFAULT-VALUE} when --steps is "
+            + "not given; with --resume: the rest of the resumed run)")
     Double minutes;
+
+    @Option(names = "--patience", description = "stop after this many validations without a lower validation loss, 0 for never "
+            + "(default: ${DEFAULT-VALUE})")
+    int patience;
+
+    @Option(names = "--save-every", paramLabel = "N", description = "also write a checkpoint folder DIR/step-<N> every N steps, "
+            + "next to the best one, 0 for none (default: ${DEFAULT-VALUE})")
+    long saveEvery;
 
     @Option(names = "--batching", description = "sequential (state carried across batches: truncated BPTT) or random windows (default: ${DEFAULT-VALUE})")
     String batching;
@@ -121,8 +129,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "run folder (default: runs/<timestamp>; with --resume: that folder)")
     Path out;
 
-    @Option(names = "--resume", paramLabel = "DIR", description = "continue from the checkpoint in DIR (its weights, vocabulary, "
-            + "architecture and step; a fresh optimizer and schedule)")
+    @Option(names = "--resume", paramLabel = "DIR", description = "continue the run in DIR where it stopped (its last state, "
+            + "else its best checkpoint): the same optimizer moments, schedule, batches and dropout, so the steps are those "
+            + "of one uninterrupted run; a folder of weights only starts a fresh optimizer and schedule")
     Path resume;
 
     @Option(names = "--sample-length", description = "characters of the sample printed at the end, 0 for none (default: ${DEFAULT-VALUE})")
@@ -155,7 +164,9 @@ final class TrainCommand implements Callable<Integer> {
                 case "--optimizer" -> d.optimizer();
                 case "--weight-decay" -> Float.toString(d.weightDecay());
                 case "--clip" -> Float.toString(d.clip());
-                case "--minutes" -> null;
+                case "--minutes" -> String.format(Locale.ROOT, "%.1f", d.seconds() / 60);
+                case "--patience" -> Integer.toString(d.patience());
+                case "--save-every" -> Long.toString(d.saveEvery());
                 case "--batching" -> d.batching();
                 case "--val-frac" -> Double.toString(d.valFrac());
                 case "--val-every" -> Integer.toString(d.valEvery());
@@ -170,14 +181,20 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     static final List<String> ARCHITECTURE = List.of("--cell", "--hidden", "--layers", "--embed", "--dropout");
+    /** What an exact resume takes from the checkpoint: everything but the limits, validation and saving. */
+    static final List<String> SETTINGS = List.of("--cell", "--hidden", "--layers", "--embed", "--dropout", "--seq-len", "--batch",
+            "--lr", "--min-lr", "--schedule", "--warmup", "--optimizer", "--weight-decay", "--clip", "--batching", "--val-frac",
+            "--seed");
 
     @Override
     public Integer call() throws Exception {
         PrintStream stdout = System.out;
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
         double defaultMinutes = TrainingConfig.defaults().seconds() / 60;
-        double mins = minutes != null ? minutes : steps != null ? 0 : defaultMinutes;
-        if (minutes != null && !(minutes > 0)) {
+        // --minutes shows its default in --help, so whether the user gave it is asked of the parse
+        Double givenMinutes = parsed.hasMatchedOption("--minutes") ? minutes : null;
+        double mins = givenMinutes != null ? givenMinutes : steps != null ? 0 : defaultMinutes;
+        if (givenMinutes != null && !(minutes > 0)) {
             throw new IllegalArgumentException("--minutes " + minutes + ": expected a time > 0");
         }
         if (steps != null && steps < 1) {
@@ -196,22 +213,37 @@ final class TrainCommand implements Callable<Integer> {
                 .optimizer(optimizer).weightDecay(weightDecay).clip(clip)
                 .steps(steps == null ? 0 : steps).seconds(mins * 60)
                 .batching(batching).valFrac(valFrac).valEvery(valEvery).valTokens(valTokens).seed(seed)
-                .build();
+                .patience(patience).saveEvery(saveEvery).build();
 
         // everything is checked before anything is written: a bad option never touches --out
         String source = text == null ? "tiny Shakespeare (bundled)" : text.toString();
         String corpus = text == null ? BundledData.text(BundledData.TINY_SHAKESPEARE) : TextInput.read(text, "--text");
         CharLmTrainer trainer;
         Path folder = out;
+        Path from = null;
         if (resume != null) {
-            CharLmCheckpoint.Loaded ckpt = CharLmCheckpoint.load(resume);
+            from = CharLmCheckpoint.latest(resume);
+            CharLmCheckpoint.Loaded ckpt = CharLmCheckpoint.load(from);
             CharLanguageModel.Config arch = ckpt.model().modelConfig();
-            ModelClaims.requireCharLmTrainingFits(arch.cell().lowerName(), arch.vocabSize(), arch.embed(), arch.hidden(),
+            ModelClaims.requireCharLmTrainingFits(Cells.name(arch.cell()), arch.vocabSize(), arch.embed(), arch.hidden(),
                     arch.layers(), config.seqLen(), config.batch());
-            for (String option : ARCHITECTURE) {
+            List<String> ignored = ckpt.resumeState() != null ? SETTINGS : ARCHITECTURE;
+            for (String option : ignored) {
                 if (parsed.hasMatchedOption(option)) {
-                    stdout.println("note: " + option + " is ignored with --resume: the architecture comes from the checkpoint");
+                    stdout.println("note: " + option + " is ignored with --resume: " + (ignored == SETTINGS
+                            ? "the run continues with the checkpoint's settings" : "the architecture comes from the checkpoint"));
                 }
+            }
+            long[] saved = CharLmTrainer.savedLimits(ckpt);
+            if (saved != null && steps == null && givenMinutes == null) {
+                // no new limit: run to the end of the resumed run
+                long rest = saved[0] > 0 ? saved[0] - ckpt.step() : 0;
+                double restSeconds = saved[1] > 0 ? saved[1] - ckpt.resumeState().number("elapsed_s") : 0;
+                if (saved[0] > 0 && rest <= 0 || saved[1] > 0 && restSeconds <= 0) {
+                    throw new IllegalArgumentException("--resume " + resume + ": the run already reached its limit (step "
+                            + ckpt.step() + (saved[0] > 0 ? " of " + saved[0] : "") + "); give --steps N or --minutes M to train on");
+                }
+                config = config.toBuilder().steps(Math.max(0, rest)).seconds(Math.max(0, restSeconds)).build();
             }
             trainer = CharLmTrainer.resume(ckpt, config, corpus);
             if (folder == null) folder = resume;
@@ -235,13 +267,15 @@ final class TrainCommand implements Callable<Integer> {
                         + "validation on the last %,d (--val-frac %s)%n", source, total, trainer.vocabulary().size(),
                 trainer.trainTokens().length, trainer.validationTokens().length, c.valFrac());
         stdout.printf(Locale.ROOT, "model: %s%n", trainer.model());
-        stdout.printf(Locale.ROOT, "training: %s%s%n", c, resume != null ? ", resumed from " + resume + " at step " + trainer.step() : "");
+        stdout.printf(Locale.ROOT, "training: %s%s%n", c, resume == null ? "" : ", resumed from " + from + " at step " + trainer.step()
+                + (trainer.exactResume() ? " (optimizer, schedule, batches and dropout as they were)"
+                : " (weights only: a fresh optimizer and schedule)"));
         stdout.printf(Locale.ROOT, "machine: %d engine threads, %s kernels, Java %s (%s)%n", threads,
                 Kernels.vectorOrNull() != null ? "Vector API" : "scalar", Runtime.version(), System.getProperty("java.vm.name"));
         stdout.printf(Locale.ROOT, "run folder: %s (model.safetensors, config.json, metrics.jsonl, loss.png)%n", run);
 
-        LossPlot plot = new LossPlot(run.resolve("loss.png"), "char-LM: " + (text == null ? "tiny Shakespeare" : text.getFileName())
-                + ", " + c.cell() + " " + c.layers() + " x " + c.hidden(), "cross-entropy (nats per character)");
+        String title = "char-LM: " + (text == null ? "tiny Shakespeare" : text.getFileName()) + ", " + c.cell() + " "
+                + c.layers() + " x " + c.hidden();
         CharLmTrainer.Result result;
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -253,58 +287,20 @@ final class TrainCommand implements Callable<Integer> {
             }
         }, "lanegrad-train-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (MetricsLog metrics = MetricsLog.open(run.resolve("metrics.jsonl"), resume != null && run.path().equals(resume));
-             TrainingProgress progress = TrainingProgress.create("train", c.steps() > 0 ? trainer.step() + c.steps() : 0,
-                     c.seconds(), "char", stdout)) {
-            result = trainer.fit(run.path(), new CharLmTrainer.Listener() {
-                double smooth = Double.NaN;
-
-                @Override
-                public void onStep(CharLmTrainer.StepInfo s) {
-                    if (CliChecks.diverged(s.loss(), trainer.vocabulary().size()) && !diverged[0]) {
-                        diverged[0] = true;
-                        progress.message(String.format(Locale.ROOT, "step %d: training loss %s: the run diverged; stopping "
-                                + "(lower --lr, or keep --clip on)", s.step(), s.loss()));
-                        trainer.requestStop();
-                    }
-                    smooth = Double.isNaN(smooth) ? s.loss() : 0.95 * smooth + 0.05 * s.loss();
-                    progress.step(s.step(), s.epoch(), smooth, s.tokens());
-                    metrics.write(MetricsLog.record("step", s.step(), "epoch", s.epoch(), "train_loss", s.loss(),
-                            "lr", s.learningRate(), "grad_norm", s.gradNorm(), "chars_per_s", progress.tokensPerSecond(),
-                            "elapsed_s", s.elapsedSeconds()));
-                    plot.addTrain(s.step(), s.loss());
-                    try {
-                        plot.saveIfDue(15_000);
-                    } catch (IOException e) {
-                        progress.message("warning: cannot write " + plot.file() + ": " + e.getMessage());
-                    }
-                }
-
-                @Override
-                public void onValidation(long step, double loss, boolean best) {
-                    metrics.write(MetricsLog.record("step", step, "val_loss", loss, "val_chars", trainer.validationSubset().length,
-                            "best", best));
-                    plot.addValidation(step, loss);
-                    progress.validation(step, loss);
-                    if (best) {
-                        progress.message(String.format(Locale.ROOT, "step %d: best so far, saved to %s", step,
-                                run.resolve(CharLmCheckpoint.WEIGHTS)));
-                    }
-                    try {
-                        plot.save();
-                    } catch (IOException e) {
-                        progress.message("warning: cannot write " + plot.file() + ": " + e.getMessage());
-                    }
-                }
-
-                @Override
-                public void onTrainingEnd(long step, boolean stopped) {
-                    progress.message(stopped ? "stopped at step " + step + "; the best checkpoint is kept in " + run
-                            : String.format(Locale.ROOT, "training ended at step %d; evaluating on the whole held-out text ...", step));
-                }
-            });
+        RunProgress progress = new RunProgress("train", "char", title, "cross-entropy (nats per character)", run, stdout,
+                resume != null && run.path().equals(resume)).bestSavedTo(run.resolve(CharLmCheckpoint.WEIGHTS).toString())
+                .validationExamples(trainer.validationSubset().length)
+                .watchSteps(s -> CliChecks.diverged(s.loss(), trainer.vocabulary().size()),
+                        s -> String.format(Locale.ROOT, "step %d: training loss %s: the run diverged; stopping "
+                                + "(lower --lr, or keep --clip on)", s.step(), s.loss()),
+                        () -> {
+                            diverged[0] = true;
+                            trainer.requestStop();
+                        });
+        try (progress) {
+            result = trainer.fit(run.path(), progress);
             if (!result.stopped()) {
-                metrics.write(MetricsLog.record("step", result.steps(), "final_val_loss", result.validationLoss(),
+                progress.metrics().write(MetricsLog.record("step", result.steps(), "final_val_loss", result.validationLoss(),
                         "val_chars", result.validationCharacters(), "train_s", result.trainSeconds(),
                         "chars_per_s", result.tokensPerSecond()));
             }
@@ -315,7 +311,10 @@ final class TrainCommand implements Callable<Integer> {
             } catch (IllegalStateException shuttingDown) {
                 // the JVM is exiting (Ctrl-C): the hook is running and waits for us
             }
-            plot.save();
+        }
+        if (result.earlyStopped()) {
+            stdout.printf(Locale.ROOT, "stopped early at step %d: no lower validation loss in %d validations (--patience)%n",
+                    result.steps(), c.patience());
         }
         if (diverged[0]) {
             System.err.printf(Locale.ROOT, "train: the run diverged (training loss above 10 x ln(vocabulary) = %.1f, or not a "
@@ -333,7 +332,7 @@ final class TrainCommand implements Callable<Integer> {
                 clock(result.trainSeconds()), result.tokensPerSecond(), result.validationLoss(),
                 result.validationLoss() / Math.log(2), result.validationCharacters());
         stdout.printf("saved: %s, %s, %s, %s%n", run.resolve(CharLmCheckpoint.WEIGHTS), run.resolve(CharLmCheckpoint.CONFIG),
-                run.resolve("metrics.jsonl"), plot.file());
+                run.resolve("metrics.jsonl"), progress.plot().file());
         if (sampleLength > 0) {
             String p = prime == null ? "\n" : prime;
             stdout.printf(Locale.ROOT, "sample (temperature %s, seed %d):%n", temperature, c.seed());

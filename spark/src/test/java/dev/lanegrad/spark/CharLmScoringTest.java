@@ -1,5 +1,6 @@
 package dev.lanegrad.spark;
 
+import dev.lanegrad.models.rnn.RnnMode;
 import dev.lanegrad.autograd.Ops;
 import dev.lanegrad.autograd.Tape;
 import dev.lanegrad.autograd.Tensor;
@@ -33,7 +34,7 @@ class CharLmScoringTest {
     void nextCharacterDistributionsAreTheSingleMachineForwards() throws Exception {
         CharVocabulary vocabulary = CharVocabulary.of(ALPHABET);
         CharLanguageModel model = new CharLanguageModel(
-                new CharLanguageModel.Config(CharLanguageModel.Cell.LSTM, vocabulary.size(), 8, 12, 2, 0f), 3L);
+                new CharLanguageModel.Config(RnnMode.LSTM, vocabulary.size(), 8, 12, 2, 0f), 3L);
         CharLmCheckpoint.save(dir, model, vocabulary, null, 0, Double.NaN);
         model.eval();
 

@@ -9,7 +9,8 @@ import dev.lanegrad.spark.train.DataParallelTrainer;
 import dev.lanegrad.spark.train.ModelShape;
 import dev.lanegrad.spark.train.ParameterVector;
 import dev.lanegrad.spark.train.TrainSettings;
-import dev.lanegrad.tasks.CellKind;
+import dev.lanegrad.models.rnn.RnnMode;
+import dev.lanegrad.tasks.Cells;
 import dev.lanegrad.tasks.data.Scaler;
 import dev.lanegrad.tasks.forecast.ForecastModel;
 import dev.lanegrad.tasks.forecast.Forecaster;
@@ -43,7 +44,7 @@ class DataParallelTrainerTest {
     @Test
     void kPartitionsAtBatchBEqualOneProcessAtBatchKTimesB() throws Exception {
         // K = 4 (a two-level sum tree), b = 4, 2 epochs of 4 steps: 8 steps at a global batch of 16
-        TrainSettings s = TrainSettings.of(CellKind.LSTM, 8, 2, 4, 4, 2, 0.01f, 5L);
+        TrainSettings s = TrainSettings.of(RnnMode.LSTM, 8, 2, 4, 4, 2, 0.01f, 5L);
         Path checkpoint = dir.resolve("forecaster");
         DataParallelTrainer.Result r = DataParallelTrainer.train(windows(64), "window", "target", SCALER, s, checkpoint, null);
 
@@ -64,7 +65,7 @@ class DataParallelTrainerTest {
 
     @Test
     void aTaskFailedOnPurposeIsRetriedAndTheResultIsUnchanged() {
-        TrainSettings s = TrainSettings.of(CellKind.GRU, 6, 1, 2, 8, 1, 0.01f, 9L);
+        TrainSettings s = TrainSettings.of(RnnMode.GRU, 6, 1, 2, 8, 1, 0.01f, 9L);
         Dataset<Row> data = windows(48); // 3 steps of 2 x 8
         float[] clean = DataParallelTrainer.train(data, "window", "target", SCALER, s, null, null).parameters();
         float[] retried = DataParallelTrainer.train(data, "window", "target", SCALER, s.failingFirstAttemptAt(1, 1), null, null)

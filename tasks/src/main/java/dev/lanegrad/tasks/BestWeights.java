@@ -28,6 +28,21 @@ public final class BestWeights {
         kept = true;
     }
 
+    /** Keeps the values of {@code source} instead (tensors of the same sizes, e.g. a loaded model's). */
+    public void keepFrom(List<Tensor> source) {
+        if (source.size() != saved.length) {
+            throw new IllegalArgumentException(source.size() + " tensors to keep, expected " + saved.length);
+        }
+        for (int i = 0; i < saved.length; i++) {
+            Tensor p = source.get(i);
+            if (p.size() != saved[i].length) {
+                throw new IllegalArgumentException("tensor " + i + " has " + p.size() + " values, expected " + saved[i].length);
+            }
+            System.arraycopy(p.data(), p.offset(), saved[i], 0, p.size());
+        }
+        kept = true;
+    }
+
     /** Puts the kept values back (nothing when nothing was kept). */
     public void restore() {
         if (!kept) {

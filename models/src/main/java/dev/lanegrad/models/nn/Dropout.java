@@ -35,4 +35,14 @@ public final class Dropout extends Module {
     public float p() {
         return p;
     }
+
+    /** Training calls so far: the k-th uses seed + k (a checkpoint saves it to resume the same masks). */
+    public long calls() {
+        return calls;
+    }
+
+    /** Continues the masks after {@code calls} training calls (when resuming a run). */
+    public void setCalls(long calls) {
+        this.calls = calls;
+    }
 }

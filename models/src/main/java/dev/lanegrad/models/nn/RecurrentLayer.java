@@ -143,6 +143,16 @@ public abstract class RecurrentLayer extends Module {
         return new RecurrentOutput(outs[0], outs[1], outs.length > 2 ? outs[2] : null);
     }
 
+    /** Training calls with dropout so far (each draws the masks of its own seed); saved to resume a run. */
+    public final long dropoutCalls() {
+        return dropoutCalls.get();
+    }
+
+    /** Continues the dropout masks after {@code calls} training calls (when resuming a run). */
+    public final void setDropoutCalls(long calls) {
+        dropoutCalls.set(calls);
+    }
+
     static void checkState(String name, Tensor s, int[] expected) {
         if (s != null && !Arrays.equals(s.shape(), expected)) {
             throw new IllegalArgumentException(name + " has shape " + shape(s.shape()) + ", expected " + shape(expected)

@@ -2,7 +2,9 @@ package dev.lanegrad.models.optim;
 
 import dev.lanegrad.autograd.Tensor;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Adam as torch.optim.Adam (weight decay as an L2 term added to the gradient):
@@ -41,6 +43,14 @@ public class Adam extends Optimizer {
         this.decoupled = decoupled;
         this.m = stateLike();
         this.v = stateLike();
+    }
+
+    @Override
+    protected Map<String, List<float[]>> buffers() {
+        Map<String, List<float[]>> b = new LinkedHashMap<>();
+        b.put("exp_avg", m);
+        b.put("exp_avg_sq", v);
+        return b;
     }
 
     @Override

@@ -3,7 +3,9 @@ package dev.lanegrad.models.optim;
 import dev.lanegrad.autograd.Tensor;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Updates parameters in place from their accumulated gradients, with PyTorch's update rules.
@@ -81,6 +83,74 @@ public abstract class Optimizer {
 
     public List<Tensor> parameters() {
         return params;
+    }
+
+    /**
+     * A copy of the state: the step count, the learning rate and every state buffer (Adam's moments,
+     * RMSprop's averages, SGD's momentum), so that {@link #load} on an optimizer of the same type over
+     * the same parameters continues with exactly the same updates.
+     */
+    public final OptimizerState state() {
+        Map<String, float[]> arrays = new LinkedHashMap<>();
+        buffers().forEach((name, list) -> {
+            for (int i = 0; i < list.size(); i++) {
+                arrays.put(name + "." + i, list.get(i).clone());
+            }
+        });
+        Map<String, Double> numbers = new LinkedHashMap<>();
+        numbers.put("step", (double) steps);
+        numbers.put("lr", (double) learningRate);
+        numbers.put("parameters", (double) params.size());
+        return new OptimizerState(getClass().getSimpleName(), arrays, numbers);
+    }
+
+    /**
+     * Puts back a state from {@link #state()}: the type, the number of parameters and every buffer's
+     * length must match (the error names what differs), and every buffer this optimizer has must be there.
+     */
+    public final void load(OptimizerState state) {
+        String type = getClass().getSimpleName();
+        if (!state.type().equals(type)) {
+            throw new IllegalArgumentException("optimizer state of a " + state.type() + ", expected a " + type + "'s");
+        }
+        double count = state.number("parameters");
+        if (count != params.size()) {
+            throw new IllegalArgumentException("optimizer state for " + (long) count + " parameters, expected "
+                    + params.size());
+        }
+        double step = state.number("step");
+        if (!(step >= 0) || step != Math.rint(step)) {
+            throw new IllegalArgumentException("optimizer state: step " + step + ", expected a whole number >= 0");
+        }
+        Map<String, List<float[]>> own = buffers();
+        own.forEach((name, list) -> {
+            for (int i = 0; i < list.size(); i++) {
+                float[] from = state.arrays().get(name + "." + i);
+                if (from == null) {
+                    throw new IllegalArgumentException("optimizer state (" + type + ") has no '" + name + "." + i + "'");
+                }
+                if (from.length != list.get(i).length) {
+                    throw new IllegalArgumentException("optimizer state '" + name + "." + i + "' has " + from.length
+                            + " values, expected " + list.get(i).length + " (the size of parameter " + i + ")");
+                }
+            }
+        });
+        own.forEach((name, list) -> {
+            for (int i = 0; i < list.size(); i++) {
+                float[] from = state.arrays().get(name + "." + i);
+                System.arraycopy(from, 0, list.get(i), 0, from.length);
+            }
+        });
+        steps = (long) step;
+        setLearningRate((float) state.number("lr"));
+    }
+
+    /**
+     * The state buffers by PyTorch's names ({@code exp_avg}, {@code square_avg}, {@code momentum_buffer}
+     * ...), each one array per parameter; the live arrays, not copies. None by default.
+     */
+    protected Map<String, List<float[]>> buffers() {
+        return Map.of();
     }
 
     /** One zeroed state buffer per parameter. */

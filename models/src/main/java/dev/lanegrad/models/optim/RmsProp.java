@@ -2,7 +2,9 @@ package dev.lanegrad.models.optim;
 
 import dev.lanegrad.autograd.Tensor;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * RMSprop as torch.optim.RMSprop: g += weightDecay * p; v = alpha v + (1 - alpha) g^2;
@@ -37,6 +39,15 @@ public final class RmsProp extends Optimizer {
         this.square = stateLike();
         this.mean = centered ? stateLike() : null;
         this.buffers = momentum > 0f ? stateLike() : null;
+    }
+
+    @Override
+    protected Map<String, List<float[]>> buffers() {
+        Map<String, List<float[]>> b = new LinkedHashMap<>();
+        b.put("square_avg", square);
+        if (mean != null) b.put("grad_avg", mean);
+        if (buffers != null) b.put("momentum_buffer", buffers);
+        return b;
     }
 
     @Override

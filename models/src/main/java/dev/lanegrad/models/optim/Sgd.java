@@ -3,6 +3,7 @@ package dev.lanegrad.models.optim;
 import dev.lanegrad.autograd.Tensor;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Stochastic gradient descent as torch.optim.SGD: d = g + weightDecay * p; with momentum,
@@ -35,6 +36,11 @@ public final class Sgd extends Optimizer {
         this.weightDecay = weightDecay;
         this.nesterov = nesterov;
         this.buffers = momentum > 0f ? stateLike() : null;
+    }
+
+    @Override
+    protected Map<String, List<float[]>> buffers() {
+        return buffers == null ? Map.of() : Map.of("momentum_buffer", buffers);
     }
 
     @Override

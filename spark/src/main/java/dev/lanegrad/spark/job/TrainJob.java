@@ -2,7 +2,8 @@ package dev.lanegrad.spark.job;
 
 import dev.lanegrad.spark.train.DataParallelTrainer;
 import dev.lanegrad.spark.train.TrainSettings;
-import dev.lanegrad.tasks.CellKind;
+import dev.lanegrad.models.rnn.RnnMode;
+import dev.lanegrad.tasks.Cells;
 import dev.lanegrad.tasks.data.Scaler;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -30,14 +31,14 @@ final class TrainJob {
         Path dir = Path.of(o.required("out"));
         String in = o.get("input-col", "window");
         String target = o.get("target-col", "target");
-        TrainSettings s = TrainSettings.of(CellKind.parse(o.get("cell", "lstm")), o.integer("hidden", 32), o.integer("layers", 2),
+        TrainSettings s = TrainSettings.of(Cells.parseTaskCell(o.get("cell", "lstm")), o.integer("hidden", 32), o.integer("layers", 2),
                 o.integer("partitions", spark.sparkContext().defaultParallelism()), o.integer("batch", 16), o.integer("epochs", 10),
                 (float) o.number("lr", 3e-3), (long) o.number("seed", 42)).withClipNorm(o.number("clip", 1.0));
         Dataset<Row> df = Tables.read(spark, input, Tables.format(input, o.get("format", null)));
         df = Tables.numericArrays(Tables.numericArrays(df, in, 1), target, 1);
         Scaler scaler = DataParallelTrainer.fitStandardScaler(df, in);
         out.printf(Locale.ROOT, "training a %s %d x %d forecaster on %s: %d partitions x %d windows per step (global batch %d), "
-                        + "%d epochs, adam lr %.4g, clip %.3g; scaler %s%n", s.cell().id(), s.layers(), s.hidden(), input,
+                        + "%d epochs, adam lr %.4g, clip %.3g; scaler %s%n", Cells.name(s.cell()), s.layers(), s.hidden(), input,
                 s.partitions(), s.batchPerPartition(), s.globalBatch(), s.epochs(), s.lr(), s.clipNorm(), scaler.encode());
         long t0 = System.nanoTime();
         DataParallelTrainer.Result r = DataParallelTrainer.train(df, in, target, scaler, s, dir, e -> out.printf(Locale.ROOT,

@@ -1,5 +1,6 @@
 package dev.lanegrad.spark.score;
 
+import dev.lanegrad.tasks.Cells;
 import dev.lanegrad.tasks.forecast.Forecaster;
 
 import java.util.List;
@@ -67,7 +68,7 @@ public final class ForecastScorer implements SequenceModel {
 
     @Override
     public String describe() {
-        return "the forecaster (" + forecaster.config().cell().id() + ", window " + forecaster.config().window() + ", horizon "
+        return "the forecaster (" + Cells.name(forecaster.config().cell()) + ", window " + forecaster.config().window() + ", horizon "
                 + forecaster.config().horizon() + ")";
     }
 }

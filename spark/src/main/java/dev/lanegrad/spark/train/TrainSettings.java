@@ -1,6 +1,7 @@
 package dev.lanegrad.spark.train;
 
-import dev.lanegrad.tasks.CellKind;
+import dev.lanegrad.models.rnn.RnnMode;
+import dev.lanegrad.tasks.Cells;
 
 import java.io.Serializable;
 
@@ -12,7 +13,7 @@ import java.io.Serializable;
  * @param failStep      a test hook: the first attempt of the task of (failStep, failPartition) throws, so that a
  *                      lost task is seen to be recomputed; -1 for none
  */
-public record TrainSettings(CellKind cell, int hidden, int layers, int partitions, int batchPerPartition, int epochs,
+public record TrainSettings(RnnMode cell, int hidden, int layers, int partitions, int batchPerPartition, int epochs,
                             float lr, double clipNorm, long seed, int failStep, int failPartition) implements Serializable {
 
     public TrainSettings {
@@ -38,7 +39,7 @@ public record TrainSettings(CellKind cell, int hidden, int layers, int partition
         }
     }
 
-    public static TrainSettings of(CellKind cell, int hidden, int layers, int partitions, int batchPerPartition, int epochs,
+    public static TrainSettings of(RnnMode cell, int hidden, int layers, int partitions, int batchPerPartition, int epochs,
                                    float lr, long seed) {
         return new TrainSettings(cell, hidden, layers, partitions, batchPerPartition, epochs, lr, 1.0, seed, -1, -1);
     }

@@ -8,17 +8,15 @@ import dev.lanegrad.tasks.data.CharVocabulary;
 import dev.lanegrad.io.Checkpoint;
 import dev.lanegrad.models.nn.Dropout;
 import dev.lanegrad.models.nn.Embedding;
-import dev.lanegrad.models.nn.GRU;
-import dev.lanegrad.models.nn.LSTM;
 import dev.lanegrad.models.nn.Linear;
 import dev.lanegrad.models.nn.Module;
-import dev.lanegrad.models.nn.RNN;
 import dev.lanegrad.models.nn.RecurrentLayer;
 import dev.lanegrad.models.nn.RecurrentOutput;
 import dev.lanegrad.models.nn.State;
+import dev.lanegrad.models.rnn.RnnMode;
+import dev.lanegrad.tasks.Cells;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -42,27 +40,16 @@ import java.util.Map;
  */
 public final class CharLanguageModel extends Module {
 
-    /** The recurrent cell of the stack. */
-    public enum Cell {
-        LSTM, GRU, RNN;
+    /** The cells a char-LM is built with: lstm, gru or rnn (tanh). */
+    static final RnnMode[] CELLS = {RnnMode.LSTM, RnnMode.GRU, RnnMode.RNN_TANH};
 
-        /** "lstm", "gru" or "rnn" (case-insensitive); the error lists what is accepted. */
-        public static Cell parse(String s) {
-            for (Cell c : values()) {
-                if (c.name().equalsIgnoreCase(s)) {
-                    return c;
-                }
-            }
-            throw new IllegalArgumentException("cell '" + s + "': expected lstm, gru or rnn");
-        }
-
-        public String lowerName() {
-            return name().toLowerCase(Locale.ROOT);
-        }
+    /** "lstm", "gru" or "rnn" (case-insensitive); the error lists what is accepted. */
+    public static RnnMode parseCell(String text) {
+        return Cells.parse(text, CELLS);
     }
 
     /** The architecture: what is needed to rebuild the model before loading its weights. */
-    public record Config(Cell cell, int vocabSize, int embed, int hidden, int layers, float dropout) {
+    public record Config(RnnMode cell, int vocabSize, int embed, int hidden, int layers, float dropout) {
         public Config {
             if (cell == null) throw new IllegalArgumentException("cell is null; expected lstm, gru or rnn");
             positive("vocabulary size", vocabSize);
@@ -92,14 +79,8 @@ public final class CharLanguageModel extends Module {
     public CharLanguageModel(Config config, long seed) {
         this.config = config;
         embedding = register("embedding", new Embedding(config.vocabSize(), config.embed(), seed));
-        RecurrentLayer layer = switch (config.cell()) {
-            case LSTM -> LSTM.builder(config.embed(), config.hidden()).numLayers(config.layers())
-                    .dropout(config.dropout()).seed(seed + 1).build();
-            case GRU -> GRU.builder(config.embed(), config.hidden()).numLayers(config.layers())
-                    .dropout(config.dropout()).seed(seed + 1).build();
-            case RNN -> RNN.builder(config.embed(), config.hidden()).numLayers(config.layers())
-                    .dropout(config.dropout()).seed(seed + 1).build();
-        };
+        RecurrentLayer layer = Cells.stack(config.cell(), config.embed(), config.hidden(), config.layers(), false,
+                config.dropout(), seed + 1);
         rnn = register("rnn", layer);
         drop = new Dropout(config.dropout(), seed + 2);
         decoder = register("decoder", new Linear(config.hidden(), config.vocabSize(), true, seed + 3));
@@ -126,6 +107,17 @@ public final class CharLanguageModel extends Module {
         super.train(on);
         drop.train(on);
         return this;
+    }
+
+    /** Training calls of the dropouts so far (the stack's, the decoder's): a resumed run continues their masks. */
+    public long[] dropoutCalls() {
+        return new long[] {rnn.dropoutCalls(), drop.calls()};
+    }
+
+    /** Continues the dropout masks after the calls of {@link #dropoutCalls()}. */
+    public void setDropoutCalls(long stack, long decoder) {
+        rnn.setDropoutCalls(stack);
+        drop.setCalls(decoder);
     }
 
     /** A zero recurrent state for {@code batch} rows (to carry across windows: truncated BPTT). */
@@ -221,7 +213,7 @@ public final class CharLanguageModel extends Module {
     public Map<String, String> config() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("module", MODULE);
-        m.put("cell", config.cell().lowerName());
+        m.put("cell", Cells.name(config.cell()));
         m.put("vocab_size", Integer.toString(config.vocabSize()));
         m.put("embedding_dim", Integer.toString(config.embed()));
         m.put("hidden_size", Integer.toString(config.hidden()));
@@ -238,7 +230,7 @@ public final class CharLanguageModel extends Module {
                     : "a '" + module + "'") + ", expected a " + MODULE + " (written by lanegrad train)");
         }
         try {
-            return new Config(Cell.parse(meta(c, "cell")), Integer.parseInt(meta(c, "vocab_size")),
+            return new Config(parseCell(meta(c, "cell")), Integer.parseInt(meta(c, "vocab_size")),
                     Integer.parseInt(meta(c, "embedding_dim")), Integer.parseInt(meta(c, "hidden_size")),
                     Integer.parseInt(meta(c, "num_layers")), Float.parseFloat(meta(c, "dropout")));
         } catch (NumberFormatException e) {
@@ -265,7 +257,7 @@ public final class CharLanguageModel extends Module {
 
     @Override
     public String toString() {
-        return "CharLanguageModel(" + config.cell().lowerName() + ", vocab " + config.vocabSize() + ", embed " + config.embed()
+        return "CharLanguageModel(" + Cells.name(config.cell()) + ", vocab " + config.vocabSize() + ", embed " + config.embed()
                 + ", hidden " + config.hidden() + " x " + config.layers() + " layers, dropout " + config.dropout() + ", "
                 + parameterCount() + " parameters)";
     }

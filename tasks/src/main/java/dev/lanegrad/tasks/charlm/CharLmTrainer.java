@@ -1,23 +1,24 @@
 package dev.lanegrad.tasks.charlm;
 
-import dev.lanegrad.autograd.Tape;
 import dev.lanegrad.autograd.Tensor;
+import dev.lanegrad.tasks.Cells;
+import dev.lanegrad.tasks.TrainingListener;
+import dev.lanegrad.tasks.TrainingLoop;
+import dev.lanegrad.tasks.TrainingState;
 import dev.lanegrad.tasks.data.CharVocabulary;
 import dev.lanegrad.tasks.data.LmBatcher;
 import dev.lanegrad.tasks.data.TokenBatch;
 import dev.lanegrad.tasks.data.TokenSplit;
 import dev.lanegrad.models.nn.State;
-import dev.lanegrad.models.optim.Adam;
-import dev.lanegrad.models.optim.AdamW;
-import dev.lanegrad.models.optim.GradClip;
 import dev.lanegrad.models.optim.Optimizer;
-import dev.lanegrad.models.optim.RmsProp;
-import dev.lanegrad.models.optim.Sgd;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Trains a {@link CharLanguageModel} on a text: the vocabulary of the text, the last
@@ -29,14 +30,15 @@ import java.util.List;
  *
  * <pre>{@code
  * CharLmTrainer trainer = new CharLmTrainer(TrainingConfig.defaults(), BundledData.text("tinyshakespeare.txt"));
- * CharLmTrainer.Result r = trainer.fit(Path.of("runs/mine"), new CharLmTrainer.Listener() {
- *     public void onValidation(long step, double loss, boolean best) { System.out.println(step + " " + loss); }
+ * CharLmTrainer.Result r = trainer.fit(Path.of("runs/mine"), new TrainingListener() {
+ *     public void validated(ValidationResult v) { System.out.println(v.step() + " " + v.validationLoss()); }
  * });
  * System.out.println(r.validationLoss());       // nats per character on the held-out text
  * new Sampler(trainer.model(), trainer.vocabulary(), 7).generate("ROMEO:", 300, 0.8f, 0, System.out::print);
  * }</pre>
  *
- * The loop of {@link #fit} is the plain one and easy to write by hand with the model itself:
+ * {@link #fit} runs the tasks' one {@link TrainingLoop}; the loop is the plain one and easy to write by
+ * hand with the model itself:
  * <pre>{@code
  * try (Tape tape = new Tape()) {
  *     State state = model.zeroState(batch);
@@ -58,40 +60,13 @@ import java.util.List;
  */
 public final class CharLmTrainer {
 
-    /** Called by {@link #fit} on its thread; every method is optional. */
-    public interface Listener {
-        default void onStep(StepInfo step) {
-        }
-
-        /** A validation on the fixed subset; best: it is the lowest so far (and was saved). */
-        default void onValidation(long step, double loss, boolean best) {
-        }
-
-        /** A checkpoint was written (atomically) into dir. */
-        default void onCheckpoint(Path dir, long step, double validationLoss) {
-        }
-
-        /** Training has ended (limit reached or stopped); the final evaluation on the whole held-out text starts. */
-        default void onTrainingEnd(long step, boolean stopped) {
-        }
-    }
-
-    /**
-     * One optimizer step: its number (counted from 1 over resumes), the epoch (passes over the training
-     * text, from 1), the batch loss, the learning rate used, the gradient norm before clipping (NaN when not
-     * clipping), the tokens of this step and the seconds since the run started.
-     */
-    public record StepInfo(long step, int epoch, double loss, float learningRate, double gradNorm, long tokens,
-                           double elapsedSeconds) {
-    }
-
     /**
      * What a run reached: the final step, the loss of the saved (best) weights on the whole held-out text
      * (NaN if the run was stopped before it), the best loss on the validation subset, the training time,
-     * characters trained on, and whether it was stopped by {@link #requestStop()}.
+     * characters trained on, whether it was stopped by {@link #requestStop()}, and whether patience ended it.
      */
     public record Result(long steps, double validationLoss, long validationCharacters, double bestSubsetLoss,
-                         double trainSeconds, long tokensSeen, boolean stopped) {
+                         double trainSeconds, long tokensSeen, boolean stopped, boolean earlyStopped) {
         public double tokensPerSecond() {
             return trainSeconds > 0 ? tokensSeen / trainSeconds : 0;
         }
@@ -110,10 +85,18 @@ public final class CharLmTrainer {
     private long step;
     private long tokensSeen;
     private volatile boolean stop;
+    /** Where this run starts in the whole run's schedule: 0 for a new run or a resume from weights only. */
+    private final long scheduleStep;
+    private final double scheduleSeconds;
+    private final boolean exact;
+    /** A resume from a run's last state: the run folder's best checkpoint, the best weights so far. */
+    private CharLmCheckpoint.Loaded bestSoFar;
+    TrainingState bestState;
+    private long runStart;
 
     /** A new model for the text (its vocabulary is the text's characters). */
     public CharLmTrainer(TrainingConfig config, String text) {
-        this(config, vocabularyOf(text), null, text, 0);
+        this(config, vocabularyOf(text), null, text, 0, null);
     }
 
     private static CharVocabulary vocabularyOf(String text) {
@@ -124,20 +107,50 @@ public final class CharLmTrainer {
     }
 
     /**
-     * Continues from a checkpoint: its weights, its vocabulary (the text must use only those
-     * characters), its architecture and step count; the optimisation settings, limits and validation
-     * split come from {@code config} (a fresh optimizer: Adam's moments are not in the checkpoint, and the
-     * warm-up and schedule start again over this run's limits). {@code config.steps()} counts the steps
-     * of this run, not the total.
+     * Continues from a checkpoint: its weights, its vocabulary (the text must use only those characters),
+     * its architecture and step count. When the checkpoint holds a resume state ({@code training.safetensors}:
+     * every checkpoint {@link #fit} writes), the run continues exactly: the checkpoint's training settings,
+     * the optimizer's moments, the schedule, the batches, the dropout masks and the carried state are
+     * those of an uninterrupted run, so N steps, a stop and N more give the weights of 2N steps bit for bit
+     * (at a fixed thread count); only the limits ({@code steps}, {@code seconds}: this run's),
+     * {@code valEvery}, {@code valTokens}, {@code patience} and {@code saveEvery} come from {@code config}.
+     * Without one (weights only, or an older folder) the optimisation settings come from {@code config}
+     * with a fresh optimizer, and the warm-up and schedule start again over this run's limits.
+     * {@code config.steps()} counts the steps of this run, not the total.
      */
     public static CharLmTrainer resume(CharLmCheckpoint.Loaded checkpoint, TrainingConfig config, String text) {
         CharLanguageModel.Config m = checkpoint.model().modelConfig();
-        TrainingConfig merged = config.toBuilder().cell(m.cell().lowerName()).embed(m.embed()).hidden(m.hidden())
-                .layers(m.layers()).dropout(m.dropout()).build();
-        return new CharLmTrainer(merged, checkpoint.vocabulary(), checkpoint.model(), text, checkpoint.step());
+        TrainingState state = checkpoint.resumeState();
+        TrainingConfig base = state != null && checkpoint.training() != null ? checkpoint.training() : config;
+        TrainingConfig merged = base.toBuilder().cell(Cells.name(m.cell())).embed(m.embed()).hidden(m.hidden())
+                .layers(m.layers()).dropout(m.dropout()).steps(config.steps()).seconds(config.seconds())
+                .valEvery(config.valEvery()).valTokens(config.valTokens()).patience(config.patience())
+                .saveEvery(config.saveEvery()).build();
+        // the dropout masks come from the seed a model is built with: rebuild with the run's seed, then take the weights
+        CharLanguageModel model = new CharLanguageModel(m, merged.seed());
+        model.loadStateDict(checkpoint.model().stateDict());
+        CharLmTrainer t = new CharLmTrainer(merged, checkpoint.vocabulary(), model, text, checkpoint.step(), state);
+        Path folder = checkpoint.folder();
+        if (state != null && folder != null && folder.getFileName() != null
+                && CharLmCheckpoint.LAST.equals(folder.getFileName().toString()) && folder.getParent() != null
+                && Files.isRegularFile(folder.getParent().resolve(CharLmCheckpoint.WEIGHTS))) {
+            try {
+                t.bestSoFar = CharLmCheckpoint.load(folder.getParent());
+            } catch (IOException | IllegalArgumentException e) {
+                t.bestSoFar = null;   // the run folder's best is damaged: the resumed weights count as the best
+            }
+        }
+        return t;
     }
 
-    private CharLmTrainer(TrainingConfig config, CharVocabulary vocabulary, CharLanguageModel model, String text, long step) {
+    /** The whole run's total of steps and seconds saved with a resume state (0 = no such limit), or null. */
+    public static long[] savedLimits(CharLmCheckpoint.Loaded checkpoint) {
+        TrainingState s = checkpoint.resumeState();
+        return s == null ? null : new long[] {s.count("total_steps"), Math.round(s.number("total_seconds"))};
+    }
+
+    private CharLmTrainer(TrainingConfig config, CharVocabulary vocabulary, CharLanguageModel model, String text, long step,
+                          TrainingState resume) {
         if (text == null || text.isEmpty()) {
             throw new IllegalArgumentException("the training text is empty; expected at least a few thousand characters");
         }
@@ -157,18 +170,73 @@ public final class CharLmTrainer {
         this.model = model != null ? model : new CharLanguageModel(config.modelConfig(vocabulary.size()), config.seed());
         this.model.train(true);
         this.parameters = this.model.parameters();
-        this.optimizer = optimizer(config, parameters);
+        this.optimizer = config.newOptimizer(parameters);
         boolean sequential = "sequential".equals(config.batching());
-        this.batcher = new LmBatcher(train, config.seqLen(), config.batch(),
-                sequential ? LmBatcher.Mode.SEQUENTIAL : LmBatcher.Mode.RANDOM, config.seed() + step);
-        if (sequential) {
-            // a resumed run continues where the stream was (the same windows as an uninterrupted run)
-            for (long i = step % batcher.batchesPerPass(); i > 0; i--) {
-                batcher.next();
-            }
-        }
+        LmBatcher.Mode mode = sequential ? LmBatcher.Mode.SEQUENTIAL : LmBatcher.Mode.RANDOM;
         this.state = this.model.zeroState(config.batch());
         this.step = step;
+        if (resume == null) {
+            // weights only: new random windows, and the streams where an uninterrupted run would be
+            this.batcher = new LmBatcher(train, config.seqLen(), config.batch(), mode, config.seed() + step);
+            if (sequential) {
+                batcher.skip(step % batcher.batchesPerPass());
+            }
+            this.scheduleStep = 0;
+            this.scheduleSeconds = 0;
+            this.exact = false;
+        } else {
+            this.batcher = new LmBatcher(train, config.seqLen(), config.batch(), mode, config.seed());
+            try {
+                restore(resume);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("the checkpoint's resume state does not fit this run: " + e.getMessage()
+                        + " (resume with the text and settings it was trained with)", e);
+            }
+            this.scheduleStep = step;
+            this.scheduleSeconds = resume.number("elapsed_s");
+            this.exact = true;
+        }
+    }
+
+    /** Puts back what {@link #trainingState()} saved (the weights are loaded already). */
+    private void restore(TrainingState s) {
+        if (s.count("step") != step) {
+            throw new IllegalArgumentException("its step " + s.count("step") + " is not the weights' step " + step);
+        }
+        optimizer.load(s.optimizer());
+        batcher.skip(s.count("batches"));
+        tokensSeen = s.count("tokens_seen");
+        model.setDropoutCalls(s.count("dropout_stack"), s.count("dropout_decoder"));
+        Tensor h = state.h();
+        System.arraycopy(s.array("state.h", h.size()), 0, h.data(), h.offset(), h.size());
+        if (state.c() != null) {
+            Tensor c = state.c();
+            System.arraycopy(s.array("state.c", c.size()), 0, c.data(), c.offset(), c.size());
+        }
+    }
+
+    /**
+     * Everything besides the weights that the next step depends on: the optimizer, the schedule's
+     * position, the data position, the dropout calls and the carried recurrent state.
+     */
+    public TrainingState trainingState() {
+        Map<String, Double> numbers = new LinkedHashMap<>();
+        double elapsed = scheduleSeconds + (runStart == 0 ? 0 : (System.nanoTime() - runStart) / 1e9);
+        numbers.put("step", (double) step);
+        numbers.put("elapsed_s", elapsed);
+        numbers.put("total_steps", (double) (config.steps() > 0 ? scheduleStep + config.steps() : 0));
+        numbers.put("total_seconds", config.seconds() > 0 ? scheduleSeconds + config.seconds() : 0);
+        numbers.put("batches", (double) batcher.drawn());
+        numbers.put("tokens_seen", (double) tokensSeen);
+        long[] calls = model.dropoutCalls();
+        numbers.put("dropout_stack", (double) calls[0]);
+        numbers.put("dropout_decoder", (double) calls[1]);
+        Map<String, float[]> arrays = new LinkedHashMap<>();
+        arrays.put("state.h", state.h().toArray());
+        if (state.c() != null) {
+            arrays.put("state.c", state.c().toArray());
+        }
+        return new TrainingState(optimizer.state(), numbers, arrays);
     }
 
     private void checkLengths(int total) {
@@ -205,17 +273,6 @@ public final class CharLmTrainer {
         return out;
     }
 
-    static Optimizer optimizer(TrainingConfig c, List<Tensor> params) {
-        return switch (c.optimizer()) {
-            case "adam" -> new Adam(params, c.lr(), 0.9f, 0.999f, 1e-8f, c.weightDecay());
-            case "adamw" -> new AdamW(params, c.lr(), 0.9f, 0.999f, 1e-8f, c.weightDecay());
-            case "sgd" -> new Sgd(params, c.lr(), 0.9f, 0f, c.weightDecay(), false);
-            // alpha 0.95 as char-rnn's rmsprop
-            case "rmsprop" -> new RmsProp(params, c.lr(), 0.95f, 1e-8f, c.weightDecay(), 0f, false);
-            default -> throw new IllegalArgumentException("--optimizer " + c.optimizer() + ": expected adam, adamw, sgd or rmsprop");
-        };
-    }
-
     public TrainingConfig config() {
         return config;
     }
@@ -248,6 +305,11 @@ public final class CharLmTrainer {
         return step;
     }
 
+    /** Whether this trainer continues a run exactly (its checkpoint held the optimizer, schedule and data positions). */
+    public boolean exactResume() {
+        return exact;
+    }
+
     /** Asks {@link #fit} to stop after the current step (e.g. from a Ctrl-C shutdown hook). */
     public void requestStop() {
         stop = true;
@@ -255,50 +317,6 @@ public final class CharLmTrainer {
 
     public boolean stopRequested() {
         return stop;
-    }
-
-    /**
-     * One training step on the next batch: forward, backward, clip, update. Returns the batch loss. Uses
-     * the thread's current tape if one is open (and resets it first), else a tape of its own.
-     */
-    public StepInfo trainStep(double elapsedSeconds, long runStep) {
-        Tape current = Tape.current();
-        if (current == null) {
-            try (Tape tape = new Tape()) {
-                return trainStep(tape, elapsedSeconds, runStep);
-            }
-        }
-        return trainStep(current, elapsedSeconds, runStep);
-    }
-
-    private StepInfo trainStep(Tape tape, double elapsedSeconds, long runStep) {
-        float lr = config.learningRate(runStep, elapsedSeconds);
-        optimizer.setLearningRate(lr);
-        TokenBatch b = batcher.next();
-        boolean carry = batcher.mode() == LmBatcher.Mode.SEQUENTIAL;
-        if (b.startOfPass()) {
-            state.reset();
-        }
-        tape.reset();
-        CharLanguageModel.Output out = model.forward(b.inputs(), b.seqLen(), b.batch(), carry ? state : null);
-        Tensor loss = CharLanguageModel.loss(out.logits(), b.targets());
-        tape.backward(loss);
-        double norm = config.clip() > 0 ? GradClip.byGlobalNorm(parameters, config.clip()) : Double.NaN;
-        optimizer.step();
-        optimizer.zeroGrad();
-        if (carry) {
-            out.recurrent().detachedState(state);
-        }
-        double value = loss.item();
-        tape.reset();
-        step++;
-        long tokens = (long) b.seqLen() * b.batch();
-        tokensSeen += tokens;
-        if (!Double.isFinite(value)) {
-            throw new IllegalStateException("the training loss became " + value + " at step " + step
-                    + "; lower --lr (now " + config.lr() + ") or set --clip");
-        }
-        return new StepInfo(step, epoch(), value, lr, norm, tokens, elapsedSeconds);
     }
 
     /** Passes over the training text so far, from 1. */
@@ -317,83 +335,90 @@ public final class CharLmTrainer {
     }
 
     /**
-     * Trains until the step limit, the time budget or {@link #requestStop()}; validates on the subset
-     * every valEvery steps and, when {@code out} is not null, saves the best weights there
-     * ({@link CharLmCheckpoint}, atomically). At the end the best weights are put back into the model
-     * (when they are not the last ones) and evaluated on the whole held-out text, and the checkpoint is
-     * rewritten with that loss. A stopped run skips that final evaluation (the best checkpoint is
-     * already on disk).
+     * Trains until the step limit, the time budget, patience or {@link #requestStop()}; validates on the
+     * subset every valEvery steps and, when {@code out} is not null, saves the best weights there
+     * ({@link CharLmCheckpoint}, atomically, with the state to resume from), every saveEvery steps a
+     * checkpoint folder {@code out/step-<N>}, and at the end the last state in {@code out/last}. Then the
+     * best weights are put back into the model and evaluated on the whole held-out text, and the best
+     * checkpoint is rewritten with that loss. A stopped run skips that final evaluation (the best checkpoint
+     * is already on disk).
      */
-    public Result fit(Path out, Listener listener) throws IOException {
-        Listener l = listener != null ? listener : new Listener() { };
-        long start = System.nanoTime();
-        long runStep = 0;
-        double best = Double.POSITIVE_INFINITY;
-        long bestStep = -1;
-        long lastValidated = -1;
+    public Result fit(Path out, TrainingListener listener) throws IOException {
+        TrainingListener l = listener != null ? listener : TrainingListener.NONE;
         long tokensAtStart = tokensSeen;
-        if (step > 0) {
-            // resumed: the loaded weights are the best so far, and the first checkpoint of this run
-            best = validateSubset();
-            bestStep = step;
-            lastValidated = step;
-            save(out, l, best);
+        long totalSteps = config.steps() > 0 ? scheduleStep + config.steps() : 0;
+        double totalSeconds = config.seconds() > 0 ? scheduleSeconds + config.seconds() : 0;
+        TrainingConfig whole = config.toBuilder().steps(totalSteps).seconds(totalSeconds).build();
+        TrainingLoop loop = new TrainingLoop(model, optimizer, task())
+                .schedule(whole.learningRates().from(scheduleStep, scheduleSeconds))
+                .clip(config.clip()).startAfter(step).limits(config.steps(), config.seconds())
+                .validateEvery(config.valEvery()).patience(config.patience()).saveEvery(config.saveEvery())
+                .stopWhen(() -> stop).checkpoints(new CharLmCheckpoints(this, out, l));
+        if (bestSoFar != null) {
+            double v = bestSoFar.model().evaluate(validationSubset).loss();
+            loop.initialBest(new TrainingLoop.Score(v, v), bestSoFar.model().parameters(), bestSoFar.step());
+        } else {
+            loop.validateFirst(step > 0);
         }
-        try (Tape tape = new Tape()) {
-            while (!stop) {
-                double elapsed = (System.nanoTime() - start) / 1e9;
-                if (config.steps() > 0 && runStep >= config.steps() || config.seconds() > 0 && elapsed >= config.seconds()) {
-                    break;
-                }
-                StepInfo info = trainStep(tape, elapsed, runStep);
-                runStep++;
-                l.onStep(info);
-                if (runStep % config.valEvery() == 0) {
-                    double v = validateSubset();
-                    lastValidated = step;
-                    boolean improved = v < best;
-                    if (improved) {
-                        best = v;
-                        bestStep = step;
-                        save(out, l, v);
-                    }
-                    l.onValidation(step, v, improved);
-                }
-            }
-        }
-        double trainSeconds = (System.nanoTime() - start) / 1e9;
-        boolean stopped = stop;
-        l.onTrainingEnd(step, stopped);
-        if (lastValidated != step) {
-            double v = validateSubset();
-            boolean improved = v < best;
-            if (improved) {
-                best = v;
-                bestStep = step;
-                save(out, l, v);
-            }
-            l.onValidation(step, v, improved);
-        }
-        if (stopped) {
-            return new Result(step, Double.NaN, 0, best, trainSeconds, tokensSeen - tokensAtStart, true);
-        }
-        if (out != null && bestStep != step) {
-            // the last weights are worse on the subset than the best ones saved: continue with those
-            model.loadParameters(out.resolve(CharLmCheckpoint.WEIGHTS));
+        runStart = System.nanoTime();
+        TrainingLoop.Result r = loop.run(l);
+        double best = r.best() == null ? Double.NaN : r.best().loss();
+        if (r.stopped()) {
+            return new Result(step, Double.NaN, 0, best, r.seconds(), tokensSeen - tokensAtStart, true, false);
         }
         CharLanguageModel.Evaluation full = validateAll();
         if (out != null) {
-            CharLmCheckpoint.save(out, model, vocabulary, config, bestStep, full.loss());
-            l.onCheckpoint(out, bestStep, full.loss());
+            CharLmCheckpoint.save(out, model, vocabulary, config, r.bestStep(), full.loss(), bestState);
+            l.saved(out, r.bestStep());
         }
         model.train(true);
-        return new Result(step, full.loss(), full.predicted(), best, trainSeconds, tokensSeen - tokensAtStart, false);
+        return new Result(step, full.loss(), full.predicted(), best, r.seconds(), tokensSeen - tokensAtStart, false,
+                r.earlyStopped());
     }
 
-    private void save(Path out, Listener l, double loss) throws IOException {
-        if (out != null) {
-            CharLmCheckpoint.save(out, model, vocabulary, config, step, loss);
-            l.onCheckpoint(out, step, loss);
-        }
+    /** The char-LM as the loop's task: sequential or random windows, the state carried between windows. */
+    private TrainingLoop.Task task() {
+        boolean carry = batcher.mode() == LmBatcher.Mode.SEQUENTIAL;
+        return new TrainingLoop.Task() {
+            CharLanguageModel.Output out;
+            long tokens;
+
+            @Override
+            public Tensor forward() {
+                TokenBatch b = batcher.next();
+                if (b.startOfPass()) {
+                    state.reset();
+                }
+                out = model.forward(b.inputs(), b.seqLen(), b.batch(), carry ? state : null);
+                tokens = (long) b.seqLen() * b.batch();
+                return CharLanguageModel.loss(out.logits(), b.targets());
+            }
+
+            @Override
+            public long examples() {
+                return tokens;
+            }
+
+            @Override
+            public void afterStep() {
+                if (carry) {
+                    out.recurrent().detachedState(state);
+                }
+                out = null;
+                step++;
+                tokensSeen += tokens;
+            }
+
+            @Override
+            public TrainingLoop.Score validate() {
+                double v = validateSubset();
+                return new TrainingLoop.Score(v, v);
+            }
+
+            @Override
+            public int epoch(long steps, int stepsPerEpoch) {
+                return CharLmTrainer.this.epoch();
+            }
+        };
     }
 }

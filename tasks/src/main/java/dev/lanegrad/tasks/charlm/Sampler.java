@@ -123,6 +123,15 @@ public final class Sampler {
      * topK > 0; temperature 0 takes the most likely. Does not feed it.
      */
     public int draw(float temperature, int topK) {
+        return draw(temperature, topK, 1f);
+    }
+
+    /**
+     * As {@link #draw(float, int)}, and with {@code topP < 1} among the smallest set of most likely
+     * characters whose probabilities add up to at least topP (nucleus sampling, Holtzman et al. 2019),
+     * after the top-k cut; topP 1 keeps them all (and draws exactly as without it).
+     */
+    public int draw(float temperature, int topK, float topP) {
         if (!primed) {
             throw new IllegalStateException("nothing was fed yet: prime the sampler with at least one character");
         }
@@ -131,6 +140,9 @@ public final class Sampler {
         }
         if (topK < 0) {
             throw new IllegalArgumentException("top-k " + topK + ": expected >= 1, or 0 for all characters");
+        }
+        if (!(topP > 0f && topP <= 1f)) {
+            throw new IllegalArgumentException("top-p " + topP + ": expected a probability in (0, 1], 1 for all characters");
         }
         int best = 0;
         for (int v = 1; v < vocab; v++) {
@@ -150,6 +162,9 @@ public final class Sampler {
             probs[v] = (float) p;
             sum += p;
         }
+        if (topP < 1f) {
+            sum = nucleus(sum, topP);
+        }
         double r = random.nextDouble() * sum;
         double acc = 0;
         int last = best;
@@ -161,6 +176,31 @@ public final class Sampler {
             }
         }
         return last;
+    }
+
+    /** Zeroes the probabilities outside the nucleus of mass topP; returns the mass that is left. */
+    private double nucleus(double sum, float topP) {
+        for (int v = 0; v < vocab; v++) order[v] = v;
+        // insertion sort of the ids by probability, largest first (V is small)
+        for (int i = 1; i < vocab; i++) {
+            int id = order[i];
+            int j = i - 1;
+            while (j >= 0 && probs[order[j]] < probs[id]) {
+                order[j + 1] = order[j];
+                j--;
+            }
+            order[j + 1] = id;
+        }
+        double need = topP * sum;
+        double kept = 0;
+        int i = 0;
+        while (i < vocab && (i == 0 || kept < need)) {
+            kept += probs[order[i++]];
+        }
+        for (; i < vocab; i++) {
+            probs[order[i]] = 0f;
+        }
+        return kept;
     }
 
     private float kthLargest(int k) {
@@ -183,6 +223,11 @@ public final class Sampler {
      * back, and hands each to {@code out} (a code point) as soon as it is drawn.
      */
     public void generate(String prime, int length, float temperature, int topK, IntConsumer out) {
+        generate(prime, length, temperature, topK, 1f, out);
+    }
+
+    /** {@link #generate(String, int, float, int, IntConsumer)} with nucleus sampling ({@link #draw(float, int, float)}). */
+    public void generate(String prime, int length, float temperature, int topK, float topP, IntConsumer out) {
         if (length < 0) {
             throw new IllegalArgumentException("length " + length + ": expected >= 0");
         }
@@ -192,7 +237,7 @@ public final class Sampler {
         }
         prime(p);
         for (int i = 0; i < length; i++) {
-            int id = draw(temperature, topK);
+            int id = draw(temperature, topK, topP);
             out.accept(vocabulary.codePoint(id));
             feed(id);
         }

@@ -1,8 +1,16 @@
 package dev.lanegrad.tasks.charlm;
 
+import dev.lanegrad.autograd.Tensor;
 import dev.lanegrad.io.Json;
+import dev.lanegrad.models.optim.Adam;
+import dev.lanegrad.models.optim.AdamW;
+import dev.lanegrad.models.optim.Optimizer;
+import dev.lanegrad.models.optim.RmsProp;
+import dev.lanegrad.models.optim.Sgd;
+import dev.lanegrad.models.optim.LrSchedule;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -40,13 +48,15 @@ import java.util.Map;
  * @param batching   "sequential" (contiguous streams, state carried from batch to batch: truncated
  *                   BPTT) or "random" (independent windows at random offsets, zero state)
  * @param seed       seeds the initialisation, the batches, dropout
+ * @param patience   stop after this many validations without a lower loss; 0 = never
+ * @param saveEvery  also write a resumable checkpoint folder {@code step-<N>} every saveEvery steps; 0 = never
  */
 public record TrainingConfig(String cell, int embed, int hidden, int layers, float dropout,
                              int seqLen, int batch, float lr, float minLr, int warmupSteps, String schedule,
                              String optimizer, float weightDecay, float clip,
                              long steps, double seconds,
                              double valFrac, int valEvery, int valTokens,
-                             String batching, long seed) {
+                             String batching, long seed, int patience, long saveEvery) {
 
     public TrainingConfig {
         if (cell == null || !cell.matches("(?i)lstm|gru|rnn")) {
@@ -99,6 +109,12 @@ public record TrainingConfig(String cell, int embed, int hidden, int layers, flo
         if (!"sequential".equals(batching) && !"random".equals(batching)) {
             throw new IllegalArgumentException("--batching " + batching + ": expected sequential or random");
         }
+        if (patience < 0) {
+            throw new IllegalArgumentException("--patience " + patience + ": expected a whole number >= 1 (or 0 for never)");
+        }
+        if (saveEvery < 0) {
+            throw new IllegalArgumentException("--save-every " + saveEvery + ": expected a whole number >= 1 (or 0 for never)");
+        }
     }
 
     private static void positive(String option, long v) {
@@ -120,26 +136,34 @@ public record TrainingConfig(String cell, int embed, int hidden, int layers, flo
                 "adam", 0f, 5f,
                 0, 270,
                 0.05, 400, 16_384,
-                "sequential", 1234L);
+                "sequential", 1234L, 0, 0);
     }
 
     public CharLanguageModel.Config modelConfig(int vocabSize) {
-        return new CharLanguageModel.Config(CharLanguageModel.Cell.parse(cell), vocabSize, embed, hidden, layers, dropout);
+        return new CharLanguageModel.Config(CharLanguageModel.parseCell(cell), vocabSize, embed, hidden, layers, dropout);
     }
 
-    /** The run's progress in [0, 1]: the larger of the step and time fractions of its limits. */
-    double progress(long step, double elapsedSeconds) {
-        double p = 0;
-        if (steps > 0) p = Math.max(p, (double) step / steps);
-        if (seconds > 0) p = Math.max(p, elapsedSeconds / seconds);
-        return Math.min(1, p);
+    /**
+     * The learning rate of this configuration: warm-up, then cosine from lr to minLr over the run (its
+     * progress is the larger of step / steps and elapsed / seconds: a {@code --minutes} run reaches minLr when
+     * its time is up) or constant. A resumed run sees it through {@link LrSchedule#from}.
+     */
+    public LrSchedule learningRates() {
+        LrSchedule base = "constant".equals(schedule) ? LrSchedule.constant(lr) : LrSchedule.cosine(lr, steps, seconds, minLr);
+        return base.withWarmup(warmupSteps);
     }
 
-    /** The learning rate at a step (0-based) and a point in time. */
-    public float learningRate(long step, double elapsedSeconds) {
-        float base = "constant".equals(schedule) ? lr
-                : (float) (minLr + 0.5 * (lr - minLr) * (1 + Math.cos(Math.PI * progress(step, elapsedSeconds))));
-        return step < warmupSteps ? base * (step + 1) / warmupSteps : base;
+    /** The optimizer of this configuration over {@code params}. */
+    public Optimizer newOptimizer(List<Tensor> params) {
+        TrainingConfig c = this;
+        return switch (c.optimizer()) {
+            case "adam" -> new Adam(params, c.lr(), 0.9f, 0.999f, 1e-8f, c.weightDecay());
+            case "adamw" -> new AdamW(params, c.lr(), 0.9f, 0.999f, 1e-8f, c.weightDecay());
+            case "sgd" -> new Sgd(params, c.lr(), 0.9f, 0f, c.weightDecay(), false);
+            // alpha 0.95 as char-rnn's rmsprop
+            case "rmsprop" -> new RmsProp(params, c.lr(), 0.95f, 1e-8f, c.weightDecay(), 0f, false);
+            default -> throw new IllegalArgumentException("--optimizer " + c.optimizer() + ": expected adam, adamw, sgd or rmsprop");
+        };
     }
 
     /** As a JSON object (stored in checkpoints). */
@@ -175,6 +199,8 @@ public record TrainingConfig(String cell, int embed, int hidden, int layers, flo
         m.put("val_tokens", valTokens);
         m.put("batching", batching);
         m.put("seed", seed);
+        m.put("patience", patience);
+        m.put("save_every", saveEvery);
         return m;
     }
 
@@ -191,7 +217,8 @@ public record TrainingConfig(String cell, int embed, int hidden, int layers, flo
                 .steps((long) dbl(m, "steps", b.steps)).seconds(dbl(m, "seconds", b.seconds))
                 .valFrac(dbl(m, "val_frac", b.valFrac)).valEvery(num(m, "val_every", b.valEvery))
                 .valTokens(num(m, "val_tokens", b.valTokens)).batching(str(m, "batching", b.batching))
-                .seed((long) dbl(m, "seed", b.seed));
+                .seed((long) dbl(m, "seed", b.seed)).patience(num(m, "patience", b.patience))
+                .saveEvery((long) dbl(m, "save_every", b.saveEvery));
         return b.build();
     }
 
@@ -215,7 +242,9 @@ public record TrainingConfig(String cell, int embed, int hidden, int layers, flo
                         + "(warm-up %d), clip %.1f, %s batches, %s%s",
                 cell, layers, hidden, embed, dropout, seqLen, batch, optimizer, lr, minLr, schedule, warmupSteps, clip,
                 batching, steps > 0 ? steps + " steps" : "",
-                seconds > 0 ? (steps > 0 ? " or " : "") + String.format(Locale.ROOT, "%.1f min", seconds / 60) : "");
+                seconds > 0 ? (steps > 0 ? " or " : "") + String.format(Locale.ROOT, "%.1f min", seconds / 60) : "")
+                + (patience > 0 ? ", patience " + patience + " validations" : "")
+                + (saveEvery > 0 ? ", a checkpoint every " + saveEvery + " steps" : "");
     }
 
     public Builder toBuilder() {
@@ -245,13 +274,15 @@ public record TrainingConfig(String cell, int embed, int hidden, int layers, flo
         int valTokens;
         String batching;
         long seed;
+        int patience;
+        long saveEvery;
 
         Builder(TrainingConfig c) {
             cell = c.cell; embed = c.embed; hidden = c.hidden; layers = c.layers; dropout = c.dropout;
             seqLen = c.seqLen; batch = c.batch; lr = c.lr; minLr = c.minLr; warmupSteps = c.warmupSteps;
             schedule = c.schedule; optimizer = c.optimizer; weightDecay = c.weightDecay; clip = c.clip;
             steps = c.steps; seconds = c.seconds; valFrac = c.valFrac; valEvery = c.valEvery; valTokens = c.valTokens;
-            batching = c.batching; seed = c.seed;
+            batching = c.batching; seed = c.seed; patience = c.patience; saveEvery = c.saveEvery;
         }
 
         public Builder cell(String v) { cell = v; return this; }
@@ -277,10 +308,12 @@ public record TrainingConfig(String cell, int embed, int hidden, int layers, flo
         public Builder valTokens(int v) { valTokens = v; return this; }
         public Builder batching(String v) { batching = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
+        public Builder patience(int v) { patience = v; return this; }
+        public Builder saveEvery(long v) { saveEvery = v; return this; }
 
         public TrainingConfig build() {
             return new TrainingConfig(cell, embed, hidden, layers, dropout, seqLen, batch, lr, minLr, warmupSteps, schedule,
-                    optimizer, weightDecay, clip, steps, seconds, valFrac, valEvery, valTokens, batching, seed);
+                    optimizer, weightDecay, clip, steps, seconds, valFrac, valEvery, valTokens, batching, seed, patience, saveEvery);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.lanegrad.tasks.classify;
 
+import dev.lanegrad.models.rnn.RnnMode;
+import dev.lanegrad.tasks.Cells;
 import dev.lanegrad.autograd.Ops;
 import dev.lanegrad.autograd.Tensor;
 import dev.lanegrad.tasks.data.TextBatch;
@@ -30,7 +32,7 @@ public final class ClassifierModel extends Module {
     public ClassifierModel(ClassifyConfig cfg, int vocabularySize, int labels) {
         long seed = cfg.seed();
         embedding = register("embedding", new Embedding(vocabularySize, cfg.embedding(), WordVocabulary.PAD, seed));
-        rnn = register("rnn", cfg.cell().build(cfg.embedding(), cfg.hidden(), cfg.layers(), cfg.bidirectional(),
+        rnn = register("rnn", Cells.stack(cfg.cell(), cfg.embedding(), cfg.hidden(), cfg.layers(), cfg.bidirectional(),
                 cfg.layers() > 1 ? cfg.dropout() : 0f, seed + 1));
         int features = cfg.hidden() * (cfg.bidirectional() ? 2 : 1);
         head = register("head", new Linear(features, labels, true, seed + 2));

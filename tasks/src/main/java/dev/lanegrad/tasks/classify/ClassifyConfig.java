@@ -1,6 +1,7 @@
 package dev.lanegrad.tasks.classify;
 
-import dev.lanegrad.tasks.CellKind;
+import dev.lanegrad.models.rnn.RnnMode;
+import dev.lanegrad.tasks.Cells;
 
 /**
  * How to train a text classifier: words (lower-cased, {@link dev.lanegrad.tasks.data.WordTokenizer}) seen
@@ -14,7 +15,7 @@ import dev.lanegrad.tasks.CellKind;
  * fractions; the epoch with the best validation accuracy is kept; {@code patience} (0 = off) stops after
  * that many epochs without improvement.
  */
-public record ClassifyConfig(CellKind cell, int embedding, int hidden, int layers, boolean bidirectional, Pooling pooling,
+public record ClassifyConfig(RnnMode cell, int embedding, int hidden, int layers, boolean bidirectional, Pooling pooling,
         float dropout, int epochs, float lr, float weightDecay, int batch, long seed, int minFrequency, int maxLength,
         double trainFraction, double validationFraction, int patience, double clipNorm) {
 
@@ -46,7 +47,7 @@ public record ClassifyConfig(CellKind cell, int embedding, int hidden, int layer
         if (!(clipNorm > 0)) {
             throw new IllegalArgumentException("clip norm " + clipNorm + " must be positive");
         }
-        dev.lanegrad.tasks.ModelClaims.requireClassifierFits(cell.id(), embedding, hidden, layers, bidirectional, maxLength, batch);
+        dev.lanegrad.tasks.ModelClaims.requireClassifierFits(Cells.name(cell), embedding, hidden, layers, bidirectional, maxLength, batch);
     }
 
     private static void atLeast(String name, long value, long min) {
@@ -69,7 +70,7 @@ public record ClassifyConfig(CellKind cell, int embedding, int hidden, int layer
 
     /** Starts from the defaults; {@link #build()} checks the values. */
     public static final class Builder {
-        private CellKind cell = CellKind.GRU;
+        private RnnMode cell = RnnMode.GRU;
         private int embedding = 128;
         private int hidden = 128;
         private int layers = 1;
@@ -91,7 +92,7 @@ public record ClassifyConfig(CellKind cell, int embedding, int hidden, int layer
         private Builder() {
         }
 
-        public Builder cell(CellKind v) { cell = v; return this; }
+        public Builder cell(RnnMode v) { cell = v; return this; }
         public Builder embedding(int v) { embedding = v; return this; }
         public Builder hidden(int v) { hidden = v; return this; }
         public Builder layers(int v) { layers = v; return this; }

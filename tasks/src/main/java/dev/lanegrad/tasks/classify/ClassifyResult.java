@@ -1,6 +1,6 @@
 package dev.lanegrad.tasks.classify;
 
-import dev.lanegrad.tasks.EpochResult;
+import dev.lanegrad.tasks.ValidationResult;
 
 import java.util.List;
 
@@ -19,7 +19,7 @@ import java.util.List;
  * @param testSize          .
  * @param seconds           wall time of training and evaluation
  */
-public record ClassifyResult(TextClassifier classifier, int bestEpoch, List<EpochResult> history, double testAccuracy,
+public record ClassifyResult(TextClassifier classifier, int bestEpoch, List<ValidationResult> history, double testAccuracy,
         String majorityLabel, double majorityAccuracy, ConfusionMatrix confusion, int trainSize, int validationSize,
         int testSize, double seconds) {
 }

@@ -8,11 +8,12 @@ import dev.lanegrad.tasks.data.TextBatch;
 import dev.lanegrad.tasks.data.WordTokenizer;
 import dev.lanegrad.tasks.data.WordVocabulary;
 import dev.lanegrad.models.optim.Adam;
-import dev.lanegrad.models.optim.GradClip;
-import dev.lanegrad.tasks.BestWeights;
-import dev.lanegrad.tasks.EpochResult;
 import dev.lanegrad.tasks.TrainingListener;
+import dev.lanegrad.tasks.TrainingLoop;
+import dev.lanegrad.tasks.ValidationResult;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -94,67 +95,48 @@ public final class ClassifyTraining {
 
         ClassifierModel model = new ClassifierModel(cfg, vocabulary.size(), labels.size());
         TextClassifier classifier = new TextClassifier(model, cfg, vocabulary, labels);
-        List<Tensor> params = model.parameters();
-        Adam adam = new Adam(params, cfg.lr(), 0.9f, 0.999f, 1e-8f, cfg.weightDecay());
+        Adam adam = new Adam(model.parameters(), cfg.lr(), 0.9f, 0.999f, 1e-8f, cfg.weightDecay());
 
         int steps = (trainIdx.length + cfg.batch() - 1) / cfg.batch();
-        listener.started(cfg.epochs(), steps);
-        List<EpochResult> history = new ArrayList<>();
-        BestWeights best = new BestWeights(params);
-        double bestAccuracy = -1;
-        double bestLoss = Double.POSITIVE_INFINITY;
-        int bestEpoch = 0;
+        List<ValidationResult> history = new ArrayList<>();
         List<int[]> validationSeqs = select(encoded, validationIdx);
         int[] validationClasses = select(classes, validationIdx);
-        // one tape for the whole run: its workspace is reused by every step
-        try (Tape tape = new Tape()) {
-            for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
-                long e0 = System.nanoTime();
-                List<int[]> batches = bucketedBatches(trainIdx, encoded, cfg.batch(), random);
-                double sum = 0;
-                model.train(true);
-                for (int s = 0; s < batches.size(); s++) {
-                    int[] idx = batches.get(s);
-                    TextBatch batch = WordVocabulary.pad(select(encoded, idx), cfg.maxLength());
-                    Tensor loss = Ops.crossEntropy(model.forward(batch), select(classes, idx));
-                    double value = loss.item();
-                    if (!Double.isFinite(value)) {
-                        throw new IllegalStateException("the training loss became " + value + " in epoch " + epoch
-                                + "; try a smaller --lr (now " + cfg.lr() + ")");
-                    }
-                    tape.backward(loss);
-                    GradClip.byGlobalNorm(params, cfg.clipNorm());
-                    adam.step();
-                    adam.zeroGrad();
-                    tape.reset();
-                    sum += value * idx.length;
-                    listener.step(epoch, s + 1, value, idx.length);
+        TrainingLoop.Task task = new TrainingLoop.Task() {
+            List<int[]> batches;
+            int step;
+            int b;
+
+            @Override
+            public Tensor forward() {
+                if (step == 0) {
+                    batches = bucketedBatches(trainIdx, encoded, cfg.batch(), random);
                 }
-                double[] eval = evaluate(model, validationSeqs, validationClasses, cfg);
-                double validationLoss = eval[0];
-                if (!Double.isFinite(validationLoss)) {
-                    throw new IllegalStateException("the validation loss became " + validationLoss + " in epoch " + epoch
-                            + "; try a smaller --lr (now " + cfg.lr() + ")");
-                }
-                double accuracy = eval[1];
-                // accuracy first; among equal accuracies (common on small sets) the lower loss
-                boolean improved = accuracy > bestAccuracy || (accuracy == bestAccuracy && validationLoss < bestLoss);
-                if (improved) {
-                    bestAccuracy = accuracy;
-                    bestLoss = validationLoss;
-                    bestEpoch = epoch;
-                    best.keep();
-                }
-                EpochResult r = new EpochResult(epoch, cfg.epochs(), sum / trainIdx.length, validationLoss, accuracy, improved,
-                        (System.nanoTime() - e0) / 1e9);
-                history.add(r);
-                listener.epoch(r);
-                if (cfg.patience() > 0 && epoch - bestEpoch >= cfg.patience()) {
-                    break;
-                }
+                int[] idx = batches.get(step);
+                step = step + 1 == batches.size() ? 0 : step + 1;
+                b = idx.length;
+                TextBatch batch = WordVocabulary.pad(select(encoded, idx), cfg.maxLength());
+                return Ops.crossEntropy(model.forward(batch), select(classes, idx));
             }
+
+            @Override
+            public long examples() {
+                return b;
+            }
+
+            @Override
+            public TrainingLoop.Score validate() {
+                double[] eval = evaluate(model, validationSeqs, validationClasses, cfg);
+                return new TrainingLoop.Score(eval[0], eval[1]);
+            }
+        };
+        TrainingLoop.Result result;
+        try {
+            result = new TrainingLoop(model, adam, task).clip(cfg.clipNorm()).epochs(cfg.epochs(), steps)
+                    .patience(cfg.patience()).better(TrainingLoop.Better.HIGHER_SCORE).run(listener.recording(history));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);   // nothing is written during the loop
         }
-        best.restore();
+        int bestEpoch = history.stream().filter(r -> r.step() == result.bestStep()).findFirst().orElseThrow().epoch();
         model.eval();
 
         int[] testClasses = select(classes, testIdx);

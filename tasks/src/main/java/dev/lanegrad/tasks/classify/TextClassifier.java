@@ -6,9 +6,10 @@ import dev.lanegrad.autograd.Tensor;
 import dev.lanegrad.tasks.data.TextBatch;
 import dev.lanegrad.tasks.data.WordTokenizer;
 import dev.lanegrad.tasks.data.WordVocabulary;
-import dev.lanegrad.tasks.CellKind;
 import dev.lanegrad.tasks.ModelClaims;
-import dev.lanegrad.tasks.TaskFiles;
+import dev.lanegrad.models.rnn.RnnMode;
+import dev.lanegrad.tasks.Cells;
+import dev.lanegrad.tasks.CheckpointFolder;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ import java.util.Map;
 /**
  * A trained text classifier: the model, the vocabulary of its training texts and its labels, so that it
  * takes raw text. Read-only after training (one instance may serve several threads). Saved as a
- * checkpoint folder ({@link TaskFiles}): {@code model.safetensors}, {@code config.json} (sizes and
+ * checkpoint folder ({@link CheckpointFolder}): {@code model.safetensors}, {@code config.json} (sizes and
  * labels) and {@code vocab.txt} (one word per line, in id order).
  */
 public final class TextClassifier {
@@ -164,11 +165,11 @@ public final class TextClassifier {
     /** Writes model.safetensors, config.json and vocab.txt into dir (created if needed); each file atomically. */
     public void save(Path dir) throws IOException {
         Files.createDirectories(dir);
-        String id = TaskFiles.newId();
-        Map<String, Object> m = TaskFiles.newConfig(TASK, id);
+        String id = CheckpointFolder.newId();
+        Map<String, Object> m = CheckpointFolder.newConfig(TASK, id);
         m.put("labels", labels);
         m.put("vocabulary_size", vocabulary.size());
-        m.put("cell", config.cell().id());
+        m.put("cell", Cells.name(config.cell()));
         m.put("embedding", config.embedding());
         m.put("hidden", config.hidden());
         m.put("layers", config.layers());
@@ -186,52 +187,52 @@ public final class TextClassifier {
         m.put("validation_fraction", config.validationFraction());
         m.put("patience", config.patience());
         m.put("clip_norm", config.clipNorm());
-        TaskFiles.writeWeights(dir, model, TASK, id);
-        TaskFiles.writeString(dir.resolve(TaskFiles.VOCABULARY), vocabulary.serialize());
-        TaskFiles.writeString(dir.resolve(TaskFiles.CONFIG), TaskFiles.toJson(m));
+        CheckpointFolder.writeWeights(dir, model, TASK, id);
+        CheckpointFolder.writeString(dir.resolve(CheckpointFolder.VOCABULARY), vocabulary.serialize());
+        CheckpointFolder.writeString(dir.resolve(CheckpointFolder.CONFIG), CheckpointFolder.toJson(m));
     }
 
     /** Reads a folder written by {@link #save}; a missing or damaged file is named in the error. */
     public static TextClassifier load(Path dir) throws IOException {
-        TaskFiles.requireFolder(dir, TASK);
-        TaskFiles.Config c = TaskFiles.readConfig(dir, TASK, TASK);
+        CheckpointFolder.requireFolder(dir, TASK);
+        CheckpointFolder.Config c = CheckpointFolder.readConfig(dir, TASK, TASK);
         ClassifyConfig cfg;
         List<String> labels = c.strings("labels");
         if (labels.size() < 2) {
-            throw new IllegalArgumentException("checkpoint " + dir + ": " + TaskFiles.CONFIG + " lists " + labels.size()
+            throw new IllegalArgumentException("checkpoint " + dir + ": " + CheckpointFolder.CONFIG + " lists " + labels.size()
                     + " labels, expected at least 2");
         }
         try {
-            cfg = new ClassifyConfig(c.parse("cell", CellKind::parse), c.integer("embedding", 1), c.integer("hidden", 1),
+            cfg = new ClassifyConfig(c.parse("cell", Cells::parseTaskCell), c.integer("embedding", 1), c.integer("hidden", 1),
                     c.integer("layers", 1), c.bool("bidirectional"), c.parse("pooling", Pooling::parse), (float) c.number("dropout"),
                     c.integer("epochs", 1), (float) c.number("lr"), (float) c.number("weight_decay"), c.integer("batch", 1),
                     (long) c.number("seed"), c.integer("min_frequency", 1), c.integer("max_length", 1), c.number("train_fraction"),
                     c.number("validation_fraction"), c.integer("patience", 0), c.number("clip_norm"));
         } catch (IllegalArgumentException e) {
             throw e.getMessage().startsWith("checkpoint ") ? e
-                    : new IllegalArgumentException("checkpoint " + dir + ": " + TaskFiles.CONFIG + ": " + e.getMessage());
+                    : new IllegalArgumentException("checkpoint " + dir + ": " + CheckpointFolder.CONFIG + ": " + e.getMessage());
         }
         WordVocabulary vocabulary;
         try {
-            vocabulary = WordVocabulary.parse(TaskFiles.readString(dir, TaskFiles.VOCABULARY, TASK));
+            vocabulary = WordVocabulary.parse(CheckpointFolder.readString(dir, CheckpointFolder.VOCABULARY, TASK));
         } catch (IllegalArgumentException e) {
             if (e.getMessage().startsWith("checkpoint ")) {
                 throw e;
             }
-            throw new IllegalArgumentException("checkpoint " + dir + ": " + TaskFiles.VOCABULARY + " is damaged (" + e.getMessage() + ")");
+            throw new IllegalArgumentException("checkpoint " + dir + ": " + CheckpointFolder.VOCABULARY + " is damaged (" + e.getMessage() + ")");
         }
         int expected = c.integer("vocabulary_size", 3);
         if (vocabulary.size() != expected) {
-            throw new IllegalArgumentException("checkpoint " + dir + ": " + TaskFiles.VOCABULARY + " holds " + vocabulary.size()
-                    + " words, but " + TaskFiles.CONFIG + " says " + expected + " (a damaged or mixed checkpoint)");
+            throw new IllegalArgumentException("checkpoint " + dir + ": " + CheckpointFolder.VOCABULARY + " holds " + vocabulary.size()
+                    + " words, but " + CheckpointFolder.CONFIG + " says " + expected + " (a damaged or mixed checkpoint)");
         }
-        ModelClaims.requireHeld(dir, TaskFiles.WEIGHTS, TaskFiles.CONFIG + ": cell " + cfg.cell().id() + ", embedding "
+        ModelClaims.requireHeld(dir, CheckpointFolder.WEIGHTS, CheckpointFolder.CONFIG + ": cell " + Cells.name(cfg.cell()) + ", embedding "
                 + cfg.embedding() + ", hidden " + cfg.hidden() + ", layers " + cfg.layers() + ", bidirectional " + cfg.bidirectional()
                 + ", " + vocabulary.size() + " words, " + labels.size() + " labels",
-                ModelClaims.classifierParameters(cfg.cell().id(), vocabulary.size(), cfg.embedding(), cfg.hidden(), cfg.layers(),
+                ModelClaims.classifierParameters(Cells.name(cfg.cell()), vocabulary.size(), cfg.embedding(), cfg.hidden(), cfg.layers(),
                         cfg.bidirectional(), labels.size()));
         ClassifierModel model = new ClassifierModel(cfg, vocabulary.size(), labels.size());
-        TaskFiles.readWeights(dir, model, c, TASK);
+        CheckpointFolder.readWeights(dir, model, c, TASK);
         model.eval();
         return new TextClassifier(model, cfg, vocabulary, labels);
     }

@@ -30,6 +30,7 @@ public final class LmBatcher {
     private final TokenBatch batch;
     private SplittableRandom random;
     private int next;               // SEQUENTIAL: index of the next batch in the pass
+    private long drawn;             // batches since the last reset: the data position a checkpoint saves
 
     public LmBatcher(int[] tokens, int seqLen, int batchSize, Mode mode, long seed) {
         if (seqLen < 1 || batchSize < 1) {
@@ -63,6 +64,32 @@ public final class LmBatcher {
     public void reset() {
         random = new SplittableRandom(seed);
         next = 0;
+        drawn = 0;
+    }
+
+    /** Batches drawn since the start (or the last {@link #reset()}). */
+    public long drawn() {
+        return drawn;
+    }
+
+    /**
+     * Moves on by {@code batches} batches without filling them: the random generator draws the same
+     * numbers and the streams move as far as {@code batches} calls of {@link #next()} would, so a resumed
+     * run gets the batches an uninterrupted run would have got.
+     */
+    public void skip(long batches) {
+        if (batches < 0) {
+            throw new IllegalArgumentException("skip " + batches + " batches, expected >= 0");
+        }
+        if (mode == Mode.RANDOM) {
+            int bound = tokens.length - seqLen;
+            for (long i = (long) batchSize * batches; i > 0; i--) {
+                random.nextInt(bound);
+            }
+        } else {
+            next = (int) ((next + batches) % batchesPerPass);
+        }
+        drawn += batches;
     }
 
     public Mode mode() {
@@ -79,6 +106,7 @@ public final class LmBatcher {
 
     /** Fills and returns the batcher's batch with the next windows. */
     public TokenBatch next() {
+        drawn++;
         int[] in = batch.inputs;
         int[] out = batch.targets;
         if (mode == Mode.RANDOM) {

@@ -1,7 +1,8 @@
 package dev.lanegrad.tasks.forecast;
 
 import dev.lanegrad.tasks.data.Scaler;
-import dev.lanegrad.tasks.CellKind;
+import dev.lanegrad.models.rnn.RnnMode;
+import dev.lanegrad.tasks.Cells;
 
 /**
  * How to train a forecaster: a stack of {@code layers} LSTM or GRU layers of {@code hidden} units reads
@@ -13,7 +14,7 @@ import dev.lanegrad.tasks.CellKind;
  * baseline. {@code patience} (0 = off) stops after that many epochs without a better validation loss.
  * {@code dropout} applies between stacked layers.
  */
-public record ForecastConfig(CellKind cell, int window, int horizon, int hidden, int layers, float dropout, int epochs,
+public record ForecastConfig(RnnMode cell, int window, int horizon, int hidden, int layers, float dropout, int epochs,
         float lr, int batch, long seed, int season, double trainFraction, double validationFraction, Scaler.Kind scaler,
         int patience, double clipNorm) {
 
@@ -42,7 +43,7 @@ public record ForecastConfig(CellKind cell, int window, int horizon, int hidden,
         if (!(clipNorm > 0)) {
             throw new IllegalArgumentException("clip norm " + clipNorm + " must be positive");
         }
-        dev.lanegrad.tasks.ModelClaims.requireForecastFits(cell.id(), hidden, layers, window, horizon, batch);
+        dev.lanegrad.tasks.ModelClaims.requireForecastFits(Cells.name(cell), hidden, layers, window, horizon, batch);
     }
 
     static void atLeast(String name, long value, long min) {
@@ -79,7 +80,7 @@ public record ForecastConfig(CellKind cell, int window, int horizon, int hidden,
 
     /** Starts from the defaults; {@link #build()} checks the values. */
     public static final class Builder {
-        private CellKind cell = CellKind.LSTM;
+        private RnnMode cell = RnnMode.LSTM;
         private int window = 36;
         private int horizon = 1;
         private int hidden = 32;
@@ -99,7 +100,7 @@ public record ForecastConfig(CellKind cell, int window, int horizon, int hidden,
         private Builder() {
         }
 
-        public Builder cell(CellKind v) { cell = v; return this; }
+        public Builder cell(RnnMode v) { cell = v; return this; }
         public Builder window(int v) { window = v; return this; }
         public Builder horizon(int v) { horizon = v; return this; }
         public Builder hidden(int v) { hidden = v; return this; }

@@ -5,7 +5,8 @@ import dev.lanegrad.autograd.Tensor;
 import dev.lanegrad.models.nn.Linear;
 import dev.lanegrad.models.nn.Module;
 import dev.lanegrad.models.nn.RecurrentLayer;
-import dev.lanegrad.tasks.CellKind;
+import dev.lanegrad.models.rnn.RnnMode;
+import dev.lanegrad.tasks.Cells;
 
 /**
  * The sequence regressor: a recurrent stack over the window (one input feature), its output at the last
@@ -16,8 +17,8 @@ public final class ForecastModel extends Module {
     private final RecurrentLayer rnn;
     private final Linear head;
 
-    public ForecastModel(CellKind cell, int hidden, int layers, float dropout, int horizon, long seed) {
-        rnn = register("rnn", cell.build(1, hidden, layers, false, layers > 1 ? dropout : 0f, seed));
+    public ForecastModel(RnnMode cell, int hidden, int layers, float dropout, int horizon, long seed) {
+        rnn = register("rnn", Cells.stack(cell, 1, hidden, layers, false, layers > 1 ? dropout : 0f, seed));
         head = register("head", new Linear(hidden, horizon, true, seed + 1));
     }
 

@@ -1,6 +1,6 @@
 package dev.lanegrad.tasks.forecast;
 
-import dev.lanegrad.tasks.EpochResult;
+import dev.lanegrad.tasks.ValidationResult;
 
 import java.util.List;
 
@@ -23,7 +23,7 @@ import java.util.List;
  * @param testStart         series index where the test part begins
  * @param seconds           wall time of training and evaluation
  */
-public record ForecastResult(Forecaster forecaster, int bestEpoch, List<EpochResult> history, ErrorMetrics model,
+public record ForecastResult(Forecaster forecaster, int bestEpoch, List<ValidationResult> history, ErrorMetrics model,
         ErrorMetrics naive, ErrorMetrics seasonalNaive, int[] testIndices, double[] testActual, double[] testPredicted,
         int trainSize, int validationStart, int testStart, double seconds) {
 

@@ -1,18 +1,18 @@
 package dev.lanegrad.tasks.forecast;
 
 import dev.lanegrad.autograd.Ops;
-import dev.lanegrad.autograd.Tape;
 import dev.lanegrad.autograd.Tensor;
 import dev.lanegrad.tasks.data.Scaler;
 import dev.lanegrad.tasks.data.SeriesSplit;
 import dev.lanegrad.tasks.data.SeriesWindows;
 import dev.lanegrad.models.optim.Adam;
-import dev.lanegrad.models.optim.GradClip;
 import dev.lanegrad.models.optim.LrSchedule;
-import dev.lanegrad.tasks.BestWeights;
-import dev.lanegrad.tasks.EpochResult;
 import dev.lanegrad.tasks.TrainingListener;
+import dev.lanegrad.tasks.TrainingLoop;
+import dev.lanegrad.tasks.ValidationResult;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -73,74 +73,53 @@ public final class ForecastTraining {
 
         ForecastModel model = new ForecastModel(cfg.cell(), cfg.hidden(), cfg.layers(), cfg.dropout(), h, cfg.seed());
         Forecaster forecaster = new Forecaster(model, cfg, scaler);
-        List<Tensor> params = model.parameters();
-        Adam adam = new Adam(params, cfg.lr());
-        LrSchedule schedule = LrSchedule.cosine(cfg.lr(), (long) cfg.epochs() * stepsOf(train.size(), cfg.batch()), cfg.lr() / 10);
-        SplittableRandom random = new SplittableRandom(cfg.seed() ^ 0x5DEECE66DL);
-
+        Adam adam = new Adam(model.parameters(), cfg.lr());
         int n = train.size();
         int steps = stepsOf(n, cfg.batch());
-        listener.started(cfg.epochs(), steps);
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
         int[] validationStarts = starts(validation);
-        List<EpochResult> history = new ArrayList<>();
-        BestWeights best = new BestWeights(params);
-        double bestLoss = Double.POSITIVE_INFINITY;
-        int bestEpoch = 0;
-        // one tape for the whole run: its workspace is reused by every step
-        try (Tape tape = new Tape()) {
-            for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
-                long e0 = System.nanoTime();
-                shuffle(order, random);
-                double sum = 0;
-                model.train(true);
-                for (int step = 0; step < steps; step++) {
-                    int from = step * cfg.batch();
-                    int b = Math.min(cfg.batch(), n - from);
-                    int[] samples = java.util.Arrays.copyOfRange(order, from, from + b);
-                    float[] x = new float[w * b];
-                    float[] y = new float[h * b];
-                    train.fill(samples, x, y);
-                    Tensor loss = Ops.mseLoss(model.forward(Tensor.wrap(x, 0, w, b, 1)), Tensor.wrap(y, 0, b, h));
-                    double value = loss.item();
-                    if (!Double.isFinite(value)) {
-                        throw new IllegalStateException("the training loss became " + value + " in epoch " + epoch
-                                + "; try a smaller --lr (now " + cfg.lr() + ")");
-                    }
-                    tape.backward(loss);
-                    adam.setLearningRate(schedule.rate(adam.steps()));
-                    GradClip.byGlobalNorm(params, cfg.clipNorm());
-                    adam.step();
-                    adam.zeroGrad();
-                    tape.reset();
-                    sum += value * b;
-                    listener.step(epoch, step + 1, value, b);
+        List<ValidationResult> history = new ArrayList<>();
+        TrainingLoop.Task task = new TrainingLoop.Task() {
+            final SplittableRandom random = new SplittableRandom(cfg.seed() ^ 0x5DEECE66DL);
+            final int[] order = identity(n);
+            int step;
+            int b;
+
+            @Override
+            public Tensor forward() {
+                if (step == 0) {
+                    shuffle(order, random);
                 }
-                double validationLoss = mse(forecaster.predictScaled(scaled, validationStarts), validation);
-                if (!Double.isFinite(validationLoss)) {
-                    throw new IllegalStateException("the validation loss became " + validationLoss + " in epoch " + epoch
-                            + "; try a smaller --lr (now " + cfg.lr() + ")");
-                }
-                boolean improved = validationLoss < bestLoss;
-                if (improved) {
-                    bestLoss = validationLoss;
-                    bestEpoch = epoch;
-                    best.keep();
-                }
-                // in the data's units: both scalers are affine, so an error scales by the scaler's scale
-                EpochResult r = new EpochResult(epoch, cfg.epochs(), sum / n, validationLoss,
-                        Math.sqrt(validationLoss) * scaler.scale(), improved, (System.nanoTime() - e0) / 1e9);
-                history.add(r);
-                listener.epoch(r);
-                if (cfg.patience() > 0 && epoch - bestEpoch >= cfg.patience()) {
-                    break;
-                }
+                int from = step * cfg.batch();
+                b = Math.min(cfg.batch(), n - from);
+                step = step + 1 == steps ? 0 : step + 1;
+                int[] samples = java.util.Arrays.copyOfRange(order, from, from + b);
+                float[] x = new float[w * b];
+                float[] y = new float[h * b];
+                train.fill(samples, x, y);
+                return Ops.mseLoss(model.forward(Tensor.wrap(x, 0, w, b, 1)), Tensor.wrap(y, 0, b, h));
             }
+
+            @Override
+            public long examples() {
+                return b;
+            }
+
+            @Override
+            public TrainingLoop.Score validate() {
+                double loss = mse(forecaster.predictScaled(scaled, validationStarts), validation);
+                // in the data's units: both scalers are affine, so an error scales by the scaler's scale
+                return new TrainingLoop.Score(loss, Math.sqrt(loss) * scaler.scale());
+            }
+        };
+        TrainingLoop.Result result;
+        try {
+            result = new TrainingLoop(model, adam, task)
+                    .schedule(LrSchedule.cosine(cfg.lr(), (long) cfg.epochs() * steps, cfg.lr() / 10))
+                    .clip(cfg.clipNorm()).epochs(cfg.epochs(), steps).patience(cfg.patience()).run(listener.recording(history));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);   // nothing is written during the loop
         }
-        best.restore();
+        int bestEpoch = history.stream().filter(r -> r.step() == result.bestStep()).findFirst().orElseThrow().epoch();
         model.eval();
 
         int[] testStarts = starts(test);
@@ -188,6 +167,14 @@ public final class ForecastTraining {
             }
         }
         return se / ((double) windows.size() * h);
+    }
+
+    static int[] identity(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        return a;
     }
 
     private static void shuffle(int[] a, SplittableRandom random) {

@@ -3,9 +3,10 @@ package dev.lanegrad.tasks.forecast;
 import dev.lanegrad.autograd.Tape;
 import dev.lanegrad.autograd.Tensor;
 import dev.lanegrad.tasks.data.Scaler;
-import dev.lanegrad.tasks.CellKind;
 import dev.lanegrad.tasks.ModelClaims;
-import dev.lanegrad.tasks.TaskFiles;
+import dev.lanegrad.models.rnn.RnnMode;
+import dev.lanegrad.tasks.Cells;
+import dev.lanegrad.tasks.CheckpointFolder;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +16,7 @@ import java.util.Map;
 /**
  * A trained forecaster: the model, its configuration and the scaler fitted on its training values, so that
  * it takes and returns values in the data's units. Read-only after training, so one instance may serve
- * several threads. Saved as a checkpoint folder ({@link TaskFiles}): {@code model.safetensors} and
+ * several threads. Saved as a checkpoint folder ({@link CheckpointFolder}): {@code model.safetensors} and
  * {@code config.json} (the configuration and the scaler).
  */
 public final class Forecaster {
@@ -106,9 +107,9 @@ public final class Forecaster {
     /** Writes model.safetensors and config.json into dir (created if needed); each file atomically. */
     public void save(Path dir) throws IOException {
         Files.createDirectories(dir);
-        String id = TaskFiles.newId();
-        Map<String, Object> m = TaskFiles.newConfig(TASK, id);
-        m.put("cell", config.cell().id());
+        String id = CheckpointFolder.newId();
+        Map<String, Object> m = CheckpointFolder.newConfig(TASK, id);
+        m.put("cell", Cells.name(config.cell()));
         m.put("window", config.window());
         m.put("horizon", config.horizon());
         m.put("hidden", config.hidden());
@@ -124,31 +125,31 @@ public final class Forecaster {
         m.put("validation_fraction", config.validationFraction());
         m.put("patience", config.patience());
         m.put("clip_norm", config.clipNorm());
-        TaskFiles.writeWeights(dir, model, TASK, id);
-        TaskFiles.writeString(dir.resolve(TaskFiles.CONFIG), TaskFiles.toJson(m));
+        CheckpointFolder.writeWeights(dir, model, TASK, id);
+        CheckpointFolder.writeString(dir.resolve(CheckpointFolder.CONFIG), CheckpointFolder.toJson(m));
     }
 
     /** Reads a folder written by {@link #save}; a missing or damaged file is named in the error. */
     public static Forecaster load(Path dir) throws IOException {
-        TaskFiles.requireFolder(dir, TASK);
-        TaskFiles.Config c = TaskFiles.readConfig(dir, TASK, TASK);
+        CheckpointFolder.requireFolder(dir, TASK);
+        CheckpointFolder.Config c = CheckpointFolder.readConfig(dir, TASK, TASK);
         ForecastConfig cfg;
         try {
-            cfg = new ForecastConfig(c.parse("cell", CellKind::parse), c.integer("window", 1), c.integer("horizon", 1),
+            cfg = new ForecastConfig(c.parse("cell", Cells::parseTaskCell), c.integer("window", 1), c.integer("horizon", 1),
                     c.integer("hidden", 1), c.integer("layers", 1), (float) c.number("dropout"), c.integer("epochs", 1),
                     (float) c.number("lr"), c.integer("batch", 1), (long) c.number("seed"), c.integer("season", 0),
                     c.number("train_fraction"), c.number("validation_fraction"), c.parse("scaler", Scaler::parse).kind(),
                     c.integer("patience", 0), c.number("clip_norm"));
         } catch (IllegalArgumentException e) {
             throw e.getMessage().startsWith("checkpoint ") ? e
-                    : new IllegalArgumentException("checkpoint " + dir + ": " + TaskFiles.CONFIG + ": " + e.getMessage());
+                    : new IllegalArgumentException("checkpoint " + dir + ": " + CheckpointFolder.CONFIG + ": " + e.getMessage());
         }
         Scaler scaler = c.parse("scaler", Scaler::parse);
-        ModelClaims.requireHeld(dir, TaskFiles.WEIGHTS, TaskFiles.CONFIG + ": cell " + cfg.cell().id() + ", hidden " + cfg.hidden()
+        ModelClaims.requireHeld(dir, CheckpointFolder.WEIGHTS, CheckpointFolder.CONFIG + ": cell " + Cells.name(cfg.cell()) + ", hidden " + cfg.hidden()
                 + ", layers " + cfg.layers() + ", horizon " + cfg.horizon(),
-                ModelClaims.forecastParameters(cfg.cell().id(), cfg.hidden(), cfg.layers(), cfg.horizon()));
+                ModelClaims.forecastParameters(Cells.name(cfg.cell()), cfg.hidden(), cfg.layers(), cfg.horizon()));
         ForecastModel model = new ForecastModel(cfg.cell(), cfg.hidden(), cfg.layers(), cfg.dropout(), cfg.horizon(), cfg.seed());
-        TaskFiles.readWeights(dir, model, c, TASK);
+        CheckpointFolder.readWeights(dir, model, c, TASK);
         model.eval();
         return new Forecaster(model, cfg, scaler);
     }

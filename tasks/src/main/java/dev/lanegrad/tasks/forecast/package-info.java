@@ -6,7 +6,7 @@
  * naive forecast (repeat the last value) and the seasonal-naive one (the value one season earlier).
  * <pre>{@code
  * double[] series = BundledData.sunspots().numbers("Sunspots");          // or CsvTable.read(path).numbers("col")
- * ForecastConfig cfg = ForecastConfig.builder().cell(CellKind.LSTM).window(36).season(132).build();
+ * ForecastConfig cfg = ForecastConfig.builder().cell(RnnMode.LSTM).window(36).season(132).build();
  * ForecastResult r = ForecastTraining.train(series, cfg, TrainingListener.NONE);
  * System.out.println(r.model() + " vs naive " + r.naive() + " vs seasonal naive " + r.seasonalNaive());
  * r.forecaster().save(Path.of("runs/sunspots"));                         // model.safetensors + config.json (scaler)

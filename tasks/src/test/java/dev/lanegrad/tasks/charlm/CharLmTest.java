@@ -7,6 +7,7 @@ import dev.lanegrad.tasks.data.LmBatcher;
 import dev.lanegrad.tasks.data.TokenBatch;
 import dev.lanegrad.tasks.data.TokenSplit;
 import dev.lanegrad.models.nn.State;
+import dev.lanegrad.models.rnn.RnnMode;
 import dev.lanegrad.models.optim.Adam;
 import dev.lanegrad.models.optim.GradClip;
 import dev.lanegrad.io.NamedTensor;
@@ -113,6 +114,37 @@ class CharLmTest {
     }
 
     @Test
+    void nucleusSamplingKeepsOnlyTheMostLikelyMass() {
+        CharVocabulary v = trainer.vocabulary();
+        StringBuilder all = new StringBuilder();
+        StringBuilder greedy = new StringBuilder();
+        StringBuilder tiny = new StringBuilder();
+        new Sampler(trainer.model(), v, 11).generate("the ", 200, 0.9f, 0, 1f, all::appendCodePoint);
+        new Sampler(trainer.model(), v, 11).generate("the ", 200, 0f, 0, 1f, greedy::appendCodePoint);
+        new Sampler(trainer.model(), v, 11).generate("the ", 200, 0.9f, 0, 1e-6f, tiny::appendCodePoint);
+        assertEquals(new Sampler(trainer.model(), v, 11).generate("the ", 200, 0.9f, 0), all.toString(),
+                "top-p 1 draws exactly as without it");
+        assertEquals(greedy.toString(), tiny.toString(), "a nucleus of almost no mass is the most likely character");
+        Sampler s = new Sampler(trainer.model(), v, 3);
+        s.prime("the ca");
+        float[] logits = s.logits().clone();
+        int best = 0;
+        for (int i = 1; i < logits.length; i++) {
+            if (logits[i] > logits[best]) best = i;
+        }
+        double max = logits[best];
+        double sum = 0;
+        for (float l : logits) sum += Math.exp(l - max);
+        double pBest = 1 / sum;
+        // with top-p below the most likely character's probability, only it can be drawn
+        for (int i = 0; i < 50; i++) {
+            assertEquals(best, s.draw(1f, 0, (float) (0.9 * pBest)));
+        }
+        assertEquals("top-p 0.0: expected a probability in (0, 1], 1 for all characters",
+                assertThrows(IllegalArgumentException.class, () -> s.draw(1f, 0, 0f)).getMessage());
+    }
+
+    @Test
     void theStreamingSamplerGivesTheLogitsOfTheFullSequenceForward() {
         CharLanguageModel model = trainer.model();
         int[] ids = trainer.vocabulary().encode("ROMEO: what light through");
@@ -187,7 +219,7 @@ class CharLmTest {
         int[] ids = vocab.encode(TEXT);
         TokenSplit split = TokenSplit.tail(ids, 0.1);
         CharLanguageModel model = new CharLanguageModel(
-                new CharLanguageModel.Config(CharLanguageModel.Cell.LSTM, vocab.size(), 8, 32, 1, 0f), 1234);
+                new CharLanguageModel.Config(RnnMode.LSTM, vocab.size(), 8, 32, 1, 0f), 1234);
         LmBatcher batcher = new LmBatcher(split.train(), 16, 8, LmBatcher.Mode.SEQUENTIAL, 1234);
         Adam adam = new Adam(model.parameters(), 1e-2f);
         double before = model.evaluate(split.validation()).loss();

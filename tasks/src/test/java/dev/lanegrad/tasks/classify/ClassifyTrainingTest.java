@@ -2,7 +2,7 @@ package dev.lanegrad.tasks.classify;
 
 import dev.lanegrad.tasks.data.LabelledText;
 import dev.lanegrad.tasks.data.WordVocabulary;
-import dev.lanegrad.tasks.CellKind;
+import dev.lanegrad.models.rnn.RnnMode;
 import dev.lanegrad.tasks.TrainingListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,7 +97,7 @@ class ClassifyTrainingTest {
         String sentence = "the food was good";
         List<String> batch = List.of("a very long sentence about the phone and the battery and the staff and the plot",
                 sentence, "bad", "okay okay okay okay okay okay okay okay okay");
-        for (CellKind cell : CellKind.values()) {
+        for (RnnMode cell : new RnnMode[] {RnnMode.LSTM, RnnMode.GRU}) {
             for (Pooling pooling : Pooling.values()) {
                 ClassifyConfig cfg = small().toBuilder().cell(cell).pooling(pooling).layers(2).build();
                 List<List<String>> words = new ArrayList<>();
@@ -115,7 +115,7 @@ class ClassifyTrainingTest {
 
     @Test
     void aReloadedCheckpointGivesIdenticalPredictions(@TempDir Path dir) throws IOException {
-        ClassifyResult r = ClassifyTraining.train(tiny(150, 2), small().toBuilder().epochs(2).cell(CellKind.LSTM)
+        ClassifyResult r = ClassifyTraining.train(tiny(150, 2), small().toBuilder().epochs(2).cell(RnnMode.LSTM)
                 .pooling(Pooling.MEAN).build(), TrainingListener.NONE);
         r.classifier().save(dir);
         TextClassifier loaded = TextClassifier.load(dir);

@@ -1,7 +1,7 @@
 package dev.lanegrad.tasks.forecast;
 
 import dev.lanegrad.tasks.data.Scaler;
-import dev.lanegrad.tasks.CellKind;
+import dev.lanegrad.models.rnn.RnnMode;
 import dev.lanegrad.tasks.TrainingListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +32,7 @@ class ForecastTrainingTest {
     }
 
     static ForecastConfig small() {
-        return ForecastConfig.builder().cell(CellKind.GRU).window(24).hidden(16).layers(1).epochs(12).lr(1e-2f)
+        return ForecastConfig.builder().cell(RnnMode.GRU).window(24).hidden(16).layers(1).epochs(12).lr(1e-2f)
                 .batch(16).seed(7).season(24).build();
     }
 
@@ -66,7 +66,7 @@ class ForecastTrainingTest {
     @Test
     void aReloadedCheckpointGivesIdenticalForecasts(@TempDir Path dir) throws IOException {
         double[] series = sineWithNoise(300, 3);
-        ForecastResult r = ForecastTraining.train(series, small().toBuilder().epochs(2).cell(CellKind.LSTM).layers(2).build(),
+        ForecastResult r = ForecastTraining.train(series, small().toBuilder().epochs(2).cell(RnnMode.LSTM).layers(2).build(),
                 TrainingListener.NONE);
         r.forecaster().save(dir);
         Forecaster loaded = Forecaster.load(dir);

@@ -2,6 +2,7 @@ package dev.lanegrad.tasks.hostile;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.lanegrad.models.rnn.RnnMode;
 import dev.lanegrad.tasks.charlm.CharLanguageModel;
 import dev.lanegrad.tasks.charlm.CharLmCheckpoint;
 import dev.lanegrad.tasks.data.CharVocabulary;
@@ -64,7 +65,7 @@ class DamagedFoldersTest {
     void damagedCharLmCheckpoints() throws Exception {
         CharVocabulary vocab = CharVocabulary.of("abcdef\n ");
         Path dir = tmp.resolve("lm");
-        CharLmCheckpoint.save(dir, new CharLanguageModel(new CharLanguageModel.Config(CharLanguageModel.Cell.GRU, vocab.size(), 3, 5, 2,
+        CharLmCheckpoint.save(dir, new CharLanguageModel(new CharLanguageModel.Config(RnnMode.GRU, vocab.size(), 3, 5, 2,
                 0f), 1), vocab, null, 3, 2.0);
         Path weights = dir.resolve(CharLmCheckpoint.WEIGHTS);
         byte[] good = Files.readAllBytes(weights);

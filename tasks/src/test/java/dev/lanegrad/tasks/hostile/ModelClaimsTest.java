@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lanegrad.io.Checkpoint;
 import dev.lanegrad.io.NamedTensor;
 import dev.lanegrad.io.SafeTensors;
-import dev.lanegrad.tasks.CellKind;
+import dev.lanegrad.models.rnn.RnnMode;
+import dev.lanegrad.tasks.Cells;
 import dev.lanegrad.tasks.ModelClaims;
 import dev.lanegrad.tasks.charlm.CharLanguageModel;
 import dev.lanegrad.tasks.charlm.CharLmCheckpoint;
@@ -44,20 +45,20 @@ class ModelClaimsTest {
 
     @Test
     void closedFormParameterCountsMatchTheModels() {
-        for (CharLanguageModel.Cell cell : CharLanguageModel.Cell.values()) {
+        for (RnnMode cell : new RnnMode[] {RnnMode.LSTM, RnnMode.GRU, RnnMode.RNN_TANH}) {
             for (int layers = 1; layers <= 3; layers++) {
                 CharLanguageModel m = new CharLanguageModel(new CharLanguageModel.Config(cell, 11, 5, 7, layers, 0f), 1);
-                assertEquals(m.parameterCount(), ModelClaims.charLmParameters(cell.lowerName(), 11, 5, 7, layers), m.toString());
+                assertEquals(m.parameterCount(), ModelClaims.charLmParameters(Cells.name(cell), 11, 5, 7, layers), m.toString());
             }
         }
-        for (CellKind cell : CellKind.values()) {
+        for (RnnMode cell : new RnnMode[] {RnnMode.LSTM, RnnMode.GRU}) {
             for (int layers = 1; layers <= 2; layers++) {
                 assertEquals(new ForecastModel(cell, 6, layers, 0f, 3, 1).parameterCount(),
-                        ModelClaims.forecastParameters(cell.id(), 6, layers, 3));
+                        ModelClaims.forecastParameters(Cells.name(cell), 6, layers, 3));
                 for (boolean bi : new boolean[] {false, true}) {
                     ClassifyConfig cfg = ClassifyConfig.builder().cell(cell).embedding(4).hidden(5).layers(layers).bidirectional(bi).build();
                     assertEquals(new ClassifierModel(cfg, 9, 3).parameterCount(),
-                            ModelClaims.classifierParameters(cell.id(), 9, 4, 5, layers, bi, 3));
+                            ModelClaims.classifierParameters(Cells.name(cell), 9, 4, 5, layers, bi, 3));
                 }
             }
         }
@@ -67,7 +68,7 @@ class ModelClaimsTest {
 
     private Path smallCharLm() throws Exception {
         CharVocabulary vocab = CharVocabulary.of("abcdefg\n");
-        CharLanguageModel m = new CharLanguageModel(new CharLanguageModel.Config(CharLanguageModel.Cell.LSTM, vocab.size(), 4, 6, 1, 0f), 3);
+        CharLanguageModel m = new CharLanguageModel(new CharLanguageModel.Config(RnnMode.LSTM, vocab.size(), 4, 6, 1, 0f), 3);
         Path dir = tmp.resolve("lm");
         CharLmCheckpoint.save(dir, m, vocab, null, 10, 1.5);
         return dir;

@@ -1,4 +1,4 @@
-package dev.lanegrad.cli.train;
+package dev.lanegrad.cli.run;
 
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;

@@ -1,4 +1,4 @@
-package dev.lanegrad.cli.train;
+package dev.lanegrad.cli.run;
 
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;

@@ -5,13 +5,13 @@ package dev.lanegrad.autograd;
  * pure function of (seed, i) (SplitMix64), so it needs no Random object and a repeated call with the
  * same seed drops the same elements (GradCheck relies on that). In eval mode it is the identity.
  */
-final class Dropout extends Node {
+final class DropoutOp extends Node {
 
     private final Tensor x;
     private final Tensor mask;
     private final Tensor y;
 
-    private Dropout(Tensor x, Tensor mask, Tensor y) {
+    private DropoutOp(Tensor x, Tensor mask, Tensor y) {
         this.x = x;
         this.mask = mask;
         this.y = y;
@@ -36,7 +36,7 @@ final class Dropout extends Node {
             md[mo + i] = (mix(seed + 0x9E3779B97F4A7C15L * (i + 1)) >>> 11) >= threshold ? keep : 0f;
         }
         OPS.mul(x.dataRef(), x.offset(), md, mask.offset(), y.dataRef(), y.offset(), n);
-        tape.record(new Dropout(x, mask, y), y);
+        tape.record(new DropoutOp(x, mask, y), y);
         return y;
     }
 

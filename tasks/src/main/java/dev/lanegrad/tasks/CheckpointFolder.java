@@ -19,21 +19,33 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The files of a task checkpoint folder: {@code model.safetensors} (the weights under PyTorch's names),
- * {@code config.json} (what rebuilds the model and maps its output back: sizes, scaler, labels) and for
- * text tasks {@code vocab.txt}. Every file is written to a temporary file and renamed into place, so an
- * earlier checkpoint in the folder is never half overwritten; both the weights and the config carry one
- * random {@code checkpoint_id}, so a folder mixing two runs is refused on load. Errors name the folder,
- * the file and what was expected.
+ * The one checkpoint-folder format of every task (char-LM, forecast, classify):
+ * <ul>
+ *   <li>{@value #WEIGHTS}: the weights under PyTorch's names (a plain state_dict: PyTorch's
+ *       {@code load_state_dict(safetensors.torch.load_file(...))} takes it as it is), with the task and the
+ *       {@code checkpoint_id} in its metadata (the char-LM also keeps its architecture and vocabulary there,
+ *       so that file alone loads);</li>
+ *   <li>{@value #CONFIG}: what rebuilds the model and maps its output back (sizes, scaler, labels,
+ *       vocabulary, the training settings), with {@code "task"} and the same {@code checkpoint_id};</li>
+ *   <li>{@value #VOCABULARY} for the word-level tasks;</li>
+ *   <li>{@value #TRAINING} when the folder can resume a run exactly ({@link TrainingState}: the optimizer's
+ *       moments under {@code optim.}, the schedule position, the random and data positions).</li>
+ * </ul>
+ * Every file is written to a temporary file and renamed into place, so an earlier checkpoint in the
+ * folder is never half overwritten; every file carries the one random {@code checkpoint_id}, so a folder
+ * mixing two saves is refused on load. Errors name the folder, the file and what was expected. Each task
+ * has one public load for its folder: {@code CharLmCheckpoint.load(dir)}, {@code Forecaster.load(dir)},
+ * {@code TextClassifier.load(dir)}.
  */
-public final class TaskFiles {
+public final class CheckpointFolder {
 
     public static final String WEIGHTS = "model.safetensors";
     public static final String CONFIG = "config.json";
     public static final String VOCABULARY = "vocab.txt";
-    private static final String ID = "checkpoint_id";
+    public static final String TRAINING = "training.safetensors";
+    public static final String ID = "checkpoint_id";
 
-    private TaskFiles() {
+    private CheckpointFolder() {
     }
 
     /** A fresh id for one saved checkpoint. */
@@ -45,8 +57,15 @@ public final class TaskFiles {
 
     /** Saves the weights with the task name and id in the metadata (atomic). */
     public static void writeWeights(Path dir, Module model, String task, String id) throws IOException {
+        writeWeights(dir, model, task, id, Map.of());
+    }
+
+    /** Saves the weights with the task name, the id and more metadata (atomic). */
+    public static void writeWeights(Path dir, Module model, String task, String id, Map<String, String> more)
+            throws IOException {
         Checkpoint c = model.stateDict();
         Map<String, String> meta = new java.util.LinkedHashMap<>(c.metadata());
+        meta.putAll(more);
         meta.put("task", task);
         meta.put(ID, id);
         SafeTensors.write(dir.resolve(WEIGHTS), c.tensors().values(), meta);
@@ -139,6 +158,37 @@ public final class TaskFiles {
         }
     }
 
+    /** Writes the state a run resumes from ({@value #TRAINING}, atomic), with the checkpoint's id. */
+    public static void writeTraining(Path dir, TrainingState state, String id) throws IOException {
+        SafeTensors.write(dir.resolve(TRAINING), state.tensors(), state.metadata(id));
+    }
+
+    /**
+     * The state to resume from, or null when the folder has none (a folder of weights only, or written
+     * before exact resume existed); its id must be the config's.
+     */
+    public static TrainingState readTraining(Path dir, String id) throws IOException {
+        Path f = dir.resolve(TRAINING);
+        if (!Files.exists(f)) {
+            return null;
+        }
+        Checkpoint c;
+        try {
+            c = SafeTensors.read(f);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("checkpoint " + dir + ": " + TRAINING + " is damaged (" + e.getMessage() + ")");
+        }
+        if (id != null && !id.equals(c.metadata().get(ID))) {
+            throw new IllegalArgumentException("checkpoint " + dir + ": " + TRAINING + " (" + ID + " " + c.metadata().get(ID)
+                    + ") and the weights (" + id + ") come from different saves; resume from a complete checkpoint folder");
+        }
+        try {
+            return TrainingState.from(c);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("checkpoint " + dir + ": " + TRAINING + " is damaged (" + e.getMessage() + ")");
+        }
+    }
+
     private static IllegalArgumentException missing(Path dir, String name, String command) {
         return new IllegalArgumentException("checkpoint " + dir + ": " + name + " is missing; expected a folder written by `lanegrad "
                 + command + "` (" + WEIGHTS + ", " + CONFIG + (command.equals("classify") ? ", " + VOCABULARY : "") + ")");
@@ -154,7 +204,7 @@ public final class TaskFiles {
         return m;
     }
 
-    /** A flat JSON object of strings, numbers, booleans and lists of strings, one member per line. */
+    /** A JSON object of strings, numbers, booleans, lists and (inline) maps, one top-level member per line. */
     public static String toJson(Map<String, Object> members) {
         StringBuilder sb = new StringBuilder("{\n");
         int i = 0;
@@ -174,6 +224,14 @@ public final class TaskFiles {
         }
         if (v instanceof Number || v instanceof Boolean) {
             return v.toString();
+        }
+        if (v == null) {
+            return "null";
+        }
+        if (v instanceof Map<?, ?> map) {
+            List<String> parts = new ArrayList<>();
+            map.forEach((k, x) -> parts.add(Json.quote(k.toString()) + ": " + value(x)));
+            return "{" + String.join(", ", parts) + "}";
         }
         if (v instanceof List<?> list) {
             List<String> parts = new ArrayList<>();

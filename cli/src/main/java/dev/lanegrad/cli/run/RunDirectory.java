@@ -1,4 +1,4 @@
-package dev.lanegrad.cli.train;
+package dev.lanegrad.cli.run;
 
 import dev.lanegrad.io.AtomicFile;
 

@@ -6,14 +6,14 @@ package dev.lanegrad.autograd;
  * gets the sum; the padding index (if >= 0) gets no gradient. The indices array is kept, not copied:
  * do not change it before backward.
  */
-final class Embedding extends Node {
+final class EmbeddingOp extends Node {
 
     private final Tensor table;
     private final int[] indices;
     private final int paddingIdx;
     private final Tensor y;
 
-    private Embedding(Tensor table, int[] indices, int paddingIdx, Tensor y) {
+    private EmbeddingOp(Tensor table, int[] indices, int paddingIdx, Tensor y) {
         this.table = table;
         this.indices = indices;
         this.paddingIdx = paddingIdx;
@@ -43,7 +43,7 @@ final class Embedding extends Node {
         for (int i = 0; i < n; i++) {
             OPS.copy(table.dataRef(), table.offset() + indices[i] * e, y.dataRef(), y.offset() + i * e, e);
         }
-        tape.record(new Embedding(table, indices, paddingIdx, y), y);
+        tape.record(new EmbeddingOp(table, indices, paddingIdx, y), y);
         return y;
     }
 

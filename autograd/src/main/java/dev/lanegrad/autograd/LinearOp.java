@@ -10,7 +10,7 @@ package dev.lanegrad.autograd;
  * </pre>
  * One node instead of matmul + add saves a pass over y and two objects per layer and step.
  */
-final class Linear extends Node {
+final class LinearOp extends Node {
 
     private final Tensor x;
     private final Tensor w;
@@ -18,7 +18,7 @@ final class Linear extends Node {
     private final Tensor y;
     private final int m;
 
-    private Linear(Tensor x, Tensor w, Tensor b, Tensor y, int m) {
+    private LinearOp(Tensor x, Tensor w, Tensor b, Tensor y, int m) {
         this.x = x;
         this.w = w;
         this.b = b;
@@ -49,7 +49,7 @@ final class Linear extends Node {
         if (b != null) {
             OPS.addRowBias(y.dataRef(), y.offset(), m, out, Math.max(1, out), b.dataRef(), b.offset());
         }
-        tape.record(new Linear(x, w, b, y, m), y);
+        tape.record(new LinearOp(x, w, b, y, m), y);
         return y;
     }
 

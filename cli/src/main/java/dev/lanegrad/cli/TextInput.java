@@ -1,4 +1,4 @@
-package dev.lanegrad.cli.train;
+package dev.lanegrad.cli;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package dev.lanegrad.cli.train;
+package dev.lanegrad.cli.run;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class TrainInfrastructureTest {
+class RunFolderToolsTest {
 
     @Test
     void aFailedAtomicWriteKeepsThePreviousFileAndLeavesNoTemporaryFile(@TempDir Path tmp) throws IOException {

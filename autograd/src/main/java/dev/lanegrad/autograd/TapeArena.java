@@ -9,7 +9,7 @@ package dev.lanegrad.autograd;
  * step of a fixed-shape loop on, alloc therefore never allocates: that is what makes a training
  * step allocation-free apart from the small Tensor and node objects.
  */
-final class Workspace {
+final class TapeArena {
 
     private static final int MIN_CHUNK = 4096;
 
