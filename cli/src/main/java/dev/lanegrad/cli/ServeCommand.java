@@ -54,7 +54,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--token-file", paramLabel = "FILE", description = "every request but /health must carry 'Authorization: Bearer <the file's text>'")
     Path tokenFile;
 
-    @Option(names = "--max-body-bytes", defaultValue = "8388608", description = "largest request body; beyond it 413 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-body-bytes", defaultValue = "1048576", description = "largest request body; beyond it 413 (default: ${DEFAULT-VALUE})")
     int maxBody;
 
     @Option(names = "--max-steps", defaultValue = "4096", description = "longest sequence of a request; beyond it 413 (default: ${DEFAULT-VALUE})")

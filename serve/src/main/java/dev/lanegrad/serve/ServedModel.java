@@ -6,8 +6,8 @@ import java.util.Map;
 /**
  * One loaded model as the server sees it: it parses and checks a request body on the caller's thread
  * (so bad input never reaches a batch), then runs many parsed requests as ONE batched forward. The
- * weights are immutable once loaded; {@link #predictBatch} is called by one batching thread at a time,
- * each call owns its buffers, so the model is shared by every request without locks.
+ * weights are immutable once loaded and every {@link #predictBatch} call owns its buffers (the layers keep
+ * their scratch per thread), so the model is shared by every thread without locks.
  *
  * <p>Implementations: {@link StackModel} (a bare RNN / LSTM / GRU stack), {@link CharLmModel},
  * {@link ForecastServed}, {@link ClassifierServed}; {@link ModelLoader} picks one from a checkpoint.
