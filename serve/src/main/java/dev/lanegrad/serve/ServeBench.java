@@ -116,10 +116,14 @@ public final class ServeBench {
         }
     }
 
-    /** Seconds per call: a warm-up of a third of the time, then as many calls as fit. */
+    /**
+     * Seconds per call, after a warm-up of at least 200 calls and a third of the time: until C2 has compiled
+     * them, Vector API loops run interpreted, hundreds of times slower (a B=1 forward took ~1 s in its first
+     * second on a loaded 2-core machine).
+     */
     private static double secondsPer(Runnable r, long nanos) {
         long end = System.nanoTime() + nanos / 3;
-        while (System.nanoTime() < end) {
+        for (int i = 0; i < 200 || System.nanoTime() < end; i++) {
             r.run();
         }
         long start = System.nanoTime();
