@@ -31,13 +31,17 @@ final class HttpIo {
             } catch (NumberFormatException e) {
                 throw ApiError.badRequest("Content-Length '" + declared + "' is not a number");
             }
+            if (n < 0) {
+                throw ApiError.badRequest("Content-Length " + n + " is negative");
+            }
             if (n > maxBytes) {
                 ex.getResponseHeaders().set("Connection", "close");
                 throw ApiError.tooLarge("the body has " + n + " bytes, more than the limit of " + maxBytes);
             }
         }
         InputStream in = ex.getRequestBody();
-        ByteArrayOutputStream buf = new ByteArrayOutputStream(declared != null ? (int) Long.parseLong(declared.trim()) : 1024);
+        // the declared length is checked above, so it is a safe first size
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(declared != null ? (int) Long.parseLong(declared.trim()) + 1 : 1024);
         byte[] chunk = new byte[16384];
         int total = 0;
         for (int r; (r = in.read(chunk)) > 0; ) {

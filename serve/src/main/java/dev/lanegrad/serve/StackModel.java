@@ -68,6 +68,10 @@ public final class StackModel extends ServedModel implements Streaming {
             tMax = Math.max(tMax, lengths[r]);
         }
         boolean bf = layer.batchFirst();
+        boolean anyOutputs = false;
+        for (Object q : requests) {
+            anyOutputs |= ((Request) q).outputs;
+        }
         float[] x = new float[tMax * b * in]; // padding stays zero; the lengths keep it out of every row
         for (int r = 0; r < b; r++) {
             Request q = (Request) requests.get(r);
@@ -82,7 +86,7 @@ public final class StackModel extends ServedModel implements Streaming {
         try (Tape tape = new Tape(); Tape.NoGrad ng = tape.noGrad()) {
             Tensor xt = bf ? Tensor.wrap(x, 0, b, tMax, in) : Tensor.wrap(x, 0, tMax, b, in);
             RecurrentOutput o = layer.forward(xt, lengths);
-            out = o.output().toArray(); // copies: the tape's buffers do not outlive it
+            out = anyOutputs ? o.output().toArray() : null; // copies: the tape's buffers do not outlive it
             hn = o.hn().toArray();
             cn = o.cn() == null ? null : o.cn().toArray();
         }
