@@ -1,10 +1,7 @@
 package dev.lanegrad.serve;
 
-import dev.lanegrad.autograd.Tape;
-import dev.lanegrad.autograd.Tensor;
 import dev.lanegrad.engine.Kernels;
 import dev.lanegrad.models.nn.RecurrentLayer;
-import dev.lanegrad.models.nn.RecurrentOutput;
 import dev.lanegrad.models.nn.RecurrentStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,9 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -116,35 +110,8 @@ class BatchInvarianceScalarTest {
         try (ServeServer server = ServeServer.start(ServeConfig.defaults().withPort(0))) {
             server.add(ModelLoader.load("gru", ckpt));
             server.ready();
-            Client client = new Client(server.port());
-            ExecutorService pool = Executors.newFixedThreadPool(8);
-            try {
-                List<Future<?>> done = new ArrayList<>();
-                for (int c = 0; c < 8; c++) {
-                    int seed = c;
-                    done.add(pool.submit(() -> {
-                        Random r = new Random(seed);
-                        for (int q = 0; q < 4; q++) {
-                            int t = 1 + r.nextInt(15);
-                            float[] x = Fixtures.steps(r, t);
-                            Client.Answer a = client.post("/v1/models/gru/predict", "{\"x\": " + Fixtures.stepsJson(x) + "}");
-                            assertEquals(200, a.status(), a.body());
-                            RecurrentOutput want;
-                            try (Tape tape = new Tape(); Tape.NoGrad ng = tape.noGrad()) {
-                                want = offline.forward(Tensor.wrap(x, 0, t, 1, Fixtures.IN));
-                                assertArrayEquals(want.output().toArray(), Client.floats(a.json().get("output")), "output");
-                                assertArrayEquals(want.hn().toArray(), Client.floats(a.json().get("h_n")), "h_n");
-                            }
-                        }
-                        return null;
-                    }));
-                }
-                for (Future<?> f : done) {
-                    f.get();
-                }
-            } finally {
-                pool.shutdownNow();
-            }
+            ConcurrentClients.run(new Client(server.port()), "gru", offline, 8, 4, 15, (want, got, what) ->
+                    assertArrayEquals(want, got, what + ", bit for bit"));
         }
     }
 

@@ -16,13 +16,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Overload, expiry, authentication and shutdown, each against a real server on an ephemeral port. */
 class OverloadTest {
 
+    private static ServeServer serving(ServeConfig cfg, ServedModel model) throws java.io.IOException {
+        ServeServer server = ServeServer.start(cfg);
+        server.add(model);
+        server.ready();
+        return server;
+    }
+
     @Test
     void aFullQueueAnswers429WithRetryAfterAndEveryAcceptedRequestIsAnswered() throws Exception {
         ServeConfig cfg = ServeConfig.defaults().withPort(0).withBatching(1, Duration.ZERO, 2);
-        try (ServeServer server = ServeServer.start(cfg)) {
-            LatchModel model = new LatchModel("slow");
-            server.add(model);
-            server.ready();
+        LatchModel model = new LatchModel("slow");
+        try (ServeServer server = serving(cfg, model)) {
             Client client = new Client(server.port());
             List<CompletableFuture<Client.Answer>> accepted = new ArrayList<>();
             accepted.add(CompletableFuture.supplyAsync(() -> client.post("/v1/models/slow/predict", "{\"v\": 0}")));
@@ -57,10 +62,8 @@ class OverloadTest {
     @Test
     void concurrentRequestsWithinTheWindowRunAsOneBatch() throws Exception {
         ServeConfig cfg = ServeConfig.defaults().withPort(0).withBatching(8, Duration.ZERO, 64);
-        try (ServeServer server = ServeServer.start(cfg)) {
-            LatchModel model = new LatchModel("slow");
-            server.add(model);
-            server.ready();
+        LatchModel model = new LatchModel("slow");
+        try (ServeServer server = serving(cfg, model)) {
             Client client = new Client(server.port());
             var first = CompletableFuture.supplyAsync(() -> client.post("/v1/models/slow/predict", "{\"v\": 0}"));
             model.awaitBatch();
@@ -112,9 +115,7 @@ class OverloadTest {
     void withATokenFileEveryRequestButHealthNeedsTheToken() throws Exception {
         Path token = Files.createTempFile("token", ".txt");
         Files.writeString(token, "s3cret\n");
-        try (ServeServer server = ServeServer.start(ServeConfig.defaults().withPort(0).withTokenFile(token))) {
-            server.add(new LatchModel("m"));
-            server.ready();
+        try (ServeServer server = serving(ServeConfig.defaults().withPort(0).withTokenFile(token), new LatchModel("m"))) {
             assertEquals(200, new Client(server.port()).get("/health").status());
             Client.Answer none = new Client(server.port()).get("/v1/models");
             assertEquals(401, none.status());
@@ -126,10 +127,8 @@ class OverloadTest {
 
     @Test
     void closingFinishesTheRequestsInFlightAndRefusesNewOnes() throws Exception {
-        ServeServer server = ServeServer.start(ServeConfig.defaults().withPort(0));
         LatchModel model = new LatchModel("slow");
-        server.add(model);
-        server.ready();
+        ServeServer server = serving(ServeConfig.defaults().withPort(0), model);
         Client client = new Client(server.port());
         var inFlight = CompletableFuture.supplyAsync(() -> client.post("/v1/models/slow/predict", "{\"v\": 7}"));
         model.awaitBatch();

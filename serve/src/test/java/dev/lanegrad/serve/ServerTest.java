@@ -13,13 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -107,33 +103,7 @@ class ServerTest {
     void concurrentClientsEqualTheOfflineForwardOfTheirOwnSequence() throws Exception {
         RecurrentLayer offline = RecurrentLayer.load(stack);
         offline.eval();
-        ExecutorService pool = Executors.newFixedThreadPool(16);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int c = 0; c < 16; c++) {
-                int seed = 100 + c;
-                done.add(pool.submit(() -> {
-                    Random r = new Random(seed);
-                    for (int q = 0; q < 4; q++) {
-                        int t = 1 + r.nextInt(20);
-                        float[] x = Fixtures.steps(r, t);
-                        Client.Answer a = client.post("/v1/models/lstm/predict", "{\"x\": " + Fixtures.stepsJson(x) + "}");
-                        assertEquals(200, a.status(), a.body());
-                        try (Tape tape = new Tape(); Tape.NoGrad ng = tape.noGrad()) {
-                            RecurrentOutput want = offline.forward(Tensor.wrap(x, 0, t, 1, Fixtures.IN));
-                            assertClose(want.output().toArray(), Client.floats(a.json().get("output")), "output");
-                            assertClose(want.hn().toArray(), Client.floats(a.json().get("h_n")), "h_n");
-                        }
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        ConcurrentClients.run(client, "lstm", offline, 16, 4, 20, ServerTest::assertClose);
     }
 
     @Test
