@@ -8,8 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,13 +31,7 @@ public final class LoadClients {
 
     public LoadClients(int port) {
         this.base = "http://127.0.0.1:" + port;
-        ExecutorService callbacks = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "lanegrad-load-client");
-            t.setDaemon(true);
-            return t;
-        });
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(callbacks)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     private HttpRequest request(String path, String body) {
@@ -80,25 +72,37 @@ public final class LoadClients {
     /** Each of n threads sends, waits for the answer, sends again, until the time is up. */
     public Result closedLoop(String path, String body, int n, long nanos) throws InterruptedException {
         HttpRequest req = request(path, body);
+        HttpRequest[] each = new HttpRequest[n];
+        Arrays.fill(each, req);
+        return loops(each, nanos);
+    }
+
+    /** Every session steps, waits for the answer, steps again, until the time is up: ids.length in flight. */
+    public Result sessions(String[] ids, String body, long nanos) throws InterruptedException {
+        HttpRequest[] each = new HttpRequest[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            each[i] = request("/v1/sessions/" + ids[i] + "/step", body);
+        }
+        return loops(each, nanos);
+    }
+
+    /**
+     * One thread per request stream, each with blocking sends. (Not sendAsync: its completions go to the
+     * default async pool, which on a 2-core machine is a new thread per task.)
+     */
+    private Result loops(HttpRequest[] requests, long nanos) throws InterruptedException {
         Tally tally = new Tally();
-        long end = System.nanoTime() + nanos;
-        List<Thread> threads = new ArrayList<>();
         long start = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            Thread t = new Thread(() -> {
+        long end = start + nanos;
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < requests.length; i++) {
+            HttpRequest req = requests[i];
+            Thread t = new Thread(null, () -> {
                 while (System.nanoTime() < end) {
                     long t0 = System.nanoTime();
-                    int status;
-                    try {
-                        status = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
-                    } catch (java.io.IOException e) {
-                        status = -1;
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    tally.record(status, System.nanoTime() - t0);
+                    tally.record(send(req), System.nanoTime() - t0);
                 }
-            }, "lanegrad-load-" + i);
+            }, "lanegrad-load-" + i, 256 * 1024);
             t.setDaemon(true);
             t.start();
             threads.add(t);
@@ -106,12 +110,24 @@ public final class LoadClients {
         for (Thread t : threads) {
             t.join();
         }
-        return tally.result(n, System.nanoTime() - start);
+        return tally.result(requests.length, System.nanoTime() - start);
+    }
+
+    /** The status, or -1 when the exchange failed. */
+    private int send(HttpRequest req) {
+        try {
+            return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (java.io.IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     /**
-     * Requests at a fixed rate whatever the answers do (open loop); a latency runs from the moment a
-     * request was due, so a stalled server is not hidden by clients that stopped sending.
+     * Requests at a fixed rate whatever the answers do (open loop), sent by a pool of senders; a latency
+     * runs from the moment a request was due, so a stalled server is not hidden by clients that wait.
      */
     public Result openLoop(String path, String body, double perSecond, long nanos) throws InterruptedException {
         HttpRequest req = request(path, body);
@@ -119,46 +135,21 @@ public final class LoadClients {
         long interval = (long) (1e9 / perSecond);
         long start = System.nanoTime();
         long count = nanos / interval;
-        CountDownLatch done = new CountDownLatch((int) Math.min(count, Integer.MAX_VALUE));
+        ExecutorService senders = Executors.newFixedThreadPool(64, r -> {
+            Thread t = new Thread(r, "lanegrad-load-open");
+            t.setDaemon(true);
+            return t;
+        });
         for (long i = 0; i < count; i++) {
             long due = start + i * interval;
             long wait = due - System.nanoTime();
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
             }
-            http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
-                tally.record(e == null ? r.statusCode() : -1, System.nanoTime() - due);
-                done.countDown();
-            });
+            senders.execute(() -> tally.record(send(req), System.nanoTime() - due));
         }
-        done.await();
+        senders.shutdown();
+        senders.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES);
         return tally.result(1, System.nanoTime() - start);
-    }
-
-    /** Every session steps, waits for the answer, steps again, until the time is up: ids.length in flight. */
-    public Result sessions(String[] ids, String body, long nanos) throws InterruptedException {
-        Tally tally = new Tally();
-        long start = System.nanoTime();
-        long end = start + nanos;
-        CountDownLatch done = new CountDownLatch(ids.length);
-        for (String id : ids) {
-            chain(request("/v1/sessions/" + id + "/step", body), tally, end, done);
-        }
-        done.await();
-        return tally.result(ids.length, System.nanoTime() - start);
-    }
-
-    private void chain(HttpRequest req, Tally tally, long end, CountDownLatch done) {
-        long t0 = System.nanoTime();
-        CompletableFuture<HttpResponse<Void>> f = http.sendAsync(req, HttpResponse.BodyHandlers.discarding());
-        f.whenComplete((r, e) -> {
-            long now = System.nanoTime();
-            tally.record(e == null ? r.statusCode() : -1, now - t0);
-            if (now < end) {
-                chain(req, tally, end, done);
-            } else {
-                done.countDown();
-            }
-        });
     }
 }
