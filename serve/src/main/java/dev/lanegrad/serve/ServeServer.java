@@ -31,6 +31,16 @@ import java.util.regex.Pattern;
 public final class ServeServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ServeServer.class.getName());
+
+    static {
+        // The JDK server leaves Nagle's algorithm on and writes a response's headers and body separately, so
+        // the body waits for the client's delayed ACK (~40 ms on Linux): with no model at all, 8 clients got
+        // 150 answers/s at p50 50 ms, and 609/s at p50 9 ms with TCP_NODELAY (busy 2-core machine). The
+        // JDK reads this once, when its first server is made; an explicit -D setting wins.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     final ServeConfig config;
