@@ -2,7 +2,6 @@ package dev.lanegrad.bench;
 
 import dev.lanegrad.engine.ArrayOps;
 import dev.lanegrad.engine.Kernels;
-import dev.lanegrad.engine.vector.VectorKernelProvider;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -62,7 +61,7 @@ public class ActivationBench {
 
     @Setup
     public void setup() {
-        ops = "scalar".equals(impl) ? Kernels.scalar().ops() : VectorKernelProvider.INSTANCE.ops();
+        ops = "scalar".equals(impl) ? Kernels.scalar().ops() : vector().ops();
         Random random = new Random(42);
         x = new float[N];
         pos = new float[N];
@@ -159,5 +158,14 @@ public class ActivationBench {
     public float[] tanhBackward() {
         ("vector".equals(impl) ? ops : Kernels.scalar().ops()).tanhBackward(x, 0, dy, 0, dx, 0, N);
         return dx;
+    }
+
+    /** The Vector API kernels, looked up through Kernels (loading the provider class first would make Kernels initialise inside it). */
+    static dev.lanegrad.engine.KernelProvider vector() {
+        dev.lanegrad.engine.KernelProvider vector = Kernels.vectorOrNull();
+        if (vector == null) {
+            throw new IllegalStateException("the Vector API kernels cannot be loaded: add --add-modules jdk.incubator.vector");
+        }
+        return vector;
     }
 }

@@ -2,7 +2,6 @@ package dev.lanegrad.bench;
 
 import dev.lanegrad.engine.ArrayOps;
 import dev.lanegrad.engine.Kernels;
-import dev.lanegrad.engine.vector.VectorKernelProvider;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -51,7 +50,7 @@ public class ArrayOpsBench {
 
     @Setup
     public void setup() {
-        ops = "scalar".equals(impl) ? Kernels.scalar().ops() : VectorKernelProvider.INSTANCE.ops();
+        ops = "scalar".equals(impl) ? Kernels.scalar().ops() : vector().ops();
         Random r = new Random(3);
         a = new float[N];
         b = new float[N];
@@ -115,5 +114,14 @@ public class ArrayOpsBench {
     @Benchmark
     public double softmaxCrossEntropy() {
         return ops.softmaxCrossEntropy(logits, 0, ROWS, COLS, target, 0, -100, null, 0, dLogits, 0, 1f / ROWS);
+    }
+
+    /** The Vector API kernels, looked up through Kernels (loading the provider class first would make Kernels initialise inside it). */
+    static dev.lanegrad.engine.KernelProvider vector() {
+        dev.lanegrad.engine.KernelProvider vector = Kernels.vectorOrNull();
+        if (vector == null) {
+            throw new IllegalStateException("the Vector API kernels cannot be loaded: add --add-modules jdk.incubator.vector");
+        }
+        return vector;
     }
 }

@@ -2,7 +2,6 @@ package dev.lanegrad.bench;
 
 import dev.lanegrad.engine.Kernels;
 import dev.lanegrad.engine.RecurrentKernels;
-import dev.lanegrad.engine.vector.VectorKernelProvider;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -69,7 +68,7 @@ public class RecurrentStepBench {
 
     @Setup
     public void setup() {
-        k = "scalar".equals(impl) ? Kernels.scalar().recurrent() : VectorKernelProvider.INSTANCE.recurrent();
+        k = "scalar".equals(impl) ? Kernels.scalar().recurrent() : vector().recurrent();
         Random r = new Random(7);
         int bh = batch * hidden;
         gates4 = gauss(r, 4 * bh, 2);
@@ -121,5 +120,14 @@ public class RecurrentStepBench {
     public float[] rnnTanhForward() {
         k.rnnForward(batch, hidden, false, gates3, 0, h, 0, hidden);
         return h;
+    }
+
+    /** The Vector API kernels, looked up through Kernels (loading the provider class first would make Kernels initialise inside it). */
+    static dev.lanegrad.engine.KernelProvider vector() {
+        dev.lanegrad.engine.KernelProvider vector = Kernels.vectorOrNull();
+        if (vector == null) {
+            throw new IllegalStateException("the Vector API kernels cannot be loaded: add --add-modules jdk.incubator.vector");
+        }
+        return vector;
     }
 }

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "lanegrad", mixinStandardHelpOptions = true, version = "lanegrad 0.1.0",
         description = "Recurrent neural networks on the CPU in pure Java.",
         subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, ForecastCommand.class,
-                ClassifyCommand.class, BenchCommand.class, ServeCommand.class, ServeBenchCommand.class, JmhCommand.class, ParityCommand.class,
+                ClassifyCommand.class, BenchCommand.class, JmhCommand.class, ParityCommand.class, InfoCommand.class,
+                ServeCommand.class, ServeBenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -10,6 +10,14 @@ package dev.lanegrad.engine;
  */
 public interface ArrayOps {
 
+    /**
+     * The checked entry in front of an implementation that only computes: every argument check of a
+     * call happens once, here, whichever implementation runs (the providers hand out only this).
+     */
+    static ArrayOps checked(ArrayOps computeOnly) {
+        return computeOnly instanceof CheckedArrayOps ? computeOnly : new CheckedArrayOps(computeOnly);
+    }
+
     // ---- elementwise: out[i] = a[i] op b[i] ----
     void add(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n);
     void sub(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n);

@@ -11,4 +11,9 @@ public interface KernelProvider {
     ArrayOps ops();
 
     RecurrentKernels recurrent();
+
+    /** The shapes of this provider's vector kernels ({@link KernelInfo.Shape#NONE} for the scalar ones). */
+    default KernelInfo.Shape shape() {
+        return KernelInfo.Shape.NONE;
+    }
 }

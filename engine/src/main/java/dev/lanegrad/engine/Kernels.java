@@ -19,6 +19,7 @@ public final class Kernels {
     static final String VECTOR_MODULE = "jdk.incubator.vector";
 
     private static final KernelProvider PROVIDER = choose(System.getProperty(PROPERTY, ""));
+    private static final String REASON = reason(System.getProperty(PROPERTY, ""), PROVIDER);
 
     private Kernels() {
     }
@@ -45,6 +46,27 @@ public final class Kernels {
         return ScalarKernelProvider.INSTANCE;
     }
 
+    /**
+     * The JDK, the architecture, the kernels in use and why, the vector shapes (species width and lanes,
+     * registers assumed, GEMM tile and blocking) and the engine's thread count.
+     */
+    public static KernelInfo describe() {
+        KernelProvider vector = vectorOrNull();
+        return new KernelInfo(System.getProperty("java.version", "?"), System.getProperty("java.vendor", "?"),
+                System.getProperty("os.arch", "?"), PROVIDER.name(), REASON,
+                vector == null ? KernelInfo.Shape.NONE : vector.shape(), EngineThreads.threads());
+    }
+
+    static String reason(String forced, KernelProvider chosen) {
+        if (forced.equals("scalar")) {
+            return "-D" + PROPERTY + "=scalar";
+        }
+        if (chosen.name().equals("vector")) {
+            return forced.isEmpty() ? VECTOR_MODULE + " is readable" : "-D" + PROPERTY + "=vector";
+        }
+        return VECTOR_MODULE + " is not readable: add --add-modules " + VECTOR_MODULE + " to the java command line";
+    }
+
     /** Whether the Vector API module is readable in this JVM. */
     public static boolean vectorModulePresent() {
         return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
@@ -58,6 +80,11 @@ public final class Kernels {
         try {
             Class<?> type = Class.forName(VECTOR_PROVIDER);
             return (KernelProvider) type.getField("INSTANCE").get(null);
+        } catch (ExceptionInInitializerError e) {
+            if (e.getCause() instanceof IllegalArgumentException bad) {
+                throw bad; // a malformed -Dlanegrad.vector.* property: say so rather than fall back quietly
+            }
+            return null;
         } catch (ReflectiveOperationException | LinkageError e) {
             return null;
         }

@@ -11,6 +11,14 @@ package dev.lanegrad.engine;
 public interface RecurrentKernels {
 
     /**
+     * The checked entry in front of an implementation that only computes: every argument check of a
+     * call happens once, here, whichever implementation runs (the providers hand out only this).
+     */
+    static RecurrentKernels checked(RecurrentKernels computeOnly) {
+        return computeOnly instanceof CheckedRecurrentKernels ? computeOnly : new CheckedRecurrentKernels(computeOnly);
+    }
+
+    /**
      * LSTM step, gates (i, f, g, o). In: gates (B, 4H) = pre-activations (W_ih x + b_ih + W_hh h + b_hh).
      * Out: gates overwritten in place with the activations (sigmoid i, f, o; tanh g), kept for backward;
      * c = f * cPrev + i * g; h = o * tanh(c).

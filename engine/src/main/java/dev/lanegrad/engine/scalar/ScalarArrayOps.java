@@ -1,17 +1,15 @@
 package dev.lanegrad.engine.scalar;
 
 import dev.lanegrad.engine.ArrayOps;
-import dev.lanegrad.engine.Checks;
 
 /**
  * Elementwise kernels, reductions and activations as plain loops. Transcendentals are computed in
  * double and rounded once, so they are within 1 ulp of the correctly rounded float.
  */
-public final class ScalarArrayOps implements ArrayOps {
+final class ScalarArrayOps implements ArrayOps {
 
     @Override
     public void add(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
-        Checks.ranges("add", a, aOff, b, bOff, out, outOff, n);
         for (int i = 0; i < n; i++) {
             out[outOff + i] = a[aOff + i] + b[bOff + i];
         }
@@ -19,7 +17,6 @@ public final class ScalarArrayOps implements ArrayOps {
 
     @Override
     public void sub(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
-        Checks.ranges("sub", a, aOff, b, bOff, out, outOff, n);
         for (int i = 0; i < n; i++) {
             out[outOff + i] = a[aOff + i] - b[bOff + i];
         }
@@ -27,7 +24,6 @@ public final class ScalarArrayOps implements ArrayOps {
 
     @Override
     public void mul(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
-        Checks.ranges("mul", a, aOff, b, bOff, out, outOff, n);
         for (int i = 0; i < n; i++) {
             out[outOff + i] = a[aOff + i] * b[bOff + i];
         }
@@ -35,8 +31,6 @@ public final class ScalarArrayOps implements ArrayOps {
 
     @Override
     public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
-        Checks.range("axpy", "x", x, xOff, n);
-        Checks.range("axpy", "y", y, yOff, n);
         for (int i = 0; i < n; i++) {
             y[yOff + i] += alpha * x[xOff + i];
         }
@@ -44,7 +38,6 @@ public final class ScalarArrayOps implements ArrayOps {
 
     @Override
     public void scale(float alpha, float[] x, int xOff, int n) {
-        Checks.range("scale", "x", x, xOff, n);
         for (int i = 0; i < n; i++) {
             x[xOff + i] *= alpha;
         }
@@ -52,7 +45,6 @@ public final class ScalarArrayOps implements ArrayOps {
 
     @Override
     public void fill(float value, float[] x, int xOff, int n) {
-        Checks.range("fill", "x", x, xOff, n);
         for (int i = 0; i < n; i++) {
             x[xOff + i] = value;
         }
@@ -60,14 +52,11 @@ public final class ScalarArrayOps implements ArrayOps {
 
     @Override
     public void copy(float[] src, int srcOff, float[] dst, int dstOff, int n) {
-        Checks.range("copy", "src", src, srcOff, n);
-        Checks.range("copy", "dst", dst, dstOff, n);
         System.arraycopy(src, srcOff, dst, dstOff, n);
     }
 
     @Override
     public float sum(float[] x, int xOff, int n) {
-        Checks.range("sum", "x", x, xOff, n);
         float acc = 0f;
         for (int i = 0; i < n; i++) {
             acc += x[xOff + i];
@@ -77,8 +66,6 @@ public final class ScalarArrayOps implements ArrayOps {
 
     @Override
     public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
-        Checks.range("dot", "a", a, aOff, n);
-        Checks.range("dot", "b", b, bOff, n);
         float acc = 0f;
         for (int i = 0; i < n; i++) {
             acc += a[aOff + i] * b[bOff + i];
@@ -88,7 +75,6 @@ public final class ScalarArrayOps implements ArrayOps {
 
     @Override
     public float max(float[] x, int xOff, int n) {
-        Checks.range("max", "x", x, xOff, n);
         float best = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             best = Math.max(best, x[xOff + i]);
@@ -98,8 +84,6 @@ public final class ScalarArrayOps implements ArrayOps {
 
     @Override
     public void addRowBias(float[] x, int xOff, int rows, int cols, int ldx, float[] bias, int biasOff) {
-        Checks.matrix("addRowBias", "x", x, xOff, rows, cols, ldx);
-        Checks.range("addRowBias", "bias", bias, biasOff, cols);
         for (int r = 0; r < rows; r++) {
             int row = xOff + r * ldx;
             for (int j = 0; j < cols; j++) {
@@ -110,8 +94,6 @@ public final class ScalarArrayOps implements ArrayOps {
 
     @Override
     public void addColumnSums(float[] x, int xOff, int rows, int cols, int ldx, float[] out, int outOff) {
-        Checks.matrix("addColumnSums", "x", x, xOff, rows, cols, ldx);
-        Checks.range("addColumnSums", "out", out, outOff, cols);
         for (int r = 0; r < rows; r++) {
             int row = xOff + r * ldx;
             for (int j = 0; j < cols; j++) {
@@ -122,7 +104,6 @@ public final class ScalarArrayOps implements ArrayOps {
 
     @Override
     public void tanh(float[] x, int xOff, float[] y, int yOff, int n) {
-        Checks.ranges("tanh", "x", x, xOff, "y", y, yOff, n);
         for (int i = 0; i < n; i++) {
             y[yOff + i] = (float) Math.tanh(x[xOff + i]);
         }
@@ -130,7 +111,6 @@ public final class ScalarArrayOps implements ArrayOps {
 
     @Override
     public void tanhBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
-        Checks.ranges("tanhBackward", y, yOff, dy, dyOff, dx, dxOff, n);
         for (int i = 0; i < n; i++) {
             float v = y[yOff + i];
             dx[dxOff + i] += dy[dyOff + i] * (1f - v * v);
@@ -139,7 +119,6 @@ public final class ScalarArrayOps implements ArrayOps {
 
     @Override
     public void sigmoid(float[] x, int xOff, float[] y, int yOff, int n) {
-        Checks.ranges("sigmoid", "x", x, xOff, "y", y, yOff, n);
         for (int i = 0; i < n; i++) {
             y[yOff + i] = (float) sigmoid(x[xOff + i]);
         }
@@ -152,7 +131,6 @@ public final class ScalarArrayOps implements ArrayOps {
 
     @Override
     public void sigmoidBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
-        Checks.ranges("sigmoidBackward", y, yOff, dy, dyOff, dx, dxOff, n);
         for (int i = 0; i < n; i++) {
             float v = y[yOff + i];
             dx[dxOff + i] += dy[dyOff + i] * (v * (1f - v));
@@ -161,7 +139,6 @@ public final class ScalarArrayOps implements ArrayOps {
 
     @Override
     public void relu(float[] x, int xOff, float[] y, int yOff, int n) {
-        Checks.ranges("relu", "x", x, xOff, "y", y, yOff, n);
         for (int i = 0; i < n; i++) {
             float v = x[xOff + i];
             y[yOff + i] = v > 0f ? v : 0f;
@@ -170,7 +147,6 @@ public final class ScalarArrayOps implements ArrayOps {
 
     @Override
     public void reluBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
-        Checks.ranges("reluBackward", y, yOff, dy, dyOff, dx, dxOff, n);
         for (int i = 0; i < n; i++) {
             if (y[yOff + i] > 0f) {
                 dx[dxOff + i] += dy[dyOff + i];
@@ -180,7 +156,6 @@ public final class ScalarArrayOps implements ArrayOps {
 
     @Override
     public void exp(float[] x, int xOff, float[] y, int yOff, int n) {
-        Checks.ranges("exp", "x", x, xOff, "y", y, yOff, n);
         for (int i = 0; i < n; i++) {
             y[yOff + i] = (float) Math.exp(x[xOff + i]);
         }
@@ -188,7 +163,6 @@ public final class ScalarArrayOps implements ArrayOps {
 
     @Override
     public void expBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
-        Checks.ranges("expBackward", y, yOff, dy, dyOff, dx, dxOff, n);
         for (int i = 0; i < n; i++) {
             dx[dxOff + i] += dy[dyOff + i] * y[yOff + i];
         }
@@ -196,7 +170,6 @@ public final class ScalarArrayOps implements ArrayOps {
 
     @Override
     public void log(float[] x, int xOff, float[] y, int yOff, int n) {
-        Checks.ranges("log", "x", x, xOff, "y", y, yOff, n);
         for (int i = 0; i < n; i++) {
             y[yOff + i] = (float) Math.log(x[xOff + i]);
         }
@@ -204,7 +177,6 @@ public final class ScalarArrayOps implements ArrayOps {
 
     @Override
     public void logBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
-        Checks.ranges("logBackward", x, xOff, dy, dyOff, dx, dxOff, n);
         for (int i = 0; i < n; i++) {
             dx[dxOff + i] += dy[dyOff + i] / x[xOff + i];
         }
@@ -212,7 +184,6 @@ public final class ScalarArrayOps implements ArrayOps {
 
     @Override
     public void softmaxRows(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
-        Checks.ranges("softmaxRows", "x", x, xOff, "y", y, yOff, (long) rows * cols);
         for (int r = 0; r < rows; r++) {
             int xr = xOff + r * cols;
             int yr = yOff + r * cols;
@@ -232,7 +203,6 @@ public final class ScalarArrayOps implements ArrayOps {
 
     @Override
     public void softmaxRowsBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, int cols) {
-        Checks.ranges("softmaxRowsBackward", y, yOff, dy, dyOff, dx, dxOff, (long) rows * cols);
         for (int r = 0; r < rows; r++) {
             int o = r * cols;
             float s = dot(dy, dyOff + o, y, yOff + o, cols);
@@ -244,7 +214,6 @@ public final class ScalarArrayOps implements ArrayOps {
 
     @Override
     public void logSoftmaxRows(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
-        Checks.ranges("logSoftmaxRows", "x", x, xOff, "y", y, yOff, (long) rows * cols);
         for (int r = 0; r < rows; r++) {
             int xr = xOff + r * cols;
             int yr = yOff + r * cols;
@@ -266,7 +235,6 @@ public final class ScalarArrayOps implements ArrayOps {
 
     @Override
     public void logSoftmaxRowsBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, int cols) {
-        Checks.ranges("logSoftmaxRowsBackward", y, yOff, dy, dyOff, dx, dxOff, (long) rows * cols);
         for (int r = 0; r < rows; r++) {
             int o = r * cols;
             float s = sum(dy, dyOff + o, cols);
@@ -281,7 +249,6 @@ public final class ScalarArrayOps implements ArrayOps {
                                       int[] target, int tOff, int ignoreIndex,
                                       float[] weight, int wOff,
                                       float[] dLogits, int dOff, float gradScale) {
-        Checks.softmaxCrossEntropy(logits, lOff, rows, cols, target, tOff, ignoreIndex, weight, wOff, dLogits, dOff);
         double loss = 0;
         for (int r = 0; r < rows; r++) {
             int lr = lOff + r * cols;

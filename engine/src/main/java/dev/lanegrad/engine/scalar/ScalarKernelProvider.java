@@ -11,8 +11,8 @@ public final class ScalarKernelProvider implements KernelProvider {
     public static final ScalarKernelProvider INSTANCE = new ScalarKernelProvider();
 
     private final Gemm gemm = new ScalarGemm();
-    private final ArrayOps ops = new ScalarArrayOps();
-    private final RecurrentKernels recurrent = new ScalarRecurrentKernels();
+    private final ArrayOps ops = ArrayOps.checked(new ScalarArrayOps());
+    private final RecurrentKernels recurrent = RecurrentKernels.checked(new ScalarRecurrentKernels());
 
     private ScalarKernelProvider() {
     }

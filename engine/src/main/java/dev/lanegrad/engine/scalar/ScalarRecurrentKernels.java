@@ -1,10 +1,9 @@
 package dev.lanegrad.engine.scalar;
 
-import dev.lanegrad.engine.RecurrentChecks;
 import dev.lanegrad.engine.RecurrentKernels;
 
 /** The fused recurrent steps written out element by element: the specification of the SIMD versions. */
-public final class ScalarRecurrentKernels implements RecurrentKernels {
+final class ScalarRecurrentKernels implements RecurrentKernels {
 
     private static float sigmoid(float x) {
         return (float) ScalarArrayOps.sigmoid(x);
@@ -19,7 +18,6 @@ public final class ScalarRecurrentKernels implements RecurrentKernels {
                             float[] cPrev, int cPrevOff, int ldcPrev,
                             float[] c, int cOff, int ldc,
                             float[] h, int hOff, int ldh) {
-        RecurrentChecks.lstmForward(batch, hidden, gates, gOff, cPrev, cPrevOff, ldcPrev, c, cOff, ldc, h, hOff, ldh);
         int H = hidden;
         for (int b = 0; b < batch; b++) {
             int g = gOff + b * 4 * H;
@@ -46,7 +44,6 @@ public final class ScalarRecurrentKernels implements RecurrentKernels {
                              float[] dh, int dhOff, int lddh,
                              float[] dc, int dcOff, int lddc,
                              float[] dGates, int dgOff) {
-        RecurrentChecks.lstmBackward(batch, hidden, gates, gOff, cPrev, cPrevOff, ldcPrev, c, cOff, ldc, dh, dhOff, lddh, dc, dcOff, lddc, dGates, dgOff);
         int H = hidden;
         for (int b = 0; b < batch; b++) {
             int g = gOff + b * 4 * H;
@@ -73,7 +70,6 @@ public final class ScalarRecurrentKernels implements RecurrentKernels {
     public void gruForward(int batch, int hidden, float[] xp, int xpOff, float[] gh, int ghOff,
                            float[] hPrev, int hPrevOff, int ldhPrev,
                            float[] h, int hOff, int ldh) {
-        RecurrentChecks.gruForward(batch, hidden, xp, xpOff, gh, ghOff, hPrev, hPrevOff, ldhPrev, h, hOff, ldh);
         int H = hidden;
         for (int b = 0; b < batch; b++) {
             int x = xpOff + b * 3 * H;
@@ -96,7 +92,6 @@ public final class ScalarRecurrentKernels implements RecurrentKernels {
                             float[] dh, int dhOff, int lddh,
                             float[] dGatesX, int dgxOff, float[] dGatesH, int dghOff,
                             float[] dhPrev, int dhPrevOff, int lddhPrev) {
-        RecurrentChecks.gruBackward(batch, hidden, gates, gOff, gh, ghOff, hPrev, hPrevOff, ldhPrev, dh, dhOff, lddh, dGatesX, dgxOff, dGatesH, dghOff, dhPrev, dhPrevOff, lddhPrev);
         int H = hidden;
         for (int b = 0; b < batch; b++) {
             int g = gOff + b * 3 * H;
@@ -125,7 +120,6 @@ public final class ScalarRecurrentKernels implements RecurrentKernels {
 
     @Override
     public void rnnForward(int batch, int hidden, boolean relu, float[] pre, int preOff, float[] h, int hOff, int ldh) {
-        RecurrentChecks.rnnForward(batch, hidden, relu, pre, preOff, h, hOff, ldh);
         for (int b = 0; b < batch; b++) {
             for (int j = 0; j < hidden; j++) {
                 int p = preOff + b * hidden + j;
@@ -140,7 +134,6 @@ public final class ScalarRecurrentKernels implements RecurrentKernels {
     @Override
     public void rnnBackward(int batch, int hidden, boolean relu, float[] y, int yOff,
                             float[] dh, int dhOff, int lddh, float[] dPre, int dpOff) {
-        RecurrentChecks.rnnBackward(batch, hidden, relu, y, yOff, dh, dhOff, lddh, dPre, dpOff);
         for (int b = 0; b < batch; b++) {
             for (int j = 0; j < hidden; j++) {
                 float v = y[yOff + b * hidden + j];

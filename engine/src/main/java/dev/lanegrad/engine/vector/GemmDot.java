@@ -14,13 +14,17 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * This is the shape of a recurrent step at small batch (h (B,H) . W_hh^T). The blocked path would
  * transpose all of B^T into panels on every call, a cost not amortized over few rows (batch 2: 8 GFLOP/s
- * with packing). Here a (4, 4) block of C keeps 16 accumulators over k: 8 vector loads per 16 FMAs, then
- * one lane reduction per element, so it pays when k is a few vectors long.
+ * with packing). Here a block of C keeps its accumulators over k, then one lane reduction per element, so
+ * it pays when k is a few vectors long. The block follows the register count: (4, 4) with 32 registers,
+ * 16 accumulators + 4 B vectors + 1 A vector, 8 loads per 16 FMAs; (2, 4) with 16 registers, 8 + 4 + 1,
+ * 6 loads per 8 FMAs (the (4, 4) block needs 21 registers and spilled on AVX2).
  */
 final class GemmDot {
 
-    private static final VectorSpecies<Float> S = GemmMicroKernel.S;
-    private static final int L = GemmMicroKernel.L;
+    private static final VectorSpecies<Float> S = KernelShape.SPECIES;
+    private static final int L = KernelShape.LANES;
+    /** Rows of A per block: 4 with 32 registers (21 live vectors), 2 with 16 (13), see {@link KernelShape#DOT_ROWS}. */
+    private static final int R = KernelShape.DOT_ROWS;
 
     private GemmDot() {
     }
@@ -28,18 +32,61 @@ final class GemmDot {
     static void gemm(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, float[] spill) {
         int i = 0;
-        for (; i + 4 <= m; i += 4) {
+        for (; i + R <= m; i += R) {
             int j = 0;
             for (; j + 4 <= n; j += 4) {
-                block4x4(k, alpha, a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, beta, c, cOff + i * ldc + j, ldc, spill);
+                if (R == 4) { // a static final: C2 compiles one branch
+                    block4x4(k, alpha, a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, beta, c, cOff + i * ldc + j, ldc, spill);
+                } else {
+                    block2x4(k, alpha, a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, beta, c, cOff + i * ldc + j, ldc, spill);
+                }
             }
-            for (int r = 0; r < 4; r++) {
+            for (int r = 0; r < R; r++) {
                 rowTail(j, n, k, alpha, a, aOff + (i + r) * lda, b, bOff, ldb, beta, c, cOff + (i + r) * ldc);
             }
         }
         for (; i < m; i++) {
             rowTail(0, n, k, alpha, a, aOff + i * lda, b, bOff, ldb, beta, c, cOff + i * ldc);
         }
+    }
+
+    /** C[i0..i0+2, j0..j0+4] from 2 rows of A at ai and 4 rows of B^T at bj: 13 live vectors. */
+    private static void block2x4(int k, float alpha, float[] a, int ai, int lda, float[] b, int bj, int ldb,
+                                 float beta, float[] c, int ci, int ldc, float[] spill) {
+        int kv = k - k % L;
+        int a0 = ai;
+        int a1 = ai + lda;
+        int b0 = bj;
+        int b1 = bj + ldb;
+        int b2 = b1 + ldb;
+        int b3 = b2 + ldb;
+        FloatVector s00 = FloatVector.zero(S), s01 = s00, s02 = s00, s03 = s00;
+        FloatVector s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+        for (int p = 0; p < kv; p += L) {
+            FloatVector y0 = FloatVector.fromArray(S, b, b0 + p);
+            FloatVector y1 = FloatVector.fromArray(S, b, b1 + p);
+            FloatVector y2 = FloatVector.fromArray(S, b, b2 + p);
+            FloatVector y3 = FloatVector.fromArray(S, b, b3 + p);
+            FloatVector x = FloatVector.fromArray(S, a, a0 + p);
+            s00 = x.fma(y0, s00);
+            s01 = x.fma(y1, s01);
+            s02 = x.fma(y2, s02);
+            s03 = x.fma(y3, s03);
+            x = FloatVector.fromArray(S, a, a1 + p);
+            s10 = x.fma(y0, s10);
+            s11 = x.fma(y1, s11);
+            s12 = x.fma(y2, s12);
+            s13 = x.fma(y3, s13);
+        }
+        s00.intoArray(spill, 0);
+        s01.intoArray(spill, L);
+        s02.intoArray(spill, 2 * L);
+        s03.intoArray(spill, 3 * L);
+        s10.intoArray(spill, 4 * L);
+        s11.intoArray(spill, 5 * L);
+        s12.intoArray(spill, 6 * L);
+        s13.intoArray(spill, 7 * L);
+        reduceInto(2, k, kv, alpha, a, ai, lda, b, bj, ldb, beta, c, ci, ldc, spill);
     }
 
     /** C[i0..i0+4, j0..j0+4] from 4 rows of A at ai and 4 rows of B^T at bj. */
@@ -102,7 +149,13 @@ final class GemmDot {
         s31.intoArray(spill, 13 * L);
         s32.intoArray(spill, 14 * L);
         s33.intoArray(spill, 15 * L);
-        for (int r = 0; r < 4; r++) {
+        reduceInto(4, k, kv, alpha, a, ai, lda, b, bj, ldb, beta, c, ci, ldc, spill);
+    }
+
+    /** C[rows, 4] from the spilled accumulators (rows * 4 vectors), plus the scalar tail of k. */
+    private static void reduceInto(int rows, int k, int kv, float alpha, float[] a, int ai, int lda, float[] b, int bj,
+                                   int ldb, float beta, float[] c, int ci, int ldc, float[] spill) {
+        for (int r = 0; r < rows; r++) {
             int ar = ai + r * lda;
             for (int q = 0; q < 4; q++) {
                 int bq = bj + q * ldb;
@@ -121,7 +174,7 @@ final class GemmDot {
     private static void rowTail(int j0, int n, int k, float alpha, float[] a, int ai, float[] b, int bOff, int ldb,
                                 float beta, float[] c, int ci) {
         if (j0 < n) {
-            GemmVector.dots(n - j0, k, alpha, a, ai, b, bOff + j0 * ldb, ldb, beta, c, ci + j0);
+            Gemv.dots(n - j0, k, alpha, a, ai, b, bOff + j0 * ldb, ldb, beta, c, ci + j0);
         }
     }
 }

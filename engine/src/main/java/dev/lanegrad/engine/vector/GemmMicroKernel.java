@@ -5,7 +5,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The register-blocked inner kernel of the SIMD GEMM: one (MR, NR) tile of C from a packed A sliver
- * and a packed B panel.
+ * and a packed B panel. The tile is {@link KernelShape}'s choice for the register count:
  *
  * <pre>
  * Ap (kc, MR) packed, Ap[p*MR + r] = op(A)[i0 + r, p0 + p]
@@ -13,23 +13,21 @@ import jdk.incubator.vector.VectorSpecies;
  * C[i0 + r, j0 + j] = alpha * sum_p Ap[p, r] * Bp[p, j] + beta * C[i0 + r, j0 + j]   (r < rows, j < cols)
  * </pre>
  *
- * Why 4 x 4 vectors: 16 independent accumulators cover the 4-cycle FMA latency at two 512-bit FMAs
- * per cycle (this Zen 5 EPYC issues both), and with the 4 B vectors and the broadcast they use 21 of
- * the 32 AVX-512 registers, so C2 keeps them all in registers. Each k step does 4 vector loads and 4
- * scalar broadcasts for 16 FMAs, well inside two to three loads per cycle, so the FMA pipes are the
- * limit: 204 GFLOP/s at 1024^3 on one core, against 223 for OpenBLAS's AVX-512 (SkylakeX) kernels and
- * 119 for its default AVX2 (Haswell) kernels on this machine. The packed operands are read with unit
- * or constant stride, so C2 removes the bounds checks from the k loop.
+ * 32 registers (AVX-512, NEON): 4 rows x 4 vectors, 16 accumulators + 4 B vectors + 1 broadcast = 21.
+ * Each k step does 4 vector loads and 4 scalar broadcasts for 16 FMAs, well inside two to three loads
+ * per cycle, so the FMA pipes are the limit (1024^3, one core, 512-bit: 0.91 of OpenBLAS's AVX-512 sgemm).
+ * 16 registers (AVX2, SSE): 6 rows x 2 vectors, 12 accumulators + 2 B vectors + 1 broadcast = 15, BLIS's
+ * Haswell shape; 12 FMA chains still cover a 4-cycle latency at two FMAs per cycle, 8 loads per 12 FMAs.
+ * The packed operands are read with unit or constant stride, so C2 removes the bounds checks from the k loop.
  */
 final class GemmMicroKernel {
 
-    /** 512 bits (16 floats) on AVX-512; decided once, never a generic Vector in the hot loop. */
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    static final int L = S.length();
+    static final VectorSpecies<Float> S = KernelShape.SPECIES;
+    static final int L = KernelShape.LANES;
     /** Rows of the register tile. */
-    static final int MR = 4;
-    /** Columns of the register tile: 4 vectors. */
-    static final int NR = 4 * L;
+    static final int MR = KernelShape.MR;
+    /** Columns of the register tile: KernelShape.NV vectors. */
+    static final int NR = KernelShape.NR;
 
     private GemmMicroKernel() {
     }
@@ -37,10 +35,107 @@ final class GemmMicroKernel {
     /**
      * One tile: C (rows, cols) at cIdx with row stride ldc, rows <= MR, cols <= NR. The packed slivers
      * are zero-padded, so the k loop always computes the full tile; only the store looks at the edge.
-     * beta == 0 overwrites C without reading it.
+     * beta == 0 overwrites C without reading it. edge: per-thread scratch of MR * NR floats.
      */
-    static void tile(int kc, float[] ap, int aIdx, float[] bp, int bIdx,
+    static void tile(int kc, int h, float[] ap, int aIdx, float[] bp, int bIdx,
                      float alpha, float beta, float[] c, int cIdx, int ldc, int rows, int cols, float[] edge) {
+        if (!KernelShape.TILE_6X2) { // a static final: C2 compiles one branch
+            tile4x4(kc, ap, aIdx, bp, bIdx, edge);
+        } else if (h == MR) {
+            tile6x2(kc, ap, aIdx, bp, bIdx, edge);
+        } else {
+            tile4x2(kc, ap, aIdx, bp, bIdx, edge);
+        }
+        update(edge, alpha, beta, c, cIdx, ldc, rows, cols, h);
+    }
+
+    /** 4 rows x 2 vectors into edge (4, NR), the bottom-edge tile of 16-register targets: 11 live vectors. */
+    private static void tile4x2(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] edge) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00;
+        FloatVector c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bo = bIdx + p * NR;
+            int ao = aIdx + p * 4;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector a = FloatVector.broadcast(S, ap[ao]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, ap[ao + 1]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, ap[ao + 2]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, ap[ao + 3]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+        }
+        c00.intoArray(edge, 0);
+        c01.intoArray(edge, L);
+        c10.intoArray(edge, NR);
+        c11.intoArray(edge, NR + L);
+        c20.intoArray(edge, 2 * NR);
+        c21.intoArray(edge, 2 * NR + L);
+        c30.intoArray(edge, 3 * NR);
+        c31.intoArray(edge, 3 * NR + L);
+    }
+
+    /**
+     * 6 rows x 2 vectors into edge (6, NR): 15 live vectors, for 16-register targets. One method per
+     * tile, each small: a larger body hit NodeCountInliningCutoff, and a vector passed to a method that
+     * was not inlined is boxed on the heap.
+     */
+    private static void tile6x2(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] edge) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00;
+        FloatVector c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00;
+        FloatVector c50 = c00, c51 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bo = bIdx + p * NR;
+            int ao = aIdx + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector a = FloatVector.broadcast(S, ap[ao]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, ap[ao + 1]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, ap[ao + 2]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, ap[ao + 3]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(S, ap[ao + 4]);
+            c40 = a.fma(b0, c40);
+            c41 = a.fma(b1, c41);
+            a = FloatVector.broadcast(S, ap[ao + 5]);
+            c50 = a.fma(b0, c50);
+            c51 = a.fma(b1, c51);
+        }
+        // the accumulators go to the per-thread scratch tile; update() scales/adds them into C
+        c00.intoArray(edge, 0);
+        c01.intoArray(edge, L);
+        c10.intoArray(edge, NR);
+        c11.intoArray(edge, NR + L);
+        c20.intoArray(edge, 2 * NR);
+        c21.intoArray(edge, 2 * NR + L);
+        c30.intoArray(edge, 3 * NR);
+        c31.intoArray(edge, 3 * NR + L);
+        c40.intoArray(edge, 4 * NR);
+        c41.intoArray(edge, 4 * NR + L);
+        c50.intoArray(edge, 5 * NR);
+        c51.intoArray(edge, 5 * NR + L);
+    }
+
+    /** 4 rows x 4 vectors into edge (4, NR): 21 live vectors, for 32-register targets. */
+    private static void tile4x4(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] edge) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
@@ -93,13 +188,13 @@ final class GemmMicroKernel {
         c31.intoArray(edge, 3 * NR + L);
         c32.intoArray(edge, 3 * NR + 2 * L);
         c33.intoArray(edge, 3 * NR + 3 * L);
-        update(edge, alpha, beta, c, cIdx, ldc, rows, cols);
     }
 
     /** C (rows, cols) = alpha * tile + beta * C, vectorized for a full tile, scalar at the edges of C. */
-    private static void update(float[] edge, float alpha, float beta, float[] c, int cIdx, int ldc, int rows, int cols) {
-        if (rows == MR && cols == NR) {
-            for (int r = 0; r < MR; r++) {
+    private static void update(float[] edge, float alpha, float beta, float[] c, int cIdx, int ldc, int rows, int cols,
+                               int h) {
+        if (rows == h && cols == NR) {
+            for (int r = 0; r < h; r++) {
                 int ci = cIdx + r * ldc;
                 int ei = r * NR;
                 for (int v = 0; v < NR; v += L) {

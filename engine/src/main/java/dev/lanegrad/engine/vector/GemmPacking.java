@@ -3,7 +3,7 @@ package dev.lanegrad.engine.vector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-import static dev.lanegrad.engine.vector.GemmMicroKernel.MR;
+import static dev.lanegrad.engine.vector.KernelShape.MR;
 import static dev.lanegrad.engine.vector.GemmMicroKernel.NR;
 
 /**
@@ -13,54 +13,63 @@ import static dev.lanegrad.engine.vector.GemmMicroKernel.NR;
  */
 final class GemmPacking {
 
-    private static final VectorSpecies<Float> S = GemmMicroKernel.S;
-    private static final int L = GemmMicroKernel.L;
+    private static final VectorSpecies<Float> S = KernelShape.SPECIES;
+    private static final int L = KernelShape.LANES;
 
     private GemmPacking() {
     }
 
     /**
-     * op(A) rows [i0, i0 + mc), columns [p0, p0 + kc) into ceil(mc / MR) slivers (kc, MR):
-     * dst[s*kc*MR + p*MR + r] = op(A)[i0 + s*MR + r, p0 + p], zero past row mc.
+     * op(A) rows [i0, i0 + mc), columns [p0, p0 + kc) into slivers of h = {@link KernelShape#sliverRows}
+     * rows each (MR, or MR_SMALL near the end of the block); the sliver starting at row i of the block
+     * holds h values per k step: dst[i*kc + p*h + r] = op(A)[i0 + i + r, p0 + p], zero past row mc.
+     * Padded rows never exceed roundUp(mc, MR) + MR_SMALL.
      */
     static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] dst) {
-        for (int s = 0; s * MR < mc; s++) {
-            int rows = Math.min(MR, mc - s * MR);
-            int d = s * kc * MR;
-            int iBase = i0 + s * MR;
+        packA(transA, a, aOff, lda, i0, mc, p0, kc, dst, 0);
+    }
+
+    /** As above, the slivers written from dst[dstOff] on. */
+    static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] dst,
+                      int dstOff) {
+        for (int i = 0, h; i < mc; i += h) {
+            h = KernelShape.sliverRows(mc - i);
+            int rows = Math.min(h, mc - i);
+            int d = dstOff + i * kc;
+            int iBase = i0 + i;
             if (transA && rows == MR) {
-                // A^T stored (k, m): the MR = 4 values of one k step are side by side in memory. (A 128-bit
-                // FloatVector copy here made C2 box the vectors of the whole GEMM on JDK 17: 6 GFLOP/s.)
+                // A^T stored (k, m): the MR values of one k step are side by side in memory; MR is a
+                // constant, so C2 unrolls the copy. (A 128-bit FloatVector copy here made C2 box the
+                // vectors of the whole GEMM on JDK 17: 6 GFLOP/s.)
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (p0 + p) * lda + iBase;
                     int dp = d + p * MR;
-                    dst[dp] = a[src];
-                    dst[dp + 1] = a[src + 1];
-                    dst[dp + 2] = a[src + 2];
-                    dst[dp + 3] = a[src + 3];
+                    for (int r = 0; r < MR; r++) {
+                        dst[dp + r] = a[src + r];
+                    }
                 }
             } else if (transA) {
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (p0 + p) * lda + iBase;
-                    int dp = d + p * MR;
+                    int dp = d + p * h;
                     for (int r = 0; r < rows; r++) {
                         dst[dp + r] = a[src + r];
                     }
-                    for (int r = rows; r < MR; r++) {
+                    for (int r = rows; r < h; r++) {
                         dst[dp + r] = 0f;
                     }
                 }
             } else {
-                // A stored (m, k): read each row along k, write with stride MR
-                for (int r = 0; r < MR; r++) {
+                // A stored (m, k): read each row along k, write with stride h
+                for (int r = 0; r < h; r++) {
                     if (r < rows) {
                         int src = aOff + (iBase + r) * lda + p0;
                         for (int p = 0; p < kc; p++) {
-                            dst[d + p * MR + r] = a[src + p];
+                            dst[d + p * h + r] = a[src + p];
                         }
                     } else {
                         for (int p = 0; p < kc; p++) {
-                            dst[d + p * MR + r] = 0f;
+                            dst[d + p * h + r] = 0f;
                         }
                     }
                 }
@@ -91,10 +100,9 @@ final class GemmPacking {
                     int src = bOff + (p0 + p) * ldb + jBase;
                     int dp = d + p * NR;
                     if (cols == NR) {
-                        FloatVector.fromArray(S, b, src).intoArray(dst, dp);
-                        FloatVector.fromArray(S, b, src + L).intoArray(dst, dp + L);
-                        FloatVector.fromArray(S, b, src + 2 * L).intoArray(dst, dp + 2 * L);
-                        FloatVector.fromArray(S, b, src + 3 * L).intoArray(dst, dp + 3 * L);
+                        for (int v = 0; v < NR; v += L) {
+                            FloatVector.fromArray(S, b, src + v).intoArray(dst, dp + v);
+                        }
                     } else {
                         for (int j = 0; j < cols; j++) {
                             dst[dp + j] = b[src + j];
@@ -112,15 +120,14 @@ final class GemmPacking {
                     int src = bOff + jBase * ldb + p0;
                     for (int p = 0; p < kc; p++) {
                         int dp = d + p * NR;
-                        FloatVector.fromArray(S, b, src + p, gather, 0).intoArray(dst, dp);
-                        FloatVector.fromArray(S, b, src + p, gather, L).intoArray(dst, dp + L);
-                        FloatVector.fromArray(S, b, src + p, gather, 2 * L).intoArray(dst, dp + 2 * L);
-                        FloatVector.fromArray(S, b, src + p, gather, 3 * L).intoArray(dst, dp + 3 * L);
+                        for (int v = 0; v < NR; v += L) {
+                            FloatVector.fromArray(S, b, src + p, gather, v).intoArray(dst, dp + v);
+                        }
                     }
                     continue;
                 }
                 // B^T stored (n, k), edge panel: a scalar transpose in strips of 16 k steps (one 64-byte
-                // line of each stored row), so the strip being written, 16 * NR floats = 4 KiB, stays in
+                // line of each stored row), so the strip being written, 16 * NR floats = 1-4 KiB, stays in
                 // L1; writing whole k columns at a time swept the 64 KiB panel through L1 NR times.
                 for (int p = 0; p < kc; p += 16) {
                     int pe = Math.min(kc, p + 16);

@@ -22,8 +22,8 @@ import static dev.lanegrad.engine.vector.VectorGemm.MC;
  */
 final class GemmPrepacked {
 
-    private static final VectorSpecies<Float> S = GemmMicroKernel.S;
-    private static final int L = GemmMicroKernel.L;
+    private static final VectorSpecies<Float> S = KernelShape.SPECIES;
+    private static final int L = KernelShape.LANES;
 
     private GemmPrepacked() {
     }
@@ -78,7 +78,7 @@ final class GemmPrepacked {
         }
         int nPad = roundUp(n, NR);
         int mcMax = Math.min(MC, m);
-        float[] pa = ws.packA(Math.min(KC, k) * roundUp(mcMax, MR));
+        float[] pa = ws.packA(Math.min(KC, k) * (roundUp(mcMax, MR) + KernelShape.MR_SMALL));
         float[] edge = ws.tile;
         for (int ic = 0; ic < m; ic += MC) {
             int mc = Math.min(MC, m - ic);
@@ -91,9 +91,10 @@ final class GemmPrepacked {
                 for (int jr = 0; jr < n; jr += NR) {
                     int cols = Math.min(NR, n - jr);
                     int bIdx = block + jr * kc;
-                    for (int ir = 0; ir < mc; ir += MR) {
-                        GemmMicroKernel.tile(kc, pa, (ir / MR) * kc * MR, packed, bIdx, alpha, betaBlock,
-                                c, cOff + (ic + ir) * ldc + jr, ldc, Math.min(MR, mc - ir), cols, edge);
+                    for (int ir = 0, h; ir < mc; ir += h) {
+                        h = KernelShape.sliverRows(mc - ir);
+                        GemmMicroKernel.tile(kc, h, pa, ir * kc, packed, bIdx, alpha, betaBlock,
+                                c, cOff + (ic + ir) * ldc + jr, ldc, Math.min(h, mc - ir), cols, edge);
                     }
                 }
             }
@@ -103,8 +104,9 @@ final class GemmPrepacked {
     /**
      * One row: c (1, n) = alpha * a (1, k) @ P + beta * c. Each NR-column panel is summed in registers over
      * its whole k block, so every FMA costs one load of P (the unpacked GEMV over a stored B^T row-major
-     * reloads and stores its accumulator row per k step). Two sets of 4 accumulators (even and odd k)
-     * keep 8 FMA chains in flight: two FMA pipes times a 4-cycle latency.
+     * reloads and stores its accumulator row per k step). 8 FMA chains in flight (two FMA pipes times a
+     * 4-cycle latency): 4-vector panels (32 registers) take 2 k steps at a time, 2-vector panels (16
+     * registers) take 4, so both keep 8 accumulators + 2-4 broadcasts, at most 12 live vectors.
      */
     private static void gemv(int n, int k, float alpha, float[] a, int aOff, float[] packed, int packedOff,
                              float beta, float[] c, int cOff, float[] edge) {
@@ -115,47 +117,22 @@ final class GemmPrepacked {
             final int block = packedOff + pc * nPad;
             final int x0 = aOff + pc;
             for (int jr = 0; jr < n; jr += NR) {
-                int b = block + jr * kc;
-                FloatVector e0 = FloatVector.zero(S), e1 = e0, e2 = e0, e3 = e0;
-                FloatVector o0 = e0, o1 = e0, o2 = e0, o3 = e0;
-                int p = 0;
-                for (; p + 1 < kc; p += 2) {
-                    int bo = b + p * NR;
-                    FloatVector xe = FloatVector.broadcast(S, a[x0 + p]);
-                    FloatVector xo = FloatVector.broadcast(S, a[x0 + p + 1]);
-                    e0 = FloatVector.fromArray(S, packed, bo).fma(xe, e0);
-                    e1 = FloatVector.fromArray(S, packed, bo + L).fma(xe, e1);
-                    e2 = FloatVector.fromArray(S, packed, bo + 2 * L).fma(xe, e2);
-                    e3 = FloatVector.fromArray(S, packed, bo + 3 * L).fma(xe, e3);
-                    o0 = FloatVector.fromArray(S, packed, bo + NR).fma(xo, o0);
-                    o1 = FloatVector.fromArray(S, packed, bo + NR + L).fma(xo, o1);
-                    o2 = FloatVector.fromArray(S, packed, bo + NR + 2 * L).fma(xo, o2);
-                    o3 = FloatVector.fromArray(S, packed, bo + NR + 3 * L).fma(xo, o3);
+                if (KernelShape.NV == 4) { // a static final: C2 compiles one branch
+                    panel4(kc, a, x0, packed, block + jr * kc, edge);
+                } else {
+                    panel2(kc, a, x0, packed, block + jr * kc, edge);
                 }
-                if (p < kc) { // odd k block: the last step
-                    int bo = b + p * NR;
-                    FloatVector xe = FloatVector.broadcast(S, a[x0 + p]);
-                    e0 = FloatVector.fromArray(S, packed, bo).fma(xe, e0);
-                    e1 = FloatVector.fromArray(S, packed, bo + L).fma(xe, e1);
-                    e2 = FloatVector.fromArray(S, packed, bo + 2 * L).fma(xe, e2);
-                    e3 = FloatVector.fromArray(S, packed, bo + 3 * L).fma(xe, e3);
-                }
-                e0 = e0.add(o0);
-                e1 = e1.add(o1);
-                e2 = e2.add(o2);
-                e3 = e3.add(o3);
                 int cols = Math.min(NR, n - jr);
                 int ci = cOff + jr;
                 if (cols == NR) {
-                    store(e0, alpha, betaBlock, c, ci);
-                    store(e1, alpha, betaBlock, c, ci + L);
-                    store(e2, alpha, betaBlock, c, ci + 2 * L);
-                    store(e3, alpha, betaBlock, c, ci + 3 * L);
+                    for (int v = 0; v < NR; v += L) {
+                        FloatVector t = FloatVector.fromArray(S, edge, v).mul(alpha);
+                        if (betaBlock != 0f) {
+                            t = FloatVector.fromArray(S, c, ci + v).mul(betaBlock).add(t);
+                        }
+                        t.intoArray(c, ci + v);
+                    }
                 } else {
-                    e0.intoArray(edge, 0);
-                    e1.intoArray(edge, L);
-                    e2.intoArray(edge, 2 * L);
-                    e3.intoArray(edge, 3 * L);
                     for (int j = 0; j < cols; j++) { // scalar edge of C
                         c[ci + j] = betaBlock == 0f ? alpha * edge[j] : alpha * edge[j] + betaBlock * c[ci + j];
                     }
@@ -164,12 +141,66 @@ final class GemmPrepacked {
         }
     }
 
-    private static void store(FloatVector acc, float alpha, float beta, float[] c, int ci) {
-        FloatVector t = acc.mul(alpha);
-        if (beta != 0f) {
-            t = FloatVector.fromArray(S, c, ci).mul(beta).add(t);
+    /** edge (1, NR) = x (1, kc) from x0 @ one 4-vector panel (kc, NR) at b: even and odd k steps apart. */
+    private static void panel4(int kc, float[] a, int x0, float[] packed, int b, float[] edge) {
+        FloatVector e0 = FloatVector.zero(S), e1 = e0, e2 = e0, e3 = e0;
+        FloatVector o0 = e0, o1 = e0, o2 = e0, o3 = e0;
+        int p = 0;
+        for (; p + 1 < kc; p += 2) {
+            int bo = b + p * NR;
+            FloatVector xe = FloatVector.broadcast(S, a[x0 + p]);
+            FloatVector xo = FloatVector.broadcast(S, a[x0 + p + 1]);
+            e0 = FloatVector.fromArray(S, packed, bo).fma(xe, e0);
+            e1 = FloatVector.fromArray(S, packed, bo + L).fma(xe, e1);
+            e2 = FloatVector.fromArray(S, packed, bo + 2 * L).fma(xe, e2);
+            e3 = FloatVector.fromArray(S, packed, bo + 3 * L).fma(xe, e3);
+            o0 = FloatVector.fromArray(S, packed, bo + NR).fma(xo, o0);
+            o1 = FloatVector.fromArray(S, packed, bo + NR + L).fma(xo, o1);
+            o2 = FloatVector.fromArray(S, packed, bo + NR + 2 * L).fma(xo, o2);
+            o3 = FloatVector.fromArray(S, packed, bo + NR + 3 * L).fma(xo, o3);
         }
-        t.intoArray(c, ci);
+        if (p < kc) { // odd k block: the last step
+            int bo = b + p * NR;
+            FloatVector xe = FloatVector.broadcast(S, a[x0 + p]);
+            e0 = FloatVector.fromArray(S, packed, bo).fma(xe, e0);
+            e1 = FloatVector.fromArray(S, packed, bo + L).fma(xe, e1);
+            e2 = FloatVector.fromArray(S, packed, bo + 2 * L).fma(xe, e2);
+            e3 = FloatVector.fromArray(S, packed, bo + 3 * L).fma(xe, e3);
+        }
+        e0.add(o0).intoArray(edge, 0);
+        e1.add(o1).intoArray(edge, L);
+        e2.add(o2).intoArray(edge, 2 * L);
+        e3.add(o3).intoArray(edge, 3 * L);
+    }
+
+    /** edge (1, NR) = x (1, kc) from x0 @ one 2-vector panel (kc, NR) at b: four k steps apart. */
+    private static void panel2(int kc, float[] a, int x0, float[] packed, int b, float[] edge) {
+        FloatVector p0 = FloatVector.zero(S), p1 = p0, q0 = p0, q1 = p0;
+        FloatVector r0 = p0, r1 = p0, s0 = p0, s1 = p0;
+        int p = 0;
+        for (; p + 3 < kc; p += 4) {
+            int bo = b + p * NR;
+            FloatVector x = FloatVector.broadcast(S, a[x0 + p]);
+            p0 = FloatVector.fromArray(S, packed, bo).fma(x, p0);
+            p1 = FloatVector.fromArray(S, packed, bo + L).fma(x, p1);
+            x = FloatVector.broadcast(S, a[x0 + p + 1]);
+            q0 = FloatVector.fromArray(S, packed, bo + NR).fma(x, q0);
+            q1 = FloatVector.fromArray(S, packed, bo + NR + L).fma(x, q1);
+            x = FloatVector.broadcast(S, a[x0 + p + 2]);
+            r0 = FloatVector.fromArray(S, packed, bo + 2 * NR).fma(x, r0);
+            r1 = FloatVector.fromArray(S, packed, bo + 2 * NR + L).fma(x, r1);
+            x = FloatVector.broadcast(S, a[x0 + p + 3]);
+            s0 = FloatVector.fromArray(S, packed, bo + 3 * NR).fma(x, s0);
+            s1 = FloatVector.fromArray(S, packed, bo + 3 * NR + L).fma(x, s1);
+        }
+        for (; p < kc; p++) { // the last kc % 4 steps
+            int bo = b + p * NR;
+            FloatVector x = FloatVector.broadcast(S, a[x0 + p]);
+            p0 = FloatVector.fromArray(S, packed, bo).fma(x, p0);
+            p1 = FloatVector.fromArray(S, packed, bo + L).fma(x, p1);
+        }
+        p0.add(q0).add(r0.add(s0)).intoArray(edge, 0);
+        p1.add(q1).add(r1.add(s1)).intoArray(edge, L);
     }
 
     private static int roundUp(int x, int unit) {

@@ -15,8 +15,8 @@ final class GemmWorkspace {
     float[] packB = new float[0];
     /** A contiguous copy of a strided GEMV vector. */
     float[] vec = new float[0];
-    /** One micro-tile (MR, NR), for the edges of C where a full tile does not fit. */
-    final float[] tile = new float[GemmMicroKernel.MR * GemmMicroKernel.NR];
+    /** One spilled register tile (MR, NR) of the GEMM or dot block, scaled into C from here. */
+    final float[] tile = new float[KernelShape.TILE_SCRATCH];
 
     /** Gather index map {0, ldb, 2*ldb, ...} for transposing NR rows of a stored B^T; rebuilt when ldb changes. */
     private final int[] gather = new int[GemmMicroKernel.NR];

@@ -1,8 +1,6 @@
 package dev.lanegrad.engine.vector;
 
 import dev.lanegrad.engine.ArrayOps;
-import dev.lanegrad.engine.Checks;
-import dev.lanegrad.engine.scalar.ScalarArrayOps;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -14,10 +12,10 @@ import jdk.incubator.vector.VectorSpecies;
  * tail (no masked loads in hot loops). Reductions keep four independent accumulators (a vector add
  * or FMA has a latency of about 4 cycles and the core can start one or two per cycle: a single
  * accumulator would leave the FP pipes idle most of the time) and call reduceLanes once per result. Transcendentals come from {@link VectorMath}; the
- * scalar tails use the same double-precision formulas as {@link ScalarArrayOps}.
- * The argument checks are those of the scalar specification, once per call.
+ * scalar tails use the same double-precision formulas as the scalar specification (ScalarArrayOps).
+ * Arguments are checked once per call in front of this class ({@link ArrayOps#checked}); here only the work.
  */
-public final class VectorArrayOps implements ArrayOps {
+final class VectorArrayOps implements ArrayOps {
 
     private static final VectorSpecies<Float> F = VectorMath.F;
     private static final int L = F.length();
@@ -26,7 +24,6 @@ public final class VectorArrayOps implements ArrayOps {
 
     @Override
     public void add(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
-        Checks.ranges("add", a, aOff, b, bOff, out, outOff, n);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector.fromArray(F, a, aOff + i).add(FloatVector.fromArray(F, b, bOff + i)).intoArray(out, outOff + i);
@@ -38,7 +35,6 @@ public final class VectorArrayOps implements ArrayOps {
 
     @Override
     public void sub(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
-        Checks.ranges("sub", a, aOff, b, bOff, out, outOff, n);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector.fromArray(F, a, aOff + i).sub(FloatVector.fromArray(F, b, bOff + i)).intoArray(out, outOff + i);
@@ -50,7 +46,6 @@ public final class VectorArrayOps implements ArrayOps {
 
     @Override
     public void mul(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
-        Checks.ranges("mul", a, aOff, b, bOff, out, outOff, n);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector.fromArray(F, a, aOff + i).mul(FloatVector.fromArray(F, b, bOff + i)).intoArray(out, outOff + i);
@@ -63,8 +58,6 @@ public final class VectorArrayOps implements ArrayOps {
     /** y (n) += alpha * x (n), with one rounding per element (FMA) where the scalar spec rounds twice. */
     @Override
     public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
-        Checks.range("axpy", "x", x, xOff, n);
-        Checks.range("axpy", "y", y, yOff, n);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector.fromArray(F, x, xOff + i).fma(FloatVector.broadcast(F, alpha), FloatVector.fromArray(F, y, yOff + i)).intoArray(y, yOff + i);
@@ -76,7 +69,6 @@ public final class VectorArrayOps implements ArrayOps {
 
     @Override
     public void scale(float alpha, float[] x, int xOff, int n) {
-        Checks.range("scale", "x", x, xOff, n);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector.fromArray(F, x, xOff + i).mul(alpha).intoArray(x, xOff + i);
@@ -88,15 +80,12 @@ public final class VectorArrayOps implements ArrayOps {
 
     @Override
     public void fill(float value, float[] x, int xOff, int n) {
-        Checks.range("fill", "x", x, xOff, n);
         // a plain loop that C2 already turns into wide stores
         java.util.Arrays.fill(x, xOff, xOff + n, value);
     }
 
     @Override
     public void copy(float[] src, int srcOff, float[] dst, int dstOff, int n) {
-        Checks.range("copy", "src", src, srcOff, n);
-        Checks.range("copy", "dst", dst, dstOff, n);
         System.arraycopy(src, srcOff, dst, dstOff, n); // an intrinsic: wide moves already
     }
 
@@ -105,7 +94,6 @@ public final class VectorArrayOps implements ArrayOps {
     /** sum of x (n) */
     @Override
     public float sum(float[] x, int xOff, int n) {
-        Checks.range("sum", "x", x, xOff, n);
         return sumUnchecked(x, xOff, n);
     }
 
@@ -134,8 +122,6 @@ public final class VectorArrayOps implements ArrayOps {
     /** a (n) . b (n) */
     @Override
     public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
-        Checks.range("dot", "a", a, aOff, n);
-        Checks.range("dot", "b", b, bOff, n);
         return dotUnchecked(a, aOff, b, bOff, n);
     }
 
@@ -164,7 +150,6 @@ public final class VectorArrayOps implements ArrayOps {
     /** max of x (n) */
     @Override
     public float max(float[] x, int xOff, int n) {
-        Checks.range("max", "x", x, xOff, n);
         return maxUnchecked(x, xOff, n);
     }
 
@@ -196,8 +181,6 @@ public final class VectorArrayOps implements ArrayOps {
     /** x (rows, cols; ldx) += bias (cols) broadcast over rows */
     @Override
     public void addRowBias(float[] x, int xOff, int rows, int cols, int ldx, float[] bias, int biasOff) {
-        Checks.matrix("addRowBias", "x", x, xOff, rows, cols, ldx);
-        Checks.range("addRowBias", "bias", bias, biasOff, cols);
         int bound = F.loopBound(cols);
         for (int r = 0; r < rows; r++) {
             int row = xOff + r * ldx;
@@ -214,8 +197,6 @@ public final class VectorArrayOps implements ArrayOps {
     /** out (cols) += column sums of x (rows, cols; ldx), row by row (same order as the scalar spec) */
     @Override
     public void addColumnSums(float[] x, int xOff, int rows, int cols, int ldx, float[] out, int outOff) {
-        Checks.matrix("addColumnSums", "x", x, xOff, rows, cols, ldx);
-        Checks.range("addColumnSums", "out", out, outOff, cols);
         int bound = F.loopBound(cols);
         for (int r = 0; r < rows; r++) {
             int row = xOff + r * ldx;
@@ -233,7 +214,6 @@ public final class VectorArrayOps implements ArrayOps {
 
     @Override
     public void tanh(float[] x, int xOff, float[] y, int yOff, int n) {
-        Checks.ranges("tanh", "x", x, xOff, "y", y, yOff, n);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             VectorMath.tanh(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
@@ -245,7 +225,6 @@ public final class VectorArrayOps implements ArrayOps {
 
     @Override
     public void tanhBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
-        Checks.ranges("tanhBackward", y, yOff, dy, dyOff, dx, dxOff, n);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(F, y, yOff + i);
@@ -260,7 +239,6 @@ public final class VectorArrayOps implements ArrayOps {
 
     @Override
     public void sigmoid(float[] x, int xOff, float[] y, int yOff, int n) {
-        Checks.ranges("sigmoid", "x", x, xOff, "y", y, yOff, n);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             VectorMath.sigmoid(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
@@ -272,7 +250,6 @@ public final class VectorArrayOps implements ArrayOps {
 
     @Override
     public void sigmoidBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
-        Checks.ranges("sigmoidBackward", y, yOff, dy, dyOff, dx, dxOff, n);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(F, y, yOff + i);
@@ -287,7 +264,6 @@ public final class VectorArrayOps implements ArrayOps {
 
     @Override
     public void relu(float[] x, int xOff, float[] y, int yOff, int n) {
-        Checks.ranges("relu", "x", x, xOff, "y", y, yOff, n);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             // not lanewise max(x, 0), which passes NaN through: the spec's "v > 0 ? v : 0" gives 0 for NaN
@@ -302,7 +278,6 @@ public final class VectorArrayOps implements ArrayOps {
 
     @Override
     public void reluBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
-        Checks.ranges("reluBackward", y, yOff, dy, dyOff, dx, dxOff, n);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(F, y, yOff + i);
@@ -318,7 +293,6 @@ public final class VectorArrayOps implements ArrayOps {
 
     @Override
     public void exp(float[] x, int xOff, float[] y, int yOff, int n) {
-        Checks.ranges("exp", "x", x, xOff, "y", y, yOff, n);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             VectorMath.exp(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
@@ -330,7 +304,6 @@ public final class VectorArrayOps implements ArrayOps {
 
     @Override
     public void expBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
-        Checks.ranges("expBackward", y, yOff, dy, dyOff, dx, dxOff, n);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector.fromArray(F, dy, dyOff + i).fma(FloatVector.fromArray(F, y, yOff + i), FloatVector.fromArray(F, dx, dxOff + i))
@@ -343,7 +316,6 @@ public final class VectorArrayOps implements ArrayOps {
 
     @Override
     public void log(float[] x, int xOff, float[] y, int yOff, int n) {
-        Checks.ranges("log", "x", x, xOff, "y", y, yOff, n);
         int i = 0;
         // without SVML (see VectorMath) the JDK's lanewise LOG is a scalar loop per lane: plain Math.log is faster
         for (int bound = VectorMath.LANEWISE ? F.loopBound(n) : 0; i < bound; i += L) {
@@ -356,7 +328,6 @@ public final class VectorArrayOps implements ArrayOps {
 
     @Override
     public void logBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) {
-        Checks.ranges("logBackward", x, xOff, dy, dyOff, dx, dxOff, n);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector q = FloatVector.fromArray(F, dy, dyOff + i).div(FloatVector.fromArray(F, x, xOff + i));
@@ -371,7 +342,6 @@ public final class VectorArrayOps implements ArrayOps {
 
     @Override
     public void softmaxRows(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
-        Checks.ranges("softmaxRows", "x", x, xOff, "y", y, yOff, (long) rows * cols);
         for (int r = 0; r < rows; r++) {
             int xr = xOff + r * cols;
             int yr = yOff + r * cols;
@@ -430,7 +400,6 @@ public final class VectorArrayOps implements ArrayOps {
 
     @Override
     public void softmaxRowsBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, int cols) {
-        Checks.ranges("softmaxRowsBackward", y, yOff, dy, dyOff, dx, dxOff, (long) rows * cols);
         for (int r = 0; r < rows; r++) {
             int o = r * cols;
             float s = dotUnchecked(dy, dyOff + o, y, yOff + o, cols);
@@ -448,7 +417,6 @@ public final class VectorArrayOps implements ArrayOps {
 
     @Override
     public void logSoftmaxRows(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
-        Checks.ranges("logSoftmaxRows", "x", x, xOff, "y", y, yOff, (long) rows * cols);
         for (int r = 0; r < rows; r++) {
             int xr = xOff + r * cols;
             int yr = yOff + r * cols;
@@ -466,7 +434,6 @@ public final class VectorArrayOps implements ArrayOps {
 
     @Override
     public void logSoftmaxRowsBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, int cols) {
-        Checks.ranges("logSoftmaxRowsBackward", y, yOff, dy, dyOff, dx, dxOff, (long) rows * cols);
         for (int r = 0; r < rows; r++) {
             int o = r * cols;
             float s = sumUnchecked(dy, dyOff + o, cols);
@@ -488,7 +455,6 @@ public final class VectorArrayOps implements ArrayOps {
                                       int[] target, int tOff, int ignoreIndex,
                                       float[] weight, int wOff,
                                       float[] dLogits, int dOff, float gradScale) {
-        Checks.softmaxCrossEntropy(logits, lOff, rows, cols, target, tOff, ignoreIndex, weight, wOff, dLogits, dOff);
         double loss = 0;
         for (int r = 0; r < rows; r++) {
             int lr = lOff + r * cols;

@@ -15,8 +15,8 @@ import static dev.lanegrad.engine.vector.GemmMicroKernel.NR;
  * The SIMD GEMM: C (m,n) = alpha * op(A) (m,k) @ op(B) (k,n) + beta * C, row-major with strides.
  *
  * <ul>
- * <li>m == 1 (batch-1 inference): {@link GemmVector}, no packing; the product streams B once.</li>
- * <li>2 or 3 rows times a stored B: pairs of rows per pass over B ({@link GemmVector#axpys2}).</li>
+ * <li>m == 1 (batch-1 inference): {@link Gemv}, no packing; the product streams B once.</li>
+ * <li>2 or 3 rows times a stored B: pairs of rows per pass over B ({@link Gemv#axpys2}).</li>
  * <li>few rows times B^T (A @ B^T, an RNN step h . W_hh^T at small batch): {@link GemmDot}, dot
  *     products of stored rows, because transposing B^T into panels would not be amortized.</li>
  * <li>otherwise the blocked path (BLIS loop order): for each (KC, NC) block of op(B), pack it into
@@ -29,18 +29,14 @@ import static dev.lanegrad.engine.vector.GemmMicroKernel.NR;
  *     packing buffers ({@link GemmWorkspace}).</li>
  * </ul>
  */
-public final class VectorGemm implements Gemm, PrepackedGemm {
+final class VectorGemm implements Gemm, PrepackedGemm {
 
-    /**
-     * Depth of a packed block. 256 k steps: a B panel (256, NR) is 64 KiB and an A sliver 4 KiB, so a
-     * sliver stays in L1 and the panel in L2 (1 MiB) while the kernel runs; longer blocks would evict the
-     * A block from L2, shorter ones re-read and re-write C more often.
-     */
-    static final int KC = 256;
-    /** Rows of a packed A block: (MC, KC) = 96 KiB, a tenth of L2, so it survives the streaming B panels. */
-    static final int MC = 96;
-    /** Columns of a packed B block: (KC, NC) = 2 MiB, it lives in L3 and is streamed panel by panel. */
-    static final int NC = 2048;
+    /** Cache blocking, chosen with the register tile in {@link KernelShape} (the reasons are there). */
+    static final int KC = KernelShape.KC;
+    static final int MC = KernelShape.MC;
+    static final int NC = KernelShape.NC;
+    /** Columns of B packed at once when op(A) is one block (m <= MC), see {@link KernelShape#GROUP}. */
+    static final int GROUP = KernelShape.GROUP;
     /**
      * B^T is transposed into panels with gathers when op(A) has at most this many rows, else with a
      * scalar transpose in L1-sized strips. A gather per k step touches NR stored rows, which at large
@@ -54,9 +50,9 @@ public final class VectorGemm implements Gemm, PrepackedGemm {
     // the blocked path spreads over m rows, while the dot kernel's lane reductions cost ~ m*n, spread
     // over k. Measured (thread CPU time, GFLOP/s dot vs packed): 2x1024x256 38 vs 8, 4x256x256 101 vs 17,
     // 16x1024x256 86 vs 52, 32x1024x256 98 vs 84, but 32x1024x128 63 vs 96 and 64x1024x256 83 vs 122:
-    // hence m < MR, or m <= 32 with k >= 8 m.
+    // hence m < MR (fewer rows than one register tile), or m <= 32 with k >= 8 m.
     /**
-     * Fewer rows than this times a stored B go through {@link GemmVector#axpys2}, two rows per pass over
+     * Fewer rows than this times a stored B go through {@link Gemv#axpys2}, two rows per pass over
      * B, unpacked. Measured (thread CPU time, GFLOP/s): 2x1024x256 87 vs 25 packed, 4x1024x256 74 vs
      * 61, 7x1024x256 70 by pairs, while 8x1024x256 packed (two full slivers) makes 91.
      */
@@ -119,7 +115,7 @@ public final class VectorGemm implements Gemm, PrepackedGemm {
                        float beta, float[] c, int cOff, int ldc) {
         GemmWorkspace ws = GemmWorkspace.get();
         if (m == 1) {
-            GemmVector.gemv(transA, transB, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ws);
+            Gemv.gemv(transA, transB, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ws);
             return;
         }
         if (!transB && m < FEW_ROWS) {
@@ -128,11 +124,11 @@ public final class VectorGemm implements Gemm, PrepackedGemm {
             int aCol = transA ? lda : 1;
             int i = 0;
             for (; i + 2 <= m; i += 2) {
-                GemmVector.axpys2(n, k, alpha, a, aOff + i * aRow, aRow, aCol, b, bOff, ldb, beta, c, cOff + i * ldc, ldc,
+                Gemv.axpys2(n, k, alpha, a, aOff + i * aRow, aRow, aCol, b, bOff, ldb, beta, c, cOff + i * ldc, ldc,
                         ws.acc(2 * n));
             }
             if (i < m) {
-                GemmVector.gemv(transA, false, n, k, alpha, a, aOff + i * aRow, lda, b, bOff, ldb, beta, c, cOff + i * ldc, ws);
+                Gemv.gemv(transA, false, n, k, alpha, a, aOff + i * aRow, lda, b, bOff, ldb, beta, c, cOff + i * ldc, ws);
             }
             return;
         }
@@ -147,11 +143,14 @@ public final class VectorGemm implements Gemm, PrepackedGemm {
                                 float alpha, float[] a, int aOff, int lda,
                                 float[] b, int bOff, int ldb,
                                 float beta, float[] c, int cOff, int ldc, GemmWorkspace ws) {
+        if (m <= MC) {
+            fewRows(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, ws);
+            return;
+        }
         int kcMax = Math.min(KC, k);
         int ncMax = Math.min(NC, n);
-        int mcMax = Math.min(MC, m);
-        float[] pb = ws.packB(kcMax * (m <= MC ? NR : roundUp(ncMax, NR)));
-        float[] pa = ws.packA(kcMax * roundUp(mcMax, MR));
+        float[] pb = ws.packB(kcMax * roundUp(ncMax, NR));
+        float[] pa = ws.packA(kcMax * (MC + KernelShape.MR_SMALL));
         float[] edge = ws.tile;
         int[] gather = transB && m <= GATHER_MAX_M ? ws.gather(ldb) : null;
         for (int jc = 0; jc < n; jc += NC) {
@@ -160,21 +159,6 @@ public final class VectorGemm implements Gemm, PrepackedGemm {
                 int kc = Math.min(KC, k - pc);
                 // later k blocks accumulate onto what the first one wrote
                 float betaBlock = pc == 0 ? beta : 1f;
-                if (m <= MC) {
-                    // One A block: each B panel is used by this block only, so pack it just before use.
-                    // Packing the whole (KC, NC) block first would write it out to L3 and read it back
-                    // (64x4096x512: 8 MiB each way per call); one panel (64 KiB) stays in L1/L2.
-                    GemmPacking.packA(transA, a, aOff, lda, 0, m, pc, kc, pa);
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int cols = Math.min(NR, nc - jr);
-                        GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc + jr, cols, pb, gather);
-                        for (int ir = 0; ir < m; ir += MR) {
-                            GemmMicroKernel.tile(kc, pa, (ir / MR) * kc * MR, pb, 0, alpha, betaBlock,
-                                    c, cOff + ir * ldc + jc + jr, ldc, Math.min(MR, m - ir), cols, edge);
-                        }
-                    }
-                    continue;
-                }
                 GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, gather);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
@@ -182,12 +166,54 @@ public final class VectorGemm implements Gemm, PrepackedGemm {
                     for (int jr = 0; jr < nc; jr += NR) {
                         int cols = Math.min(NR, nc - jr);
                         int bIdx = (jr / NR) * kc * NR;
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            int rows = Math.min(MR, mc - ir);
+                        for (int ir = 0, h; ir < mc; ir += h) {
+                            h = KernelShape.sliverRows(mc - ir);
+                            int rows = Math.min(h, mc - ir);
                             int cIdx = cOff + (ic + ir) * ldc + jc + jr;
-                            GemmMicroKernel.tile(kc, pa, (ir / MR) * kc * MR, pb, bIdx,
+                            GemmMicroKernel.tile(kc, h, pa, ir * kc, pb, bIdx,
                                     alpha, betaBlock, c, cIdx, ldc, rows, cols, edge);
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * op(A) is one block (m <= MC): pack all of it once, every k block (m x k padded, up to MC x k), then
+     * walk C by groups of GROUP columns, running every k block of a group before the next group. A
+     * group's C (m, GROUP) then stays in L1/L2 between k blocks (looping k outside re-read and re-wrote
+     * the whole of C per k block: 1 MiB each way per block at 64x4096x512), and each B panel group (KC,
+     * GROUP) is packed just before use and used by this block only. Packing the whole (KC, NC) block
+     * first would write it out to L3 and read it back.
+     */
+    private static void fewRows(boolean transA, boolean transB, int m, int n, int k,
+                                float alpha, float[] a, int aOff, int lda,
+                                float[] b, int bOff, int ldb,
+                                float beta, float[] c, int cOff, int ldc, GemmWorkspace ws) {
+        int mPad = roundUp(m, MR) + KernelShape.MR_SMALL;
+        float[] pb = ws.packB(Math.min(KC, k) * GROUP);
+        float[] pa = ws.packA(k * mPad);
+        float[] edge = ws.tile;
+        int[] gather = transB && m <= GATHER_MAX_M ? ws.gather(ldb) : null;
+        for (int pc = 0; pc < k; pc += KC) {
+            // k block pc at pa[pc * mPad], its sliver of row ir at + ir * kc
+            GemmPacking.packA(transA, a, aOff, lda, 0, m, pc, Math.min(KC, k - pc), pa, pc * mPad);
+        }
+        for (int jg = 0; jg < n; jg += GROUP) {
+            int groupCols = Math.min(GROUP, n - jg);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                float betaBlock = pc == 0 ? beta : 1f; // later k blocks accumulate onto the first
+                int aBlock = pc * mPad;
+                GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jg, groupCols, pb, gather);
+                for (int jr = 0; jr < groupCols; jr += NR) {
+                    int cols = Math.min(NR, groupCols - jr);
+                    int bIdx = (jr / NR) * kc * NR;
+                    for (int ir = 0, h; ir < m; ir += h) {
+                        h = KernelShape.sliverRows(m - ir);
+                        GemmMicroKernel.tile(kc, h, pa, aBlock + ir * kc, pb, bIdx, alpha, betaBlock,
+                                c, cOff + ir * ldc + jg + jr, ldc, Math.min(h, m - ir), cols, edge);
                     }
                 }
             }

@@ -1,6 +1,5 @@
 package dev.lanegrad.engine.vector;
 
-import dev.lanegrad.engine.RecurrentChecks;
 import dev.lanegrad.engine.RecurrentKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -11,13 +10,14 @@ import jdk.incubator.vector.VectorSpecies;
  * reads every gate block once and writes every output once. Gate math in {@link VectorMath}; the
  * scalar tails (hidden % lanes units per row) repeat the specification's formulas in double.
  *
- * Each public method checks its arguments and calls a private per-row method with the loop: only
+ * Arguments are checked once per call in front of this class ({@link RecurrentKernels#checked}). Each
+ * public method calls a private per-row method with the loop: only
  * arrays and ints cross that boundary, so if C2 does not inline it nothing is boxed, and each
  * compiled unit stays well under C2's inlining budget (DesiredMethodLimit: with the checks and the
  * whole LSTM backward in one method C2 stopped inlining the vector helpers and boxed every vector,
  * 246 KB per call at B=32, H=256, before this split and the lazy messages in Checks).
  */
-public final class VectorRecurrentKernels implements RecurrentKernels {
+final class VectorRecurrentKernels implements RecurrentKernels {
 
     private static final VectorSpecies<Float> F = VectorMath.F;
     private static final int L = F.length();
@@ -36,7 +36,6 @@ public final class VectorRecurrentKernels implements RecurrentKernels {
                             float[] cPrev, int cPrevOff, int ldcPrev,
                             float[] c, int cOff, int ldc,
                             float[] h, int hOff, int ldh) {
-        RecurrentChecks.lstmForward(batch, hidden, gates, gOff, cPrev, cPrevOff, ldcPrev, c, cOff, ldc, h, hOff, ldh);
         for (int b = 0; b < batch; b++) {
             lstmForwardRow(hidden, gates, gOff + b * 4 * hidden, cPrev, cPrevOff + b * ldcPrev, c, cOff + b * ldc, h, hOff + b * ldh);
         }
@@ -84,7 +83,6 @@ public final class VectorRecurrentKernels implements RecurrentKernels {
                              float[] dh, int dhOff, int lddh,
                              float[] dc, int dcOff, int lddc,
                              float[] dGates, int dgOff) {
-        RecurrentChecks.lstmBackward(batch, hidden, gates, gOff, cPrev, cPrevOff, ldcPrev, c, cOff, ldc, dh, dhOff, lddh, dc, dcOff, lddc, dGates, dgOff);
         for (int b = 0; b < batch; b++) {
             lstmBackwardRow(hidden, gates, gOff + b * 4 * hidden, cPrev, cPrevOff + b * ldcPrev, c, cOff + b * ldc,
                     dh, dhOff + b * lddh, dc, dcOff + b * lddc, dGates, dgOff + b * 4 * hidden);
@@ -131,7 +129,6 @@ public final class VectorRecurrentKernels implements RecurrentKernels {
     public void gruForward(int batch, int hidden, float[] xp, int xpOff, float[] gh, int ghOff,
                            float[] hPrev, int hPrevOff, int ldhPrev,
                            float[] h, int hOff, int ldh) {
-        RecurrentChecks.gruForward(batch, hidden, xp, xpOff, gh, ghOff, hPrev, hPrevOff, ldhPrev, h, hOff, ldh);
         for (int b = 0; b < batch; b++) {
             gruForwardRow(hidden, xp, xpOff + b * 3 * hidden, gh, ghOff + b * 3 * hidden, hPrev, hPrevOff + b * ldhPrev, h, hOff + b * ldh);
         }
@@ -168,7 +165,6 @@ public final class VectorRecurrentKernels implements RecurrentKernels {
                             float[] dh, int dhOff, int lddh,
                             float[] dGatesX, int dgxOff, float[] dGatesH, int dghOff,
                             float[] dhPrev, int dhPrevOff, int lddhPrev) {
-        RecurrentChecks.gruBackward(batch, hidden, gates, gOff, gh, ghOff, hPrev, hPrevOff, ldhPrev, dh, dhOff, lddh, dGatesX, dgxOff, dGatesH, dghOff, dhPrev, dhPrevOff, lddhPrev);
         for (int b = 0; b < batch; b++) {
             int row3 = b * 3 * hidden;
             gruBackwardRow(hidden, gates, gOff + row3, gh, ghOff + row3, hPrev, hPrevOff + b * ldhPrev, dh, dhOff + b * lddh,
@@ -219,7 +215,6 @@ public final class VectorRecurrentKernels implements RecurrentKernels {
     /** pre (B, H) -> act(pre) in place and into h (B, H; ldh) */
     @Override
     public void rnnForward(int batch, int hidden, boolean relu, float[] pre, int preOff, float[] h, int hOff, int ldh) {
-        RecurrentChecks.rnnForward(batch, hidden, relu, pre, preOff, h, hOff, ldh);
         int bound = F.loopBound(hidden);
         for (int b = 0; b < batch; b++) {
             int p = preOff + b * hidden;
@@ -244,7 +239,6 @@ public final class VectorRecurrentKernels implements RecurrentKernels {
     @Override
     public void rnnBackward(int batch, int hidden, boolean relu, float[] y, int yOff,
                             float[] dh, int dhOff, int lddh, float[] dPre, int dpOff) {
-        RecurrentChecks.rnnBackward(batch, hidden, relu, y, yOff, dh, dhOff, lddh, dPre, dpOff);
         int bound = F.loopBound(hidden);
         for (int b = 0; b < batch; b++) {
             int yr = yOff + b * hidden;

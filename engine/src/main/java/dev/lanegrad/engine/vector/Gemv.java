@@ -14,12 +14,12 @@ import jdk.incubator.vector.VectorSpecies;
  * Every element of B is used once, so the product is bound by reading B and packing would only add a
  * second pass over it: B is read in place, along its stored rows in both layouts.
  */
-final class GemmVector {
+final class Gemv {
 
-    private static final VectorSpecies<Float> S = GemmMicroKernel.S;
-    private static final int L = GemmMicroKernel.L;
+    private static final VectorSpecies<Float> S = KernelShape.SPECIES;
+    private static final int L = KernelShape.LANES;
 
-    private GemmVector() {
+    private Gemv() {
     }
 
     static void gemv(boolean transA, boolean transB, int n, int k, float alpha, float[] a, int aOff, int lda,

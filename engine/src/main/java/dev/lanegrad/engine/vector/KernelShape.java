@@ -1,0 +1,172 @@
+package dev.lanegrad.engine.vector;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.System.Logger.Level;
+import java.util.Locale;
+
+/**
+ * The one place where the vector kernels' shapes are decided, once, at class initialisation: the
+ * species width, the vector register count assumed, the GEMM register tile (MR x NR), the cache
+ * blocking (KC, MC, NC) and the few-row dot block. Every field is a static final, so C2 folds the
+ * choices and the kernels compile as if the numbers were literals.
+ *
+ * <pre>
+ * -Dlanegrad.vector.bits=128|256|512      a species no wider than the preferred one (wider: one warning, preferred)
+ * -Dlanegrad.vector.registers=16|32       the register count the tiles are shaped for (measurement, tests)
+ * </pre>
+ * A value outside those lists fails class initialisation with an IllegalArgumentException that names
+ * the property and the allowed values (the engine's other properties fail loudly the same way):
+ * {@code Kernels} then reports it instead of falling back to the scalar kernels.
+ *
+ * Register count: 32 on x86 when the preferred species is 512-bit (AVX-512: EVEX encodes 32 registers,
+ * also for 256- and 128-bit operations) and on aarch64 (NEON/SVE: 32 registers), and on the other
+ * 64-bit targets the Vector API supports (each has at least 32 vector registers); 16 on x86 otherwise
+ * (AVX2: 16 ymm, SSE: 16 xmm). A HotSpot run with -XX:UseAVX=2 on an AVX-512 CPU prefers 256-bit and
+ * gets 16, which is what C2 then allocates.
+ */
+final class KernelShape {
+
+    static final String BITS_PROPERTY = "lanegrad.vector.bits";
+    static final String REGISTERS_PROPERTY = "lanegrad.vector.registers";
+
+    /** The widest species C2 supports on this CPU (and under this JVM's -XX:UseAVX). */
+    static final int PREFERRED_BITS = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+
+    /** The width every vector kernel runs at. */
+    static final int BITS = bits(System.getProperty(BITS_PROPERTY), PREFERRED_BITS);
+    static final VectorSpecies<Float> SPECIES = species(BITS);
+    /** Floats per vector: 4, 8 or 16. */
+    static final int LANES = SPECIES.length();
+
+    /** Vector registers the tiles may use (16 or 32). */
+    static final int REGISTERS = registers(System.getProperty(REGISTERS_PROPERTY),
+            System.getProperty("os.arch", ""), PREFERRED_BITS);
+
+    /**
+     * The GEMM register tile: MR rows of C by NV vectors (NR = NV * LANES columns), MR * NV accumulators
+     * plus NV vectors of B plus one broadcast of A, all in registers for the whole k loop.
+     * <ul>
+     * <li>32 registers (AVX-512, NEON): 4 x 4 vectors = 16 accumulators + 4 B + 1 broadcast = 21 of 32.
+     *     16 independent FMA chains cover a 4-cycle FMA latency at two FMAs per cycle; 8 loads per 16 FMAs.
+     *     At 512 bits, 1024^3 on one core: 0.91 of OpenBLAS's AVX-512 (SkylakeX) sgemm.</li>
+     * <li>16 registers (AVX2, SSE): 6 x 2 vectors = 12 accumulators + 2 B + 1 broadcast = 15 of 16 (BLIS's
+     *     Haswell sgemm shape, 6x16 at 256 bits). The 4 x 4 tile needs 21 and C2 spilled accumulators
+     *     in the k loop: at 256 bits with 16 registers it made 0.40-0.63 of OpenBLAS's AVX2 (Haswell)
+     *     sgemm; the figures for 6 x 2 are in docs/kernels.md.</li>
+     * </ul>
+     */
+    static final boolean TILE_6X2 = REGISTERS < 32;
+    static final int MR = TILE_6X2 ? 6 : 4;
+    static final int NV = TILE_6X2 ? 2 : 4;
+    static final int NR = NV * LANES;
+    /**
+     * Rows of the smaller tile used near the bottom edge of an A block: with 6-row tiles, 32 rows would
+     * be 5 tiles and one of 2 rows padded to 6 (36 rows computed for 32: at 32x1024x128 that cost ~15%);
+     * 4 x 2 vectors (8 accumulators + 2 + 1 = 11 registers, 8 FMA chains: still two pipes times a
+     * 4-cycle latency) cover the rest with at most 3 padded rows. The 4-row tile needs none.
+     */
+    static final int MR_SMALL = TILE_6X2 ? 4 : MR;
+
+    /**
+     * Depth of a packed block. 256 k steps: the A sliver (KC, MR) is 4-6 KiB and stays in L1 while the
+     * kernel streams the B panel (KC, NR) (16 KiB at 6x16/AVX2, in L1; 64 KiB at 4x64/AVX-512, in L2);
+     * BLIS uses 256 for Haswell sgemm too. Deeper blocks would evict the A block from L2, shallower
+     * ones re-read and re-write C more often.
+     */
+    static final int KC = 256;
+    /**
+     * Rows of a packed A block, a multiple of both tiles' MR (4 and 6): (MC, KC) = 96 KiB, a fifth of a
+     * 512 KiB L2 and a tenth of a 1 MiB one, so it survives the streaming B panels.
+     */
+    static final int MC = 96;
+    /** Columns of a packed B block: (KC, NC) = 2 MiB, it lives in L3 and is streamed panel by panel. */
+    static final int NC = 2048;
+
+    /**
+     * Columns of B packed at once when op(A) fits one block (m <= MC), a whole number of panels: at least
+     * 64 floats, 256 bytes (four cache lines) of each stored row of B per pass. Packing one 16-column
+     * panel at a time (6x16 tile, AVX2) read a single line from each of KC rows, KC separate streams
+     * that the hardware prefetchers do not follow. At 512 bits one panel is already 64 columns.
+     */
+    static final int GROUP = NR * Math.max(1, 64 / NR);
+
+    /**
+     * The few-row A @ B^T dot block ({@link GemmDot}): DOT_ROWS rows of A by DOT_COLS rows of B^T,
+     * DOT_ROWS * DOT_COLS accumulators + DOT_COLS B vectors + 1 A vector. 32 registers: 4 x 4 = 21.
+     * 16 registers: 2 x 4 = 13 (4 x 4 spilled on AVX2; 3 x 4 would need 17).
+     */
+    static final int DOT_ROWS = TILE_6X2 ? 2 : 4;
+    static final int DOT_COLS = 4;
+
+    /** Floats of scratch a thread needs for one spilled tile: the GEMM tile or the dot block, whichever is larger. */
+    static final int TILE_SCRATCH = Math.max(MR * NR, DOT_ROWS * DOT_COLS * LANES);
+
+    private KernelShape() {
+    }
+
+    /**
+     * Height of the next A sliver when rem rows of the block are left: MR, except that with 6-row tiles
+     * the last 1-4, 7 or 8 rows go into 4-row slivers (8 = 4 + 4, 7 = 4 + 3, 14 = 6 + 4 + 4), so an
+     * even row count is never padded.
+     */
+    static int sliverRows(int rem) {
+        if (MR_SMALL != MR && (rem <= MR_SMALL || rem == 2 * MR_SMALL - 1 || rem == 2 * MR_SMALL)) {
+            return MR_SMALL;
+        }
+        return MR;
+    }
+
+    static int bits(String forced, int preferred) {
+        if (forced == null || forced.isBlank()) {
+            return preferred;
+        }
+        int bits;
+        switch (forced.trim()) {
+            case "128" -> bits = 128;
+            case "256" -> bits = 256;
+            case "512" -> bits = 512;
+            default -> throw new IllegalArgumentException("-D" + BITS_PROPERTY + "=" + forced
+                    + ": expected 128, 256 or 512 (the vector width in bits; at most the CPU's preferred " + preferred + ")");
+        }
+        if (bits > preferred) {
+            System.getLogger(KernelShape.class.getName()).log(Level.WARNING,
+                    "lanegrad: -D" + BITS_PROPERTY + "=" + bits + " is wider than this CPU's preferred " + preferred
+                            + "-bit vectors; using " + preferred + " bits");
+            return preferred;
+        }
+        return bits;
+    }
+
+    static VectorSpecies<Float> species(int bits) {
+        return switch (bits) {
+            case 128 -> FloatVector.SPECIES_128;
+            case 256 -> FloatVector.SPECIES_256;
+            case 512 -> FloatVector.SPECIES_512;
+            default -> FloatVector.SPECIES_PREFERRED; // a preferred width outside the three (64-bit): run at it
+        };
+    }
+
+    static int registers(String forced, String arch, int preferredBits) {
+        if (forced != null && !forced.isBlank()) {
+            switch (forced.trim()) {
+                case "16":
+                    return 16;
+                case "32":
+                    return 32;
+                default:
+                    throw new IllegalArgumentException("-D" + REGISTERS_PROPERTY + "=" + forced + ": expected 16 or 32");
+            }
+        }
+        String a = arch.toLowerCase(Locale.ROOT);
+        boolean x86 = a.equals("amd64") || a.equals("x86_64") || a.equals("x86") || a.equals("i386") || a.equals("i686");
+        return x86 && preferredBits < 512 ? 16 : 32;
+    }
+
+    /** GEMM tile and blocking as text, e.g. "6x16 (6 rows x 2 vectors), KC 256, MC 96, NC 2048". */
+    static String describeGemm() {
+        return MR + "x" + NR + " (" + MR + " rows x " + NV + " vectors, " + (MR * NV + NV + 1) + " of " + REGISTERS
+                + " registers), KC " + KC + ", MC " + MC + ", NC " + NC;
+    }
+}
