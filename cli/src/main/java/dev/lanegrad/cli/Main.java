@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Recurrent neural networks on the CPU in pure Java.",
         subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, ForecastCommand.class,
                 ClassifyCommand.class, BenchCommand.class, JmhCommand.class, ParityCommand.class, InfoCommand.class,
+                ServeCommand.class, ServeBenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

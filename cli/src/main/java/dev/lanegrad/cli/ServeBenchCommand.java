@@ -1,0 +1,57 @@
+package dev.lanegrad.cli;
+
+import dev.lanegrad.serve.ServeBench;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** `lanegrad serve-bench`: the serving load test of issue 11 in one JVM, with the in-process references beside it. */
+@Command(name = "serve-bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Load-test the server in this JVM: predict at N clients, at half that rate (p99), and N sessions",
+                "stepping, each beside its in-process reference (S5, S1, a B=64 step). Run it on a quiet machine."})
+final class ServeBenchCommand implements Callable<Integer> {
+
+    @Option(names = "--cell", defaultValue = "lstm", description = "lstm, gru or rnn (default: ${DEFAULT-VALUE})")
+    String cell;
+
+    @Option(names = "--input", defaultValue = "128", description = "input size I (default: ${DEFAULT-VALUE})")
+    int input;
+
+    @Option(names = "--hidden", defaultValue = "256", description = "hidden size H (default: ${DEFAULT-VALUE})")
+    int hidden;
+
+    @Option(names = "--steps", defaultValue = "50", description = "time steps T per predict request (default: ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--clients", defaultValue = "64", description = "concurrent predict clients (default: ${DEFAULT-VALUE})")
+    int clients;
+
+    @Option(names = "--sessions", defaultValue = "1000", description = "live sessions stepping at once (default: ${DEFAULT-VALUE})")
+    int sessions;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "length of each measurement (default: ${DEFAULT-VALUE})")
+    int seconds;
+
+    @Option(names = "--max-batch", defaultValue = "64", description = "the server's max batch (default: ${DEFAULT-VALUE})")
+    int maxBatch;
+
+    @Option(names = "--max-wait-ms", defaultValue = "2", description = "the server's batching window (default: ${DEFAULT-VALUE})")
+    double maxWaitMs;
+
+    @Override
+    public Integer call() throws Exception {
+        if (seconds < 1 || clients < 1 || sessions < 1 || steps < 1) {
+            throw new IllegalArgumentException("--seconds, --clients, --sessions and --steps must be >= 1");
+        }
+        ServeBench.Options o = new ServeBench.Options(cell, input, hidden, steps, clients, sessions, Duration.ofSeconds(seconds),
+                maxBatch, Duration.ofNanos((long) (maxWaitMs * 1e6)));
+        System.out.println("serve-bench: " + cell + " I=" + input + " H=" + hidden + " T=" + steps + ", " + Runtime.getRuntime()
+                .availableProcessors() + " cores, JDK " + Runtime.version() + ", kernels " + dev.lanegrad.engine.Kernels.gemm()
+                .getClass().getSimpleName());
+        ServeBench.Report r = ServeBench.run(o, line -> System.err.println("serve-bench: " + line));
+        System.out.print(r.format());
+        return r.errors() == 0 ? 0 : 1;
+    }
+}

@@ -1,0 +1,121 @@
+package dev.lanegrad.cli;
+
+import dev.lanegrad.serve.ModelLoader;
+import dev.lanegrad.serve.ServeConfig;
+import dev.lanegrad.serve.ServeServer;
+import dev.lanegrad.serve.ServedModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * `lanegrad serve`: an HTTP/1.1 + JSON inference server for checkpoints (docs/serving.md). Runs until
+ * SIGTERM or SIGINT, then refuses new requests, finishes those in flight and exits 0.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Serve checkpoints over HTTP/1.1 + JSON: batched predict, streaming sessions, generate.",
+                "Endpoints and examples: docs/serving.md. Stops cleanly on SIGTERM (exit 0)."})
+final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--checkpoint", paramLabel = "DIR", required = true,
+            description = "a checkpoint folder of lanegrad, or a .safetensors file of an LSTM/GRU/RNN; repeat for several models")
+    List<Path> checkpoints;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "the model's name in URLs, one per --checkpoint (default: the folder's name)")
+    List<String> names = new ArrayList<>();
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to bind (default: ${DEFAULT-VALUE}, this machine only)")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", description = "port; 0 for any free one (default: ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--max-batch", defaultValue = "64", description = "rows per batched forward or step (default: ${DEFAULT-VALUE})")
+    int maxBatch;
+
+    @Option(names = "--max-wait-ms", defaultValue = "2", description = "how long a request waits for others to batch with (default: ${DEFAULT-VALUE})")
+    double maxWaitMs;
+
+    @Option(names = "--queue", defaultValue = "1024", description = "requests waiting per model; beyond it 429 (default: ${DEFAULT-VALUE})")
+    int queue;
+
+    @Option(names = "--max-sessions", defaultValue = "10000", description = "live streaming sessions; beyond it 429 (default: ${DEFAULT-VALUE})")
+    int maxSessions;
+
+    @Option(names = "--session-ttl", defaultValue = "10m", description = "idle time before a session is dropped: 90s, 10m, 1h (default: ${DEFAULT-VALUE})")
+    String sessionTtl;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "every request but /health must carry 'Authorization: Bearer <the file's text>'")
+    Path tokenFile;
+
+    @Option(names = "--max-body-bytes", defaultValue = "1048576", description = "largest request body; beyond it 413 (default: ${DEFAULT-VALUE})")
+    int maxBody;
+
+    @Option(names = "--max-steps", defaultValue = "4096", description = "longest sequence of a request; beyond it 413 (default: ${DEFAULT-VALUE})")
+    int maxSteps;
+
+    @Option(names = "--http-threads", defaultValue = "128", description = "threads answering requests, about the number of concurrent clients (default: ${DEFAULT-VALUE})")
+    int httpThreads;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!names.isEmpty() && names.size() != checkpoints.size()) {
+            throw new IllegalArgumentException(names.size() + " --name for " + checkpoints.size() + " --checkpoint: give one name per "
+                    + "checkpoint, or none");
+        }
+        if (!(maxWaitMs >= 0) || Double.isInfinite(maxWaitMs)) {
+            throw new IllegalArgumentException("--max-wait-ms " + maxWaitMs + ": expected a number >= 0");
+        }
+        ServeConfig d = ServeConfig.defaults();
+        ServeConfig config = new ServeConfig(host, port, maxBatch, Duration.ofNanos((long) (maxWaitMs * 1e6)), queue, maxSessions,
+                parseDuration(sessionTtl), maxBody, maxSteps, d.maxGenerate(), httpThreads, tokenFile, d.requestTimeout(),
+                d.drainTimeout());
+        CountDownLatch stop = new CountDownLatch(1);
+        Signals.onTermination(stop::countDown);
+        try (ServeServer server = ServeServer.start(config)) {
+            System.err.println("lanegrad serve: listening on http://" + host + ":" + server.port() + " (loading models)");
+            for (int i = 0; i < checkpoints.size(); i++) {
+                Path p = checkpoints.get(i);
+                ServedModel m = ModelLoader.load(names.isEmpty() ? ModelLoader.defaultName(p) : names.get(i), p);
+                server.add(m);
+                System.err.println("lanegrad serve: model '" + m.name() + "' (" + m.kind() + ") from " + p
+                        + (m.streaming() != null ? ", " + m.streaming().bytesPerSession() + " bytes per session" : ""));
+            }
+            server.ready();
+            System.err.println("lanegrad serve: ready; stop with SIGTERM or Ctrl-C");
+            stop.await();
+            System.err.println("lanegrad serve: stopping: finishing the requests in flight");
+        }
+        System.err.println("lanegrad serve: stopped");
+        return 0;
+    }
+
+    /** "90s", "10m", "1h", "500ms" or an ISO-8601 duration ("PT10M"). */
+    static Duration parseDuration(String s) {
+        String t = s.trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            if (t.startsWith("pt")) {
+                return Duration.parse(s.trim());
+            }
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
+            long n = Long.parseLong(t.substring(0, t.length() - 1));
+            switch (t.charAt(t.length() - 1)) {
+                case 's': return Duration.ofSeconds(n);
+                case 'm': return Duration.ofMinutes(n);
+                case 'h': return Duration.ofHours(n);
+                default: break;
+            }
+        } catch (RuntimeException e) {
+            // falls through to the message below
+        }
+        throw new IllegalArgumentException("duration '" + s + "': expected a whole number with s, m, h or ms, e.g. 10m");
+    }
+}

@@ -1,0 +1,193 @@
+package dev.lanegrad.serve;
+
+import dev.lanegrad.io.Json;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the members of a request body, each error naming the member, what was found and what was
+ * expected ({@code x[3] has 7 values, expected 8 (the model's input size)}). Sizes are checked against
+ * the limits before anything is allocated from them.
+ */
+public final class Inputs {
+
+    private Inputs() {
+    }
+
+    /** The body as a JSON object, or a 400 naming where the JSON broke. */
+    public static Map<String, Object> object(String body) {
+        if (body.isBlank()) {
+            throw ApiError.badRequest("the request body is empty; expected a JSON object");
+        }
+        try {
+            return Json.parseObject(body);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("malformed JSON: " + e.getMessage());
+        } catch (StackOverflowError e) {
+            throw ApiError.badRequest("malformed JSON: nested too deeply");
+        }
+    }
+
+    public static Object required(Map<String, Object> body, String key) {
+        if (!body.containsKey(key)) {
+            throw ApiError.badRequest("member '" + key + "' is missing");
+        }
+        return body.get(key);
+    }
+
+    public static String string(Map<String, Object> body, String key) {
+        Object v = required(body, key);
+        if (!(v instanceof String s)) {
+            throw ApiError.badRequest("'" + key + "' is " + Json.typeName(v) + ", expected a string");
+        }
+        return s;
+    }
+
+    public static boolean bool(Map<String, Object> body, String key, boolean dflt) {
+        Object v = body.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (!(v instanceof Boolean b)) {
+            throw ApiError.badRequest("'" + key + "' is " + Json.typeName(v) + ", expected true or false");
+        }
+        return b;
+    }
+
+    /** A number in [min, max], or dflt when absent. */
+    public static double number(Map<String, Object> body, String key, double dflt, double min, double max) {
+        Object v = body.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (!(v instanceof Number n)) {
+            throw ApiError.badRequest("'" + key + "' is " + Json.typeName(v) + ", expected a number");
+        }
+        double d = n.doubleValue();
+        if (!(d >= min && d <= max)) {
+            throw ApiError.badRequest("'" + key + "' = " + v + ", expected a number in [" + min + ", " + max + "]");
+        }
+        return d;
+    }
+
+    /** An integer in [min, max], or dflt when absent. */
+    public static long integer(Map<String, Object> body, String key, long dflt, long min, long max) {
+        Object v = body.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        if (!(v instanceof Long n) || n < min || n > max) {
+            throw ApiError.badRequest("'" + key + "' = " + JsonOut.write(v) + ", expected an integer in [" + min + ", " + max + "]");
+        }
+        return n;
+    }
+
+    /** One finite float of a JSON value at the named place. */
+    public static float finite(Object v, String where) {
+        if (!(v instanceof Number n)) {
+            throw ApiError.badRequest(where + " is " + Json.typeName(v) + ", expected a number");
+        }
+        float f = n.floatValue();
+        if (!Float.isFinite(f)) {
+            throw ApiError.badRequest(where + " = " + v + " is not a finite float (NaN and infinities are refused)");
+        }
+        return f;
+    }
+
+    /** A list of numbers, 1..maxLength long, finite. */
+    public static float[] vector(Map<String, Object> body, String key, int maxLength) {
+        Object v = required(body, key);
+        if (!(v instanceof List<?> list)) {
+            throw ApiError.badRequest("'" + key + "' is " + Json.typeName(v) + ", expected an array of numbers");
+        }
+        if (list.isEmpty()) {
+            throw ApiError.badRequest("'" + key + "' is empty; expected at least one number");
+        }
+        if (list.size() > maxLength) {
+            throw ApiError.tooLarge("'" + key + "' has " + list.size() + " values, more than the limit of " + maxLength);
+        }
+        float[] out = new float[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = finite(list.get(i), key + "[" + i + "]");
+        }
+        return out;
+    }
+
+    /**
+     * A sequence of steps of {@code width} features: either "x" as T arrays of width numbers, or "x_f32" as
+     * base64 of T * width little-endian float32 values (4x smaller, and no number parsing). T in [1, maxSteps].
+     * Returns the values row-major [T, width].
+     */
+    public static float[] steps(Map<String, Object> body, int width, int maxSteps) {
+        if (body.containsKey("x_f32")) {
+            if (body.containsKey("x")) {
+                throw ApiError.badRequest("give 'x' or 'x_f32', not both");
+            }
+            return base64Steps(string(body, "x_f32"), width, maxSteps);
+        }
+        Object v = body.get("x");
+        if (v == null) {
+            throw ApiError.badRequest("member 'x' (an array of steps, each an array of " + width
+                    + " numbers) or 'x_f32' (base64 little-endian float32) is missing");
+        }
+        if (!(v instanceof List<?> rows)) {
+            throw ApiError.badRequest("'x' is " + Json.typeName(v) + ", expected an array of steps, each an array of "
+                    + width + " numbers");
+        }
+        if (rows.isEmpty()) {
+            throw ApiError.badRequest("'x' has no steps; expected at least one");
+        }
+        if (rows.size() > maxSteps) {
+            throw ApiError.tooLarge("'x' has " + rows.size() + " steps, more than the limit of " + maxSteps);
+        }
+        float[] out = new float[rows.size() * width];
+        for (int t = 0; t < rows.size(); t++) {
+            Object row = rows.get(t);
+            if (!(row instanceof List<?> values)) {
+                throw ApiError.badRequest("x[" + t + "] is " + Json.typeName(row) + ", expected an array of " + width + " numbers");
+            }
+            if (values.size() != width) {
+                throw ApiError.badRequest("x[" + t + "] has " + values.size() + " values, expected " + width
+                        + " (the model's input size)");
+            }
+            for (int i = 0; i < width; i++) {
+                out[t * width + i] = finite(values.get(i), "x[" + t + "][" + i + "]");
+            }
+        }
+        return out;
+    }
+
+    private static float[] base64Steps(String text, int width, int maxSteps) {
+        long maxBytes = 4L * width * maxSteps;
+        if (text.length() > (maxBytes + 2) / 3 * 4 + 4) {
+            throw ApiError.tooLarge("'x_f32' holds more than the limit of " + maxSteps + " steps of " + width + " floats");
+        }
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("'x_f32' is not base64: " + e.getMessage());
+        }
+        int step = 4 * width;
+        if (bytes.length == 0 || bytes.length % step != 0) {
+            throw ApiError.badRequest("'x_f32' holds " + bytes.length + " bytes, expected a positive multiple of " + step
+                    + " (steps of " + width + " little-endian float32 values)");
+        }
+        if (bytes.length / step > maxSteps) {
+            throw ApiError.tooLarge("'x_f32' has " + bytes.length / step + " steps, more than the limit of " + maxSteps);
+        }
+        float[] out = new float[bytes.length / 4];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+        for (int i = 0; i < out.length; i++) {
+            if (!Float.isFinite(out[i])) {
+                throw ApiError.badRequest("x_f32 value " + i + " (step " + i / width + ", feature " + i % width + ") = "
+                        + out[i] + " is not finite");
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,114 @@
+package dev.lanegrad.serve;
+
+import dev.lanegrad.io.Json;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes response bodies: maps, lists, strings, numbers, booleans, null, and float / double arrays without
+ * boxing. Strings go through {@link Json#quote}, the project's one quoting. A float is written with
+ * {@link Float#toString}, which reads back as the same float; a non-finite value (JSON has none) as null.
+ */
+public final class JsonOut {
+
+    private JsonOut() {
+    }
+
+    public static String write(Object value) {
+        StringBuilder sb = new StringBuilder(256);
+        append(sb, value);
+        return sb.toString();
+    }
+
+    public static void append(StringBuilder sb, Object v) {
+        if (v == null) {
+            sb.append("null");
+        } else if (v instanceof String s) {
+            sb.append(Json.quote(s));
+        } else if (v instanceof Float f) {
+            appendFloat(sb, f);
+        } else if (v instanceof Double d) {
+            appendDouble(sb, d);
+        } else if (v instanceof Number || v instanceof Boolean) {
+            sb.append(v);
+        } else if (v instanceof float[] a) {
+            floats(sb, a, 0, a.length);
+        } else if (v instanceof double[] a) {
+            sb.append('[');
+            for (int i = 0; i < a.length; i++) {
+                if (i > 0) {
+                    sb.append(',');
+                }
+                appendDouble(sb, a[i]);
+            }
+            sb.append(']');
+        } else if (v instanceof Rows r) {
+            sb.append('[');
+            for (int i = 0; i < r.rows; i++) {
+                if (i > 0) {
+                    sb.append(',');
+                }
+                floats(sb, r.data, r.offset + i * r.stride, r.cols);
+            }
+            sb.append(']');
+        } else if (v instanceof Map<?, ?> m) {
+            sb.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (!first) {
+                    sb.append(',');
+                }
+                first = false;
+                sb.append(Json.quote(String.valueOf(e.getKey()))).append(':');
+                append(sb, e.getValue());
+            }
+            sb.append('}');
+        } else if (v instanceof List<?> l) {
+            sb.append('[');
+            for (int i = 0; i < l.size(); i++) {
+                if (i > 0) {
+                    sb.append(',');
+                }
+                append(sb, l.get(i));
+            }
+            sb.append(']');
+        } else {
+            throw new IllegalArgumentException("cannot write a " + v.getClass().getName() + " as JSON");
+        }
+    }
+
+    private static void floats(StringBuilder sb, float[] a, int off, int n) {
+        sb.append('[');
+        for (int i = 0; i < n; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            appendFloat(sb, a[off + i]);
+        }
+        sb.append(']');
+    }
+
+    private static void appendFloat(StringBuilder sb, float f) {
+        if (Float.isFinite(f)) {
+            sb.append(f);
+        } else {
+            sb.append("null");
+        }
+    }
+
+    private static void appendDouble(StringBuilder sb, double d) {
+        if (Double.isFinite(d)) {
+            sb.append(d);
+        } else {
+            sb.append("null");
+        }
+    }
+
+    /** A matrix written as a list of rows: rows x cols floats of data from offset, rows stride apart. */
+    public record Rows(float[] data, int offset, int rows, int cols, int stride) {
+        public static Rows of(float[] data, int rows, int cols) {
+            return new Rows(data, 0, rows, cols, cols);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package dev.lanegrad.serve;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Collects jobs from any number of threads and runs them in batches on ONE worker thread: a batch starts
+ * with the oldest waiting job and takes whatever else arrives within {@code maxWait} of that job's
+ * arrival, or until {@code maxBatch} jobs. Under load the queue already holds a full batch and nobody
+ * waits; at low load a lone job waits at most maxWait. The queue is bounded: a job beyond it is refused
+ * at once (429), never parked, so memory and latency stay bounded.
+ *
+ * @param <I> a job's input (already checked)
+ * @param <O> its result
+ */
+public final class MicroBatcher<I, O> implements AutoCloseable {
+
+    /** Runs a batch; returns one result per input, in order. Exceptions fail every job of the batch. */
+    public interface Runner<I, O> extends Function<List<I>, List<O>> {
+    }
+
+    private record Job<I, O>(I input, CompletableFuture<O> result, long arrivedNanos) {
+    }
+
+    private final String name;
+    private final int maxBatch;
+    private final long maxWaitNanos;
+    private final ArrayBlockingQueue<Job<I, O>> queue;
+    private final Runner<I, O> runner;
+    private final Metrics.Histogram batchSizes;
+    private final Thread worker;
+    private volatile boolean closing;
+
+    public MicroBatcher(String name, int maxBatch, long maxWaitNanos, int queueCapacity, Runner<I, O> runner,
+                        Metrics.Histogram batchSizes) {
+        if (maxBatch < 1 || queueCapacity < 1 || maxWaitNanos < 0) {
+            throw new IllegalArgumentException("max batch " + maxBatch + ", queue " + queueCapacity + ", max wait "
+                    + maxWaitNanos + " ns: expected >= 1, >= 1, >= 0");
+        }
+        this.name = name;
+        this.maxBatch = maxBatch;
+        this.maxWaitNanos = maxWaitNanos;
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.runner = runner;
+        this.batchSizes = batchSizes;
+        this.worker = new Thread(this::loop, "lanegrad-batcher-" + name);
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    /** Queues a job; the future completes with its result. A full queue or a closing batcher throws {@link ApiError}. */
+    public CompletableFuture<O> submit(I input) {
+        if (closing) {
+            throw ApiError.unavailable("the server is shutting down", 1);
+        }
+        Job<I, O> job = new Job<>(input, new CompletableFuture<>(), System.nanoTime());
+        if (!queue.offer(job)) {
+            throw ApiError.overloaded("the " + name + " queue is full (" + queue.size() + " waiting); retry shortly", 1);
+        }
+        // close() may have begun meanwhile: a job the worker has not taken is withdrawn, never stranded
+        if (closing && queue.remove(job)) {
+            throw ApiError.unavailable("the server is shutting down", 1);
+        }
+        return job.result;
+    }
+
+    /** Jobs waiting now. */
+    public int depth() {
+        return queue.size();
+    }
+
+    private void loop() {
+        List<Job<I, O>> batch = new ArrayList<>(maxBatch);
+        List<I> inputs = new ArrayList<>(maxBatch);
+        while (true) {
+            try {
+                Job<I, O> first = queue.poll(50, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (closing && queue.isEmpty()) {
+                        return;
+                    }
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                long deadline = first.arrivedNanos + maxWaitNanos;
+                while (batch.size() < maxBatch && !closing) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    Job<I, O> next = queue.poll(left, TimeUnit.NANOSECONDS);
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                    queue.drainTo(batch, maxBatch - batch.size());
+                }
+                run(batch, inputs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                batch.clear();
+                inputs.clear();
+            }
+        }
+    }
+
+    private void run(List<Job<I, O>> batch, List<I> inputs) {
+        for (Job<I, O> j : batch) {
+            inputs.add(j.input);
+        }
+        if (batchSizes != null) {
+            batchSizes.observe(batch.size());
+        }
+        try {
+            List<O> out = runner.apply(List.copyOf(inputs));
+            if (out.size() != batch.size()) {
+                throw new IllegalStateException(name + ": a batch of " + batch.size() + " gave " + out.size() + " results");
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).result.complete(out.get(i));
+            }
+        } catch (RuntimeException | Error e) {
+            for (Job<I, O> j : batch) {
+                j.result.completeExceptionally(e);
+            }
+        }
+    }
+
+    /** Refuses new jobs, runs every queued one, and waits up to timeoutMillis for the worker to finish. */
+    @Override
+    public void close() {
+        close(30_000);
+    }
+
+    public void close(long timeoutMillis) {
+        closing = true;
+        try {
+            worker.join(timeoutMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package dev.lanegrad.serve;
+
+import dev.lanegrad.autograd.Tape;
+import dev.lanegrad.autograd.Tensor;
+import dev.lanegrad.models.nn.GRU;
+import dev.lanegrad.models.nn.LSTM;
+import dev.lanegrad.models.nn.RNN;
+import dev.lanegrad.models.nn.RecurrentLayer;
+import dev.lanegrad.models.nn.RecurrentStream;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * The load test of issue 11, in one JVM: the in-process references (S5: B=64 forward, S1: B=1 forward,
+ * a B=64 step), then the same model behind a server on an ephemeral port, driven by java.net.http
+ * clients: predict at N clients (closed loop), predict at half that rate (open loop: p99), and N
+ * sessions stepping at once. Prints what each target compares, side by side. Timing is the lead's job
+ * on a quiet machine; anyone can run it to see that it works.
+ */
+public final class ServeBench {
+
+    /** The workload: the issue's LSTM I=128 H=256 T=50 unless told otherwise. */
+    public record Options(String cell, int input, int hidden, int steps, int clients, int sessions, Duration duration,
+                          int maxBatch, Duration maxWait) {
+    }
+
+    /** An in-process reference: wall and process CPU time per call. */
+    public record Reference(double wallSeconds, double cpuSeconds) {
+    }
+
+    /** An HTTP phase: its load result, the process CPU per answer (server and clients), the mean rows per batch. */
+    public record Phase(LoadClients.Result load, double cpuMillisPerAnswer, double meanBatch) {
+    }
+
+    /** Every figure, in-process references first. */
+    public record Report(Reference s5, Reference s1, Reference step64, Phase predict, Phase halfLoad, Phase sessions,
+                         long statedBytesPerSession, double measuredBytesPerSession) {
+
+        public double s5SeqPerSec() {
+            return 64 / s5.wallSeconds;
+        }
+
+        public double stepRowsPerSec() {
+            return 64 / step64.wallSeconds;
+        }
+
+        public long errors() {
+            return predict.load.errors() + halfLoad.load.errors() + sessions.load.errors();
+        }
+
+        public String format() {
+            StringBuilder sb = new StringBuilder();
+            sb.append(String.format("in-process  S5 forward B=64        %10.1f seq/s   (CPU %.3f ms/seq)%n", s5SeqPerSec(),
+                    1e3 * s5.cpuSeconds / 64));
+            sb.append(String.format("in-process  S1 forward B=1         %10.3f ms/seq  (CPU %.3f ms/seq)%n", 1e3 * s1.wallSeconds,
+                    1e3 * s1.cpuSeconds));
+            sb.append(String.format("in-process  step B=64              %10.1f session-steps/s (CPU %.4f ms/step)%n",
+                    stepRowsPerSec(), 1e3 * step64.cpuSeconds / 64));
+            sb.append(line("http predict, closed loop", predict));
+            sb.append(String.format("  -> throughput / S5 = %.2f (target >= 0.70); CPU per sequence / S5's = %.2f%n",
+                    predict.load.perSecond() / s5SeqPerSec(), predict.cpuMillisPerAnswer / (1e3 * s5.cpuSeconds / 64)));
+            sb.append(line("http predict, half rate", halfLoad));
+            sb.append(String.format("  -> p99 / S1 = %.2f (target <= 3.0)%n", halfLoad.load.p99Millis() / (1e3 * s1.wallSeconds)));
+            sb.append(line("http session steps", sessions));
+            sb.append(String.format("  -> steps / in-process B=64 steps = %.2f (target >= 0.50); CPU per step / in-process = %.2f%n",
+                    sessions.load.perSecond() / stepRowsPerSec(), sessions.cpuMillisPerAnswer / (1e3 * step64.cpuSeconds / 64)));
+            sb.append(String.format("bytes per session: stated %d, measured %.0f (heap growth over the live sessions)%n",
+                    statedBytesPerSession, measuredBytesPerSession));
+            sb.append(String.format("errors: %d (target 0)%n", errors()));
+            return sb.toString();
+        }
+
+        private static String line(String what, Phase ph) {
+            LoadClients.Result r = ph.load;
+            return String.format("%-26s %10.1f /s  p50 %.2f ms  p99 %.2f ms  CPU %.3f ms/answer  %.1f rows/batch  (%d ok, %d errors,"
+                    + " %d clients)%n", what, r.perSecond(), r.p50Millis(), r.p99Millis(), ph.cpuMillisPerAnswer, ph.meanBatch,
+                    r.ok(), r.errors(), r.clients());
+        }
+    }
+
+    private ServeBench() {
+    }
+
+    public static Report run(Options o, Consumer<String> log) throws IOException, InterruptedException {
+        RecurrentLayer layer = switch (o.cell()) {
+            case "lstm" -> LSTM.builder(o.input(), o.hidden()).seed(1).build();
+            case "gru" -> GRU.builder(o.input(), o.hidden()).seed(1).build();
+            case "rnn" -> RNN.builder(o.input(), o.hidden()).seed(1).build();
+            default -> throw new IllegalArgumentException("cell '" + o.cell() + "': expected lstm, gru or rnn");
+        };
+        layer.eval();
+        long nanos = o.duration().toNanos();
+        log.accept("in-process references (" + o.duration().toSeconds() + " s each) ...");
+        Reference s5 = secondsPer(() -> forward(layer, 64, o.steps()), nanos);
+        Reference s1 = secondsPer(() -> forward(layer, 1, o.steps()), nanos);
+        RecurrentStream stream = layer.newStream(64);
+        float[] x = new float[64 * o.input()];
+        float[] y = new float[64 * o.hidden()];
+        Reference step64 = secondsPer(() -> stream.step(x, 0, y, 0), nanos);
+
+        ServeConfig cfg = ServeConfig.defaults().withPort(0).withBatching(o.maxBatch(), o.maxWait(), 4096)
+                .withSessions(Math.max(o.sessions(), 1), Duration.ofHours(1)).withLimits(64 << 20, 1 << 16);
+        try (ServeServer server = ServeServer.start(cfg)) {
+            server.add(new StackModel("bench", layer));
+            server.ready();
+            String body = "{\"outputs\": false, \"x_f32\": \"" + base64(o.steps() * o.input()) + "\"}";
+            LoadClients load = new LoadClients(server.port());
+            log.accept("predict: " + o.clients() + " clients, warm-up then " + o.duration().toSeconds() + " s ...");
+            load.closedLoop("/v1/models/bench/predict", body, o.clients(), Duration.ofSeconds(2).toNanos());
+            Metrics.Histogram batches = server.metrics().batchSizes("predict", "bench");
+            Probe probe = new Probe(batches);
+            Phase predict = probe.phase(load.closedLoop("/v1/models/bench/predict", body, o.clients(), nanos));
+            double rate = predict.load().perSecond() / 2;
+            log.accept(String.format("predict at half rate (%.1f /s, open loop) ...", rate));
+            probe = new Probe(batches);
+            Phase half = probe.phase(load.openLoop("/v1/models/bench/predict", body, rate, nanos));
+
+            log.accept(o.sessions() + " sessions stepping ...");
+            long before = settledHeap();
+            String[] ids = new String[o.sessions()];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = server.sessions().create("bench", server.predictors.get("bench").model().streaming()).id();
+            }
+            double measured = (settledHeap() - before) / (double) ids.length;
+            String stepBody = "{\"x_f32\": \"" + base64(o.input()) + "\"}";
+            load.sessions(ids, stepBody, Duration.ofSeconds(2).toNanos());
+            probe = new Probe(server.metrics().batchSizes("step", "bench"));
+            Phase steps = probe.phase(load.sessions(ids, stepBody, nanos));
+            return new Report(s5, s1, step64, predict, half, steps,
+                    server.predictors.get("bench").model().streaming().bytesPerSession(), measured);
+        }
+    }
+
+    private static void forward(RecurrentLayer layer, int b, int t) {
+        float[] x = new float[t * b * layer.inputSize()];
+        try (Tape tape = new Tape(); Tape.NoGrad ng = tape.noGrad()) {
+            layer.forward(Tensor.wrap(x, 0, t, b, layer.inputSize()));
+        }
+    }
+
+    /**
+     * Wall and CPU seconds per call, after a warm-up of at least 200 calls and a third of the time: until C2 has
+     * compiled them, Vector API loops run interpreted, hundreds of times slower (a B=1 forward took ~1 s in its
+     * first second on a loaded 2-core machine). CPU time is the whole process's, so it also counts the engine's
+     * second thread; on a busy machine it is the steadier of the two.
+     */
+    private static Reference secondsPer(Runnable r, long nanos) {
+        long end = System.nanoTime() + nanos / 3;
+        for (int i = 0; i < 200 || System.nanoTime() < end; i++) {
+            r.run();
+        }
+        long start = System.nanoTime();
+        long cpu = processCpuNanos();
+        long n = 0;
+        do {
+            r.run();
+            n++;
+        } while (System.nanoTime() - start < nanos);
+        return new Reference((System.nanoTime() - start) * 1e-9 / n, (processCpuNanos() - cpu) * 1e-9 / n);
+    }
+
+    /** Process CPU time and batch counts at the start of a phase. */
+    private static final class Probe {
+        private final Metrics.Histogram batches;
+        private final long cpu = processCpuNanos();
+        private final long count;
+        private final double rows;
+
+        Probe(Metrics.Histogram batches) {
+            this.batches = batches;
+            this.count = batches.count();
+            this.rows = batches.sum();
+        }
+
+        Phase phase(LoadClients.Result r) {
+            double cpuMs = (processCpuNanos() - cpu) * 1e-6 / Math.max(1, r.ok());
+            long n = batches.count() - count;
+            return new Phase(r, cpuMs, n == 0 ? 0 : (batches.sum() - rows) / n);
+        }
+    }
+
+    private static long processCpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return 0;
+    }
+
+    /** Heap in use after full collections (a hint the default collectors follow), for a before/after difference. */
+    private static long settledHeap() throws InterruptedException {
+        Runtime rt = Runtime.getRuntime();
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(50);
+            used = Math.min(used, rt.totalMemory() - rt.freeMemory());
+        }
+        return used;
+    }
+
+    private static String base64(int floats) {
+        SplittableRandom r = new SplittableRandom(7);
+        ByteBuffer b = ByteBuffer.allocate(4 * floats).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < floats; i++) {
+            b.putFloat((float) (r.nextDouble() * 2 - 1));
+        }
+        return Base64.getEncoder().encodeToString(b.array());
+    }
+}

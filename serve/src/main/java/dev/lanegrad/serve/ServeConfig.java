@@ -1,0 +1,96 @@
+package dev.lanegrad.serve;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Every setting of the server, with the defaults of {@code lanegrad serve}.
+ *
+ * @param host            address to bind; loopback unless told otherwise
+ * @param port            0 for an ephemeral port
+ * @param maxBatch        rows per batched forward or step
+ * @param maxWait         how long the first job of a batch waits for company
+ * @param queueCapacity   jobs waiting per batcher; beyond it, 429
+ * @param maxSessions     live sessions; beyond it, 429
+ * @param sessionTtl      idle time after which a session is dropped
+ * @param maxBodyBytes    largest request body; beyond it, 413
+ * @param maxSteps        longest sequence (time steps, characters or words) of a request; beyond it, 413
+ * @param maxGenerate     most characters one generate request may ask for
+ * @param httpThreads     threads answering requests (each waits for its batch, so about the number of clients)
+ * @param tokenFile       a file holding the bearer token every request but /health must carry; null for none
+ * @param requestTimeout  longest wait for a batch result before a 503
+ * @param drainTimeout    longest wait for in-flight requests on shutdown
+ */
+public record ServeConfig(String host, int port, int maxBatch, Duration maxWait, int queueCapacity, int maxSessions,
+                          Duration sessionTtl, int maxBodyBytes, int maxSteps, int maxGenerate, int httpThreads,
+                          Path tokenFile, Duration requestTimeout, Duration drainTimeout) {
+
+    public ServeConfig {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("host is empty; expected an address such as 127.0.0.1");
+        }
+        check("port", port, 0, 65535);
+        check("max batch", maxBatch, 1, 4096);
+        check("queue capacity", queueCapacity, 1, 1 << 20);
+        check("max sessions", maxSessions, 1, 10_000_000);
+        check("max body bytes", maxBodyBytes, 64, Integer.MAX_VALUE);
+        check("max steps", maxSteps, 1, 1 << 20);
+        check("max generate", maxGenerate, 1, 1 << 20);
+        check("http threads", httpThreads, 1, 10_000);
+        if (maxWait.isNegative() || sessionTtl.isNegative() || sessionTtl.isZero()) {
+            throw new IllegalArgumentException("max wait " + maxWait + " and session ttl " + sessionTtl
+                    + ": expected >= 0 and > 0");
+        }
+    }
+
+    private static void check(String what, long v, long min, long max) {
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(what + " = " + v + ", expected in [" + min + ", " + max + "]");
+        }
+    }
+
+    /**
+     * The defaults: 127.0.0.1:8080, batches of 64 within 2 ms, 10,000 sessions idle up to 10 minutes, bodies up
+     * to 1 MiB. A parsed JSON body takes up to ~12x its size (boxed numbers), so the worst case of request
+     * memory is about httpThreads x 12 x maxBodyBytes: 1.5 GiB at the defaults, far less with x_f32 bodies.
+     */
+    public static ServeConfig defaults() {
+        return new ServeConfig("127.0.0.1", 8080, 64, Duration.ofMillis(2), 1024, 10_000, Duration.ofMinutes(10),
+                1 << 20, 4096, 10_000, 128, null, Duration.ofSeconds(60), Duration.ofSeconds(30));
+    }
+
+    public ServeConfig withPort(int p) {
+        return new ServeConfig(host, p, maxBatch, maxWait, queueCapacity, maxSessions, sessionTtl, maxBodyBytes, maxSteps,
+                maxGenerate, httpThreads, tokenFile, requestTimeout, drainTimeout);
+    }
+
+    public ServeConfig withBatching(int batch, Duration wait, int queue) {
+        return new ServeConfig(host, port, batch, wait, queue, maxSessions, sessionTtl, maxBodyBytes, maxSteps,
+                maxGenerate, httpThreads, tokenFile, requestTimeout, drainTimeout);
+    }
+
+    public ServeConfig withSessions(int max, Duration ttl) {
+        return new ServeConfig(host, port, maxBatch, maxWait, queueCapacity, max, ttl, maxBodyBytes, maxSteps,
+                maxGenerate, httpThreads, tokenFile, requestTimeout, drainTimeout);
+    }
+
+    public ServeConfig withLimits(int bodyBytes, int steps) {
+        return new ServeConfig(host, port, maxBatch, maxWait, queueCapacity, maxSessions, sessionTtl, bodyBytes, steps,
+                maxGenerate, httpThreads, tokenFile, requestTimeout, drainTimeout);
+    }
+
+    public ServeConfig withTokenFile(Path file) {
+        return new ServeConfig(host, port, maxBatch, maxWait, queueCapacity, maxSessions, sessionTtl, maxBodyBytes, maxSteps,
+                maxGenerate, httpThreads, file, requestTimeout, drainTimeout);
+    }
+
+    public ServeConfig withHost(String h) {
+        return new ServeConfig(h, port, maxBatch, maxWait, queueCapacity, maxSessions, sessionTtl, maxBodyBytes, maxSteps,
+                maxGenerate, httpThreads, tokenFile, requestTimeout, drainTimeout);
+    }
+
+    public ServeConfig withHttpThreads(int n) {
+        return new ServeConfig(host, port, maxBatch, maxWait, queueCapacity, maxSessions, sessionTtl, maxBodyBytes, maxSteps,
+                maxGenerate, n, tokenFile, requestTimeout, drainTimeout);
+    }
+}

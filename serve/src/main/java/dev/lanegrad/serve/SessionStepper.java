@@ -1,0 +1,129 @@
+package dev.lanegrad.serve;
+
+import dev.lanegrad.models.nn.RecurrentLayer;
+import dev.lanegrad.models.nn.RecurrentStream;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Runs the step requests of many sessions of one model as batched steps: the sessions' states are
+ * gathered into one stream of B rows, stepped together (one GEMM per layer for all B), and scattered
+ * back. A request may carry several time steps; the longest go first, so the rows still stepping at
+ * step j are always a prefix, and the batch only shrinks. Used by ONE batching thread: the streams per
+ * batch size are its own, made on first use and kept.
+ */
+final class SessionStepper implements MicroBatcher.Runner<SessionStepper.Job, float[]> {
+
+    /** n time steps x [n, I] for a session; the result is the top layer's h of each step, [n, H]. */
+    record Job(Session session, float[] x, int steps) {
+    }
+
+    private final RecurrentLayer layer;
+    private final int in;
+    private final int hidden;
+    private final int layers;
+    private final boolean cell;
+    private final RecurrentStream[] streams;
+
+    SessionStepper(RecurrentLayer layer, int maxBatch) {
+        this.layer = layer;
+        this.in = layer.inputSize();
+        this.hidden = layer.hiddenSize();
+        this.layers = layer.numLayers();
+        this.cell = layer.rnnConfig().mode().hasCell();
+        this.streams = new RecurrentStream[maxBatch + 1];
+    }
+
+    @Override
+    public List<float[]> apply(List<Job> jobs) {
+        Job[] sorted = jobs.toArray(new Job[0]);
+        Arrays.sort(sorted, Comparator.comparingInt((Job j) -> j.steps).reversed()); // stable
+        float[][] outs = new float[sorted.length][];
+        for (int r = 0; r < sorted.length; r++) {
+            outs[r] = new float[sorted[r].steps * hidden];
+        }
+        int b = 0;
+        RecurrentStream stream = null;
+        float[] x = null;
+        float[] y = null;
+        for (int t = 0; t < sorted[0].steps; t++) {
+            int active = 0;
+            while (active < sorted.length && sorted[active].steps > t) {
+                active++;
+            }
+            if (active != b) {
+                if (stream != null) {
+                    scatter(stream, sorted, b);
+                }
+                b = active;
+                stream = stream(b);
+                gather(stream, sorted, b);
+                x = new float[b * in];
+                y = new float[b * hidden];
+            }
+            for (int r = 0; r < b; r++) {
+                System.arraycopy(sorted[r].x, t * in, x, r * in, in);
+            }
+            stream.step(x, 0, y, 0);
+            for (int r = 0; r < b; r++) {
+                System.arraycopy(y, r * hidden, outs[r], t * hidden, hidden);
+            }
+        }
+        scatter(stream, sorted, b);
+        // back to the callers' order
+        List<float[]> results = new ArrayList<>(jobs.size());
+        for (Job j : jobs) {
+            for (int r = 0; r < sorted.length; r++) {
+                if (sorted[r] == j) {
+                    results.add(outs[r]);
+                    break;
+                }
+            }
+        }
+        return results;
+    }
+
+    private RecurrentStream stream(int b) {
+        if (b >= streams.length) {
+            return layer.newStream(b);
+        }
+        if (streams[b] == null) {
+            streams[b] = layer.newStream(b);
+        }
+        return streams[b];
+    }
+
+    /** The first b sessions' states into the stream: [L, H] each -> [L, b, H]. */
+    private void gather(RecurrentStream stream, Job[] sessions, int b) {
+        float[] h = new float[layers * b * hidden];
+        float[] c = cell ? new float[layers * b * hidden] : null;
+        for (int r = 0; r < b; r++) {
+            Session s = sessions[r].session;
+            for (int l = 0; l < layers; l++) {
+                System.arraycopy(s.h, l * hidden, h, (l * b + r) * hidden, hidden);
+                if (cell) {
+                    System.arraycopy(s.c, l * hidden, c, (l * b + r) * hidden, hidden);
+                }
+            }
+        }
+        stream.setState(h, c);
+    }
+
+    /** The stream's state back into the first b sessions. */
+    private void scatter(RecurrentStream stream, Job[] sessions, int b) {
+        float[] h = stream.h();
+        float[] c = cell ? stream.c() : null;
+        for (int r = 0; r < b; r++) {
+            Session s = sessions[r].session;
+            for (int l = 0; l < layers; l++) {
+                System.arraycopy(h, (l * b + r) * hidden, s.h, l * hidden, hidden);
+                if (cell) {
+                    System.arraycopy(c, (l * b + r) * hidden, s.c, l * hidden, hidden);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.lanegrad.serve;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MicroBatcherTest {
+
+    /** Doubles each input; the first batch waits for the latch; records every batch's size. */
+    private static final class Held implements MicroBatcher.Runner<Integer, Integer> {
+        final Semaphore entered = new Semaphore(0);
+        final CountDownLatch release = new CountDownLatch(1);
+        final List<Integer> sizes = new ArrayList<>();
+
+        @Override
+        public List<Integer> apply(List<Integer> in) {
+            synchronized (sizes) {
+                sizes.add(in.size());
+            }
+            entered.release();
+            try {
+                assertTrue(release.await(30, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return in.stream().map(v -> 2 * v).toList();
+        }
+    }
+
+    @Test
+    void closeRunsEveryQueuedJobThenRefusesNewOnes() throws Exception {
+        Held runner = new Held();
+        MicroBatcher<Integer, Integer> b = new MicroBatcher<>("t", 2, 0, 1 << 20, runner, null);
+        List<CompletableFuture<Integer>> out = new ArrayList<>();
+        out.add(b.submit(0));
+        assertTrue(runner.entered.tryAcquire(30, TimeUnit.SECONDS));
+        for (int i = 1; i <= 4; i++) {
+            out.add(b.submit(i));
+        }
+        assertEquals(4, b.depth());
+        CompletableFuture<Void> closed = CompletableFuture.runAsync(b::close);
+        ApiError refused = assertThrows(ApiError.class, () -> {
+            while (true) { // until close() has begun; these jobs queue behind the others and run too
+                b.submit(99);
+            }
+        });
+        assertEquals(503, refused.status());
+        runner.release.countDown();
+        closed.get(30, TimeUnit.SECONDS);
+        for (int i = 0; i < 5; i++) {
+            assertEquals(2 * i, out.get(i).get(), "job " + i);
+        }
+        synchronized (runner.sizes) {
+            assertEquals(1, runner.sizes.get(0));
+            assertTrue(runner.sizes.stream().allMatch(s -> s <= 2), "no batch above max batch: " + runner.sizes);
+        }
+    }
+
+    @Test
+    void aFailingBatchFailsItsJobsAndTheNextBatchStillRuns() throws Exception {
+        MicroBatcher<Integer, Integer> b = new MicroBatcher<>("t", 4, 0, 10, in -> {
+            if (in.contains(-1)) {
+                throw new IllegalStateException("boom");
+            }
+            return in;
+        }, null);
+        try {
+            CompletableFuture<Integer> bad = b.submit(-1);
+            assertTrue(assertThrows(java.util.concurrent.ExecutionException.class, bad::get).getCause() instanceof IllegalStateException);
+            assertEquals(5, b.submit(5).get());
+        } finally {
+            b.close();
+        }
+    }
+}
