@@ -4,7 +4,7 @@ import dev.lanegrad.models.nn.GRU;
 import dev.lanegrad.models.nn.LSTM;
 import dev.lanegrad.models.nn.RNN;
 import dev.lanegrad.models.nn.RecurrentLayer;
-import dev.lanegrad.tasks.CellKind;
+import dev.lanegrad.models.rnn.RnnMode;
 import dev.lanegrad.tasks.charlm.CharLanguageModel;
 import dev.lanegrad.tasks.charlm.CharLmCheckpoint;
 import dev.lanegrad.tasks.classify.ClassifierModel;
@@ -49,14 +49,14 @@ final class Fixtures {
     static Path charLm(Path dir) throws IOException {
         CharVocabulary v = CharVocabulary.of(TEXT);
         CharLanguageModel m = new CharLanguageModel(
-                new CharLanguageModel.Config(CharLanguageModel.Cell.LSTM, v.size(), 6, 10, 2, 0f), 5L);
+                new CharLanguageModel.Config(RnnMode.LSTM, v.size(), 6, 10, 2, 0f), 5L);
         Path d = dir.resolve("lm");
         CharLmCheckpoint.save(d, m, v, null, 0, Double.NaN);
         return d;
     }
 
     static Path forecaster(Path dir) throws IOException {
-        ForecastConfig cfg = ForecastConfig.builder().cell(CellKind.GRU).window(6).horizon(2).hidden(8).layers(1).build();
+        ForecastConfig cfg = ForecastConfig.builder().cell(RnnMode.GRU).window(6).horizon(2).hidden(8).layers(1).build();
         Forecaster f = new Forecaster(new ForecastModel(cfg.cell(), cfg.hidden(), cfg.layers(), 0f, cfg.horizon(), 7L), cfg,
                 new Scaler(Scaler.Kind.STANDARD, 3.0, 2.0));
         Path d = dir.resolve("forecast");
@@ -65,7 +65,7 @@ final class Fixtures {
     }
 
     static Path classifier(Path dir) throws IOException {
-        ClassifyConfig cfg = ClassifyConfig.builder().cell(CellKind.LSTM).embedding(6).hidden(8).dropout(0f).build();
+        ClassifyConfig cfg = ClassifyConfig.builder().cell(RnnMode.LSTM).embedding(6).hidden(8).dropout(0f).build();
         WordVocabulary v = WordVocabulary.build(List.of(List.of("good", "bad", "film", "plot")), 1, 0);
         TextClassifier c = new TextClassifier(new ClassifierModel(cfg, v.size(), 2), cfg, v, List.of("neg", "pos"));
         Path d = dir.resolve("classify");
