@@ -41,10 +41,16 @@ abstract class Cell {
     }
 
     /**
-     * The bias terms of `rows` rows of the input projection xp (rows, G*H) = X W_ih^T, slot s of p; for a
-     * GRU also the hidden side gh (rows, G*H), which this sets to b_hh (or zeros) before its product.
+     * The bias terms of `rows` rows of the input projection xp (rows, G*H) = X W_ih^T, slot s of p: here
+     * b_ih + b_hh, since the hidden product adds into the same gates (a GRU keeps its hidden side apart).
      */
-    abstract void addBiases(int rows, float[] xp, int xpOff, float[] gh, int ghOff, RnnParameters p, int s);
+    void addBiases(int rows, float[] xp, int xpOff, float[] gh, int ghOff, RnnParameters p, int s) {
+        float[] bih = p.biasIh(s);
+        if (bih != null) {
+            ops.addRowBias(xp, xpOff, rows, gateRows, gateRows, bih, p.biasIhOff(s));
+            ops.addRowBias(xp, xpOff, rows, gateRows, gateRows, p.biasHh(s), p.biasHhOff(s));
+        }
+    }
 
     /**
      * Forward of one step. In: gates (rows, G*H) at g = the input projection with its biases (and gh of a
@@ -70,15 +76,6 @@ abstract class Cell {
     /** The gradient of the hidden side's pre-activations (for dW_hh and db_hh): dgx, or a GRU's own dgh. */
     float[] hiddenSide(float[] dgx, float[] dgh) {
         return dgx;
-    }
-
-    /** xp += b_ih + b_hh over `rows` rows: the cells whose hidden product adds into the same gates. */
-    final void addBothBiases(int rows, float[] xp, int xpOff, RnnParameters p, int s) {
-        float[] bih = p.biasIh(s);
-        if (bih != null) {
-            ops.addRowBias(xp, xpOff, rows, gateRows, gateRows, bih, p.biasIhOff(s));
-            ops.addRowBias(xp, xpOff, rows, gateRows, gateRows, p.biasHh(s), p.biasHhOff(s));
-        }
     }
 
     /**

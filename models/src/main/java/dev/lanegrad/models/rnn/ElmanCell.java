@@ -14,11 +14,6 @@ final class ElmanCell extends Cell {
     }
 
     @Override
-    void addBiases(int rows, float[] xp, int xpOff, float[] gh, int ghOff, RnnParameters p, int s) {
-        addBothBiases(rows, xp, xpOff, p, s);
-    }
-
-    @Override
     void forward(int rows, HiddenWeights w, float[] gates, int g, float[] gh,
                  float[] hPrev, int hPrevOff, float[] h, int hOff,
                  float[] cPrev, int cPrevOff, float[] c, int cOff) {

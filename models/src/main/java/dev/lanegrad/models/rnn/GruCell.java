@@ -13,6 +13,7 @@ final class GruCell extends Cell {
         super(cfg, kernels, ops);
     }
 
+    /** gh = b_hh (or zeros) for the hidden product to add into; xp += b_ih. */
     @Override
     void addBiases(int rows, float[] xp, int xpOff, float[] gh, int ghOff, RnnParameters p, int s) {
         float[] bih = p.biasIh(s);

@@ -37,33 +37,42 @@ final class Layer {
 
     /** Layer k over the packed input in (tokens, In): fills ws.y[k] (tokens, D*H) and the saved state of each direction. */
     void forward(RnnWorkspace ws, int k, float[] in) {
-        final int N = ws.tokens;
-        final int B = ws.batch;
-        final int H = config.hiddenSize();
         final int D = config.directions();
-        final int GH = config.gateRows();
-        final int In = config.layerInputSize(k);
-        final PrepackedGemm packed = prepacked(B);
         for (int d = 0; d < D; d++) {
             int s = k * D + d;
-            float[] gates = ws.gates[s];
-            // Xp (N, GH) = X (N, In) . W_ih^T, plus the biases: every valid token in one GEMM
-            gemm.sgemm(false, true, N, GH, In, 1f, in, 0, In, params.weightIh(s), params.weightIhOff(s), In, 0f, gates, 0, GH);
-            cell.addBiases(N, gates, 0, ws.gh[s], 0, params, s);
+            project(ws, s, in, config.layerInputSize(k));
             if (d == 0) {
-                ops.copy(ws.h0s, s * B * H, ws.hs[s], 0, B * H);
+                // the forward direction's history starts with h0 (the reverse one takes it row by row)
+                int bh = ws.batch * config.hiddenSize();
+                ops.copy(ws.h0s, s * bh, ws.hs[s], 0, bh);
                 if (ws.cs[s] != null) {
-                    ops.copy(ws.c0s, s * B * H, ws.cs[s], 0, B * H);
+                    ops.copy(ws.c0s, s * bh, ws.cs[s], 0, bh);
                 }
             }
+            PrepackedGemm packed = prepacked(ws.batch);
             ws.weights.forForward(gemm, packed, params, s);
-            int split = BatchSplit.rows(B, packed != null);
-            if (split > 0) {
-                BatchSplit.run(loop, ws, s, d, null, true, split, B);
-            } else {
-                loop.forward(ws, s, d, 0, B);
-            }
+            runLoop(ws, s, d, null, packed != null);
             copyOutput(ws, ws.hs[s], d, ws.y[k]);
+        }
+    }
+
+    /** gates[s] (N, GH) = X (N, In) . W_ih^T + the biases: every valid token in one GEMM. */
+    private void project(RnnWorkspace ws, int s, float[] in, int In) {
+        final int N = ws.tokens;
+        final int GH = config.gateRows();
+        gemm.sgemm(false, true, N, GH, In, 1f, in, 0, In, params.weightIh(s), params.weightIhOff(s), In, 0f, ws.gates[s], 0, GH);
+        cell.addBiases(N, ws.gates[s], 0, ws.gh[s], 0, params, s);
+    }
+
+    /** The time loop of slot s over all rows: split over two threads when that pays (see BatchSplit). */
+    private void runLoop(RnnWorkspace ws, int s, int d, float[] dy, boolean packed) {
+        int split = BatchSplit.rows(ws.batch, packed);
+        if (split > 0) {
+            BatchSplit.run(loop, ws, s, d, dy, dy == null, split, ws.batch);
+        } else if (dy == null) {
+            loop.forward(ws, s, d, 0, ws.batch);
+        } else {
+            loop.backward(ws, s, d, dy, 0, ws.batch);
         }
     }
 
@@ -91,23 +100,16 @@ final class Layer {
      */
     void backward(RnnWorkspace ws, int k, float[] dy, float[] in, RnnParameters grads, float[] dIn) {
         final int N = ws.tokens;
-        final int B = ws.batch;
-        final int H = config.hiddenSize();
         final int D = config.directions();
         final int GH = config.gateRows();
         final int In = config.layerInputSize(k);
-        final PrepackedGemm packed = prepacked(B);
         final float[] dgx = ws.dgx;
         final float[] dgh = cell.hiddenSide(ws.dgx, ws.dgh);
         for (int d = 0; d < D; d++) {
             int s = k * D + d;
+            PrepackedGemm packed = prepacked(ws.batch);
             ws.weights.forBackward(gemm, packed, params, s);
-            int split = BatchSplit.rows(B, packed != null);
-            if (split > 0) {
-                BatchSplit.run(loop, ws, s, d, dy, false, split, B);
-            } else {
-                loop.backward(ws, s, d, dy, 0, B);
-            }
+            runLoop(ws, s, d, dy, packed != null);
             if (grads != null) {
                 addHiddenWeightGradient(ws, d, dgh, ws.hs[s], grads, s);
                 // dW_ih (GH, In) += dGates_x^T (GH, N) . X (N, In)
