@@ -2,8 +2,8 @@ package dev.lanegrad.autograd;
 
 /**
  * Inverted dropout: y = x * m / (1 - p) with m[i] = 0 with probability p. The mask of element i is a
- * pure function of (seed, i) (SplitMix64), so it needs no Random object and a repeated call with the
- * same seed drops the same elements (GradCheck relies on that). In eval mode it is the identity.
+ * pure function of (seed, i) ({@link DropoutMask}, the project's one mask generator), so a repeated call with
+ * the same seed drops the same elements (GradCheck relies on that). In eval mode it is the identity.
  */
 final class DropoutOp extends Node {
 
@@ -28,23 +28,11 @@ final class DropoutOp extends Node {
         int n = x.size();
         Tensor mask = tape.newTensor(x.shapeRef(), n, false);
         Tensor y = tape.newTensor(x.shapeRef(), n, tape.needsGrad(x));
-        float keep = 1f / (1f - p);
-        // keep element i when its 53-bit uniform is >= p
-        long threshold = (long) ((double) p * (1L << 53));
         float[] md = mask.dataRef();
-        for (int i = 0, mo = mask.offset(); i < n; i++) {
-            md[mo + i] = (mix(seed + 0x9E3779B97F4A7C15L * (i + 1)) >>> 11) >= threshold ? keep : 0f;
-        }
+        DropoutMask.fill(md, mask.offset(), n, p, seed, 0L);
         OPS.mul(x.dataRef(), x.offset(), md, mask.offset(), y.dataRef(), y.offset(), n);
         tape.record(new DropoutOp(x, mask, y), y);
         return y;
-    }
-
-    /** SplitMix64's finaliser. */
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     @Override

@@ -1,39 +1,69 @@
 package dev.lanegrad.autograd;
 
 /**
- * Mean squared error, accumulated in double: loss = mean((p - t)^2) (or the sum).
- * dp += up * 2 s (p - t), dt -= the same, s = 1/n for the mean.
+ * Mean squared error, accumulated in double: loss = mean((p - t)^2) (or the sum). With per-row weights
+ * w_r (a 0/1 mask of valid positions, one per row of the last dimension F, no gradient), every element of
+ * row r counts w_r times, and the mean divides by F * sum(w): the mean over valid positions only.
+ * dp += up * 2 s w_r (p - t), dt -= the same, s = 1/n (1/(F sum w)) for the mean, 1 for the sum.
  */
 final class MseLoss extends Node {
 
     private final Tensor p;
     private final Tensor t;
     private final Tensor y;
+    private final Tensor w;
     private final float scale;
 
-    private MseLoss(Tensor p, Tensor t, Tensor y, float scale) {
+    private MseLoss(Tensor p, Tensor t, Tensor w, Tensor y, float scale) {
         this.p = p;
         this.t = t;
+        this.w = w;
         this.y = y;
         this.scale = scale;
     }
 
     static Tensor apply(Tensor p, Tensor t, Reduction reduction) {
-        Tape tape = tapeFor("mseLoss", p, t);
+        return apply(p, t, null, reduction);
+    }
+
+    static Tensor apply(Tensor p, Tensor t, Tensor weights, Reduction reduction) {
+        Tape tape = weights == null ? tapeFor("mseLoss", p, t) : tapeFor("mseLoss", p, t, weights);
         if (!java.util.Arrays.equals(p.shapeRef(), t.shapeRef())) {
             throw new IllegalArgumentException("mseLoss: prediction " + Shapes.str(p.shapeRef()) + " and target "
                     + Shapes.str(t.shapeRef()) + " differ");
         }
+        int f = p.rank() == 0 ? 1 : p.dim(-1);
+        int rows = f == 0 ? 0 : p.size() / f;
+        if (weights != null && weights.size() != rows) {
+            throw new IllegalArgumentException("mseLoss: weights " + Shapes.str(weights.shapeRef()) + " for prediction "
+                    + Shapes.str(p.shapeRef()) + ": expected one weight per row (" + rows + ")");
+        }
         float[] pd = p.dataRef(), td = t.dataRef();
         double s = 0;
-        for (int i = 0; i < p.size(); i++) {
-            double d = (double) pd[p.offset() + i] - td[t.offset() + i];
-            s += d * d;
+        double counted = 0;
+        if (weights == null) {
+            for (int i = 0; i < p.size(); i++) {
+                double d = (double) pd[p.offset() + i] - td[t.offset() + i];
+                s += d * d;
+            }
+            counted = p.size();
+        } else {
+            float[] wd = weights.dataRef();
+            for (int r = 0; r < rows; r++) {
+                double wr = wd[weights.offset() + r];
+                double rs = 0;
+                for (int i = r * f; i < (r + 1) * f && wr != 0; i++) {
+                    double d = (double) pd[p.offset() + i] - td[t.offset() + i];
+                    rs += d * d;
+                }
+                s += wr * rs;
+                counted += wr * f;
+            }
         }
-        double scale = reduction == Reduction.MEAN ? 1.0 / p.size() : 1.0;
+        double scale = reduction == Reduction.SUM ? 1.0 : counted == 0 ? 0.0 : 1.0 / counted;
         Tensor y = tape.newTensor(Shapes.SCALAR, 1, tape.needsGrad(p, t));
         y.dataRef()[y.offset()] = (float) (s * scale);
-        tape.record(new MseLoss(p, t, y, (float) scale), y);
+        tape.record(new MseLoss(p, t, weights, y, (float) scale), y);
         return y;
     }
 
@@ -56,17 +86,22 @@ final class MseLoss extends Node {
     void backward() {
         float g = 2f * scale * y.grad()[y.gradOffset()];
         float[] pd = p.dataRef(), td = t.dataRef();
+        int f = p.rank() == 0 ? 1 : p.dim(-1);
         if (p.requiresGrad()) {
             float[] dp = p.grad();
             for (int i = 0, o = p.gradOffset(); i < p.size(); i++) {
-                dp[o + i] += g * (pd[p.offset() + i] - td[t.offset() + i]);
+                dp[o + i] += rowWeight(i, f) * g * (pd[p.offset() + i] - td[t.offset() + i]);
             }
         }
         if (t.requiresGrad()) {
             float[] dt = t.grad();
             for (int i = 0, o = t.gradOffset(); i < t.size(); i++) {
-                dt[o + i] -= g * (pd[p.offset() + i] - td[t.offset() + i]);
+                dt[o + i] -= rowWeight(i, f) * g * (pd[p.offset() + i] - td[t.offset() + i]);
             }
         }
+    }
+
+    private float rowWeight(int i, int f) {
+        return w == null ? 1f : w.dataRef()[w.offset() + i / f];
     }
 }

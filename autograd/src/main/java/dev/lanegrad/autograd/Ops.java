@@ -147,6 +147,14 @@ public final class Ops {
         return MseLoss.apply(prediction, target, reduction);
     }
 
+    /**
+     * MSE with per-row weights or a 0/1 mask over [..., F] (one per row, no gradient; null for none): MEAN
+     * divides by F times the sum of the weights, so a mask of valid positions gives the mean over them only.
+     */
+    public static Tensor mseLoss(Tensor prediction, Tensor target, Tensor weights, Reduction reduction) {
+        return MseLoss.apply(prediction, target, weights, reduction);
+    }
+
     /** Mean cross-entropy of logits [..., C] against one class id per row; ids equal to -100 are ignored. */
     public static Tensor crossEntropy(Tensor logits, int[] targets) {
         return CrossEntropy.apply(logits, targets, IGNORE_INDEX, null, Reduction.MEAN);

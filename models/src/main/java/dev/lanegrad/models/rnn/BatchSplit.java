@@ -1,7 +1,6 @@
 package dev.lanegrad.models.rnn;
 
 import dev.lanegrad.engine.EngineThreads;
-import dev.lanegrad.engine.PrepackedGemm;
 
 import java.util.concurrent.RecursiveAction;
 import java.util.concurrent.RejectedExecutionException;
@@ -23,8 +22,8 @@ final class BatchSplit {
      * a per-step GEMM takes ~50 us, while waking a worker costs ~10-20 us). Needs the prepacked GEMM,
      * whose products always run on the calling thread, and at least Rnn.SPLIT_MIN_ROWS rows.
      */
-    static int rows(int B, PrepackedGemm packed) {
-        if (packed == null || B < Rnn.SPLIT_MIN_ROWS || EngineThreads.threads() < 2 || EngineThreads.inPool()) {
+    static int rows(int B, boolean packed) {
+        if (!packed || B < Rnn.SPLIT_MIN_ROWS || EngineThreads.threads() < 2 || EngineThreads.inPool()) {
             return 0;
         }
         // even halves, the first rounded to the register tile's rows (4) so both run full tiles
@@ -32,12 +31,23 @@ final class BatchSplit {
         return half < B ? half : 0;
     }
 
+    /** Each calling thread's reusable task (a steady training loop allocates no task per call). */
+    private static final ThreadLocal<RowsTask> TASKS = new ThreadLocal<>();
+
     /**
-     * Runs the task's rows from its split on on an engine worker and the rows before it here, then
-     * waits. If the worker has not started the task by the time mine is done (a busy machine), this thread
-     * claims and runs it too, so a late worker never costs more than running everything here.
+     * Runs a direction's time loop (forward, or backward with dy) over rows [0, B): rows [0, split) on this
+     * thread, [split, B) on an engine worker, then waits. If the worker has not started by the time this
+     * thread's half is done (a busy machine), this thread claims and runs the other half too, so a late
+     * worker never costs more than running everything here.
      */
-    static void run(RowsTask task) {
+    static void run(TimeLoop loop, RnnWorkspace ws, int s, int d, float[] dy, boolean forward, int split, int B) {
+        RowsTask task = TASKS.get();
+        // a task the pool has not finished (its run was claimed by the caller) cannot be reused yet
+        if (task == null || task.forked && !task.isDone()) {
+            task = new RowsTask();
+            TASKS.set(task);
+        }
+        task.set(loop, ws, s, d, dy, forward, split, B);
         boolean queued;
         try {
             EngineThreads.pool().execute(task);
@@ -48,13 +58,13 @@ final class BatchSplit {
         task.forked = queued;
         Throwable failure = null;
         try {
-            task.runFirst();
+            task.run(0, split);
         } catch (RuntimeException | Error e) {
             failure = e;
         }
         if (task.claim()) {
             try {
-                task.runRows();
+                task.run(split, B);
             } catch (RuntimeException | Error e) {
                 if (failure == null) {
                     failure = e;
@@ -69,6 +79,7 @@ final class BatchSplit {
                 }
             }
         }
+        task.clear();
         if (failure instanceof RuntimeException re) {
             throw re;
         }
@@ -77,71 +88,57 @@ final class BatchSplit {
         }
     }
 
-    /**
-     * The second half of a split time loop, as a reusable pool task (a steady training loop allocates no
-     * task per call). Whoever claims it first (the worker, or the caller once its own half is done) runs it.
-     */
-    static final class RowsTask extends RecursiveAction {
-        private final Rnn rnn;
-        private final RnnWorkspace ws;
+    /** The second half of a split time loop, as a pool task; whoever claims it first runs it. */
+    private static final class RowsTask extends RecursiveAction {
         private final AtomicInteger claimed = new AtomicInteger();
-        private boolean forward;
-        private int k;
+        private TimeLoop loop;
+        private RnnWorkspace ws;
+        private int s;
         private int d;
+        private float[] dy;
+        private boolean forward;
         private int r0;
         private int r1;
-        private PrepackedGemm packed;
-        private float[] dy;
         /** handed to the pool in its last use: reusable only once the pool is done with it */
         boolean forked;
 
-        RowsTask(Rnn rnn, RnnWorkspace ws) {
-            this.rnn = rnn;
-            this.ws = ws;
-        }
-
-        Rnn rnn() {
-            return rnn;
-        }
-
-        /** The loop over rows [0, r0) goes to the caller, [r0, r1) to whoever claims this task. */
-        void set(boolean forward, int k, int d, int r0, int r1, PrepackedGemm packed, float[] dy) {
+        void set(TimeLoop loop, RnnWorkspace ws, int s, int d, float[] dy, boolean forward, int r0, int r1) {
             reinitialize();
             forked = false;
             claimed.set(0);
-            this.forward = forward;
-            this.k = k;
+            this.loop = loop;
+            this.ws = ws;
+            this.s = s;
             this.d = d;
+            this.dy = dy;
+            this.forward = forward;
             this.r0 = r0;
             this.r1 = r1;
-            this.packed = packed;
-            this.dy = dy;
+        }
+
+        /** Drops the references to the pass once it is done, so an idle thread keeps no workspace reachable. */
+        void clear() {
+            loop = null;
+            ws = null;
+            dy = null;
         }
 
         boolean claim() {
             return claimed.compareAndSet(0, 1);
         }
 
-        void runRows() {
-            run(r0, r1);
-        }
-
-        void runFirst() {
-            run(0, r0);
-        }
-
-        private void run(int lo, int hi) {
+        void run(int lo, int hi) {
             if (forward) {
-                rnn.forwardRows(ws, k, d, lo, hi, packed);
+                loop.forward(ws, s, d, lo, hi);
             } else {
-                rnn.backwardRows(ws, k, d, lo, hi, packed, dy);
+                loop.backward(ws, s, d, dy, lo, hi);
             }
         }
 
         @Override
         protected void compute() {
             if (claim()) {
-                runRows();
+                run(r0, r1);
             }
         }
     }

@@ -3,7 +3,7 @@ package dev.lanegrad.models.rnn;
 import java.util.Arrays;
 
 /**
- * The state of one stream (or a batch of streams) for {@link Rnn#step}: h (and c) of every layer,
+ * The state of one stream (or a batch of streams) for {@link Rnn#step} ({@link StreamStep}): h (and c) of every layer,
  * plus the step's scratch, so that a step allocates nothing. One state per thread / stream; the
  * network itself is shared read-only.
  */
@@ -17,6 +17,8 @@ public final class RnnStreamState {
     final float[] gh;
     final float[] hNew;
     final float[] cNew;
+    /** W_hh of the layer being stepped */
+    final Cell.HiddenWeights weights = new Cell.HiddenWeights();
 
     RnnStreamState(RnnConfig config, int batch) {
         if (batch < 1) {

@@ -1,41 +1,50 @@
 package dev.lanegrad.models.rnn;
 
 /**
- * Everything one forward of an {@link Rnn} saves for its backward, plus the backward's scratch.
+ * Everything one forward of an {@link Rnn} saves for its backward, plus the backward's scratch, in the
+ * packed layout of the batch. Data only: it calls nothing back.
  *
- * Sized on first use and reused: a forward with a shape (T, B) that fits the current buffers
- * allocates nothing; a larger shape grows them once. One workspace serves one forward/backward
- * pair at a time (not thread-safe); a tape node owns one workspace. All data live in
- * <em>sorted batch order</em> (rows sorted by decreasing length, stable; identity without lengths).
+ * <h2>Packed rows</h2>
+ * With lengths, rows are sorted by decreasing length (stable), like PyTorch's packed sequences, so the rows
+ * still running at step t are the first {@code batchSizes[t]}; step t's rows live at packed rows
+ * [stepOffset[t], stepOffset[t] + batchSizes[t]) of every (tokens, F) buffer, and tokens = sum(lengths).
+ * No buffer has a row for a padded position, so no work is spent on padding. Without lengths (or with
+ * every length = T) the order is the identity, batchSizes[t] = B, stepOffset[t] = t*B: the plain
+ * time-major layout [T*B, F].
  *
- * Saved by forward, per layer k and direction d (slot s = k*D + d):
+ * <p>Saved by forward, per layer k and direction d (slot s = k*D + d):
  * <ul>
- *   <li>{@code gates[s]} (T*B, G*H): the gate activations of every step (LSTM i,f,g,o; GRU r,z,n; RNN act)</li>
- *   <li>{@code gh[s]} (T*B, G*H): GRU only, W_hh h + b_hh of every step (backward needs its n block)</li>
- *   <li>{@code hs[s]}, {@code cs[s]} ((T+1)*B, H): the state history; forward direction: state before
- *       step t at index t, after it at t+1; reverse direction: before step t at t+1, after it at t</li>
- *   <li>{@code y[k]} (T*B, D*H): the layer's output; {@code xd[k]}, {@code mask[k]}: the dropped-out
- *       input of layer k > 0 and its mask (0 or 1/(1-p)), when dropout was applied</li>
- *   <li>{@code x0} (T*B, I): a copy of the input; {@code h0s}, {@code c0s}: copies of the initial states</li>
+ *   <li>{@code gates[s]} (tokens, G*H): the gate activations of every step; {@code gh[s]}: GRU only,
+ *       h W_hh^T + b_hh (backward needs its n block)</li>
+ *   <li>{@code hs[s]}, {@code cs[s]} (tokens + B, H): the state history; rows {@link #before} / {@link #after}
+ *       say where the state before / after a step is</li>
+ *   <li>{@code y[k]} (tokens, D*H): the layer's output; {@code xd[k]}, {@code mask[k]}: the dropped-out
+ *       input of layer k > 0 and its mask, when dropout was applied</li>
+ *   <li>{@code x0} (tokens, I): the input, packed; {@code h0s}, {@code c0s}: the initial states, sorted</li>
  * </ul>
- * Copying x and the initial states costs O(T*B*(I+H)) against the GEMMs' O(T*B*G*H*(I+H)), and
- * means the caller may reuse its input buffers as soon as forward returns.
+ * Sized on first use and reused: a forward whose shapes fit the buffers allocates nothing. One workspace
+ * serves one forward/backward pair at a time (not thread-safe); a tape node owns one.
  */
 public final class RnnWorkspace {
 
     RnnConfig config;
-    Rnn owner;
+    /** the parameters of the forward that filled this workspace (backward checks it gets the same ones) */
+    RnnParameters filledBy;
     int steps;
     int batch;
+    /** sum of the lengths: the rows of every packed buffer */
+    int tokens;
     boolean forwardDone;
     boolean dropped;
-    /** whether forward had lengths (rows sorted, padding present); else the batch order is the identity */
+    /** whether rows were reordered (lengths given and not all T); else the packed layout is [T*B, F] */
     boolean sorted;
 
-    // batch order: order[i] = original row of sorted row i; sortedLen[i]; batchSizes[t] = rows with length > t
+    // order[i] = original row of sorted row i; sortedLen[i]; batchSizes[t] = rows with length > t (batchSizes[T] = 0)
     int[] order = new int[0];
     int[] sortedLen = new int[0];
     int[] batchSizes = new int[0];
+    /** stepOffset[t] = packed row of step t's first row; stepOffset[T] = tokens */
+    int[] stepOffset = new int[0];
 
     float[] x0 = new float[0];
     float[] h0s = new float[0];
@@ -47,8 +56,8 @@ public final class RnnWorkspace {
     float[][] gh;
     float[][] hs;
     float[][] cs;
-    /** W_hh^T (forward) or W_hh (backward) of the direction being run, packed for the per-step GEMM (see Rnn). */
-    float[] whhP = new float[0];
+    /** W_hh of the direction being run, as its steps multiply it */
+    final Cell.HiddenWeights weights = new Cell.HiddenWeights();
 
     // backward scratch
     float[] dgx = new float[0];
@@ -63,20 +72,7 @@ public final class RnnWorkspace {
     float[] dh0s = new float[0];
     float[] dc0s = new float[0];
 
-    /** The pool task of a time loop split over two threads; replaced when a late worker still holds it. */
-    private BatchSplit.RowsTask rowsTask;
-
     public RnnWorkspace() {
-    }
-
-    BatchSplit.RowsTask rowsTask(Rnn rnn) {
-        BatchSplit.RowsTask task = rowsTask;
-        // a task the pool has not finished (its run was claimed by the caller) cannot be reused yet
-        if (task == null || task.rnn() != rnn || task.forked && !task.isDone()) {
-            task = new BatchSplit.RowsTask(rnn, this);
-            rowsTask = task;
-        }
-        return task;
     }
 
     /** The sequence length T of the last forward. */
@@ -92,7 +88,8 @@ public final class RnnWorkspace {
     /** Floats currently held (for memory accounting). */
     public long floatsHeld() {
         long n = (long) x0.length + h0s.length + c0s.length + dgx.length + dgh.length + dyA.length + dyB.length
-                + dh.length + dhNext.length + dc.length + dhn.length + dcn.length + dh0s.length + dc0s.length;
+                + dh.length + dhNext.length + dc.length + dhn.length + dcn.length + dh0s.length + dc0s.length
+                + weights.floatsHeld();
         for (float[][] group : new float[][][] {y, xd, mask, gates, gh, hs, cs}) {
             if (group != null) {
                 for (float[] a : group) {
@@ -101,6 +98,28 @@ public final class RnnWorkspace {
             }
         }
         return n;
+    }
+
+    /**
+     * The history row (of hs / cs) holding the state BEFORE step t of direction d, for the step's rows.
+     * Forward direction: h0 at rows [0, B), the state after step t at B + stepOffset[t]. Reverse direction:
+     * the state before step t at stepOffset[t] (h0 for rows that start there), after step 0 at tokens.
+     * Either way a step's rows before and after are contiguous, and the reverse layout lines up with the
+     * gate rows, so dW_hh is one GEMM there.
+     */
+    int before(int d, int t) {
+        if (d == 0) {
+            return t == 0 ? 0 : batch + stepOffset[t - 1];
+        }
+        return stepOffset[t];
+    }
+
+    /** The history row holding the state AFTER step t of direction d (see {@link #before}). */
+    int after(int d, int t) {
+        if (d == 0) {
+            return batch + stepOffset[t];
+        }
+        return t == 0 ? tokens : stepOffset[t - 1];
     }
 
     static float[] grow(float[] a, long n) {
@@ -114,8 +133,11 @@ public final class RnnWorkspace {
         return a.length >= n ? a : new int[n];
     }
 
-    /** Sizes the forward buffers for (T, B) under config; nothing is allocated when they fit. */
-    void prepareForward(RnnConfig cfg, int t, int b) {
+    /**
+     * Starts a forward of (T, B) under cfg: sorts the rows by length and lays out the packed rows (see the
+     * class comment), then sizes every forward buffer for them; nothing is allocated when they fit.
+     */
+    void prepareForward(RnnConfig cfg, RnnParameters params, int t, int b, int[] lengths) {
         if (config != cfg && (config == null || !config.equals(cfg))) {
             config = cfg;
             int l = cfg.numLayers();
@@ -128,38 +150,83 @@ public final class RnnWorkspace {
             hs = new float[slots][];
             cs = new float[slots][];
         }
+        filledBy = params;
         steps = t;
         batch = b;
         forwardDone = false;
-        int h = cfg.hiddenSize();
-        long tb = (long) t * b;
-        long states = (long) cfg.stateCount() * b * h;
         order = grow(order, b);
         sortedLen = grow(sortedLen, b);
         batchSizes = grow(batchSizes, t + 1);
-        x0 = grow(x0, tb * cfg.inputSize());
+        stepOffset = grow(stepOffset, t + 1);
+        sortRows(lengths);
+
+        int h = cfg.hiddenSize();
+        long n = tokens;
+        long states = (long) cfg.stateCount() * b * h;
+        x0 = grow(x0, n * cfg.inputSize());
         h0s = grow(h0s, states);
         if (cfg.mode().hasCell()) {
             c0s = grow(c0s, states);
         }
         for (int k = 0; k < cfg.numLayers(); k++) {
-            y[k] = grow(y[k], tb * cfg.outputSize());
+            y[k] = grow(y[k], n * cfg.outputSize());
         }
         for (int s = 0; s < cfg.stateCount(); s++) {
-            gates[s] = grow(gates[s], tb * cfg.gateRows());
-            hs[s] = grow(hs[s], (t + 1L) * b * h);
+            gates[s] = grow(gates[s], n * cfg.gateRows());
+            hs[s] = grow(hs[s], (n + b) * h);
             if (cfg.mode() == RnnMode.GRU) {
-                gh[s] = grow(gh[s], tb * cfg.gateRows());
+                gh[s] = grow(gh[s], n * cfg.gateRows());
             }
             if (cfg.mode().hasCell()) {
-                cs[s] = grow(cs[s], (t + 1L) * b * h);
+                cs[s] = grow(cs[s], (n + b) * h);
             }
         }
     }
 
+    /** order / sortedLen / batchSizes / stepOffset / tokens: rows sorted by decreasing length (stable). */
+    private void sortRows(int[] lengths) {
+        int t = steps;
+        int b = batch;
+        boolean uniform = true;
+        for (int i = 0; i < b; i++) {
+            order[i] = i;
+            sortedLen[i] = lengths == null ? t : lengths[i];
+            uniform &= sortedLen[i] == t;
+        }
+        sorted = !uniform;
+        if (sorted) {
+            // insertion sort: stable, allocation-free, and O(B) on already sorted batches
+            for (int i = 1; i < b; i++) {
+                int o = order[i];
+                int l = sortedLen[i];
+                int j = i - 1;
+                while (j >= 0 && sortedLen[j] < l) {
+                    order[j + 1] = order[j];
+                    sortedLen[j + 1] = sortedLen[j];
+                    j--;
+                }
+                order[j + 1] = o;
+                sortedLen[j + 1] = l;
+            }
+        }
+        int rows = b;
+        int offset = 0;
+        for (int step = 0; step < t; step++) {
+            while (rows > 0 && sortedLen[rows - 1] <= step) {
+                rows--;
+            }
+            batchSizes[step] = rows;
+            stepOffset[step] = offset;
+            offset += rows;
+        }
+        batchSizes[t] = 0;
+        stepOffset[t] = offset;
+        tokens = offset;
+    }
+
     /** Dropout buffers of layer k > 0, made only when dropout is used in training. */
     void prepareDropout(int k) {
-        long n = (long) steps * batch * config.outputSize();
+        long n = (long) tokens * config.outputSize();
         xd[k] = grow(xd[k], n);
         mask[k] = grow(mask[k], n);
     }
@@ -167,13 +234,13 @@ public final class RnnWorkspace {
     void prepareBackward() {
         RnnConfig cfg = config;
         int h = cfg.hiddenSize();
-        long tb = (long) steps * batch;
+        long n = tokens;
         long states = (long) cfg.stateCount() * batch * h;
-        dgx = grow(dgx, tb * cfg.gateRows());
+        dgx = grow(dgx, n * cfg.gateRows());
         if (cfg.mode() == RnnMode.GRU) {
-            dgh = grow(dgh, tb * cfg.gateRows());
+            dgh = grow(dgh, n * cfg.gateRows());
         }
-        long io = tb * Math.max(cfg.inputSize(), cfg.outputSize());
+        long io = n * Math.max(cfg.inputSize(), cfg.outputSize());
         dyA = grow(dyA, io);
         dyB = grow(dyB, io);
         dh = grow(dh, (long) batch * h);

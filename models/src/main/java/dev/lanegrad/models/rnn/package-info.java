@@ -7,7 +7,10 @@
  *   <li>{@link dev.lanegrad.models.rnn.RnnParameters}: the tensors under PyTorch's names (owned, or
  *       {@code wrap}ped around caller storage); the same class holds gradients.</li>
  *   <li>{@link dev.lanegrad.models.rnn.Rnn}: forward / backward over whole sequences, and
- *       {@code step} for streaming; it only reads its parameters.</li>
+ *       {@code step} for streaming; it only reads its parameters. Inside (package-private), as PyTorch's
+ *       RNN.cpp arranges it: {@code LayerStack} (packing, layers, dropout between them), {@code Layer}
+ *       (input projection, both directions, weight gradients), {@code TimeLoop} (a direction's steps),
+ *       {@code Cell} (one step: {@code LstmCell}, {@code GruCell}, {@code ElmanCell}), {@code StreamStep}.</li>
  *   <li>{@link dev.lanegrad.models.rnn.RnnWorkspace}: what a forward saves for its backward, reused.</li>
  *   <li>{@link dev.lanegrad.models.rnn.RnnStreamState}: the per-stream state of step-by-step inference.</li>
  *   <li>{@link dev.lanegrad.models.rnn.FloatView}: (array, offset, shape), how tensors are handed over.</li>

@@ -12,7 +12,8 @@ final class RnnProblem {
     final RnnParameters params;
     final int steps;
     final int batch;
-    final int[] lengths;
+    /** null, or one length per row (a test may replace it) */
+    int[] lengths;
     final float[] x;
     final float[] h0;
     final float[] c0;

@@ -1,0 +1,55 @@
+package dev.lanegrad.models.rnn;
+
+import dev.lanegrad.engine.ArrayOps;
+import dev.lanegrad.engine.Gemm;
+
+/**
+ * Streaming: one time step of a unidirectional stack for a batch of streams, layer by layer, each layer
+ * one input GEMM and one {@link Cell} step; the state lives in an {@link RnnStreamState}. Stepping T
+ * times equals one T-step forward in eval mode. Shared and immutable.
+ */
+final class StreamStep {
+
+    private final RnnConfig config;
+    private final RnnParameters params;
+    private final Gemm gemm;
+    private final ArrayOps ops;
+    private final Cell cell;
+
+    StreamStep(RnnParameters params, Gemm gemm, ArrayOps ops, Cell cell) {
+        this.config = params.config();
+        this.params = params;
+        this.gemm = gemm;
+        this.ops = ops;
+        this.cell = cell;
+    }
+
+    /** x [B, I] (checked) -> the state moves one step; out [B, H] (or null) gets the last layer's h. */
+    void step(RnnStreamState state, FloatView x, FloatView out) {
+        final int B = state.batch();
+        final int H = config.hiddenSize();
+        final int GH = config.gateRows();
+        final int BH = B * H;
+        final float[] gates = state.gates;
+        final float[] h = state.h;
+        final float[] c = state.c;
+        for (int k = 0; k < config.numLayers(); k++) {
+            // unidirectional: layer k is slot k
+            float[] in = k == 0 ? x.data() : h;
+            int inOff = k == 0 ? x.offset() : (k - 1) * BH;
+            int in0 = config.layerInputSize(k);
+            gemm.sgemm(false, true, B, GH, in0, 1f, in, inOff, in0, params.weightIh(k), params.weightIhOff(k), in0, 0f, gates, 0, GH);
+            cell.addBiases(B, gates, 0, state.gh, 0, params, k);
+            state.weights.forForward(gemm, null, params, k);
+            int hk = k * BH;
+            cell.forward(B, state.weights, gates, 0, state.gh, h, hk, state.hNew, 0, c, hk, state.cNew, 0);
+            if (c != null) {
+                ops.copy(state.cNew, 0, c, hk, BH);
+            }
+            ops.copy(state.hNew, 0, h, hk, BH);
+        }
+        if (out != null) {
+            ops.copy(h, (config.numLayers() - 1) * BH, out.data(), out.offset(), BH);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.lanegrad.models.rnn;
+
+import dev.lanegrad.engine.ArrayOps;
+
+/**
+ * The time loop of one direction of one layer over packed rows, forward and backward: at step t only the
+ * rows still running (a prefix, see {@link RnnWorkspace}) take one {@link Cell} step. The loops run on
+ * batch rows [r0, r1) of the sorted order; rows are independent, so two ranges may run on two threads at
+ * once ({@link BatchSplit}). Shared and immutable; everything a pass reads and writes is in the workspace.
+ */
+final class TimeLoop {
+
+    private final Cell cell;
+    private final ArrayOps ops;
+    private final int hidden;
+    private final int gateRows;
+    private final int outputSize;
+
+    TimeLoop(RnnConfig cfg, Cell cell, ArrayOps ops) {
+        this.cell = cell;
+        this.ops = ops;
+        this.hidden = cfg.hiddenSize();
+        this.gateRows = cfg.gateRows();
+        this.outputSize = cfg.outputSize();
+    }
+
+    /**
+     * Forward over all steps of direction d (slot s), rows [r0, r1). Needs the gates (and gh) of every step
+     * filled with the input side, ws.weights set, and (forward direction) h0 at the history's first rows.
+     */
+    void forward(RnnWorkspace ws, int s, int d, int r0, int r1) {
+        final int T = ws.steps;
+        final int H = hidden;
+        final int[] bs = ws.batchSizes;
+        final float[] gates = ws.gates[s];
+        final float[] gh = ws.gh[s];
+        final float[] hs = ws.hs[s];
+        final float[] cs = ws.cs[s];
+        for (int step = 0; step < T; step++) {
+            int t = d == 0 ? step : T - 1 - step;
+            int hi = Math.min(bs[t], r1);
+            if (hi <= r0) {
+                continue;
+            }
+            int prev = (ws.before(d, t) + r0) * H;
+            int next = (ws.after(d, t) + r0) * H;
+            if (d == 1) {
+                // rows whose sequence starts (in reverse) at step t begin from h0
+                int from = Math.max(bs[t + 1], r0);
+                if (hi > from) {
+                    int to = (ws.before(d, t) + from) * H;
+                    int h0 = (s * ws.batch + from) * H;
+                    ops.copy(ws.h0s, h0, hs, to, (hi - from) * H);
+                    if (cs != null) {
+                        ops.copy(ws.c0s, h0, cs, to, (hi - from) * H);
+                    }
+                }
+            }
+            int g = (ws.stepOffset[t] + r0) * gateRows;
+            cell.forward(hi - r0, ws.weights, gates, g, gh, hs, prev, hs, next, cs, prev, cs, next);
+        }
+    }
+
+    /**
+     * Backward over all steps of direction d (slot s), rows [r0, r1), in reverse order of forward: writes
+     * dGates (ws.dgx, and ws.dgh for a GRU) of every step and adds the initial states' gradients into
+     * ws.dh0s / ws.dc0s. dy (tokens, D*H) is d loss / d output of the layer, packed.
+     */
+    void backward(RnnWorkspace ws, int s, int d, float[] dy, int r0, int r1) {
+        final int T = ws.steps;
+        final int H = hidden;
+        final int DH = outputSize;
+        final int[] bs = ws.batchSizes;
+        final float[] gates = ws.gates[s];
+        final float[] gh = ws.gh[s];
+        final float[] hs = ws.hs[s];
+        final float[] cs = ws.cs[s];
+        final float[] dc = ws.dc;
+        final int stateOff = s * ws.batch * H;
+        final int n0 = r0 * H;
+        float[] dh = ws.dh;
+        float[] spare = ws.dhNext;
+
+        if (d == 1) {
+            // the reverse direction's final state is the state after step 0, for every row
+            ops.copy(ws.dhn, stateOff + n0, dh, n0, (r1 - r0) * H);
+            if (cs != null) {
+                ops.copy(ws.dcn, stateOff + n0, dc, n0, (r1 - r0) * H);
+            }
+        }
+        for (int step = 0; step < T; step++) {
+            int t = d == 0 ? T - 1 - step : step;
+            int hi = Math.min(bs[t], r1);
+            int rows = hi - r0;
+            if (rows <= 0) {
+                continue;
+            }
+            int from = Math.max(bs[t + 1], r0);
+            if (d == 0 && hi > from) {
+                // rows whose last valid step is t receive dh_n (and dc_n) here
+                ops.copy(ws.dhn, stateOff + from * H, dh, from * H, (hi - from) * H);
+                if (cs != null) {
+                    ops.copy(ws.dcn, stateOff + from * H, dc, from * H, (hi - from) * H);
+                }
+            }
+            // dh += dOutput[t] for the active rows
+            int row = ws.stepOffset[t] + r0;
+            int yOff = row * DH + d * H;
+            if (DH == H) {
+                ops.axpy(1f, dy, yOff, dh, n0, rows * H);
+            } else {
+                for (int i = 0; i < rows; i++) {
+                    ops.axpy(1f, dy, yOff + i * DH, dh, n0 + i * H, H);
+                }
+            }
+            float[] dhPrev = cell.backward(rows, ws.weights, gates, row * gateRows, gh, hs, cs,
+                    (ws.before(d, t) + r0) * H, (ws.after(d, t) + r0) * H, dh, spare, dc, n0, ws.dgx, ws.dgh);
+            if (dhPrev != dh) {
+                spare = dh;
+                dh = dhPrev;
+            }
+            if (d == 1 && hi > from) {
+                // rows that started (in reverse) at step t started from h0
+                ops.axpy(1f, dh, from * H, ws.dh0s, stateOff + from * H, (hi - from) * H);
+                if (cs != null) {
+                    ops.axpy(1f, dc, from * H, ws.dc0s, stateOff + from * H, (hi - from) * H);
+                }
+            }
+        }
+        if (d == 0) {
+            // every row (length >= 1) started from h0 at step 0
+            ops.axpy(1f, dh, n0, ws.dh0s, stateOff + n0, (r1 - r0) * H);
+            if (cs != null) {
+                ops.axpy(1f, dc, n0, ws.dc0s, stateOff + n0, (r1 - r0) * H);
+            }
+        }
+    }
+}
