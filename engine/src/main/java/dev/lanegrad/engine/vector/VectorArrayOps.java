@@ -379,6 +379,22 @@ final class VectorArrayOps implements ArrayOps {
         return total;
     }
 
+    /**
+     * a (n) *= s. A method of its own with the broadcast hoisted: inlined into softmaxCrossEntropy's row
+     * loop, inside the char-LM's large compiled training step, C2 boxed this loop's vectors (~800 B per
+     * logits row, 1.6 MB per LM step on JDK 17); alone it compiles to plain vector code (2.7 KB per step).
+     */
+    private static void scaleInPlace(float[] a, int off, int n, float s) {
+        FloatVector sv = FloatVector.broadcast(F, s);
+        int j = 0;
+        for (int bound = F.loopBound(n); j < bound; j += L) {
+            FloatVector.fromArray(F, a, off + j).mul(sv).intoArray(a, off + j);
+        }
+        for (; j < n; j++) { // scalar tail
+            a[off + j] *= s;
+        }
+    }
+
     /** sum of exp(x (n) - shift), nothing stored */
     private static float sumExpShifted(float[] x, int xOff, int n, float shift) {
         FloatVector a0 = FloatVector.zero(F);
@@ -477,14 +493,7 @@ final class VectorArrayOps implements ArrayOps {
             float total = expShiftedInto(logits, lr, dLogits, dr, cols, m);
             loss += w * (Math.log(total) - picked);
             float g = gradScale * w;
-            float gInv = g / total;
-            int j = 0;
-            for (int bound = F.loopBound(cols); j < bound; j += L) {
-                FloatVector.fromArray(F, dLogits, dr + j).mul(gInv).intoArray(dLogits, dr + j);
-            }
-            for (; j < cols; j++) { // scalar tail
-                dLogits[dr + j] *= gInv;
-            }
+            scaleInPlace(dLogits, dr, cols, g / total);
             dLogits[dr + t] -= g;
         }
         return loss;
