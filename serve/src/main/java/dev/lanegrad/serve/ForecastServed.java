@@ -35,7 +35,7 @@ public final class ForecastServed extends ServedModel {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", name());
         m.put("kind", kind());
-        m.put("cell", forecaster.config().cell().id());
+        m.put("cell", dev.lanegrad.tasks.Cells.name(forecaster.config().cell()));
         m.put("window", window);
         m.put("horizon", horizon);
         m.put("sessions", false);
