@@ -15,7 +15,7 @@ final class GemmWorkspace {
     float[] packB = new float[0];
     /** A contiguous copy of a strided GEMV vector. */
     float[] vec = new float[0];
-    /** One spilled register tile (MR, NR) of the GEMM or dot block, scaled into C from here. */
+    /** One spilled register tile (MR, NR) of the GEMM, or the 8 vectors of a GemmRowKernel row, scaled into C from here. */
     final float[] tile = new float[KernelShape.TILE_SCRATCH];
 
     /** Gather index map {0, ldb, 2*ldb, ...} for transposing NR rows of a stored B^T; rebuilt when ldb changes. */

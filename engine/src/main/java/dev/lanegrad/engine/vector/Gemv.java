@@ -1,18 +1,24 @@
 package dev.lanegrad.engine.vector;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import static dev.lanegrad.engine.vector.VectorGemm.KC;
+
 /**
- * The m == 1 case of GEMM (a GEMV, batch-1 inference): one row x of op(A) times op(B).
+ * One or two rows of op(A) times a stored B (k, n), unpacked (batch-1 inference, a streaming step):
  *
  * <pre>
- * y (1,n) = alpha * x (1,k) @ op(B) (k,n) + beta * y
+ * y (1,n) = alpha * x (1,k) @ B (k,n) + beta * y
  * </pre>
  *
- * Every element of B is used once, so the product is bound by reading B and packing would only add a
- * second pass over it: B is read in place, along its stored rows in both layouts.
+ * Every element of B is used once per row, so the product is bound by reading B and packing would only
+ * add a second pass over it: B is read in place, along its stored rows.
+ *
+ * The operation order is the micro-kernel's ({@link GemmMicroKernel}), so a row gets the same bits here
+ * as in a call with many rows: k in blocks of KC; within a block one FMA chain per element of y in
+ * increasing k from zero (the vector and the scalar tail columns alike); each block scaled into C as
+ * alpha * sum + beta * C, later blocks with beta 1.
  */
 final class Gemv {
 
@@ -22,7 +28,7 @@ final class Gemv {
     private Gemv() {
     }
 
-    static void gemv(boolean transA, boolean transB, int n, int k, float alpha, float[] a, int aOff, int lda,
+    static void gemv(boolean transA, int n, int k, float alpha, float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, GemmWorkspace ws) {
         float[] x = a;
         int xOff = aOff;
@@ -34,76 +40,27 @@ final class Gemv {
             }
             xOff = 0;
         }
-        if (transB) {
-            dots(n, k, alpha, x, xOff, b, bOff, ldb, beta, c, cOff);
-        } else {
-            rowStreams(n, k, alpha, x, xOff, b, bOff, ldb, beta, c, cOff, ws.acc(n));
+        float[] acc = ws.acc(n);
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            rowStreams(n, kc, x, xOff + pc, b, bOff + pc * ldb, ldb, acc);
+            float betaBlock = pc == 0 ? beta : 1f; // later k blocks accumulate onto the first
+            for (int j = 0; j < n; j++) {
+                c[cOff + j] = betaBlock == 0f ? alpha * acc[j] : alpha * acc[j] + betaBlock * c[cOff + j];
+            }
         }
     }
 
     /**
-     * B^T stored (n, k): y[j] = dot(x, row j of the stored B^T). Four rows at a time share each vector of
-     * x, with one accumulator each and one lane reduction per result.
-     */
-    static void dots(int n, int k, float alpha, float[] x, int xOff, float[] b, int bOff, int ldb,
-                             float beta, float[] c, int cOff) {
-        int kv = k - k % L;
-        int j = 0;
-        for (; j + 4 <= n; j += 4) {
-            int r0 = bOff + j * ldb;
-            int r1 = r0 + ldb;
-            int r2 = r1 + ldb;
-            int r3 = r2 + ldb;
-            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
-            for (int p = 0; p < kv; p += L) {
-                FloatVector xv = FloatVector.fromArray(S, x, xOff + p);
-                s0 = FloatVector.fromArray(S, b, r0 + p).fma(xv, s0);
-                s1 = FloatVector.fromArray(S, b, r1 + p).fma(xv, s1);
-                s2 = FloatVector.fromArray(S, b, r2 + p).fma(xv, s2);
-                s3 = FloatVector.fromArray(S, b, r3 + p).fma(xv, s3);
-            }
-            float d0 = s0.reduceLanes(VectorOperators.ADD);
-            float d1 = s1.reduceLanes(VectorOperators.ADD);
-            float d2 = s2.reduceLanes(VectorOperators.ADD);
-            float d3 = s3.reduceLanes(VectorOperators.ADD);
-            // scalar tail: the last k % L steps
-            for (int p = kv; p < k; p++) {
-                float xp = x[xOff + p];
-                d0 += xp * b[r0 + p];
-                d1 += xp * b[r1 + p];
-                d2 += xp * b[r2 + p];
-                d3 += xp * b[r3 + p];
-            }
-            put(d0, alpha, beta, c, cOff + j);
-            put(d1, alpha, beta, c, cOff + j + 1);
-            put(d2, alpha, beta, c, cOff + j + 2);
-            put(d3, alpha, beta, c, cOff + j + 3);
-        }
-        for (; j < n; j++) {
-            int r0 = bOff + j * ldb;
-            FloatVector s0 = FloatVector.zero(S);
-            for (int p = 0; p < kv; p += L) {
-                s0 = FloatVector.fromArray(S, b, r0 + p).fma(FloatVector.fromArray(S, x, xOff + p), s0);
-            }
-            float d0 = s0.reduceLanes(VectorOperators.ADD);
-            for (int p = kv; p < k; p++) {
-                d0 += x[xOff + p] * b[r0 + p];
-            }
-            put(d0, alpha, beta, c, cOff + j);
-        }
-    }
-
-    /**
-     * B stored (k, n), walked along its rows: y += x[p] B[p, :] for 4 rows p at a time, accumulating
-     * into a contiguous scratch row (L1-resident). B is read as 4 sequential streams, which the
+     * acc (1, n) = x (1, kc) @ B (kc, n), walked along B's rows: acc += x[p] B[p, :] for 4 rows p at a
+     * time, in a contiguous scratch row (L1-resident). B is read as 4 sequential streams, which the
      * hardware prefetcher follows, instead of 256-byte pieces at a stride of ldb.
      */
-    static void rowStreams(int n, int k, float alpha, float[] x, int xOff, float[] b, int bOff, int ldb,
-                           float beta, float[] c, int cOff, float[] acc) {
+    private static void rowStreams(int n, int kc, float[] x, int xOff, float[] b, int bOff, int ldb, float[] acc) {
         java.util.Arrays.fill(acc, 0, n, 0f);
         int nv = n - n % L;
         int p = 0;
-        for (; p + 4 <= k; p += 4) {
+        for (; p + 4 <= kc; p += 4) {
             FloatVector x0 = FloatVector.broadcast(S, x[xOff + p]);
             FloatVector x1 = FloatVector.broadcast(S, x[xOff + p + 1]);
             FloatVector x2 = FloatVector.broadcast(S, x[xOff + p + 2]);
@@ -120,23 +77,22 @@ final class Gemv {
                 y = FloatVector.fromArray(S, b, r3 + j).fma(x3, y);
                 y.intoArray(acc, j);
             }
-            for (int j = nv; j < n; j++) {
-                acc[j] += x[xOff + p] * b[r0 + j] + x[xOff + p + 1] * b[r1 + j] + x[xOff + p + 2] * b[r2 + j]
-                        + x[xOff + p + 3] * b[r3 + j];
+            for (int j = nv; j < n; j++) { // scalar tail: the last n % L columns, the same chain
+                float y = Math.fma(x[xOff + p], b[r0 + j], acc[j]);
+                y = Math.fma(x[xOff + p + 1], b[r1 + j], y);
+                y = Math.fma(x[xOff + p + 2], b[r2 + j], y);
+                acc[j] = Math.fma(x[xOff + p + 3], b[r3 + j], y);
             }
         }
-        for (; p < k; p++) {
+        for (; p < kc; p++) {
             FloatVector x0 = FloatVector.broadcast(S, x[xOff + p]);
             int r0 = bOff + p * ldb;
             for (int j = 0; j < nv; j += L) {
                 FloatVector.fromArray(S, b, r0 + j).fma(x0, FloatVector.fromArray(S, acc, j)).intoArray(acc, j);
             }
             for (int j = nv; j < n; j++) {
-                acc[j] += x[xOff + p] * b[r0 + j];
+                acc[j] = Math.fma(x[xOff + p], b[r0 + j], acc[j]);
             }
-        }
-        for (int j = 0; j < n; j++) {
-            c[cOff + j] = beta == 0f ? alpha * acc[j] : alpha * acc[j] + beta * c[cOff + j];
         }
     }
 
@@ -148,11 +104,26 @@ final class Gemv {
      */
     static void axpys2(int n, int k, float alpha, float[] a, int ai, int aRow, int aCol, float[] b, int bOff, int ldb,
                        float beta, float[] c, int c0, int ldc, float[] acc) {
+        int c1 = c0 + ldc;
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            axpys2Block(n, kc, a, ai + pc * aCol, aRow, aCol, b, bOff + pc * ldb, ldb, acc);
+            float betaBlock = pc == 0 ? beta : 1f; // later k blocks accumulate onto the first
+            for (int j = 0; j < n; j++) {
+                c[c0 + j] = betaBlock == 0f ? alpha * acc[j] : alpha * acc[j] + betaBlock * c[c0 + j];
+                c[c1 + j] = betaBlock == 0f ? alpha * acc[n + j] : alpha * acc[n + j] + betaBlock * c[c1 + j];
+            }
+        }
+    }
+
+    /** acc (2, n) = op(A) rows (2, kc) @ B (kc, n), one k block. */
+    private static void axpys2Block(int n, int kc, float[] a, int ai, int aRow, int aCol, float[] b, int bOff, int ldb,
+                                    float[] acc) {
         java.util.Arrays.fill(acc, 0, 2 * n, 0f);
         int a1 = ai + aRow;
         int nv = n - n % L;
         int p = 0;
-        for (; p + 4 <= k; p += 4) {
+        for (; p + 4 <= kc; p += 4) {
             int r0 = bOff + p * ldb;
             int r1 = r0 + ldb;
             int r2 = r1 + ldb;
@@ -183,32 +154,23 @@ final class Gemv {
                 w = b3.fma(z3, w);
                 w.intoArray(acc, n + j);
             }
-            // scalar tail: the last n % L columns
+            // scalar tail: the last n % L columns, the same chains
             for (int j = nv; j < n; j++) {
                 for (int q = 0; q < 4; q++) {
                     float bq = b[r0 + q * ldb + j];
-                    acc[j] += a[ai + (p + q) * aCol] * bq;
-                    acc[n + j] += a[a1 + (p + q) * aCol] * bq;
+                    acc[j] = Math.fma(a[ai + (p + q) * aCol], bq, acc[j]);
+                    acc[n + j] = Math.fma(a[a1 + (p + q) * aCol], bq, acc[n + j]);
                 }
             }
         }
-        for (; p < k; p++) {
+        for (; p < kc; p++) {
             int r0 = bOff + p * ldb;
             float xs = a[ai + p * aCol];
             float zs = a[a1 + p * aCol];
             for (int j = 0; j < n; j++) {
-                acc[j] += xs * b[r0 + j];
-                acc[n + j] += zs * b[r0 + j];
+                acc[j] = Math.fma(xs, b[r0 + j], acc[j]);
+                acc[n + j] = Math.fma(zs, b[r0 + j], acc[n + j]);
             }
         }
-        int c1 = c0 + ldc;
-        for (int j = 0; j < n; j++) {
-            c[c0 + j] = beta == 0f ? alpha * acc[j] : alpha * acc[j] + beta * c[c0 + j];
-            c[c1 + j] = beta == 0f ? alpha * acc[n + j] : alpha * acc[n + j] + beta * c[c1 + j];
-        }
-    }
-
-    private static void put(float d, float alpha, float beta, float[] c, int ci) {
-        c[ci] = beta == 0f ? alpha * d : alpha * d + beta * c[ci];
     }
 }

@@ -9,7 +9,7 @@ import java.util.Locale;
 /**
  * The one place where the vector kernels' shapes are decided, once, at class initialisation: the
  * species width, the vector register count assumed, the GEMM register tile (MR x NR), the cache
- * blocking (KC, MC, NC) and the few-row dot block. Every field is a static final, so C2 folds the
+ * blocking (KC, MC, NC). Every field is a static final, so C2 folds the
  * choices and the kernels compile as if the numbers were literals.
  *
  * <pre>
@@ -93,15 +93,10 @@ final class KernelShape {
     static final int GROUP = NR * Math.max(1, 64 / NR);
 
     /**
-     * The few-row A @ B^T dot block ({@link GemmDot}): DOT_ROWS rows of A by DOT_COLS rows of B^T,
-     * DOT_ROWS * DOT_COLS accumulators + DOT_COLS B vectors + 1 A vector. 32 registers: 4 x 4 = 21.
-     * 16 registers: 2 x 4 = 13 (4 x 4 spilled on AVX2; 3 x 4 would need 17).
+     * Floats of scratch a thread needs for one spilled tile: the GEMM tile or the 8-vector row of
+     * {@link GemmRowKernel}, whichever is larger.
      */
-    static final int DOT_ROWS = TILE_6X2 ? 2 : 4;
-    static final int DOT_COLS = 4;
-
-    /** Floats of scratch a thread needs for one spilled tile: the GEMM tile or the dot block, whichever is larger. */
-    static final int TILE_SCRATCH = Math.max(MR * NR, DOT_ROWS * DOT_COLS * LANES);
+    static final int TILE_SCRATCH = Math.max(MR * NR, 8 * LANES);
 
     private KernelShape() {
     }

@@ -14,11 +14,16 @@ import static dev.lanegrad.engine.vector.GemmMicroKernel.NR;
 /**
  * The SIMD GEMM: C (m,n) = alpha * op(A) (m,k) @ op(B) (k,n) + beta * C, row-major with strides.
  *
+ * Every path computes each element of C in the same operation order, the micro-kernel's, so a row's
+ * bits do not depend on how many rows are in the call nor on the thread count (batch invariance): k
+ * in blocks of KC from 0; within a block one FMA chain per element in increasing k, starting from zero;
+ * each block scaled into C as alpha * sum + beta * C, later blocks with beta 1. Splits are over rows or
+ * columns of C, never over k.
+ *
  * <ul>
- * <li>m == 1 (batch-1 inference): {@link Gemv}, no packing; the product streams B once.</li>
- * <li>2 or 3 rows times a stored B: pairs of rows per pass over B ({@link Gemv#axpys2}).</li>
- * <li>few rows times B^T (A @ B^T, an RNN step h . W_hh^T at small batch): {@link GemmDot}, dot
- *     products of stored rows, because transposing B^T into panels would not be amortized.</li>
+ * <li>1 to 5 rows times a stored B: {@link Gemv}, one row or pairs of rows per pass over B, unpacked.</li>
+ * <li>1 or 2 rows times B^T (a streaming step x . W^T at batch 1): {@link GemmScalarChains}, scalar FMA
+ *     chains along the stored rows of B^T; a vector order would need B^T transposed.</li>
  * <li>otherwise the blocked path (BLIS loop order): for each (KC, NC) block of op(B), pack it into
  *     NR-column panels; for each (MC, KC) block of op(A), pack it into MR-row slivers; then the
  *     {@link GemmMicroKernel} computes every (MR, NR) tile from one sliver and one panel. Packing
@@ -46,11 +51,6 @@ final class VectorGemm implements Gemm, PrepackedGemm {
      * amortized over many rows (an RNN step h . W_hh^T).
      */
     static final int GATHER_MAX_M = 64;
-    // A @ B^T with few rows goes to GemmDot, without packing: packing B^T costs ~ k*n per call, which
-    // the blocked path spreads over m rows, while the dot kernel's lane reductions cost ~ m*n, spread
-    // over k. Measured (thread CPU time, GFLOP/s dot vs packed): 2x1024x256 38 vs 8, 4x256x256 101 vs 17,
-    // 16x1024x256 86 vs 52, 32x1024x256 98 vs 84, but 32x1024x128 63 vs 96 and 64x1024x256 83 vs 122:
-    // hence m < MR (fewer rows than one register tile), or m <= 32 with k >= 8 m.
     /**
      * Fewer rows than this times a stored B go through {@link Gemv#axpys2}, two rows per pass over
      * B, unpacked. Measured (thread CPU time, GFLOP/s): 2x1024x256 87 vs 25 packed, 4x1024x256 74 vs
@@ -114,10 +114,6 @@ final class VectorGemm implements Gemm, PrepackedGemm {
                        float[] b, int bOff, int ldb,
                        float beta, float[] c, int cOff, int ldc) {
         GemmWorkspace ws = GemmWorkspace.get();
-        if (m == 1) {
-            Gemv.gemv(transA, transB, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ws);
-            return;
-        }
         if (!transB && m < FEW_ROWS) {
             // pairs of rows straight from B (packing B would not be amortized), then a GEMV for an odd row
             int aRow = transA ? 1 : lda;
@@ -128,12 +124,14 @@ final class VectorGemm implements Gemm, PrepackedGemm {
                         ws.acc(2 * n));
             }
             if (i < m) {
-                Gemv.gemv(transA, false, n, k, alpha, a, aOff + i * aRow, lda, b, bOff, ldb, beta, c, cOff + i * ldc, ws);
+                Gemv.gemv(transA, n, k, alpha, a, aOff + i * aRow, lda, b, bOff, ldb, beta, c, cOff + i * ldc, ws);
             }
             return;
         }
-        if (transB && !transA && (m < MR || (m <= 32 && k >= 8 * m))) {
-            GemmDot.gemm(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, ws.tile);
+        if (transB && m <= GemmScalarChains.MAX_ROWS) {
+            // B^T with one or two rows: scalar FMA chains in the micro-kernel's order, no transpose
+            GemmScalarChains.gemm(m, n, k, alpha, a, aOff, transA ? 1 : lda, transA ? lda : 1,
+                    b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, ws);
