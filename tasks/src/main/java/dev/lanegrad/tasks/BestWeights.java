@@ -1,5 +1,6 @@
 package dev.lanegrad.tasks;
 
+import dev.lanegrad.autograd.ParameterUpdates;
 import dev.lanegrad.autograd.Tensor;
 
 import java.util.List;
@@ -52,5 +53,6 @@ public final class BestWeights {
             Tensor p = params.get(i);
             System.arraycopy(saved[i], 0, p.data(), p.offset(), p.size());
         }
+        ParameterUpdates.record();
     }
 }

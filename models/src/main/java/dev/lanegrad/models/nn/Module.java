@@ -1,5 +1,6 @@
 package dev.lanegrad.models.nn;
 
+import dev.lanegrad.autograd.ParameterUpdates;
 import dev.lanegrad.autograd.Tensor;
 import dev.lanegrad.io.Checkpoint;
 import dev.lanegrad.io.CheckpointFiles;
@@ -238,6 +239,7 @@ public abstract class Module {
         found.forEach((name, t) -> {
             Tensor p = params.get(name);
             System.arraycopy(t.data(), 0, p.data(), p.offset(), p.size());
+            ParameterUpdates.record();
         });
         return new LoadResult(List.copyOf(missing), List.copyOf(unexpected));
     }

@@ -1,5 +1,6 @@
 package dev.lanegrad.models.optim;
 
+import dev.lanegrad.autograd.ParameterUpdates;
 import dev.lanegrad.autograd.Tensor;
 
 import java.util.ArrayList;
@@ -53,6 +54,7 @@ public abstract class Optimizer {
                 update(i, p.data(), p.offset(), p.grad(), p.gradOffset(), p.size(), steps);
             }
         }
+        ParameterUpdates.record();
     }
 
     /**
