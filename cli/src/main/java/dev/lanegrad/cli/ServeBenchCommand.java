@@ -9,8 +9,9 @@ import java.util.concurrent.Callable;
 
 /** `lanegrad serve-bench`: the serving load test of issue 11 in one JVM, with the in-process references beside it. */
 @Command(name = "serve-bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Load-test the server in this JVM: predict at N clients, at half that rate (p99), and N sessions",
-                "stepping, each beside its in-process reference (S5, S1, a B=64 step). Run it on a quiet machine."})
+        description = {"Load-test the server in this JVM, each figure beside its in-process reference.",
+                "Predict at N clients (vs S5), at half that rate with its p99 (vs S1), and N sessions stepping",
+                "(vs a B=64 step). Run it on a quiet machine."})
 final class ServeBenchCommand implements Callable<Integer> {
 
     @Option(names = "--cell", defaultValue = "lstm", description = "lstm, gru or rnn (default: ${DEFAULT-VALUE})")
