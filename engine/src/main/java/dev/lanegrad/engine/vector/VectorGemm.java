@@ -49,8 +49,12 @@ final class VectorGemm implements Gemm, PrepackedGemm {
      * by thread CPU time on Zen 5, GFLOP/s gather vs strips: 32x1024x128 94 vs 70, 64x1024x256 116 vs 102,
      * 128x512x256 130 vs 139, 1024^3 164 vs 185. Small m is the case where the transpose is not
      * amortized over many rows (an RNN step h . W_hh^T).
+     * Off by default (0): inside a whole recurrent forward, C2 gave up on the gather intrinsic
+     * (VectorSupport.loadWithMap "callee is too large") and boxed every vector, 1.1 MB and 5 ms per S1 RNN
+     * forward instead of 0.2 ms (JDK 17, AVX-512); the strips never box. -Dlanegrad.gemm.gatherMaxRows=64
+     * brings the gathers back for measurement.
      */
-    static final int GATHER_MAX_M = 64;
+    static final int GATHER_MAX_M = Integer.getInteger("lanegrad.gemm.gatherMaxRows", 0);
     /**
      * Fewer rows than this times a stored B go through {@link Gemv#axpys2}, two rows per pass over
      * B, unpacked. Measured (thread CPU time, GFLOP/s): 2x1024x256 87 vs 25 packed, 4x1024x256 74 vs

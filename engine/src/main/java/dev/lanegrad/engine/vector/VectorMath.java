@@ -32,12 +32,15 @@ import jdk.incubator.vector.VectorSpecies;
  * The lanewise operators are faster for exp and sigmoid (1.2x on JDK 17, 2x on JDK 25), tie on tanh and
  * are more accurate, but they are not reproducible: before C2 compiles a loop, the JDK computes them
  * per lane in Java ((float) Math.exp), which rounds differently (by an ulp) from SVML, so the same
- * model gives other low bits in a cold and a warm JVM. Hence the deterministic mode, ON by default:
+ * model gives other low bits in a cold and a warm JVM. Hence the deterministic mode (-Dlanegrad.deterministic=true):
  * exp, tanh and sigmoid use the polynomial, pure FMA/IEEE arithmetic, which gives the same bits
  * interpreted or compiled, and the scalar tails of every kernel call {@link #exp(float)},
  * {@link #tanh(float)}, {@link #sigmoid(float)}: the same polynomial, operation for operation, so an
  * element gets the same value whether it falls in a vector or in the tail.
- * {@code -Dlanegrad.deterministic=false} gives SVML back where it exists (x86_64 Linux and Windows).
+ * It is OFF by default: inside the fused LSTM/GRU/RNN step kernels the polynomial's ~25 vector calls per
+ * activation took C2 past its inlining budget and it boxed the vectors (JDK 17, AVX-512, quick harness
+ * after a 5 s warm-up: S1 LSTM 1.5 ms and 4.6 MB per sequence against 1.0 ms and 0 B with SVML; S3 LSTM
+ * 35 ms and 39 MB per step against 30 ms and 0.6 KB), far over the 5 % the mode may cost to be the default.
  * Cost of the default (ActivationBench, one brief run on a shared 2-core AVX-512 machine, noisy): see
  * docs/robustness.md. The polynomial has a second price: it is ~25 Vector API calls, each of which C2
  * expands into a few hundred bytecodes, so a caller can exceed C2's inlining budget
@@ -61,7 +64,7 @@ final class VectorMath {
     public static final String DETERMINISTIC_PROPERTY = "lanegrad.deterministic";
 
     /** Bit-reproducible results (the polynomial everywhere); see the class comment. */
-    static final boolean DETERMINISTIC = parseDeterministic(System.getProperty(DETERMINISTIC_PROPERTY, "true"));
+    static final boolean DETERMINISTIC = parseDeterministic(System.getProperty(DETERMINISTIC_PROPERTY, "false"));
 
     /** Whether exp and tanh use the JDK's lanewise operators (decided once; C2 folds the branch). */
     static final boolean LANEWISE = chooseLanewise(System.getProperty("lanegrad.vectormath", ""),
