@@ -1,8 +1,5 @@
 package dev.lanegrad.io;
 
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -83,17 +80,14 @@ final class TorchUnpickler {
     private static final Object MARK = new Object();
     private static final Set<String> STORAGE_LOCATIONS = Set.of("cpu", "cuda", "mps", "meta");
 
-    private final String source;
-    private final byte[] in;
-    private int pos;
+    private final PickleBytes bytes;
     private final ArrayList<Object> stack = new ArrayList<>();
     private final ArrayList<Integer> marks = new ArrayList<>();
     private final HashMap<Long, Object> memo = new HashMap<>();
     private final Map<String, StorageRef> storages = new HashMap<>();
 
     private TorchUnpickler(String source, byte[] pickle) {
-        this.source = source;
-        this.in = pickle;
+        this.bytes = new PickleBytes(source, pickle, MAX_GLOBAL_NAME);
     }
 
     /** Runs the pickle and returns its result: the state_dict as a {@link Dict}. */
@@ -108,16 +102,16 @@ final class TorchUnpickler {
 
     private Object run() throws TorchFileException {
         while (true) {
-            int at = pos;
-            int op = u8();
+            int at = bytes.position();
+            int op = bytes.u8();
             switch (op) {
                 case 0x80 -> { // PROTO
-                    int protocol = u8();
+                    int protocol = bytes.u8();
                     if (protocol < 2 || protocol > 5) {
                         throw fail(at, "pickle protocol " + protocol + ", expected 2 to 5");
                     }
                 }
-                case 0x95 -> skip(8); // FRAME: a length hint for buffered readers; we hold all bytes
+                case 0x95 -> bytes.skip(8); // FRAME: a length hint for buffered readers; we hold all bytes
                 case '.' -> { // STOP
                     return pop(at);
                 }
@@ -127,7 +121,7 @@ final class TorchUnpickler {
                     }
                     marks.add(stack.size());
                 }
-                case 'c' -> push(at, global(at, line(at), line(at)));
+                case 'c' -> push(at, global(at, bytes.line(at), bytes.line(at)));
                 case 0x93 -> { // STACK_GLOBAL
                     Object name = pop(at);
                     Object module = pop(at);
@@ -155,22 +149,22 @@ final class TorchUnpickler {
                     Object[] kvs = popToMark(at);
                     putAll(at, dictOnTop(at, "SETITEMS"), kvs);
                 }
-                case 'X' -> push(at, utf8(at, u32()));
-                case 0x8c -> push(at, utf8(at, u8()));
-                case 0x8d -> push(at, utf8(at, u64(at)));
-                case 'J' -> push(at, (long) i32());
-                case 'K' -> push(at, (long) u8());
-                case 'M' -> push(at, (long) (u8() | (u8() << 8)));
-                case 0x8a -> push(at, long1(at));
-                case 'G' -> push(at, Double.longBitsToDouble(bigEndianLong(at)));
+                case 'X' -> push(at, bytes.utf8(at, bytes.u32()));
+                case 0x8c -> push(at, bytes.utf8(at, bytes.u8()));
+                case 0x8d -> push(at, bytes.utf8(at, bytes.u64(at)));
+                case 'J' -> push(at, (long) bytes.i32());
+                case 'K' -> push(at, (long) bytes.u8());
+                case 'M' -> push(at, (long) (bytes.u8() | (bytes.u8() << 8)));
+                case 0x8a -> push(at, bytes.long1(at));
+                case 'G' -> push(at, Double.longBitsToDouble(bytes.bigEndianLong(at)));
                 case 0x88 -> push(at, Boolean.TRUE);
                 case 0x89 -> push(at, Boolean.FALSE);
                 case 'N' -> push(at, null);
-                case 'q' -> put(at, u8());
-                case 'r' -> put(at, u32());
+                case 'q' -> put(at, bytes.u8());
+                case 'r' -> put(at, bytes.u32());
                 case 0x94 -> put(at, memo.size());
-                case 'h' -> push(at, get(at, u8()));
-                case 'j' -> push(at, get(at, u32()));
+                case 'h' -> push(at, get(at, bytes.u8()));
+                case 'j' -> push(at, get(at, bytes.u32()));
                 case 'Q' -> push(at, storage(at, pop(at)));
                 case 'R' -> {
                     Object args = pop(at);
@@ -426,107 +420,8 @@ final class TorchUnpickler {
         return memo.get(index);
     }
 
-    // ---- reading bytes ----
-
-    private void need(int n) throws TorchFileException {
-        if (n > in.length - pos) {
-            throw fail(pos, "the pickle ends after " + in.length + " bytes, " + n + " more were expected");
-        }
-    }
-
-    private int u8() throws TorchFileException {
-        need(1);
-        return in[pos++] & 0xff;
-    }
-
-    private void skip(int n) throws TorchFileException {
-        need(n);
-        pos += n;
-    }
-
-    private int i32() throws TorchFileException {
-        need(4);
-        int v = (in[pos] & 0xff) | (in[pos + 1] & 0xff) << 8 | (in[pos + 2] & 0xff) << 16 | (in[pos + 3] & 0xff) << 24;
-        pos += 4;
-        return v;
-    }
-
-    private long u32() throws TorchFileException {
-        return i32() & 0xffffffffL;
-    }
-
-    private long u64(int at) throws TorchFileException {
-        long lo = u32();
-        long hi = u32();
-        if (hi != 0) {
-            throw fail(at, "a length of more than 4 GB");
-        }
-        return lo;
-    }
-
-    private long bigEndianLong(int at) throws TorchFileException {
-        need(8);
-        long v = 0;
-        for (int i = 0; i < 8; i++) {
-            v = (v << 8) | (in[pos++] & 0xff);
-        }
-        return v;
-    }
-
-    private long long1(int at) throws TorchFileException {
-        int n = u8();
-        if (n > 8) {
-            throw fail(at, "an int of " + n + " bytes; lanegrad reads ints of up to 8 bytes");
-        }
-        need(n);
-        long v = 0;
-        for (int i = n - 1; i >= 0; i--) {
-            v = (v << 8) | (in[pos + i] & 0xff);
-        }
-        if (n > 0 && n < 8 && (in[pos + n - 1] & 0x80) != 0) {
-            v |= -1L << (8 * n); // sign-extend
-        }
-        pos += n;
-        return v;
-    }
-
-    private String utf8(int at, long length) throws TorchFileException {
-        if (length > in.length - pos) {
-            throw fail(at, "a string of " + length + " bytes, but only " + (in.length - pos) + " bytes remain");
-        }
-        int n = (int) length;
-        try {
-            String s = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(in, pos, n)).toString();
-            pos += n;
-            return s;
-        } catch (CharacterCodingException e) {
-            throw fail(at, "a string that is not UTF-8");
-        }
-    }
-
-    /** A GLOBAL operand: printable ASCII up to a newline. */
-    private String line(int at) throws TorchFileException {
-        int start = pos;
-        while (pos < in.length && pos - start <= MAX_GLOBAL_NAME && in[pos] != '\n') {
-            int b = in[pos] & 0xff;
-            if (b < 0x20 || b > 0x7e) {
-                throw fail(at, "GLOBAL name with byte 0x" + Integer.toHexString(b) + ", expected printable ASCII");
-            }
-            pos++;
-        }
-        if (pos >= in.length || in[pos] != '\n') {
-            throw fail(at, "GLOBAL name not ended by a newline within " + MAX_GLOBAL_NAME + " bytes");
-        }
-        String s = new String(in, start, pos - start, StandardCharsets.US_ASCII);
-        pos++;
-        return s;
-    }
-
     private TorchFileException fail(int at, String message) {
-        return new TorchFileException(source + ": data.pkl at byte " + at + ": " + message);
+        return bytes.fail(at, message);
     }
 
     private static final Map<Integer, String> OPCODE_NAMES = Map.ofEntries(
