@@ -31,8 +31,9 @@ public interface RecurrentKernels {
     /**
      * LSTM step backward. In: gates (B, 4H) = the activations saved by forward; cPrev, c of that step;
      * dh = total gradient w.r.t. h_t; dc = gradient w.r.t. c_t arriving from step t+1.
-     * Out: dGates (B, 4H) OVERWRITTEN with the gradient w.r.t. the pre-activations;
-     * dc OVERWRITTEN in place with the gradient w.r.t. cPrev (dc_total * f).
+     * Out: dGates (B, 4H) OVERWRITTEN with the gradient w.r.t. the pre-activations (it must not overlap
+     * the inputs: the Vector API kernel parks tanh(c) in it); dc OVERWRITTEN in place with the gradient
+     * w.r.t. cPrev (dc_total * f).
      */
     void lstmBackward(int batch, int hidden, float[] gates, int gOff,
                       float[] cPrev, int cPrevOff, int ldcPrev,

@@ -97,7 +97,7 @@ final class VectorArrayOps implements ArrayOps {
         return sumUnchecked(x, xOff, n);
     }
 
-    private static float sumUnchecked(float[] x, int xOff, int n) {
+    static float sumUnchecked(float[] x, int xOff, int n) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = FloatVector.zero(F);
         FloatVector a2 = FloatVector.zero(F);
@@ -125,7 +125,7 @@ final class VectorArrayOps implements ArrayOps {
         return dotUnchecked(a, aOff, b, bOff, n);
     }
 
-    private static float dotUnchecked(float[] a, int aOff, float[] b, int bOff, int n) {
+    static float dotUnchecked(float[] a, int aOff, float[] b, int bOff, int n) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = FloatVector.zero(F);
         FloatVector a2 = FloatVector.zero(F);
@@ -154,7 +154,7 @@ final class VectorArrayOps implements ArrayOps {
     }
 
     /** lanewise max follows Math.max, so a NaN anywhere makes the result NaN, like the scalar loop. */
-    private static float maxUnchecked(float[] x, int xOff, int n) {
+    static float maxUnchecked(float[] x, int xOff, int n) {
         FloatVector m0 = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         FloatVector m1 = m0;
         FloatVector m2 = m0;
@@ -214,13 +214,7 @@ final class VectorArrayOps implements ArrayOps {
 
     @Override
     public void tanh(float[] x, int xOff, float[] y, int yOff, int n) {
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) {
-            VectorMath.tanh(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
-        }
-        for (; i < n; i++) { // scalar tail
-            y[yOff + i] = VectorMath.tanh(x[xOff + i]);
-        }
+        VectorMath.apply(VectorMath.TANH, x, xOff, y, yOff, n);
     }
 
     @Override
@@ -239,13 +233,7 @@ final class VectorArrayOps implements ArrayOps {
 
     @Override
     public void sigmoid(float[] x, int xOff, float[] y, int yOff, int n) {
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) {
-            VectorMath.sigmoid(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
-        }
-        for (; i < n; i++) { // scalar tail
-            y[yOff + i] = VectorMath.sigmoid(x[xOff + i]);
-        }
+        VectorMath.apply(VectorMath.SIGMOID, x, xOff, y, yOff, n);
     }
 
     @Override
@@ -293,13 +281,7 @@ final class VectorArrayOps implements ArrayOps {
 
     @Override
     public void exp(float[] x, int xOff, float[] y, int yOff, int n) {
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) {
-            VectorMath.exp(FloatVector.fromArray(F, x, xOff + i)).intoArray(y, yOff + i);
-        }
-        for (; i < n; i++) { // scalar tail
-            y[yOff + i] = VectorMath.exp(x[xOff + i]);
-        }
+        VectorMath.apply(VectorMath.EXP, x, xOff, y, yOff, n);
     }
 
     @Override
@@ -338,164 +320,34 @@ final class VectorArrayOps implements ArrayOps {
         }
     }
 
-    // ---- row-wise softmax over contiguous rows (rows, cols), max-subtracted ----
+    // ---- row-wise softmax over contiguous rows (rows, cols), max-subtracted: VectorSoftmax ----
 
     @Override
     public void softmaxRows(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
-        for (int r = 0; r < rows; r++) {
-            int xr = xOff + r * cols;
-            int yr = yOff + r * cols;
-            float m = maxUnchecked(x, xr, cols);
-            float total = expShiftedInto(x, xr, y, yr, cols, m);
-            float inv = 1f / total;
-            int j = 0;
-            for (int bound = F.loopBound(cols); j < bound; j += L) {
-                FloatVector.fromArray(F, y, yr + j).mul(inv).intoArray(y, yr + j);
-            }
-            for (; j < cols; j++) { // scalar tail
-                y[yr + j] *= inv;
-            }
-        }
-    }
-
-    /** y (n) = exp(x (n) - shift); returns their sum (two accumulators: the exp chain is long enough to hide latency). */
-    private static float expShiftedInto(float[] x, int xOff, float[] y, int yOff, int n, float shift) {
-        // One exp call site and one accumulator: inside a large caller (a whole char-LM training step) C2
-        // ran out of inlining budget on the two-way unrolled version and boxed its vectors (~2 MB per step);
-        // exp, not the add chain, bounds this loop, so the unrolling bought nothing.
-        FloatVector acc = FloatVector.zero(F);
-        int j = 0;
-        for (int bound = F.loopBound(n); j < bound; j += L) {
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, xOff + j).sub(shift));
-            e.intoArray(y, yOff + j);
-            acc = acc.add(e);
-        }
-        float total = acc.reduceLanes(VectorOperators.ADD);
-        for (; j < n; j++) { // scalar tail
-            float e = VectorMath.exp(x[xOff + j] - shift);
-            y[yOff + j] = e;
-            total += e;
-        }
-        return total;
-    }
-
-    /**
-     * a (n) *= s. A method of its own with the broadcast hoisted: inlined into softmaxCrossEntropy's row
-     * loop, inside the char-LM's large compiled training step, C2 boxed this loop's vectors (~800 B per
-     * logits row, 1.6 MB per LM step on JDK 17); alone it compiles to plain vector code (2.7 KB per step).
-     */
-    private static void scaleInPlace(float[] a, int off, int n, float s) {
-        FloatVector sv = FloatVector.broadcast(F, s);
-        int j = 0;
-        for (int bound = F.loopBound(n); j < bound; j += L) {
-            FloatVector.fromArray(F, a, off + j).mul(sv).intoArray(a, off + j);
-        }
-        for (; j < n; j++) { // scalar tail
-            a[off + j] *= s;
-        }
-    }
-
-    /** sum of exp(x (n) - shift), nothing stored */
-    private static float sumExpShifted(float[] x, int xOff, int n, float shift) {
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        int j = 0;
-        for (int bound = n - 2 * L; j <= bound; j += 2 * L) {
-            a0 = a0.add(VectorMath.exp(FloatVector.fromArray(F, x, xOff + j).sub(shift)));
-            a1 = a1.add(VectorMath.exp(FloatVector.fromArray(F, x, xOff + j + L).sub(shift)));
-        }
-        for (int bound = F.loopBound(n); j < bound; j += L) {
-            a0 = a0.add(VectorMath.exp(FloatVector.fromArray(F, x, xOff + j).sub(shift)));
-        }
-        float total = a0.add(a1).reduceLanes(VectorOperators.ADD);
-        for (; j < n; j++) { // scalar tail
-            total += VectorMath.exp(x[xOff + j] - shift);
-        }
-        return total;
+        VectorSoftmax.softmaxRows(x, xOff, y, yOff, rows, cols);
     }
 
     @Override
     public void softmaxRowsBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, int cols) {
-        for (int r = 0; r < rows; r++) {
-            int o = r * cols;
-            float s = dotUnchecked(dy, dyOff + o, y, yOff + o, cols);
-            int j = 0;
-            for (int bound = F.loopBound(cols); j < bound; j += L) {
-                FloatVector yv = FloatVector.fromArray(F, y, yOff + o + j);
-                FloatVector g = FloatVector.fromArray(F, dy, dyOff + o + j).sub(s);
-                yv.fma(g, FloatVector.fromArray(F, dx, dxOff + o + j)).intoArray(dx, dxOff + o + j);
-            }
-            for (; j < cols; j++) { // scalar tail
-                dx[dxOff + o + j] += y[yOff + o + j] * (dy[dyOff + o + j] - s);
-            }
-        }
+        VectorSoftmax.softmaxRowsBackward(y, yOff, dy, dyOff, dx, dxOff, rows, cols);
     }
 
     @Override
     public void logSoftmaxRows(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
-        for (int r = 0; r < rows; r++) {
-            int xr = xOff + r * cols;
-            int yr = yOff + r * cols;
-            float m = maxUnchecked(x, xr, cols);
-            float logTotal = (float) Math.log(sumExpShifted(x, xr, cols, m));
-            int j = 0;
-            for (int bound = F.loopBound(cols); j < bound; j += L) {
-                FloatVector.fromArray(F, x, xr + j).sub(m).sub(logTotal).intoArray(y, yr + j);
-            }
-            for (; j < cols; j++) { // scalar tail
-                y[yr + j] = x[xr + j] - m - logTotal;
-            }
-        }
+        VectorSoftmax.logSoftmaxRows(x, xOff, y, yOff, rows, cols);
     }
 
     @Override
     public void logSoftmaxRowsBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, int cols) {
-        for (int r = 0; r < rows; r++) {
-            int o = r * cols;
-            float s = sumUnchecked(dy, dyOff + o, cols);
-            int j = 0;
-            for (int bound = F.loopBound(cols); j < bound; j += L) {
-                FloatVector p = VectorMath.exp(FloatVector.fromArray(F, y, yOff + o + j));
-                FloatVector d = p.fma(FloatVector.broadcast(F, -s), FloatVector.fromArray(F, dy, dyOff + o + j)); // dy - exp(y) s
-                FloatVector.fromArray(F, dx, dxOff + o + j).add(d).intoArray(dx, dxOff + o + j);
-            }
-            for (; j < cols; j++) { // scalar tail
-                dx[dxOff + o + j] += Math.fma(VectorMath.exp(y[yOff + o + j]), -s, dy[dyOff + o + j]); // as the lanes: one fma
-            }
-        }
+        VectorSoftmax.logSoftmaxRowsBackward(y, yOff, dy, dyOff, dx, dxOff, rows, cols);
     }
 
-    /** logits (rows, cols), target (rows), weight (rows) or null, dLogits (rows, cols) or null: see ArrayOps. */
     @Override
     public double softmaxCrossEntropy(float[] logits, int lOff, int rows, int cols,
                                       int[] target, int tOff, int ignoreIndex,
                                       float[] weight, int wOff,
                                       float[] dLogits, int dOff, float gradScale) {
-        double loss = 0;
-        for (int r = 0; r < rows; r++) {
-            int lr = lOff + r * cols;
-            int t = target[tOff + r];
-            if (t == ignoreIndex) {
-                if (dLogits != null) {
-                    java.util.Arrays.fill(dLogits, dOff + r * cols, dOff + (r + 1) * cols, 0f);
-                }
-                continue;
-            }
-            float w = weight == null ? 1f : weight[wOff + r];
-            float m = maxUnchecked(logits, lr, cols);
-            float picked = logits[lr + t] - m; // read before dLogits is written: dLogits may alias logits
-            if (dLogits == null) {
-                loss += w * (Math.log(sumExpShifted(logits, lr, cols, m)) - picked);
-                continue;
-            }
-            // one exp pass: store the shifted exps in dLogits, then scale them in place
-            int dr = dOff + r * cols;
-            float total = expShiftedInto(logits, lr, dLogits, dr, cols, m);
-            loss += w * (Math.log(total) - picked);
-            float g = gradScale * w;
-            scaleInPlace(dLogits, dr, cols, g / total);
-            dLogits[dr + t] -= g;
-        }
-        return loss;
+        return VectorSoftmax.softmaxCrossEntropy(logits, lOff, rows, cols, target, tOff, ignoreIndex, weight, wOff,
+                dLogits, dOff, gradScale);
     }
 }

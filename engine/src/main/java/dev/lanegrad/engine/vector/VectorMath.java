@@ -1,7 +1,8 @@
 package dev.lanegrad.engine.vector;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.Vector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -60,11 +61,14 @@ final class VectorMath {
     /** The width every vector kernel runs at (KernelShape decides it once; -Dlanegrad.vector.bits narrows it). */
     static final VectorSpecies<Float> F = KernelShape.SPECIES;
 
+    /** F's vector class (final): a cast to it gives C2 the exact type of a vector, see expLoop */
+    private static final Class<? extends Vector<Float>> EXACT = F.vectorType();
+
     /** {@code -Dlanegrad.deterministic}: true (the default) or false. */
     public static final String DETERMINISTIC_PROPERTY = "lanegrad.deterministic";
 
     /** Bit-reproducible results (the polynomial everywhere); see the class comment. */
-    static final boolean DETERMINISTIC = parseDeterministic(System.getProperty(DETERMINISTIC_PROPERTY, "false"));
+    static final boolean DETERMINISTIC = parseDeterministic(System.getProperty(DETERMINISTIC_PROPERTY, "true"));
 
     /** Whether exp and tanh use the JDK's lanewise operators (decided once; C2 folds the branch). */
     static final boolean LANEWISE = chooseLanewise(System.getProperty("lanegrad.vectormath", ""),
@@ -104,7 +108,6 @@ final class VectorMath {
     private static final float LN2_HI = 0.693359375f;          // 8 significant bits: k * LN2_HI is exact
     private static final float LN2_LO = -2.12194440e-4f;
     private static final float ROUND_MAGIC = 12582912f;        // 1.5 * 2^23: adding it rounds to an integer
-    private static final int ROUND_MAGIC_BITS = 0x4B400000;
     private static final float EXP_CLAMP = 150f;               // |k| <= 217 after clamping: far beyond the float range
     private static final float P5 = 1.9875691500e-4f;
     private static final float P4 = 1.3981999507e-3f;
@@ -125,61 +128,172 @@ final class VectorMath {
     private VectorMath() {
     }
 
-    private static FloatVector c(float value) {
-        return FloatVector.broadcast(F, value);
+    /** The functions of {@link #apply}. */
+    static final int EXP = 0;
+    static final int SIGMOID = 1;
+    static final int TANH = 2;
+
+    // the modes of expLoop
+    private static final int STORE = 0;
+    private static final int SIGMOID_STORE = 1;
+    private static final int ACCUMULATE = 2;
+    private static final int TANH_PREP = 3;
+    private static final int TANH_FINISH = 4;
+
+    /** y (n) = f(x (n)) for f = EXP, SIGMOID or TANH; y may be x (same offset). */
+    static void apply(int f, float[] x, int xOff, float[] y, int yOff, int n) {
+        if (f == TANH) {
+            expLoop(TANH_PREP, x, xOff, 0f, 2f, y, yOff, n, 0f); // with LANEWISE: y = tanh(x) outright
+            if (!LANEWISE) {
+                expLoop(TANH_FINISH, y, yOff, 0f, 1f, y, yOff, n, 0f);
+            }
+        } else {
+            expLoop(f == SIGMOID ? SIGMOID_STORE : STORE, x, xOff, 0f, f == SIGMOID ? -1f : 1f, y, yOff, n, 0f);
+        }
     }
 
-    /** e^x lane by lane. */
-    static FloatVector exp(FloatVector x) {
-        return LANEWISE ? x.lanewise(VectorOperators.EXP) : expPoly(x);
+    /** y (n) = exp(x (n) - shift) */
+    static void expShifted(float[] x, int xOff, float shift, float[] y, int yOff, int n) {
+        expLoop(STORE, x, xOff, shift, 1f, y, yOff, n, 0f);
     }
 
-    /** tanh lane by lane. */
-    static FloatVector tanh(FloatVector x) {
-        return LANEWISE ? x.lanewise(VectorOperators.TANH) : tanhPoly(x);
+    /** y (n) = fma(exp(x (n)), alpha, y (n)); y may be x. */
+    static void addScaledExp(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        expLoop(ACCUMULATE, x, xOff, 0f, 1f, y, yOff, n, alpha);
     }
 
-    /** e^x on FMA lanes. */
-    static FloatVector expPoly(FloatVector x) {
-        // max/min follow Math.max/min: a NaN stays NaN and comes out as NaN from the polynomial
-        FloatVector xc = x.max(-EXP_CLAMP).min(EXP_CLAMP);
-        FloatVector t = xc.fma(LOG2E, ROUND_MAGIC);
-        FloatVector kf = t.sub(ROUND_MAGIC);
-        FloatVector r = kf.fma(c(-LN2_HI), xc);
-        r = kf.fma(c(-LN2_LO), r);
-        FloatVector r2 = r.mul(r);
-        FloatVector p = r.fma(P5, P4).fma(r, c(P3)).fma(r, c(P2)).fma(r, c(P1)).fma(r, c(P0));
-        p = p.fma(r2, r).add(1f);
-        IntVector k = t.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
-        IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
-        IntVector k2 = k.sub(k1);
-        FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector s2 = k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return p.mul(s1).mul(s2);
+    /**
+     * The one vector loop with the exp polynomial: e = exp(scale (x (n) - shift)), then by mode: y = e
+     * (STORE), y = 1 / (1 + e) (SIGMOID_STORE, scale -1), y = fma(e, alpha, y) (ACCUMULATE), or
+     * TANH_PREP (scale 2, shift 0): e = exp(2 |x|) and y = x where |x| < 0.625, else e with the sign of
+     * x, which TANH_FINISH (tanhFinish) turns into tanh in place (the two ranges do not meet: |x| < 0.625
+     * against e >= 3.49). Each element is read before it is written: y may be x.
+     *
+     * Why the exp, sigmoid and tanh of the vector kernels are array loops split like this, with no
+     * helper that takes or returns a vector, no vector accumulator and no vector merged from two
+     * branches: JDK 17's C2 boxed vectors (an object per vector) in large compiled methods, depending on
+     * compilation order: a helper compiled on its own first and then not inlined, or a Vector API call it
+     * failed to intrinsify (a "missing constant" species after a type-profile guard), most often on a
+     * loop-carried vector or after a merge. The polynomial is ~45 Vector API calls. Inside the fused LSTM
+     * step (five activations in one method) the deterministic mode allocated 0.9 MB per S1 sequence and
+     * 39 MB per S3 step; one loop for all of exp, sigmoid and tanh (~80 intrinsics, with a running sum)
+     * still 0.2-1.2 MB per S1 sequence in some JVM runs (JDK 17.0.15, AVX-512; JDK 25 was clean). Only
+     * arrays and numbers cross this method's boundary, and being over FreqInlineSize (325 bytecodes) it
+     * is never inlined into a caller: each call runs this unit as compiled alone. The tanh finish lives
+     * behind it for the same reason (small on its own, it would be inlined into the fused kernels).
+     */
+    private static void expLoop(int mode, float[] x, int xOff, float shift, float scale, float[] y, int yOff,
+                                int n, float alpha) {
+        if (mode == TANH_FINISH || LANEWISE && mode == TANH_PREP) {
+            tanhFinish(mode == TANH_PREP, x, xOff, y, yOff, n);
+            return;
+        }
+        // every constant broadcast once, outside the loop; the loop-invariant mode by branches whose
+        // values stay inside them (no merged vector for C2 to lose the type of)
+        VectorMask<Float> absolute = F.maskAll(mode == TANH_PREP);
+        FloatVector scaleV = FloatVector.broadcast(F, scale);
+        FloatVector offset = FloatVector.broadcast(F, -shift * scale);
+        FloatVector lo = FloatVector.broadcast(F, -EXP_CLAMP);
+        FloatVector hi = FloatVector.broadcast(F, EXP_CLAMP);
+        FloatVector log2e = FloatVector.broadcast(F, LOG2E);
+        FloatVector magic = FloatVector.broadcast(F, ROUND_MAGIC);
+        FloatVector ln2hi = FloatVector.broadcast(F, -LN2_HI);
+        FloatVector ln2lo = FloatVector.broadcast(F, -LN2_LO);
+        FloatVector p5 = FloatVector.broadcast(F, P5);
+        FloatVector p4 = FloatVector.broadcast(F, P4);
+        FloatVector p3 = FloatVector.broadcast(F, P3);
+        FloatVector p2 = FloatVector.broadcast(F, P2);
+        FloatVector p1 = FloatVector.broadcast(F, P1);
+        FloatVector p0 = FloatVector.broadcast(F, P0);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        FloatVector half = FloatVector.broadcast(F, 0.5f);
+        FloatVector quarter = FloatVector.broadcast(F, -0.25f);
+        FloatVector minusTwo = FloatVector.broadcast(F, -2f);
+        FloatVector alphaV = FloatVector.broadcast(F, alpha);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+            // scale (v - shift) with one rounding (scale is 1, -1 or 2: exact); 2 |v| for tanh
+            FloatVector arg = v.blend(v.abs(), absolute).fma(scaleV, offset);
+            FloatVector e;
+            if (LANEWISE) {
+                e = arg.lanewise(VectorOperators.EXP);
+            } else {
+                // arg = k ln2 + r, |r| <= ln2 / 2 (Cody-Waite); max/min keep a NaN a NaN
+                FloatVector xc = arg.max(lo).min(hi);
+                FloatVector kf = xc.fma(log2e, magic).sub(magic);
+                FloatVector r = kf.fma(ln2hi, xc);
+                r = kf.fma(ln2lo, r);
+                FloatVector p = r.fma(p5, p4).fma(r, p3).fma(r, p2).fma(r, p1).fma(r, p0);
+                p = p.fma(r.mul(r), r).add(one);
+                // 2^k = 2^k1 2^k2 with k1 = floor(k / 2) and k2 = k - k1 (k1 or k1 + 1), so that neither
+                // half overflows or underflows early; k1 by the rounding trick in float lanes, so that the
+                // int work is one reinterpretation each way
+                FloatVector k1t = kf.fma(half, quarter).add(magic);          // low mantissa bits: k1
+                FloatVector odd = k1t.sub(magic).fma(minusTwo, kf);          // k - 2 k1: 0 or 1, exact
+                FloatVector s1 = k1t.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                e = p.mul(s1).mul(s1.mul(odd.add(one)));
+            }
+            FloatVector out;
+            if (mode == STORE) {
+                out = e;
+            } else if (mode == SIGMOID_STORE) {
+                out = one.div(e.add(one));
+            } else if (mode == ACCUMULATE) {
+                out = e.fma(alphaV, FloatVector.fromArray(F, y, yOff + i));
+            } else {
+                out = e.blend(e.neg(), v.lt(0f)).blend(v, v.abs().lt(TANH_SMALL));
+            }
+            // the exact class for C2, which may otherwise know it only from a profile and lose the
+            // species constant on the store (it boxed this vector in about half the JDK 17 runs)
+            ((FloatVector) EXACT.cast(out)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) { // scalar tail: the twins below, operation for operation
+            float v = x[xOff + i];
+            float e = exp(Math.fma(mode == TANH_PREP ? Math.abs(v) : v, scale, -shift * scale));
+            if (mode == STORE) {
+                y[yOff + i] = e;
+            } else if (mode == SIGMOID_STORE) {
+                y[yOff + i] = 1f / (e + 1f);
+            } else if (mode == ACCUMULATE) {
+                y[yOff + i] = Math.fma(e, alpha, y[yOff + i]);
+            } else if (mode == TANH_PREP) {
+                y[yOff + i] = Math.abs(v) < TANH_SMALL ? v : v < 0f ? -e : e;
+            }
+        }
     }
 
-    /** 1 / (1 + e^-x): exactly 1 where e^-x is below half an ulp of 1, exactly 0 where it overflows. */
-    static FloatVector sigmoid(FloatVector x) {
-        FloatVector e = exp(x.neg());
-        return FloatVector.broadcast(F, 1f).div(e.add(1f));
-    }
-
-    /** sigmoid from the polynomial exp (what {@link #sigmoid} is where LANEWISE is false) */
-    static FloatVector sigmoidPoly(FloatVector x) {
-        return FloatVector.broadcast(F, 1f).div(expPoly(x.neg()).add(1f));
-    }
-
-    /** tanh on FMA lanes, odd by construction (the sign bit of x is put back at the end). */
-    static FloatVector tanhPoly(FloatVector x) {
-        FloatVector a = x.abs();
-        FloatVector z = a.mul(a);
-        FloatVector q = z.fma(Q4, Q3).fma(z, c(Q2)).fma(z, c(Q1)).fma(z, c(Q0));
-        FloatVector small = q.mul(z).fma(a, a);
-        FloatVector e = expPoly(a.add(a));
-        FloatVector large = FloatVector.broadcast(F, 2f).div(e.add(1f)).neg().add(1f);
-        FloatVector y = large.blend(small, a.lt(TANH_SMALL));
-        IntVector sign = x.reinterpretAsInts().and(0x80000000);
-        return y.reinterpretAsInts().or(sign).reinterpretAsFloats();
+    /**
+     * y (n) = tanh from TANH_PREP's w = x (n), in place: |w| < 1 holds x itself: x + x^3 Q(x^2); else
+     * |w| = e^(2|x|): 1 - 2 / (|w| + 1), no cancellation there (>= 0.55); the sign of w; tanh(-0) = -0.
+     * lanewise: y = tanh(x) by the JDK's TANH instead (SVML on x86), one call. A loop of its own (called
+     * from expLoop, so that no caller inlines it: see there).
+     */
+    private static void tanhFinish(boolean lanewise, float[] x, int xOff, float[] y, int yOff, int n) {
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        FloatVector two = FloatVector.broadcast(F, 2f);
+        FloatVector q4 = FloatVector.broadcast(F, Q4);
+        FloatVector q3 = FloatVector.broadcast(F, Q3);
+        FloatVector q2 = FloatVector.broadcast(F, Q2);
+        FloatVector q1 = FloatVector.broadcast(F, Q1);
+        FloatVector q0 = FloatVector.broadcast(F, Q0);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector w = FloatVector.fromArray(F, x, xOff + i);
+            if (lanewise) {
+                w.lanewise(VectorOperators.TANH).intoArray(y, yOff + i);
+            } else {
+                FloatVector a = w.abs();
+                FloatVector z = a.mul(a);
+                FloatVector small = z.fma(q4, q3).fma(z, q2).fma(z, q1).fma(z, q0).mul(z).fma(a, a);
+                FloatVector large = two.div(a.add(one)).neg().add(one);
+                FloatVector t = large.blend(small, a.lt(one));
+                ((FloatVector) EXACT.cast(t.blend(t.neg(), w.lt(0f)).blend(w, a.eq(0f)))).intoArray(y, yOff + i);
+            }
+        }
+        for (; i < n; i++) { // scalar tail
+            y[yOff + i] = lanewise ? (float) Math.tanh(x[xOff + i]) : tanhFinish(x[xOff + i]);
+        }
     }
 
     /** 1 - v^2 with one rounding: the derivative of tanh from its output */
@@ -189,56 +303,58 @@ final class VectorMath {
 
     // ---- scalar twins for the tails of vector loops: the same operations in the same order as the lanes
 
-    /** e^x for one float: the polynomial of {@link #expPoly(FloatVector)}, or (float) Math.exp with SVML. */
+    /** e^x for one float, as the lanes of {@link #apply} compute it. */
     static float exp(float x) {
         return LANEWISE ? (float) Math.exp(x) : expPoly(x);
     }
 
-    /** tanh for one float, as {@link #tanh(FloatVector)} computes each lane. */
+    /** tanh for one float, as the lanes of {@link #apply} compute it. */
     static float tanh(float x) {
         return LANEWISE ? (float) Math.tanh(x) : tanhPoly(x);
     }
 
-    /** sigmoid for one float, as {@link #sigmoid(FloatVector)} computes each lane. */
+    /** sigmoid for one float, as the lanes of {@link #apply} compute it. */
     static float sigmoid(float x) {
-        return LANEWISE ? (float) (1.0 / (1.0 + Math.exp(-(double) x))) : 1f / (expPoly(-x) + 1f);
+        return 1f / (exp(-x) + 1f);
     }
 
-    /** {@link #expPoly(FloatVector)} on one float, operation for operation. */
+    /** The polynomial e^x of expLoop on one float, operation for operation. */
     static float expPoly(float x) {
         float xc = Math.min(Math.max(x, -EXP_CLAMP), EXP_CLAMP);
-        float t = Math.fma(xc, LOG2E, ROUND_MAGIC);
-        float kf = t - ROUND_MAGIC;
+        float kf = Math.fma(xc, LOG2E, ROUND_MAGIC) - ROUND_MAGIC;
         float r = Math.fma(kf, -LN2_HI, xc);
         r = Math.fma(kf, -LN2_LO, r);
-        float r2 = r * r;
         float p = Math.fma(r, P5, P4);
         p = Math.fma(p, r, P3);
         p = Math.fma(p, r, P2);
         p = Math.fma(p, r, P1);
         p = Math.fma(p, r, P0);
-        p = Math.fma(p, r2, r) + 1f;
-        int k = Float.floatToRawIntBits(t) - ROUND_MAGIC_BITS;
-        int k1 = k >> 1;
-        int k2 = k - k1;
-        float s1 = Float.intBitsToFloat((k1 + 127) << 23);
-        float s2 = Float.intBitsToFloat((k2 + 127) << 23);
-        return p * s1 * s2;
+        p = Math.fma(p, r * r, r) + 1f;
+        float k1t = Math.fma(kf, 0.5f, -0.25f) + ROUND_MAGIC;
+        float odd = Math.fma(k1t - ROUND_MAGIC, -2f, kf);
+        float s1 = Float.intBitsToFloat((Float.floatToRawIntBits(k1t) + 127) << 23);
+        return p * s1 * (s1 * (odd + 1f));
     }
 
-    /** {@link #tanhPoly(FloatVector)} on one float, operation for operation. */
+    /** The polynomial tanh of expLoop's TANH_PREP and tanhFinish on one float, operation for operation. */
     static float tanhPoly(float x) {
         float a = Math.abs(x);
+        float e = expPoly(a + a);
+        return tanhFinish(a < TANH_SMALL ? x : x < 0f ? -e : e);
+    }
+
+    private static float tanhFinish(float w) {
+        float a = Math.abs(w);
         float z = a * a;
         float q = Math.fma(z, Q4, Q3);
         q = Math.fma(q, z, Q2);
         q = Math.fma(q, z, Q1);
         q = Math.fma(q, z, Q0);
         float small = Math.fma(q * z, a, a);
-        float e = expPoly(a + a);
-        float large = -(2f / (e + 1f)) + 1f;
-        float y = a < TANH_SMALL ? small : large;
-        return Float.intBitsToFloat(Float.floatToRawIntBits(y) | (Float.floatToRawIntBits(x) & 0x80000000));
+        float large = -(2f / (a + 1f)) + 1f;
+        float t = a < 1f ? small : large;
+        t = w < 0f ? -t : t;
+        return a == 0f ? w : t;
     }
 
     /** The JDK's lanewise natural log (an SVML intrinsic on x86 with JDK 17+). */

@@ -6,29 +6,21 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The fused recurrent steps on Vector API lanes: per batch row, one pass over the hidden units that
- * reads every gate block once and writes every output once. Gate math in {@link VectorMath}; the
- * scalar tails (hidden % lanes units per row) repeat the specification's formulas in double.
+ * The recurrent steps on Vector API lanes, per batch row: the activations run as VectorMath's array
+ * loops, one call per gate block (VectorMath#expLoop says why no vector may cross a call, and why a step
+ * with five activations in one loop boxed its vectors in the deterministic mode), the cell arithmetic
+ * in small loops of their own. The gate blocks of a row are a few KB, so the extra passes stay in L1.
+ * Scalar tails (hidden % lanes units per block) repeat the specification's float formulas.
  *
- * Arguments are checked once per call in front of this class ({@link RecurrentKernels#checked}). Each
- * public method calls a private per-row method with the loop: only
- * arrays and ints cross that boundary, so if C2 does not inline it nothing is boxed, and each
- * compiled unit stays well under C2's inlining budget (DesiredMethodLimit: with the checks and the
- * whole LSTM backward in one method C2 stopped inlining the vector helpers and boxed every vector,
- * 246 KB per call at B=32, H=256, before this split and the lazy messages in Checks).
+ * Arguments are checked once per call in front of this class ({@link RecurrentKernels#checked}). Only
+ * arrays and ints cross the per-row methods' boundaries, so if C2 does not inline one nothing is boxed
+ * (with the checks and the whole LSTM backward in one method C2 stopped inlining the vector helpers and
+ * boxed every vector, 246 KB per call at B=32, H=256, before this split and the lazy messages in Checks).
  */
 final class VectorRecurrentKernels implements RecurrentKernels {
 
     private static final VectorSpecies<Float> F = VectorMath.F;
     private static final int L = F.length();
-
-    private static float sigmoid(float x) {
-        return VectorMath.sigmoid(x);
-    }
-
-    private static float tanh(float x) {
-        return VectorMath.tanh(x);
-    }
 
     /** gates (B, 4H) pre-activations -> activations in place; c (B, H; ldc) and h (B, H; ldh) from cPrev (B, H; ldcPrev) */
     @Override
@@ -46,32 +38,37 @@ final class VectorRecurrentKernels implements RecurrentKernels {
         int gf = gi + H;
         int gg = gi + 2 * H;
         int go = gi + 3 * H;
+        VectorMath.apply(VectorMath.SIGMOID, gates, gi, gates, gi, H);
+        VectorMath.apply(VectorMath.SIGMOID, gates, gf, gates, gf, H);
+        VectorMath.apply(VectorMath.TANH, gates, gg, gates, gg, H);
+        VectorMath.apply(VectorMath.SIGMOID, gates, go, gates, go, H);
+        lstmCell(H, gates, gi, cPrev, cp, c, cr);
+        VectorMath.apply(VectorMath.TANH, c, cr, h, hr, H);
+        mulInPlace(H, gates, go, h, hr);
+    }
+
+    /** c (H) = f cPrev + i g from the activated gates (4H) at gi */
+    private static void lstmCell(int H, float[] gates, int gi, float[] cPrev, int cp, float[] c, int cr) {
         int j = 0;
         for (int bound = F.loopBound(H); j < bound; j += L) {
-            FloatVector i = VectorMath.sigmoid(FloatVector.fromArray(F, gates, gi + j));
-            FloatVector f = VectorMath.sigmoid(FloatVector.fromArray(F, gates, gf + j));
-            FloatVector g = VectorMath.tanh(FloatVector.fromArray(F, gates, gg + j));
-            FloatVector o = VectorMath.sigmoid(FloatVector.fromArray(F, gates, go + j));
-            i.intoArray(gates, gi + j);
-            f.intoArray(gates, gf + j);
-            g.intoArray(gates, gg + j);
-            o.intoArray(gates, go + j);
-            FloatVector cNew = f.fma(FloatVector.fromArray(F, cPrev, cp + j), i.mul(g));
-            cNew.intoArray(c, cr + j);
-            o.mul(VectorMath.tanh(cNew)).intoArray(h, hr + j);
+            FloatVector i = FloatVector.fromArray(F, gates, gi + j);
+            FloatVector f = FloatVector.fromArray(F, gates, gi + H + j);
+            FloatVector g = FloatVector.fromArray(F, gates, gi + 2 * H + j);
+            f.fma(FloatVector.fromArray(F, cPrev, cp + j), i.mul(g)).intoArray(c, cr + j);
         }
         for (; j < H; j++) { // scalar tail
-            float i = sigmoid(gates[gi + j]);
-            float f = sigmoid(gates[gf + j]);
-            float g = tanh(gates[gg + j]);
-            float o = sigmoid(gates[go + j]);
-            gates[gi + j] = i;
-            gates[gf + j] = f;
-            gates[gg + j] = g;
-            gates[go + j] = o;
-            float cNew = f * cPrev[cp + j] + i * g;
-            c[cr + j] = cNew;
-            h[hr + j] = o * tanh(cNew);
+            c[cr + j] = gates[gi + H + j] * cPrev[cp + j] + gates[gi + j] * gates[gi + 2 * H + j];
+        }
+    }
+
+    /** y (n) *= a (n) */
+    private static void mulInPlace(int n, float[] a, int aOff, float[] y, int yOff) {
+        int j = 0;
+        for (int bound = F.loopBound(n); j < bound; j += L) {
+            FloatVector.fromArray(F, a, aOff + j).mul(FloatVector.fromArray(F, y, yOff + j)).intoArray(y, yOff + j);
+        }
+        for (; j < n; j++) { // scalar tail
+            y[yOff + j] = a[aOff + j] * y[yOff + j];
         }
     }
 
@@ -92,13 +89,16 @@ final class VectorRecurrentKernels implements RecurrentKernels {
     /** one batch row: gates, dGates (4H) from g0, d0; cPrev, c, dh, dc (H) from cp, cr, hr, dcr */
     private static void lstmBackwardRow(int H, float[] gates, int g0, float[] cPrev, int cp, float[] c, int cr,
                                         float[] dh, int hr, float[] dc, int dcr, float[] dGates, int d0) {
+        // tanh(c) in a loop of its own, parked in the o block of dGates until the loop below overwrites it
+        int dOut = d0 + 3 * H;
+        VectorMath.apply(VectorMath.TANH, c, cr, dGates, dOut, H);
         int j = 0;
         for (int bound = F.loopBound(H); j < bound; j += L) {
             FloatVector i = FloatVector.fromArray(F, gates, g0 + j);
             FloatVector f = FloatVector.fromArray(F, gates, g0 + H + j);
             FloatVector g = FloatVector.fromArray(F, gates, g0 + 2 * H + j);
             FloatVector o = FloatVector.fromArray(F, gates, g0 + 3 * H + j);
-            FloatVector tc = VectorMath.tanh(FloatVector.fromArray(F, c, cr + j));
+            FloatVector tc = FloatVector.fromArray(F, dGates, dOut + j);
             FloatVector d = FloatVector.fromArray(F, dh, hr + j);
             // dcTotal = dc + dh o (1 - tc^2)
             FloatVector dcTotal = d.mul(o).fma(VectorMath.oneMinusSquare(tc), FloatVector.fromArray(F, dc, dcr + j));
@@ -113,7 +113,7 @@ final class VectorRecurrentKernels implements RecurrentKernels {
             float f = gates[g0 + H + j];
             float g = gates[g0 + 2 * H + j];
             float o = gates[g0 + 3 * H + j];
-            float tc = tanh(c[cr + j]);
+            float tc = dGates[dOut + j];
             float dhv = dh[hr + j];
             float dcTotal = dc[dcr + j] + dhv * o * (1f - tc * tc);
             dGates[d0 + j] = dcTotal * g * i * (1f - i);
@@ -136,25 +136,50 @@ final class VectorRecurrentKernels implements RecurrentKernels {
 
     /** one batch row: xp, gh (3H) from x, y; hPrev, h (H) from hp, hr */
     private static void gruForwardRow(int H, float[] xp, int x, float[] gh, int y, float[] hPrev, int hp, float[] h, int hr) {
+        addInPlace(2 * H, gh, y, xp, x);
+        VectorMath.apply(VectorMath.SIGMOID, xp, x, xp, x, H);
+        VectorMath.apply(VectorMath.SIGMOID, xp, x + H, xp, x + H, H);
+        gruCandidate(H, xp, x, gh, y);
+        VectorMath.apply(VectorMath.TANH, xp, x + 2 * H, xp, x + 2 * H, H);
+        gruBlend(H, xp, x, hPrev, hp, h, hr);
+    }
+
+    /** y (n) += a (n) */
+    private static void addInPlace(int n, float[] a, int aOff, float[] y, int yOff) {
+        int j = 0;
+        for (int bound = F.loopBound(n); j < bound; j += L) {
+            FloatVector.fromArray(F, y, yOff + j).add(FloatVector.fromArray(F, a, aOff + j)).intoArray(y, yOff + j);
+        }
+        for (; j < n; j++) { // scalar tail
+            y[yOff + j] += a[aOff + j];
+        }
+    }
+
+    /** the n block of xp (3H) at x: xp_n + r gh_n, r already activated */
+    private static void gruCandidate(int H, float[] xp, int x, float[] gh, int y) {
+        int n = x + 2 * H;
         int j = 0;
         for (int bound = F.loopBound(H); j < bound; j += L) {
-            FloatVector r = VectorMath.sigmoid(FloatVector.fromArray(F, xp, x + j).add(FloatVector.fromArray(F, gh, y + j)));
-            FloatVector z = VectorMath.sigmoid(FloatVector.fromArray(F, xp, x + H + j).add(FloatVector.fromArray(F, gh, y + H + j)));
-            FloatVector n = VectorMath.tanh(r.fma(FloatVector.fromArray(F, gh, y + 2 * H + j), FloatVector.fromArray(F, xp, x + 2 * H + j)));
-            r.intoArray(xp, x + j);
-            z.intoArray(xp, x + H + j);
-            n.intoArray(xp, x + 2 * H + j);
+            FloatVector r = FloatVector.fromArray(F, xp, x + j);
+            r.fma(FloatVector.fromArray(F, gh, y + 2 * H + j), FloatVector.fromArray(F, xp, n + j)).intoArray(xp, n + j);
+        }
+        for (; j < H; j++) { // scalar tail
+            xp[n + j] = xp[n + j] + xp[x + j] * gh[y + 2 * H + j];
+        }
+    }
+
+    /** h (H) = (1 - z) n + z hPrev from the activated gates (3H) at x */
+    private static void gruBlend(int H, float[] xp, int x, float[] hPrev, int hp, float[] h, int hr) {
+        int j = 0;
+        for (int bound = F.loopBound(H); j < bound; j += L) {
+            FloatVector z = FloatVector.fromArray(F, xp, x + H + j);
+            FloatVector n = FloatVector.fromArray(F, xp, x + 2 * H + j);
             // (1 - z) n + z hPrev = n + z (hPrev - n)
             z.fma(FloatVector.fromArray(F, hPrev, hp + j).sub(n), n).intoArray(h, hr + j);
         }
         for (; j < H; j++) { // scalar tail
-            float r = sigmoid(xp[x + j] + gh[y + j]);
-            float z = sigmoid(xp[x + H + j] + gh[y + H + j]);
-            float n = tanh(xp[x + 2 * H + j] + r * gh[y + 2 * H + j]);
-            xp[x + j] = r;
-            xp[x + H + j] = z;
-            xp[x + 2 * H + j] = n;
-            h[hr + j] = (1f - z) * n + z * hPrev[hp + j];
+            float z = xp[x + H + j];
+            h[hr + j] = (1f - z) * xp[x + 2 * H + j] + z * hPrev[hp + j];
         }
     }
 
@@ -215,23 +240,26 @@ final class VectorRecurrentKernels implements RecurrentKernels {
     /** pre (B, H) -> act(pre) in place and into h (B, H; ldh) */
     @Override
     public void rnnForward(int batch, int hidden, boolean relu, float[] pre, int preOff, float[] h, int hOff, int ldh) {
-        int bound = F.loopBound(hidden);
         for (int b = 0; b < batch; b++) {
             int p = preOff + b * hidden;
-            int hr = hOff + b * ldh;
-            int j = 0;
-            for (; j < bound; j += L) {
-                FloatVector v = FloatVector.fromArray(F, pre, p + j);
-                FloatVector y = relu ? FloatVector.zero(F).blend(v, v.compare(VectorOperators.GT, 0f)) : VectorMath.tanh(v);
-                y.intoArray(pre, p + j);
-                y.intoArray(h, hr + j);
+            if (relu) {
+                reluRow(hidden, pre, p);
+            } else {
+                VectorMath.apply(VectorMath.TANH, pre, p, pre, p, hidden);
             }
-            for (; j < hidden; j++) { // scalar tail
-                float v = pre[p + j];
-                float y = relu ? (v > 0f ? v : 0f) : tanh(v);
-                pre[p + j] = y;
-                h[hr + j] = y;
-            }
+            System.arraycopy(pre, p, h, hOff + b * ldh, hidden);
+        }
+    }
+
+    /** a (n) = max(a, 0) in place, 0 for NaN (the spec's "v > 0 ? v : 0", not lanewise max) */
+    private static void reluRow(int n, float[] a, int off) {
+        int j = 0;
+        for (int bound = F.loopBound(n); j < bound; j += L) {
+            FloatVector v = FloatVector.fromArray(F, a, off + j);
+            FloatVector.zero(F).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(a, off + j);
+        }
+        for (; j < n; j++) { // scalar tail
+            a[off + j] = a[off + j] > 0f ? a[off + j] : 0f;
         }
     }
 
