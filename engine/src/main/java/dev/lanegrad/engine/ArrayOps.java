@@ -38,8 +38,16 @@ public interface ArrayOps {
     // ---- matrices (rows, cols) with row stride ld ----
     /** x[r, j] += bias[j] for every row r */
     void addRowBias(float[] x, int xOff, int rows, int cols, int ldx, float[] bias, int biasOff);
-    /** out[j] += sum over r of x[r, j] (the gradient of a row-broadcast bias) */
+    /**
+     * out[j] += sum over r of x[r, j] (the gradient of a row-broadcast bias), summed in blocks of
+     * {@link #COLUMN_SUM_BLOCK} rows: a running sum within each block, the block sums added in row order,
+     * the total added to out[j] last. Every implementation adds in this order, so the bits do not depend
+     * on the kernels' vector width or on how a caller splits other work across threads.
+     */
     void addColumnSums(float[] x, int xOff, int rows, int cols, int ldx, float[] out, int outOff);
+
+    /** the rows of one block of {@link #addColumnSums} */
+    int COLUMN_SUM_BLOCK = 32;
 
     // ---- activations: y = f(x); backward dx += dy * f'(.) ----
     void tanh(float[] x, int xOff, float[] y, int yOff, int n);

@@ -159,6 +159,42 @@ class VectorArrayOpsProperties {
         assertSame("addColumnSums " + rows + "x" + cols + " ld " + ld, eo, go);
     }
 
+    /**
+     * Long column sums (bias gradients over T*B rows) add in the documented order, blocks of
+     * COLUMN_SUM_BLOCK rows, in both kernels: the same bits as that order written out here, whatever
+     * the vector width, and within the blocked error bound (32 + rows / 32 + 1) eps sum|x| of the exact sum.
+     */
+    @Property(tries = 30)
+    void columnSumsAddInBlocksOfRows(@ForAll @IntRange(max = 300) int rows, @ForAll("lengths") int cols,
+                                     @ForAll @IntRange(max = 5) int pad, @ForAll long seed) {
+        Random r = new Random(seed);
+        int ld = Math.max(1, cols + pad);
+        float[] x = values(r, rows * ld, 10f, 0.0, false);
+        float[] out0 = values(r, cols, 1f, 0.0, false);
+        float[] e = out0.clone();
+        float[] g = out0.clone();
+        s.addColumnSums(x, 0, rows, cols, ld, e, 0);
+        v.addColumnSums(x, 0, rows, cols, ld, g, 0);
+        assertSame("addColumnSums " + rows + "x" + cols, e, g);
+        for (int j = 0; j < cols; j++) {
+            float total = 0f;
+            double exact = 0;
+            double abs = Math.abs(out0[j]);
+            for (int r0 = 0; r0 < rows; r0 += ArrayOps.COLUMN_SUM_BLOCK) {
+                float block = 0f;
+                for (int i = r0; i < Math.min(rows, r0 + ArrayOps.COLUMN_SUM_BLOCK); i++) {
+                    block += x[i * ld + j];
+                    exact += x[i * ld + j];
+                    abs += Math.abs(x[i * ld + j]);
+                }
+                total += block;
+            }
+            assertEquals(Float.floatToIntBits(out0[j] + total), Float.floatToIntBits(e[j]), "column " + j + " of " + rows + " rows");
+            double bound = (ArrayOps.COLUMN_SUM_BLOCK + rows / (double) ArrayOps.COLUMN_SUM_BLOCK + 2) * EPS * abs;
+            assertTrue(Math.abs(e[j] - (out0[j] + exact)) <= bound, "column " + j + ": error above the blocked bound");
+        }
+    }
+
     @Property(tries = 60)
     void activationsForward(@ForAll("lengths") int n, @ForAll @IntRange(max = 19) int xOff, @ForAll @IntRange(max = 19) int yOff,
                             @ForAll long seed) {

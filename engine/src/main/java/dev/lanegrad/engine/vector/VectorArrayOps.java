@@ -194,19 +194,31 @@ final class VectorArrayOps implements ArrayOps {
         }
     }
 
-    /** out (cols) += column sums of x (rows, cols; ldx), row by row (same order as the scalar spec) */
+    /** out (cols) += column sums of x (rows, cols; ldx) in blocks of rows: the scalar spec's additions, a column per lane */
     @Override
     public void addColumnSums(float[] x, int xOff, int rows, int cols, int ldx, float[] out, int outOff) {
-        int bound = F.loopBound(cols);
-        for (int r = 0; r < rows; r++) {
-            int row = xOff + r * ldx;
-            int j = 0;
-            for (; j < bound; j += L) {
-                FloatVector.fromArray(F, out, outOff + j).add(FloatVector.fromArray(F, x, row + j)).intoArray(out, outOff + j);
+        int j = 0;
+        for (int bound = F.loopBound(cols); j < bound; j += L) {
+            FloatVector total = FloatVector.zero(F);
+            for (int r0 = 0; r0 < rows; r0 += COLUMN_SUM_BLOCK) {
+                FloatVector block = FloatVector.zero(F);
+                for (int r = r0, end = Math.min(rows, r0 + COLUMN_SUM_BLOCK); r < end; r++) {
+                    block = block.add(FloatVector.fromArray(F, x, xOff + r * ldx + j));
+                }
+                total = total.add(block);
             }
-            for (; j < cols; j++) { // scalar tail
-                out[outOff + j] += x[row + j];
+            FloatVector.fromArray(F, out, outOff + j).add(total).intoArray(out, outOff + j);
+        }
+        for (; j < cols; j++) { // scalar tail: the same additions
+            float total = 0f;
+            for (int r0 = 0; r0 < rows; r0 += COLUMN_SUM_BLOCK) {
+                float block = 0f;
+                for (int r = r0, end = Math.min(rows, r0 + COLUMN_SUM_BLOCK); r < end; r++) {
+                    block += x[xOff + r * ldx + j];
+                }
+                total += block;
             }
+            out[outOff + j] += total;
         }
     }
 
