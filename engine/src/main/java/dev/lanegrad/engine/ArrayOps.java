@@ -49,6 +49,23 @@ public interface ArrayOps {
     /** the rows of one block of {@link #addColumnSums} */
     int COLUMN_SUM_BLOCK = 32;
 
+    /**
+     * The sum of one column x[0..rows) at x[xOff + r * ldx] in {@link #addColumnSums}'s order: a running
+     * sum within each block of COLUMN_SUM_BLOCK rows, the block sums added in row order. Error growth
+     * (32 + rows / 32) eps instead of rows eps for one running sum.
+     */
+    static float columnSum(float[] x, int xOff, int rows, int ldx) {
+        float total = 0f;
+        for (int r0 = 0; r0 < rows; r0 += COLUMN_SUM_BLOCK) {
+            float block = 0f;
+            for (int r = r0, end = Math.min(rows, r0 + COLUMN_SUM_BLOCK); r < end; r++) {
+                block += x[xOff + r * ldx];
+            }
+            total += block;
+        }
+        return total;
+    }
+
     // ---- activations: y = f(x); backward dx += dy * f'(.) ----
     void tanh(float[] x, int xOff, float[] y, int yOff, int n);
     void tanhBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n);

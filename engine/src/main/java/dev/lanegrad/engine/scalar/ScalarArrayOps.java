@@ -92,23 +92,11 @@ final class ScalarArrayOps implements ArrayOps {
         }
     }
 
-    /**
-     * Column by column: a running sum within each block of {@link ArrayOps#COLUMN_SUM_BLOCK} rows, the block
-     * sums added in order, then the total into out. Error growth (32 + rows / 32) eps instead of rows eps
-     * (bias gradients sum T*B rows); the same float additions in the same order as the vector kernel.
-     */
+    /** column by column, in ArrayOps.columnSum's order (blocks of rows), the same additions as the vector kernel */
     @Override
     public void addColumnSums(float[] x, int xOff, int rows, int cols, int ldx, float[] out, int outOff) {
         for (int j = 0; j < cols; j++) {
-            float total = 0f;
-            for (int r0 = 0; r0 < rows; r0 += COLUMN_SUM_BLOCK) {
-                float block = 0f;
-                for (int r = r0, end = Math.min(rows, r0 + COLUMN_SUM_BLOCK); r < end; r++) {
-                    block += x[xOff + r * ldx + j];
-                }
-                total += block;
-            }
-            out[outOff + j] += total;
+            out[outOff + j] += ArrayOps.columnSum(x, xOff + j, rows, ldx);
         }
     }
 

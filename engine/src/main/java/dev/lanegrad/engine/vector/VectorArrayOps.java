@@ -210,15 +210,7 @@ final class VectorArrayOps implements ArrayOps {
             FloatVector.fromArray(F, out, outOff + j).add(total).intoArray(out, outOff + j);
         }
         for (; j < cols; j++) { // scalar tail: the same additions
-            float total = 0f;
-            for (int r0 = 0; r0 < rows; r0 += COLUMN_SUM_BLOCK) {
-                float block = 0f;
-                for (int r = r0, end = Math.min(rows, r0 + COLUMN_SUM_BLOCK); r < end; r++) {
-                    block += x[xOff + r * ldx + j];
-                }
-                total += block;
-            }
-            out[outOff + j] += total;
+            out[outOff + j] += ArrayOps.columnSum(x, xOff + j, rows, ldx);
         }
     }
 
