@@ -25,11 +25,15 @@ final class GruCell extends Cell {
     }
 
     @Override
-    void forward(int rows, HiddenWeights w, float[] gates, int g, float[] gh,
-                 float[] hPrev, int hPrevOff, float[] h, int hOff,
-                 float[] cPrev, int cPrevOff, float[] c, int cOff) {
-        w.addHiddenProduct(rows, hPrev, hPrevOff, gh, g);
+    void pointwise(int rows, float[] gates, int g, float[] gh,
+                   float[] hPrev, int hPrevOff, float[] h, int hOff,
+                   float[] cPrev, int cPrevOff, float[] c, int cOff) {
         kernels.gruForward(rows, hidden, gates, g, gh, g, hPrev, hPrevOff, hidden, h, hOff, hidden);
+    }
+
+    @Override
+    float[] productTarget(float[] gates, float[] gh) {
+        return gh;
     }
 
     /** The kernel ACCUMULATES dh * z into d h_{t-1}, so that goes to spare (zeroed here), then + dgh . W_hh. */

@@ -50,8 +50,13 @@ final class Layer {
                 }
             }
             PrepackedGemm packed = prepacked(ws.batch);
-            ws.weights.forForward(gemm, packed, params, s);
-            runLoop(ws, s, d, null, packed != null);
+            boolean pair = StepPair.pays(ws.batch, config.gateRows(), config.hiddenSize(), packed != null);
+            ws.weights.forForward(gemm, packed, params, s, pair);
+            if (pair) {
+                StepPair.forward(loop, ws, s, d, ws.batch);
+            } else {
+                runLoop(ws, s, d, null, packed != null);
+            }
             copyOutput(ws, ws.hs[s], d, ws.y[k]);
         }
     }

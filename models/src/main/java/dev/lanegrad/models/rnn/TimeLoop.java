@@ -29,6 +29,16 @@ final class TimeLoop {
      * filled with the input side, ws.weights set, and (forward direction) h0 at the history's first rows.
      */
     void forward(RnnWorkspace ws, int s, int d, int r0, int r1) {
+        forward(ws, s, d, r0, r1, null, 0);
+    }
+
+    /**
+     * The same, with pair != null: this thread is one of two running this loop together ({@link StepPair};
+     * part 0 the caller, 1 the worker). At each step each multiplies its half of the hidden product's
+     * columns, then, after both are done, steps its half of the rows; every element is computed exactly as
+     * alone. Both threads copy h0 rows of the reverse direction (the same values, before either reads them).
+     */
+    void forward(RnnWorkspace ws, int s, int d, int r0, int r1, StepPair pair, int part) {
         final int T = ws.steps;
         final int H = hidden;
         final int[] bs = ws.batchSizes;
@@ -57,7 +67,22 @@ final class TimeLoop {
                 }
             }
             int g = (ws.stepOffset[t] + r0) * gateRows;
-            cell.forward(hi - r0, ws.weights, gates, g, gh, hs, prev, hs, next, cs, prev, cs, next);
+            int rows = hi - r0;
+            if (pair == null) {
+                cell.forward(rows, ws.weights, gates, g, gh, hs, prev, hs, next, cs, prev, cs, next);
+                continue;
+            }
+            ws.weights.addHiddenProduct(rows, hs, prev, cell.productTarget(gates, gh), g,
+                    part == 0 ? Cell.HiddenWeights.FIRST : Cell.HiddenWeights.SECOND);
+            pair.await(part);
+            int first = (rows + 1) / 2; // the caller's rows: the only one at B = 1
+            int lo = part == 0 ? 0 : first;
+            int n = part == 0 ? first : rows - first;
+            if (n > 0) {
+                int o = lo * H;
+                cell.pointwise(n, gates, g + lo * gateRows, gh, hs, prev + o, hs, next + o, cs, prev + o, cs, next + o);
+            }
+            pair.await(part);
         }
     }
 
