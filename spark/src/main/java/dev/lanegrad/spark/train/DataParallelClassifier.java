@@ -13,8 +13,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,10 +31,6 @@ import java.util.function.Consumer;
  * {@code lanegrad classify} checkpoint folder, which {@code ./lanegrad classify --checkpoint} loads.
  */
 public final class DataParallelClassifier {
-
-    /** What one epoch did. */
-    public record Epoch(int epoch, int steps, double meanLoss) {
-    }
 
     /** The trained classifier and its parameters as one vector. */
     public record Result(TextClassifier classifier, float[] parameters, List<Epoch> epochs) {
@@ -114,17 +108,8 @@ public final class DataParallelClassifier {
                     }
                     lossSum += steps.step(step, cfg.lr(), inputs).loss();
                 }
-                Epoch done = new Epoch(e, stepsPerEpoch, lossSum / stepsPerEpoch);
-                epochs.add(done);
-                if (out != null) {
-                    classifier.save(out);
-                }
-                if (listener != null) {
-                    listener.accept(done);
-                }
+                new Epoch(e, stepsPerEpoch, lossSum / stepsPerEpoch).finish(epochs, out, classifier::save, listener);
             }
-        } catch (IOException ex) {
-            throw new UncheckedIOException("saving the checkpoint to " + out + ": " + ex.getMessage(), ex);
         } finally {
             parts.unpersist(false);
         }

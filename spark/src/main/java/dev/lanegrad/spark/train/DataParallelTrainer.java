@@ -10,9 +10,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 
-import java.io.IOException;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,10 +24,6 @@ import java.util.function.Consumer;
  * checkpoint folder.
  */
 public final class DataParallelTrainer {
-
-    /** What one epoch did. */
-    public record Epoch(int epoch, int steps, double meanLoss) {
-    }
 
     /** The trained forecaster, its parameters as one vector, and the epochs' losses. */
     public record Result(Forecaster forecaster, float[] parameters, List<Epoch> epochs, long rowsUsed, long rowsDropped) {
@@ -68,17 +62,9 @@ public final class DataParallelTrainer {
                 for (int step = 0; step < layout.stepsPerEpoch(); step++, globalStep++) {
                     lossSum += steps.step(globalStep, s.lr(), null).loss();
                 }
-                Epoch done = new Epoch(e, layout.stepsPerEpoch(), lossSum / layout.stepsPerEpoch());
-                epochs.add(done);
-                if (checkpoint != null) {
-                    forecaster.save(checkpoint);
-                }
-                if (onEpoch != null) {
-                    onEpoch.accept(done);
-                }
+                new Epoch(e, layout.stepsPerEpoch(), lossSum / layout.stepsPerEpoch())
+                        .finish(epochs, checkpoint, forecaster::save, onEpoch);
             }
-        } catch (IOException ex) {
-            throw new UncheckedIOException("saving the checkpoint to " + checkpoint + ": " + ex.getMessage(), ex);
         } finally {
             layout.shards().unpersist(false);
         }
