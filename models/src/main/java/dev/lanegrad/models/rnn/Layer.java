@@ -61,12 +61,11 @@ final class Layer {
         }
     }
 
-    /** gates[s] (N, GH) = X (N, In) . W_ih^T + the biases: every valid token in one GEMM. */
+    /** gates[s] (N, GH) = X (N, In) . W_ih^T: every valid token in one GEMM (the time loop adds the biases). */
     private void project(RnnWorkspace ws, int s, float[] in, int In) {
         final int N = ws.tokens;
         final int GH = config.gateRows();
         gemm.sgemm(false, true, N, GH, In, 1f, in, 0, In, params.weightIh(s), params.weightIhOff(s), In, 0f, ws.gates[s], 0, GH);
-        cell.addBiases(N, ws.gates[s], 0, ws.gh[s], 0, params, s);
     }
 
     /** The time loop of slot s over all rows: split over two threads when that pays (see BatchSplit). */

@@ -55,7 +55,7 @@ final class StreamStep {
                 state.weights.forForward(gemm, null, params, k, false);
                 whh = state.weights;
             }
-            cell.addBiases(B, gates, 0, state.gh, 0, params, k);
+            cell.addBiases(B, gates, 0, state.gh, 0, params, k, 0, GH);
             int hk = k * BH;
             cell.forward(B, whh, gates, 0, state.gh, h, hk, state.hNew, 0, c, hk, state.cNew, 0);
             if (c != null) {

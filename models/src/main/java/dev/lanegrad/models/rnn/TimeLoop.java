@@ -25,8 +25,9 @@ final class TimeLoop {
     }
 
     /**
-     * Forward over all steps of direction d (slot s), rows [r0, r1). Needs the gates (and gh) of every step
-     * filled with the input side, ws.weights set, and (forward direction) h0 at the history's first rows.
+     * Forward over all steps of direction d (slot s), rows [r0, r1). Needs the gates of every step filled
+     * with the input projection (the biases are added here, step by step), ws.weights set, and (forward
+     * direction) h0 at the history's first rows.
      */
     void forward(RnnWorkspace ws, int s, int d, int r0, int r1) {
         forward(ws, s, d, r0, r1, null, 0);
@@ -68,12 +69,15 @@ final class TimeLoop {
             }
             int g = (ws.stepOffset[t] + r0) * gateRows;
             int rows = hi - r0;
+            Cell.HiddenWeights w = ws.weights;
             if (pair == null) {
-                cell.forward(rows, ws.weights, gates, g, gh, hs, prev, hs, next, cs, prev, cs, next);
+                cell.addBiases(rows, gates, g, gh, g, w.params(), w.slot(), 0, gateRows);
+                cell.forward(rows, w, gates, g, gh, hs, prev, hs, next, cs, prev, cs, next);
                 continue;
             }
-            ws.weights.addHiddenProduct(rows, hs, prev, cell.productTarget(gates, gh), g,
-                    part == 0 ? Cell.HiddenWeights.FIRST : Cell.HiddenWeights.SECOND);
+            int columns = part == 0 ? Cell.HiddenWeights.FIRST : Cell.HiddenWeights.SECOND;
+            cell.addBiases(rows, gates, g, gh, g, w.params(), w.slot(), w.firstColumn(columns), w.endColumn(columns));
+            w.addHiddenProduct(rows, hs, prev, cell.productTarget(gates, gh), g, columns);
             pair.await(part);
             int first = (rows + 1) / 2; // the caller's rows: the only one at B = 1
             int lo = part == 0 ? 0 : first;
