@@ -4,17 +4,12 @@ package dev.lanegrad.autograd;
  * y = a + b and y = a - b; b has a's shape or a's trailing dimensions (a bias broadcast over rows).
  * d/da = dy; d/db = ±dy, summed over the broadcast rows.
  */
-final class Add extends Node {
+final class Add extends Node.Binary {
 
-    private final Tensor a;
-    private final Tensor b;
-    private final Tensor y;
     private final boolean subtract;
 
-    private Add(Tensor a, Tensor b, Tensor y, boolean subtract) {
-        this.a = a;
-        this.b = b;
-        this.y = y;
+    private Add(String op, Tensor a, Tensor b, Tensor y, boolean subtract) {
+        super(op, a, b, y);
         this.subtract = subtract;
     }
 
@@ -31,7 +26,7 @@ final class Add extends Node {
                 OPS.add(ad, a.offset() + r, bd, b.offset(), yd, y.offset() + r, cols);
             }
         }
-        tape.record(new Add(a, b, y, subtract), y);
+        tape.record(new Add(op, a, b, y, subtract), y);
         return y;
     }
 
@@ -42,21 +37,6 @@ final class Add extends Node {
                     + ": the second shape must equal the first or its trailing dimensions (a row broadcast)");
         }
         return Math.max(1, b.size());
-    }
-
-    @Override
-    String name() {
-        return subtract ? "sub" : "add";
-    }
-
-    @Override
-    boolean reached() {
-        return y.hasGrad();
-    }
-
-    @Override
-    Tensor[] inputs() {
-        return new Tensor[] {a, b};
     }
 
     @Override

@@ -7,11 +7,10 @@ package dev.lanegrad.autograd;
 final class Concat extends Node {
 
     private final Tensor[] xs;
-    private final Tensor y;
 
     private Concat(Tensor[] xs, Tensor y) {
+        super("concat", y);
         this.xs = xs;
-        this.y = y;
     }
 
     static Tensor apply(Tensor... inputs) {
@@ -45,16 +44,6 @@ final class Concat extends Node {
         }
         tape.record(new Concat(xs, y), y);
         return y;
-    }
-
-    @Override
-    String name() {
-        return "concat";
-    }
-
-    @Override
-    boolean reached() {
-        return y.hasGrad();
     }
 
     @Override

@@ -37,7 +37,6 @@ package dev.lanegrad.autograd;
  */
 public abstract class CustomOp extends Node {
 
-    private final String name;
     private Tape tape;
     private Tensor[] inputs;
     private Tensor[] outputs;
@@ -45,7 +44,7 @@ public abstract class CustomOp extends Node {
     private int epoch;
 
     protected CustomOp(String name) {
-        this.name = name;
+        super(name, null);
     }
 
     /** Runs forward on the current tape and records this op when an input requires a gradient. */
@@ -64,19 +63,19 @@ public abstract class CustomOp extends Node {
 
     private Tensor[] run(Tensor[] ins, boolean copyOutputs) {
         if (tape != null) {
-            throw new IllegalStateException(name + ": a CustomOp instance is one tape node; make a new one per call");
+            throw new IllegalStateException(name() + ": a CustomOp instance is one tape node; make a new one per call");
         }
-        tape = tapeFor(name, ins);
+        tape = tapeFor(name(), ins);
         epoch = tape.epoch();
         inputs = ins;
         grad = tape.needsGrad(ins);
         Tensor[] outs = forward(ins);
         if (outs == null || outs.length == 0) {
-            throw new IllegalStateException(name + ": forward returned no outputs");
+            throw new IllegalStateException(name() + ": forward returned no outputs");
         }
         for (Tensor t : outs) {
             if (t == null || t.tape() != tape) {
-                throw new IllegalStateException(name + ": forward must return tensors made by output(...)");
+                throw new IllegalStateException(name() + ": forward must return tensors made by output(...)");
             }
         }
         outputs = copyOutputs ? outs.clone() : outs;
@@ -120,7 +119,7 @@ public abstract class CustomOp extends Node {
 
     private void checkScratch() {
         if (tape == null || tape.epoch() != epoch) {
-            throw new IllegalStateException(name + ": scratch() may only be called inside forward or backward");
+            throw new IllegalStateException(name() + ": scratch() may only be called inside forward or backward");
         }
     }
 
@@ -131,13 +130,8 @@ public abstract class CustomOp extends Node {
 
     private void checkInForward() {
         if (tape == null || outputs != null) {
-            throw new IllegalStateException(name + ": output() may only be called inside forward");
+            throw new IllegalStateException(name() + ": output() may only be called inside forward");
         }
-    }
-
-    @Override
-    final String name() {
-        return name;
     }
 
     @Override

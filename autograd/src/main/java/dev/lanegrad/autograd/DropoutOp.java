@@ -5,16 +5,13 @@ package dev.lanegrad.autograd;
  * pure function of (seed, i) ({@link DropoutMask}, the project's one mask generator), so a repeated call with
  * the same seed drops the same elements (GradCheck relies on that). In eval mode it is the identity.
  */
-final class DropoutOp extends Node {
+final class DropoutOp extends Node.Unary {
 
-    private final Tensor x;
     private final Tensor mask;
-    private final Tensor y;
 
     private DropoutOp(Tensor x, Tensor mask, Tensor y) {
-        this.x = x;
+        super("dropout", x, y);
         this.mask = mask;
-        this.y = y;
     }
 
     static Tensor apply(Tensor x, float p, long seed, boolean training) {
@@ -33,21 +30,6 @@ final class DropoutOp extends Node {
         OPS.mul(x.dataRef(), x.offset(), md, mask.offset(), y.dataRef(), y.offset(), n);
         tape.record(new DropoutOp(x, mask, y), y);
         return y;
-    }
-
-    @Override
-    String name() {
-        return "dropout";
-    }
-
-    @Override
-    boolean reached() {
-        return y.hasGrad();
-    }
-
-    @Override
-    Tensor[] inputs() {
-        return new Tensor[] {x};
     }
 
     @Override

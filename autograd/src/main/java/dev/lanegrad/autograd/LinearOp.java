@@ -15,14 +15,13 @@ final class LinearOp extends Node {
     private final Tensor x;
     private final Tensor w;
     private final Tensor b;
-    private final Tensor y;
     private final int m;
 
     private LinearOp(Tensor x, Tensor w, Tensor b, Tensor y, int m) {
+        super("linear", y);
         this.x = x;
         this.w = w;
         this.b = b;
-        this.y = y;
         this.m = m;
     }
 
@@ -51,16 +50,6 @@ final class LinearOp extends Node {
         }
         tape.record(new LinearOp(x, w, b, y, m), y);
         return y;
-    }
-
-    @Override
-    String name() {
-        return "linear";
-    }
-
-    @Override
-    boolean reached() {
-        return y.hasGrad();
     }
 
     @Override

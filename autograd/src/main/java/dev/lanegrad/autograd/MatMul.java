@@ -11,11 +11,8 @@ package dev.lanegrad.autograd;
  * Backward, without materialising a transpose (GEMM takes transposed operands):
  * d op(a) = dy op(b)^T and d op(b) = op(a)^T dy, each accumulated with beta = 1.
  */
-final class MatMul extends Node {
+final class MatMul extends Node.Binary {
 
-    private final Tensor a;
-    private final Tensor b;
-    private final Tensor y;
     private final boolean transA;
     private final boolean transB;
     /** batch count, rows of op(a), columns of op(b), inner dimension */
@@ -29,9 +26,7 @@ final class MatMul extends Node {
 
     private MatMul(Tensor a, Tensor b, Tensor y, boolean transA, boolean transB,
                    int batch, int m, int n, int k, int aStride, int bStride) {
-        this.a = a;
-        this.b = b;
-        this.y = y;
+        super("matmul", a, b, y);
         this.transA = transA;
         this.transB = transB;
         this.batch = batch;
@@ -101,21 +96,6 @@ final class MatMul extends Node {
 
     private static String describe(Tensor a, Tensor b, boolean transA, boolean transB) {
         return Shapes.str(a.shapeRef()) + (transA ? "^T" : "") + " x " + Shapes.str(b.shapeRef()) + (transB ? "^T" : "");
-    }
-
-    @Override
-    String name() {
-        return "matmul";
-    }
-
-    @Override
-    boolean reached() {
-        return y.hasGrad();
-    }
-
-    @Override
-    Tensor[] inputs() {
-        return new Tensor[] {a, b};
     }
 
     @Override

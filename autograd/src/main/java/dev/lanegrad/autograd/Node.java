@@ -13,17 +13,64 @@ abstract class Node {
     static final ArrayOps OPS = Kernels.ops();
     static final Gemm GEMM = Kernels.gemm();
 
+    private final String name;
+    /** the output of an op with one output; null for an op of several, which overrides {@link #reached()} */
+    final Tensor y;
+
+    Node(String name, Tensor y) {
+        this.name = name;
+        this.y = y;
+    }
+
     /** The op's name, for errors and debug reports. */
-    abstract String name();
+    final String name() {
+        return name;
+    }
 
     /** Whether a gradient reached any output, i.e. whether backward has anything to do. */
-    abstract boolean reached();
+    boolean reached() {
+        return y.hasGrad();
+    }
 
     /** Accumulates the gradients of the inputs that require one from the outputs' gradients. */
     abstract void backward();
 
     /** The inputs whose gradients backward writes (the debug check looks at them). */
     abstract Tensor[] inputs();
+
+    /** An op of one input x and one output y. */
+    abstract static class Unary extends Node {
+
+        final Tensor x;
+
+        Unary(String name, Tensor x, Tensor y) {
+            super(name, y);
+            this.x = x;
+        }
+
+        @Override
+        final Tensor[] inputs() {
+            return new Tensor[] {x};
+        }
+    }
+
+    /** An op of two inputs a, b and one output y. */
+    abstract static class Binary extends Node {
+
+        final Tensor a;
+        final Tensor b;
+
+        Binary(String name, Tensor a, Tensor b, Tensor y) {
+            super(name, y);
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        final Tensor[] inputs() {
+            return new Tensor[] {a, b};
+        }
+    }
 
     // ---- helpers shared by the ops ----
 

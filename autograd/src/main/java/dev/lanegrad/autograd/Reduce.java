@@ -4,18 +4,15 @@ package dev.lanegrad.autograd;
  * Sum or mean over all elements (a scalar) or over one dimension (which disappears).
  * Viewing x as [outer, d, inner]: y[o, i] = s * sum_j x[o, j, i] with s = 1 or 1/d; dx[o, j, i] += s dy[o, i].
  */
-final class Reduce extends Node {
+final class Reduce extends Node.Unary {
 
-    private final Tensor x;
-    private final Tensor y;
     private final boolean mean;
     private final int outer;
     private final int d;
     private final int inner;
 
     private Reduce(Tensor x, Tensor y, boolean mean, int outer, int d, int inner) {
-        this.x = x;
-        this.y = y;
+        super(mean ? "mean" : "sum", x, y);
         this.mean = mean;
         this.outer = outer;
         this.d = d;
@@ -71,21 +68,6 @@ final class Reduce extends Node {
         }
         tape.record(new Reduce(x, y, mean, outer, d, inner), y);
         return y;
-    }
-
-    @Override
-    String name() {
-        return mean ? "mean" : "sum";
-    }
-
-    @Override
-    boolean reached() {
-        return y.hasGrad();
-    }
-
-    @Override
-    Tensor[] inputs() {
-        return new Tensor[] {x};
     }
 
     @Override

@@ -1,15 +1,12 @@
 package dev.lanegrad.autograd;
 
 /** y = s * x for a constant s; dx += s dy. */
-final class Scale extends Node {
+final class Scale extends Node.Unary {
 
-    private final Tensor x;
-    private final Tensor y;
     private final float s;
 
     private Scale(Tensor x, Tensor y, float s) {
-        this.x = x;
-        this.y = y;
+        super("scale", x, y);
         this.s = s;
     }
 
@@ -20,21 +17,6 @@ final class Scale extends Node {
         OPS.scale(s, y.dataRef(), y.offset(), y.size());
         tape.record(new Scale(x, y, s), y);
         return y;
-    }
-
-    @Override
-    String name() {
-        return "scale";
-    }
-
-    @Override
-    boolean reached() {
-        return y.hasGrad();
-    }
-
-    @Override
-    Tensor[] inputs() {
-        return new Tensor[] {x};
     }
 
     @Override

@@ -4,15 +4,12 @@ package dev.lanegrad.autograd;
  * Softmax and log-softmax over the last dimension, backward from the saved output:
  * softmax dx += y (dy - sum(dy y)); log-softmax dx += dy - e^y sum(dy).
  */
-final class Softmax extends Node {
+final class Softmax extends Node.Unary {
 
-    private final Tensor x;
-    private final Tensor y;
     private final boolean log;
 
-    private Softmax(Tensor x, Tensor y, boolean log) {
-        this.x = x;
-        this.y = y;
+    private Softmax(String op, Tensor x, Tensor y, boolean log) {
+        super(op, x, y);
         this.log = log;
     }
 
@@ -30,23 +27,8 @@ final class Softmax extends Node {
         } else {
             OPS.softmaxRows(x.dataRef(), x.offset(), y.dataRef(), y.offset(), rows, cols);
         }
-        tape.record(new Softmax(x, y, log), y);
+        tape.record(new Softmax(op, x, y, log), y);
         return y;
-    }
-
-    @Override
-    String name() {
-        return log ? "logSoftmax" : "softmax";
-    }
-
-    @Override
-    boolean reached() {
-        return y.hasGrad();
-    }
-
-    @Override
-    Tensor[] inputs() {
-        return new Tensor[] {x};
     }
 
     @Override

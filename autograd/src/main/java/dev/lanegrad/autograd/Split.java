@@ -10,6 +10,7 @@ final class Split extends Node {
     private final Tensor[] ys;
 
     private Split(Tensor x, Tensor[] ys) {
+        super("split", null);
         this.x = x;
         this.ys = ys;
     }
@@ -45,11 +46,6 @@ final class Split extends Node {
         }
         tape.recordMulti(new Split(x, ys), grad, ys);
         return ys;
-    }
-
-    @Override
-    String name() {
-        return "split";
     }
 
     @Override
