@@ -158,13 +158,4 @@ public class ActivationBench extends JmhDefaults {
         ("vector".equals(impl) ? ops : Kernels.scalar().ops()).tanhBackward(x, 0, dy, 0, dx, 0, N);
         return dx;
     }
-
-    /** The Vector API kernels, looked up through Kernels (loading the provider class first would make Kernels initialise inside it). */
-    static dev.lanegrad.engine.KernelProvider vector() {
-        dev.lanegrad.engine.KernelProvider vector = Kernels.vectorOrNull();
-        if (vector == null) {
-            throw new IllegalStateException("the Vector API kernels cannot be loaded: add --add-modules jdk.incubator.vector");
-        }
-        return vector;
-    }
 }

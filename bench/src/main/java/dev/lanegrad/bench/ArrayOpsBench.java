@@ -103,13 +103,4 @@ public class ArrayOpsBench extends JmhDefaults {
     public double softmaxCrossEntropy() {
         return ops.softmaxCrossEntropy(logits, 0, ROWS, COLS, target, 0, -100, null, 0, dLogits, 0, 1f / ROWS);
     }
-
-    /** The Vector API kernels, looked up through Kernels (loading the provider class first would make Kernels initialise inside it). */
-    static dev.lanegrad.engine.KernelProvider vector() {
-        dev.lanegrad.engine.KernelProvider vector = Kernels.vectorOrNull();
-        if (vector == null) {
-            throw new IllegalStateException("the Vector API kernels cannot be loaded: add --add-modules jdk.incubator.vector");
-        }
-        return vector;
-    }
 }

@@ -3,7 +3,6 @@ package dev.lanegrad.bench;
 import dev.lanegrad.engine.EngineThreads;
 import dev.lanegrad.engine.Gemm;
 import dev.lanegrad.engine.Kernels;
-import dev.lanegrad.engine.KernelProvider;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -80,15 +79,7 @@ public class GemmBench extends JmhDefaults {
         transA = parts.length > 1 && parts[1].contains("tA");
         transB = parts.length > 1 && parts[1].contains("tB");
         gemm = switch (impl) {
-            // through Kernels, not VectorKernelProvider.INSTANCE: touching the provider class first makes
-            // Kernels initialize inside it, see the provider as missing and log a false warning
-            case "vector" -> {
-                KernelProvider vector = Kernels.vectorOrNull();
-                if (vector == null) {
-                    throw new IllegalStateException("the Vector API kernels cannot be loaded: add --add-modules jdk.incubator.vector");
-                }
-                yield vector.gemm();
-            }
+            case "vector" -> vector().gemm();
             case "scalar" -> Kernels.scalar().gemm();
             default -> throw new IllegalArgumentException("impl " + impl + ": expected vector or scalar");
         };

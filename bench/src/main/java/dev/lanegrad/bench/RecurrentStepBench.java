@@ -109,13 +109,4 @@ public class RecurrentStepBench extends JmhDefaults {
         k.rnnForward(batch, hidden, false, gates3, 0, h, 0, hidden);
         return h;
     }
-
-    /** The Vector API kernels, looked up through Kernels (loading the provider class first would make Kernels initialise inside it). */
-    static dev.lanegrad.engine.KernelProvider vector() {
-        dev.lanegrad.engine.KernelProvider vector = Kernels.vectorOrNull();
-        if (vector == null) {
-            throw new IllegalStateException("the Vector API kernels cannot be loaded: add --add-modules jdk.incubator.vector");
-        }
-        return vector;
-    }
 }
