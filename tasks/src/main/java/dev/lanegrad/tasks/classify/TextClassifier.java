@@ -26,40 +26,16 @@ import java.util.Map;
  * checkpoint folder ({@link CheckpointFolder}): {@code model.safetensors}, {@code config.json} (sizes and
  * labels) and {@code vocab.txt} (one word per line, in id order).
  */
-public final class TextClassifier {
+public record TextClassifier(ClassifierModel model, ClassifyConfig config, WordVocabulary vocabulary, List<String> labels) {
 
     static final String TASK = "classify";
     private static final int EVAL_BATCH = 128;
 
-    private final ClassifierModel model;
-    private final ClassifyConfig config;
-    private final WordVocabulary vocabulary;
-    private final List<String> labels;
-
-    public TextClassifier(ClassifierModel model, ClassifyConfig config, WordVocabulary vocabulary, List<String> labels) {
+    public TextClassifier {
         if (labels.size() != model.labels()) {
             throw new IllegalArgumentException(labels.size() + " labels for a model with " + model.labels() + " outputs");
         }
-        this.model = model;
-        this.config = config;
-        this.vocabulary = vocabulary;
-        this.labels = List.copyOf(labels);
-    }
-
-    public ClassifierModel model() {
-        return model;
-    }
-
-    public ClassifyConfig config() {
-        return config;
-    }
-
-    public WordVocabulary vocabulary() {
-        return vocabulary;
-    }
-
-    public List<String> labels() {
-        return labels;
+        labels = List.copyOf(labels);
     }
 
     /** Word ids of a text (unknown words are {@code <unk>}). */

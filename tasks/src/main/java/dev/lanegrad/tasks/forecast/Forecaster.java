@@ -19,32 +19,10 @@ import java.util.Map;
  * several threads. Saved as a checkpoint folder ({@link CheckpointFolder}): {@code model.safetensors} and
  * {@code config.json} (the configuration and the scaler).
  */
-public final class Forecaster {
+public record Forecaster(ForecastModel model, ForecastConfig config, Scaler scaler) {
 
     static final String TASK = "forecast";
     private static final int EVAL_BATCH = 256;
-
-    private final ForecastModel model;
-    private final ForecastConfig config;
-    private final Scaler scaler;
-
-    public Forecaster(ForecastModel model, ForecastConfig config, Scaler scaler) {
-        this.model = model;
-        this.config = config;
-        this.scaler = scaler;
-    }
-
-    public ForecastModel model() {
-        return model;
-    }
-
-    public ForecastConfig config() {
-        return config;
-    }
-
-    public Scaler scaler() {
-        return scaler;
-    }
 
     /** The next {@code horizon} values after {@code recent}, whose last {@code window} values are used. */
     public double[] predict(double[] recent) {
