@@ -2,9 +2,9 @@ package dev.lanegrad.tasks.classify;
 
 import dev.lanegrad.models.rnn.RnnMode;
 import dev.lanegrad.tasks.Cells;
-import dev.lanegrad.tasks.ConfigChecks;
+import dev.lanegrad.tasks.EpochSettings;
 
-import static dev.lanegrad.tasks.ConfigChecks.atLeast;
+import static dev.lanegrad.tasks.EpochSettings.atLeast;
 
 /**
  * How to train a text classifier: words (lower-cased, {@link dev.lanegrad.tasks.data.WordTokenizer}) seen
@@ -31,7 +31,7 @@ public record ClassifyConfig(RnnMode cell, int embedding, int hidden, int layers
         atLeast("layers", layers, 1);
         atLeast("min frequency", minFrequency, 1);
         atLeast("max length", maxLength, 1);
-        ConfigChecks.epochTraining(epochs, batch, patience, lr, dropout, trainFraction, validationFraction, clipNorm);
+        EpochSettings.check(epochs, batch, patience, lr, dropout, trainFraction, validationFraction, clipNorm);
         if (!(weightDecay >= 0) || !Float.isFinite(weightDecay)) {
             throw new IllegalArgumentException("weight decay " + weightDecay + " must be >= 0");
         }

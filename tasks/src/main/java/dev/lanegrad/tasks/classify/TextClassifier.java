@@ -10,6 +10,7 @@ import dev.lanegrad.tasks.ModelClaims;
 import dev.lanegrad.models.rnn.RnnMode;
 import dev.lanegrad.tasks.Cells;
 import dev.lanegrad.tasks.CheckpointFolder;
+import dev.lanegrad.tasks.EpochSettings;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -157,12 +158,8 @@ public record TextClassifier(ClassifierModel model, ClassifyConfig config, WordV
         m.put("epochs", config.epochs());
         m.put("lr", Double.parseDouble(Float.toString(config.lr())));
         m.put("weight_decay", Double.parseDouble(Float.toString(config.weightDecay())));
-        m.put("batch", config.batch());
-        m.put("seed", config.seed());
-        m.put("train_fraction", config.trainFraction());
-        m.put("validation_fraction", config.validationFraction());
-        m.put("patience", config.patience());
-        m.put("clip_norm", config.clipNorm());
+        EpochSettings.put(m, config.batch(), config.seed(), config.trainFraction(), config.validationFraction(), config.patience(),
+                config.clipNorm());
         CheckpointFolder.writeWeights(dir, model, TASK, id);
         CheckpointFolder.writeString(dir.resolve(CheckpointFolder.VOCABULARY), vocabulary.serialize());
         CheckpointFolder.writeString(dir.resolve(CheckpointFolder.CONFIG), CheckpointFolder.toJson(m));

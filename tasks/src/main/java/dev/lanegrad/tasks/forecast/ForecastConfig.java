@@ -3,9 +3,9 @@ package dev.lanegrad.tasks.forecast;
 import dev.lanegrad.tasks.data.Scaler;
 import dev.lanegrad.models.rnn.RnnMode;
 import dev.lanegrad.tasks.Cells;
-import dev.lanegrad.tasks.ConfigChecks;
+import dev.lanegrad.tasks.EpochSettings;
 
-import static dev.lanegrad.tasks.ConfigChecks.atLeast;
+import static dev.lanegrad.tasks.EpochSettings.atLeast;
 
 /**
  * How to train a forecaster: a stack of {@code layers} LSTM or GRU layers of {@code hidden} units reads
@@ -30,7 +30,7 @@ public record ForecastConfig(RnnMode cell, int window, int horizon, int hidden, 
         atLeast("hidden", hidden, 1);
         atLeast("layers", layers, 1);
         atLeast("season", season, 0);
-        ConfigChecks.epochTraining(epochs, batch, patience, lr, dropout, trainFraction, validationFraction, clipNorm);
+        EpochSettings.check(epochs, batch, patience, lr, dropout, trainFraction, validationFraction, clipNorm);
         dev.lanegrad.tasks.ModelClaims.requireForecastFits(Cells.name(cell), hidden, layers, window, horizon, batch);
     }
 

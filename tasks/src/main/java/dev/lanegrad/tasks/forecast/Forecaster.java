@@ -7,6 +7,7 @@ import dev.lanegrad.tasks.ModelClaims;
 import dev.lanegrad.models.rnn.RnnMode;
 import dev.lanegrad.tasks.Cells;
 import dev.lanegrad.tasks.CheckpointFolder;
+import dev.lanegrad.tasks.EpochSettings;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -97,12 +98,8 @@ public record Forecaster(ForecastModel model, ForecastConfig config, Scaler scal
         m.put("season", config.season());
         m.put("epochs", config.epochs());
         m.put("lr", Double.parseDouble(Float.toString(config.lr())));
-        m.put("batch", config.batch());
-        m.put("seed", config.seed());
-        m.put("train_fraction", config.trainFraction());
-        m.put("validation_fraction", config.validationFraction());
-        m.put("patience", config.patience());
-        m.put("clip_norm", config.clipNorm());
+        EpochSettings.put(m, config.batch(), config.seed(), config.trainFraction(), config.validationFraction(), config.patience(),
+                config.clipNorm());
         CheckpointFolder.writeWeights(dir, model, TASK, id);
         CheckpointFolder.writeString(dir.resolve(CheckpointFolder.CONFIG), CheckpointFolder.toJson(m));
     }

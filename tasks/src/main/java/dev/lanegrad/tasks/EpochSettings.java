@@ -1,13 +1,15 @@
 package dev.lanegrad.tasks;
 
-/**
- * The checks of the settings the epoch tasks (forecast, classify) share, in one place with one wording:
- * a config's constructor checks its own sizes with {@link #atLeast} and the training settings with
- * {@link #epochTraining}.
- */
-public final class ConfigChecks {
+import java.util.Map;
 
-    private ConfigChecks() {
+/**
+ * The settings the epoch tasks (forecast, classify) share, checked in one place with one wording and
+ * saved under one set of names: a config's constructor checks its own sizes with {@link #atLeast} and the
+ * training settings with {@link #check}; a checkpoint's config.json gets them from {@link #put}.
+ */
+public final class EpochSettings {
+
+    private EpochSettings() {
     }
 
     public static void atLeast(String name, long value, long min) {
@@ -17,7 +19,7 @@ public final class ConfigChecks {
     }
 
     /** Epochs, batch, patience, the learning rate, dropout, the train / validation / test fractions and the clip norm. */
-    public static void epochTraining(int epochs, int batch, int patience, float lr, float dropout, double trainFraction,
+    public static void check(int epochs, int batch, int patience, float lr, float dropout, double trainFraction,
             double validationFraction, double clipNorm) {
         atLeast("epochs", epochs, 1);
         atLeast("batch", batch, 1);
@@ -35,5 +37,16 @@ public final class ConfigChecks {
         if (!(clipNorm > 0)) {
             throw new IllegalArgumentException("clip norm " + clipNorm + " must be positive");
         }
+    }
+
+    /** The batch, seed, split, patience and clip norm, under their config.json names, after the task's own settings. */
+    public static void put(Map<String, Object> config, int batch, long seed, double trainFraction, double validationFraction,
+            int patience, double clipNorm) {
+        config.put("batch", batch);
+        config.put("seed", seed);
+        config.put("train_fraction", trainFraction);
+        config.put("validation_fraction", validationFraction);
+        config.put("patience", patience);
+        config.put("clip_norm", clipNorm);
     }
 }
