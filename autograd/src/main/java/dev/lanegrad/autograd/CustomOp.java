@@ -91,14 +91,12 @@ public abstract class CustomOp extends Node {
 
     /** A new output tensor of this op (contents undefined until forward writes them). */
     protected final Tensor output(int... shape) {
-        checkInForward();
-        return tape.newTensor(shape.clone(), grad);
+        return newOutput(shape.clone());
     }
 
     /** {@link #output(int...)} of rank 3, without copying a shape array (for ops called every step). */
     protected final Tensor output(int d0, int d1, int d2) {
-        checkInForward();
-        return tape.newTensor(new int[] {d0, d1, d2}, grad);
+        return newOutput(new int[] {d0, d1, d2});
     }
 
     /**
@@ -107,14 +105,22 @@ public abstract class CustomOp extends Node {
      * as gate gradients): either way it costs no allocation once the arena has grown.
      */
     protected final Tensor scratch(int... shape) {
-        checkScratch();
-        return tape.newTensor(shape.clone(), false);
+        return newScratch(shape.clone());
     }
 
     /** {@link #scratch(int...)} of rank 3, without copying a shape array. */
     protected final Tensor scratch(int d0, int d1, int d2) {
+        return newScratch(new int[] {d0, d1, d2});
+    }
+
+    private Tensor newOutput(int[] shape) {
+        checkInForward();
+        return tape.newTensor(shape, grad);
+    }
+
+    private Tensor newScratch(int[] shape) {
         checkScratch();
-        return tape.newTensor(new int[] {d0, d1, d2}, false);
+        return tape.newTensor(shape, false);
     }
 
     private void checkScratch() {

@@ -104,6 +104,20 @@ abstract class Node {
         return tape;
     }
 
+    /** Rows of cols floats, row r of dst (stride dStride) = row r of src (stride sStride), for r < rows: a column block. */
+    static void copyRows(float[] src, int sOff, int sStride, float[] dst, int dOff, int dStride, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            OPS.copy(src, sOff + r * sStride, dst, dOff + r * dStride, cols);
+        }
+    }
+
+    /** Like {@link #copyRows}, accumulating: row r of dst += row r of src. */
+    static void addRows(float[] src, int sOff, int sStride, float[] dst, int dOff, int dStride, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            OPS.axpy(1f, src, sOff + r * sStride, dst, dOff + r * dStride, cols);
+        }
+    }
+
     /** dst[i] += a[i] * b[i] */
     static void mulAcc(float[] a, int aOff, float[] b, int bOff, float[] dst, int dOff, int n) {
         for (int i = 0; i < n; i++) {

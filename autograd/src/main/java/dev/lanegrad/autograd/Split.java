@@ -39,9 +39,7 @@ final class Split extends Node {
         for (int i = 0; i < sizes.length; i++) {
             int c = sizes[i];
             ys[i] = tape.newTensor(Shapes.withLast(x.shapeRef(), c), grad);
-            for (int r = 0; r < rows; r++) {
-                OPS.copy(x.dataRef(), x.offset() + r * last + col, ys[i].dataRef(), ys[i].offset() + r * c, c);
-            }
+            copyRows(x.dataRef(), x.offset() + col, last, ys[i].dataRef(), ys[i].offset(), c, rows, c);
             col += c;
         }
         tape.recordMulti(new Split(x, ys), grad, ys);
@@ -72,9 +70,7 @@ final class Split extends Node {
         for (Tensor y : ys) {
             int c = y.dim(-1);
             if (y.hasGrad()) {
-                for (int r = 0; r < rows; r++) {
-                    OPS.axpy(1f, y.grad(), y.gradOffset() + r * c, dx, x.gradOffset() + r * last + col, c);
-                }
+                addRows(y.grad(), y.gradOffset(), c, dx, x.gradOffset() + col, last, rows, c);
             }
             col += c;
         }
