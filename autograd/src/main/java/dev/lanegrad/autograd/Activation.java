@@ -25,7 +25,7 @@ final class Activation extends Node.Unary {
     private final Kind kind;
 
     private Activation(Kind kind, Tensor x, Tensor y) {
-        super(kind.opName, x, y);
+        super(x, y);
         this.kind = kind;
     }
 
@@ -58,5 +58,10 @@ final class Activation extends Node.Unary {
             case LOG: OPS.logBackward(x.dataRef(), x.offset(), dy, dyo, dx, dxo, n); break;
             default: throw new AssertionError(kind);
         }
+    }
+
+    @Override
+    String name() {
+        return kind.opName;
     }
 }

@@ -8,8 +8,8 @@ final class Add extends Node.Binary {
 
     private final boolean subtract;
 
-    private Add(String op, Tensor a, Tensor b, Tensor y, boolean subtract) {
-        super(op, a, b, y);
+    private Add(Tensor a, Tensor b, Tensor y, boolean subtract) {
+        super(a, b, y);
         this.subtract = subtract;
     }
 
@@ -26,7 +26,7 @@ final class Add extends Node.Binary {
                 OPS.add(ad, a.offset() + r, bd, b.offset(), yd, y.offset() + r, cols);
             }
         }
-        tape.record(new Add(op, a, b, y, subtract), y);
+        tape.record(new Add(a, b, y, subtract), y);
         return y;
     }
 
@@ -56,5 +56,10 @@ final class Add extends Node.Binary {
                 OPS.addColumnSums(dy, dyOff, y.size() / cols, cols, cols, b.grad(), b.gradOffset());
             }
         }
+    }
+
+    @Override
+    String name() {
+        return subtract ? "sub" : "add";
     }
 }

@@ -9,7 +9,7 @@ final class Concat extends Node {
     private final Tensor[] xs;
 
     private Concat(Tensor[] xs, Tensor y) {
-        super("concat", y);
+        super(y);
         this.xs = xs;
     }
 
@@ -62,5 +62,10 @@ final class Concat extends Node {
             }
             col += c;
         }
+    }
+
+    @Override
+    String name() {
+        return "concat";
     }
 }

@@ -20,7 +20,7 @@ final class CrossEntropy extends Node.Unary {
     private final int savedOff;
 
     private CrossEntropy(Tensor logits, float[] saved, int savedOff, Tensor y) {
-        super("crossEntropy", logits, y);
+        super(logits, y);
         this.saved = saved;
         this.savedOff = savedOff;
     }
@@ -69,5 +69,10 @@ final class CrossEntropy extends Node.Unary {
     void backward() {
         float up = y.grad()[y.gradOffset()];
         OPS.axpy(up, saved, savedOff, x.grad(), x.gradOffset(), x.size());
+    }
+
+    @Override
+    String name() {
+        return "crossEntropy";
     }
 }

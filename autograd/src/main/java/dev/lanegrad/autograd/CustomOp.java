@@ -37,6 +37,7 @@ package dev.lanegrad.autograd;
  */
 public abstract class CustomOp extends Node {
 
+    private final String name;
     private Tape tape;
     private Tensor[] inputs;
     private Tensor[] outputs;
@@ -44,7 +45,8 @@ public abstract class CustomOp extends Node {
     private int epoch;
 
     protected CustomOp(String name) {
-        super(name, null);
+        super(null);
+        this.name = name;
     }
 
     /** Runs forward on the current tape and records this op when an input requires a gradient. */
@@ -138,6 +140,11 @@ public abstract class CustomOp extends Node {
         if (tape == null || outputs != null) {
             throw new IllegalStateException(name() + ": output() may only be called inside forward");
         }
+    }
+
+    @Override
+    final String name() {
+        return name;
     }
 
     @Override

@@ -10,7 +10,7 @@ final class DropoutOp extends Node.Unary {
     private final Tensor mask;
 
     private DropoutOp(Tensor x, Tensor mask, Tensor y) {
-        super("dropout", x, y);
+        super(x, y);
         this.mask = mask;
     }
 
@@ -35,5 +35,10 @@ final class DropoutOp extends Node.Unary {
     @Override
     void backward() {
         mulAcc(y.grad(), y.gradOffset(), mask.dataRef(), mask.offset(), x.grad(), x.gradOffset(), x.size());
+    }
+
+    @Override
+    String name() {
+        return "dropout";
     }
 }

@@ -12,7 +12,7 @@ final class EmbeddingOp extends Node.Unary {
     private final int paddingIdx;
 
     private EmbeddingOp(Tensor table, int[] indices, int paddingIdx, Tensor y) {
-        super("embedding", table, y);
+        super(table, y);
         this.indices = indices;
         this.paddingIdx = paddingIdx;
     }
@@ -54,5 +54,10 @@ final class EmbeddingOp extends Node.Unary {
                 OPS.axpy(1f, dy, y.gradOffset() + i * e, dt, table.gradOffset() + indices[i] * e, e);
             }
         }
+    }
+
+    @Override
+    String name() {
+        return "embedding";
     }
 }

@@ -18,7 +18,7 @@ final class LinearOp extends Node {
     private final int m;
 
     private LinearOp(Tensor x, Tensor w, Tensor b, Tensor y, int m) {
-        super("linear", y);
+        super(y);
         this.x = x;
         this.w = w;
         this.b = b;
@@ -74,5 +74,10 @@ final class LinearOp extends Node {
         if (b != null && b.requiresGrad()) {
             OPS.addColumnSums(dy, dyo, m, out, ldo, b.grad(), b.gradOffset());
         }
+    }
+
+    @Override
+    String name() {
+        return "linear";
     }
 }

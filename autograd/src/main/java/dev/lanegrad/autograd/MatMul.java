@@ -26,7 +26,7 @@ final class MatMul extends Node.Binary {
 
     private MatMul(Tensor a, Tensor b, Tensor y, boolean transA, boolean transB,
                    int batch, int m, int n, int k, int aStride, int bStride) {
-        super("matmul", a, b, y);
+        super(a, b, y);
         this.transA = transA;
         this.transB = transB;
         this.batch = batch;
@@ -128,5 +128,10 @@ final class MatMul extends Node.Binary {
                 }
             }
         }
+    }
+
+    @Override
+    String name() {
+        return "matmul";
     }
 }

@@ -13,7 +13,7 @@ final class MseLoss extends Node.Binary {
     private final float scale;
 
     private MseLoss(Tensor p, Tensor t, Tensor w, Tensor y, float scale) {
-        super("mseLoss", p, t, y);
+        super(p, t, y);
         this.w = w;
         this.scale = scale;
     }
@@ -85,5 +85,10 @@ final class MseLoss extends Node.Binary {
 
     private float rowWeight(int i, int f) {
         return w == null ? 1f : w.dataRef()[w.offset() + i / f];
+    }
+
+    @Override
+    String name() {
+        return "mseLoss";
     }
 }

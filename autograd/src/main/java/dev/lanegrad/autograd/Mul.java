@@ -4,7 +4,7 @@ package dev.lanegrad.autograd;
 final class Mul extends Node.Binary {
 
     private Mul(Tensor a, Tensor b, Tensor y) {
-        super("mul", a, b, y);
+        super(a, b, y);
     }
 
     static Tensor apply(Tensor a, Tensor b) {
@@ -31,5 +31,10 @@ final class Mul extends Node.Binary {
                 mulAcc(dy, dyOff + r, a.dataRef(), a.offset() + r, b.grad(), b.gradOffset(), cols);
             }
         }
+    }
+
+    @Override
+    String name() {
+        return "mul";
     }
 }

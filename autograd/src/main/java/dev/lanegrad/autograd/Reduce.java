@@ -12,7 +12,7 @@ final class Reduce extends Node.Unary {
     private final int inner;
 
     private Reduce(Tensor x, Tensor y, boolean mean, int outer, int d, int inner) {
-        super(mean ? "mean" : "sum", x, y);
+        super(x, y);
         this.mean = mean;
         this.outer = outer;
         this.d = d;
@@ -80,5 +80,10 @@ final class Reduce extends Node.Unary {
                 OPS.axpy(scale, dy, dyo, dx, x.gradOffset() + (o * d + j) * inner, inner);
             }
         }
+    }
+
+    @Override
+    String name() {
+        return mean ? "mean" : "sum";
     }
 }

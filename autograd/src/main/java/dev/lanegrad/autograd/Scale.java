@@ -6,7 +6,7 @@ final class Scale extends Node.Unary {
     private final float s;
 
     private Scale(Tensor x, Tensor y, float s) {
-        super("scale", x, y);
+        super(x, y);
         this.s = s;
     }
 
@@ -22,5 +22,10 @@ final class Scale extends Node.Unary {
     @Override
     void backward() {
         OPS.axpy(s, y.grad(), y.gradOffset(), x.grad(), x.gradOffset(), x.size());
+    }
+
+    @Override
+    String name() {
+        return "scale";
     }
 }

@@ -8,8 +8,8 @@ final class Softmax extends Node.Unary {
 
     private final boolean log;
 
-    private Softmax(String op, Tensor x, Tensor y, boolean log) {
-        super(op, x, y);
+    private Softmax(Tensor x, Tensor y, boolean log) {
+        super(x, y);
         this.log = log;
     }
 
@@ -27,7 +27,7 @@ final class Softmax extends Node.Unary {
         } else {
             OPS.softmaxRows(x.dataRef(), x.offset(), y.dataRef(), y.offset(), rows, cols);
         }
-        tape.record(new Softmax(op, x, y, log), y);
+        tape.record(new Softmax(x, y, log), y);
         return y;
     }
 
@@ -40,5 +40,10 @@ final class Softmax extends Node.Unary {
         } else {
             OPS.softmaxRowsBackward(y.dataRef(), y.offset(), y.grad(), y.gradOffset(), x.grad(), x.gradOffset(), rows, cols);
         }
+    }
+
+    @Override
+    String name() {
+        return log ? "logSoftmax" : "softmax";
     }
 }

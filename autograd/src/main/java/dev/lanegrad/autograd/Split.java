@@ -10,7 +10,7 @@ final class Split extends Node {
     private final Tensor[] ys;
 
     private Split(Tensor x, Tensor[] ys) {
-        super("split", null);
+        super(null);
         this.x = x;
         this.ys = ys;
     }
@@ -74,5 +74,10 @@ final class Split extends Node {
             }
             col += c;
         }
+    }
+
+    @Override
+    String name() {
+        return "split";
     }
 }
