@@ -105,6 +105,34 @@ public final class JsonOut {
         }
     }
 
+    /**
+     * The answer with every float array or matrix member written as base64 of its little-endian float32
+     * values (row after row) under the member's name + "_f32": the exact bits, a third of the bytes of
+     * decimal text, and no number formatting (asked for with {@code "f32": true}).
+     */
+    public static Map<String, Object> f32(Map<String, Object> answer) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : answer.entrySet()) {
+            Object v = e.getValue();
+            if (v instanceof float[] a) {
+                out.put(e.getKey() + "_f32", base64(a, 0, 1, a.length, a.length));
+            } else if (v instanceof Rows r) {
+                out.put(e.getKey() + "_f32", base64(r.data, r.offset, r.rows, r.cols, r.stride));
+            } else {
+                out.put(e.getKey(), v);
+            }
+        }
+        return out;
+    }
+
+    private static String base64(float[] data, int offset, int rows, int cols, int stride) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * rows * cols).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < rows; i++) {
+            b.asFloatBuffer().position(i * cols).put(data, offset + i * stride, cols);
+        }
+        return java.util.Base64.getEncoder().encodeToString(b.array());
+    }
+
     /** A matrix written as a list of rows: rows x cols floats of data from offset, rows stride apart. */
     public record Rows(float[] data, int offset, int rows, int cols, int stride) {
         public static Rows of(float[] data, int rows, int cols) {
