@@ -57,7 +57,8 @@ final class ServeBenchCommand implements Callable<Integer> {
                 maxBatch, Duration.ofNanos((long) (maxWaitMs * 1e6)), http, body);
         System.out.println("serve-bench: " + cell + " I=" + input + " H=" + hidden + " T=" + steps + ", " + Runtime.getRuntime()
                 .availableProcessors() + " cores, JDK " + Runtime.version() + ", kernels " + dev.lanegrad.engine.Kernels.gemm()
-                .getClass().getSimpleName() + ", " + http + " server, " + body + " bodies");
+                .getClass().getSimpleName() + ", " + http + " server, " + body + " bodies, GC " + String.join("+",
+                java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream().map(b -> b.getName()).toList()));
         ServeBench.Report r = ServeBench.run(o, line -> System.err.println("serve-bench: " + line));
         System.out.print(r.format());
         return r.errors() == 0 ? 0 : 1;

@@ -26,6 +26,8 @@ public final class JsonOut {
             sb.append("null");
         } else if (v instanceof String s) {
             sb.append(Json.quote(s));
+        } else if (v instanceof Base64Text b) {
+            sb.append('"').append(b.text).append('"'); // base64's alphabet needs no escapes
         } else if (v instanceof Float f) {
             appendFloat(sb, f);
         } else if (v instanceof Double d) {
@@ -125,12 +127,16 @@ public final class JsonOut {
         return out;
     }
 
-    private static String base64(float[] data, int offset, int rows, int cols, int stride) {
+    /** Base64 text, written as a JSON string as it is (Json.quote's char-by-char escaping cost more than the encoding). */
+    record Base64Text(String text) {
+    }
+
+    private static Base64Text base64(float[] data, int offset, int rows, int cols, int stride) {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * rows * cols).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < rows; i++) {
             b.asFloatBuffer().position(i * cols).put(data, offset + i * stride, cols);
         }
-        return java.util.Base64.getEncoder().encodeToString(b.array());
+        return new Base64Text(java.util.Base64.getEncoder().encodeToString(b.array()));
     }
 
     /** A matrix written as a list of rows: rows x cols floats of data from offset, rows stride apart. */

@@ -109,18 +109,16 @@ public final class ServeBench {
         Reference step64 = secondsPer(() -> stream.step(x, 0, y, 0), nanos);
 
         ServeConfig cfg = ServeConfig.defaults().withPort(0).withBatching(o.maxBatch(), o.maxWait(), 4096)
-                .withSessions(Math.max(o.sessions(), 1), Duration.ofHours(1)).withLimits(64 << 20, 1 << 16)
+                .withSessions(Math.max(o.sessions(), 10_000), Duration.ofHours(1)).withLimits(64 << 20, 1 << 16)
                 .withTransport(o.http()).withHttpThreads(Math.max(128, o.sessions() + o.clients()));
         try (ServeServer server = ServeServer.start(cfg)) {
             server.add(new StackModel("bench", layer));
             server.ready();
-            // the sessions first, on a calm heap: their bytes are the heap's growth
-            long before = settledHeap();
+            double measured = bytesPerSession(server, Math.max(o.sessions(), 10_000));
             String[] ids = new String[o.sessions()];
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = server.sessions().create("bench", server.predictors.get("bench").model().streaming()).id();
             }
-            double measured = (settledHeap() - before) / (double) ids.length;
 
             byte[] body = request(o.body(), "/v1/models/bench/predict", "outputs", random(o.steps() * o.input()), o.input());
             LoadClients load = new LoadClients(server.port());
@@ -234,6 +232,24 @@ public final class ServeBench {
             return os.getProcessCpuTime();
         }
         return 0;
+    }
+
+    /**
+     * The heap a session takes: n sessions made, the heap settled, then closed and settled again (the
+     * difference of two readings taken with the server in the same state; a reading before making them
+     * drifted by ~9 MB whatever n was, the server's first garbage).
+     */
+    private static double bytesPerSession(ServeServer server, int n) throws InterruptedException {
+        String[] ids = new String[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = server.sessions().create("bench", server.predictors.get("bench").model().streaming()).id();
+        }
+        long with = settledHeap();
+        for (String id : ids) {
+            server.sessions().close(id);
+        }
+        ids = null;
+        return (with - settledHeap()) / (double) n;
     }
 
     /** Heap in use after full collections (a hint the default collectors follow), for a before/after difference. */
