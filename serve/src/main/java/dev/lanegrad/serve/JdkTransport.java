@@ -42,9 +42,8 @@ final class JdkTransport implements ServeServer.Transport {
 
     JdkTransport(ServeServer server) throws IOException {
         this.server = server;
-        ServeConfig config = server.config;
-        this.handlers = Executors.newFixedThreadPool(config.httpThreads(), ServeServer.daemon("lanegrad-http"));
-        this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 1024);
+        this.handlers = Executors.newFixedThreadPool(server.config.httpThreads(), ServeServer.daemon("lanegrad-http"));
+        this.http = HttpServer.create(new InetSocketAddress(server.config.host(), server.config.port()), 1024);
         http.setExecutor(handlers);
         http.createContext("/", this::handle);
         http.start();
