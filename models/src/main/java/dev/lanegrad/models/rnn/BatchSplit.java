@@ -16,19 +16,30 @@ final class BatchSplit {
     }
 
     /**
-     * Where to split the batch between the calling thread and one engine worker for a whole time loop,
-     * or 0 to stay on this thread. Rows of a recurrent net are independent, so the two halves need no
+     * Where to split the batch of ws between the calling thread and one engine worker for a whole time
+     * loop, or 0 to stay on this thread. Rows of a recurrent net are independent, so the two halves need no
      * synchronisation per step: one hand-off per direction instead of one per step's GEMM (at B = 32,
      * a per-step GEMM takes ~50 us, while waking a worker costs ~10-20 us). Needs the prepacked GEMM,
      * whose products always run on the calling thread, and at least Rnn.SPLIT_MIN_ROWS rows.
      */
-    static int rows(int B, boolean packed) {
+    static int rows(RnnWorkspace ws, boolean packed) {
+        int B = ws.batch;
         if (!packed || B < Rnn.SPLIT_MIN_ROWS || EngineThreads.threads() < 2 || EngineThreads.inPool()) {
             return 0;
         }
-        // even halves, the first rounded to the register tile's rows (4) so both run full tiles
-        int half = (B / 2 + 3) / 4 * 4;
-        return half < B ? half : 0;
+        // Halves of the tokens, not of the rows: rows are sorted longest first, so with mixed lengths (16 x 100
+        // + 16 x 10) even halves of the rows would leave every long step on the caller. The caller takes the
+        // longest rows up to half the tokens (B / 2 rows when the lengths are equal, as before lengths counted),
+        // at least one, rounded up to the register tile's rows (4) so both halves run full tiles.
+        int half = ws.tokens / 2;
+        int split = 0;
+        int sum = 0;
+        while (split < B && sum + ws.sortedLen[split] <= half) {
+            sum += ws.sortedLen[split];
+            split++;
+        }
+        split = (Math.max(split, 1) + 3) / 4 * 4;
+        return split < B ? split : 0;
     }
 
     /** Each calling thread's reusable task (a steady training loop allocates no task per call). */

@@ -70,7 +70,7 @@ final class Layer {
 
     /** The time loop of slot s over all rows: split over two threads when that pays (see BatchSplit). */
     private void runLoop(RnnWorkspace ws, int s, int d, float[] dy, boolean packed) {
-        int split = BatchSplit.rows(ws.batch, packed);
+        int split = BatchSplit.rows(ws, packed);
         if (split > 0) {
             BatchSplit.run(loop, ws, s, d, dy, dy == null, split, ws.batch);
         } else if (dy == null) {

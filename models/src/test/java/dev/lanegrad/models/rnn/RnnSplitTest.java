@@ -6,6 +6,11 @@ import dev.lanegrad.engine.Kernels;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * With two engine threads, a batch of at least Rnn.SPLIT_MIN_ROWS rows runs each time loop split over
@@ -38,6 +43,39 @@ class RnnSplitTest {
             RnnProblem.Run spec = pb.forwardBackward(new Rnn(pb.params, scalar.gemm(), scalar.ops(), scalar.recurrent()),
                     new RnnWorkspace(), true, 3L);
             RnnBehaviourTest.assertRunsClose(mode + " 2 threads vs scalar", spec, two, 1e-5);
+        } finally {
+            EngineThreads.setThreads(before);
+        }
+    }
+
+    /** The split row with two threads for a batch of these lengths (steps = the longest). */
+    private static int split(int... lengths) {
+        RnnConfig cfg = new RnnConfig(RnnMode.GRU, 2, 3, 1, true, false, 0f);
+        RnnWorkspace ws = new RnnWorkspace();
+        ws.prepareForward(cfg, RnnParameters.initUniform(cfg, 1L), Arrays.stream(lengths).max().orElseThrow(),
+                lengths.length, lengths);
+        return BatchSplit.rows(ws, true);
+    }
+
+    private static int[] lengths(int longRows, int longLength, int shortRows, int shortLength) {
+        int[] l = new int[longRows + shortRows];
+        Arrays.fill(l, 0, longRows, longLength);
+        Arrays.fill(l, longRows, l.length, shortLength);
+        return l;
+    }
+
+    @Test
+    void theCallerTakesTheLongestRowsUpToHalfTheTokens() {
+        int before = EngineThreads.threads();
+        try {
+            EngineThreads.setThreads(2);
+            assertEquals(16, split(lengths(32, 100, 0, 0)), "equal lengths: half the rows");
+            assertEquals(8, split(lengths(5, 7, 5, 7)), "10 equal rows: 5 rounded up to 8");
+            assertEquals(8, split(lengths(16, 100, 16, 10)), "16 x 100 + 16 x 10: 8 long rows each");
+            assertEquals(12, split(lengths(1, 100, 31, 10)), "1 x 100 + 31 x 10: 11 rows, rounded up");
+            assertEquals(4, split(lengths(1, 1000, 31, 10)), "one row over half the tokens: one tile");
+            EngineThreads.setThreads(1);
+            assertEquals(0, split(lengths(32, 100, 0, 0)), "one thread: no split");
         } finally {
             EngineThreads.setThreads(before);
         }
