@@ -83,6 +83,7 @@ final class MseLoss extends Node.Binary {
      * made this 1/3 of a GRU training step on a batch of 12.8% valid tokens, JFR on AMD EPYC Zen 5, JDK 17).
      */
     private void addScaledDifference(float g, float[] pd, float[] td, int f, float[] dst, int o) {
+        Tensor p = a, t = b;
         int n = p.size();
         int width = w == null ? n : f;
         int rows = width == 0 ? 0 : n / width;
