@@ -1,6 +1,5 @@
 package dev.lanegrad.models.rnn;
 
-import dev.lanegrad.engine.EngineThreads;
 import dev.lanegrad.engine.Kernels;
 import dev.lanegrad.engine.PrepackedGemm;
 import net.jqwik.api.ForAll;
@@ -25,26 +24,22 @@ class StepPairTest {
                                            @ForAll @IntRange(min = 1, max = 80) int hidden, @ForAll long seed) {
         RnnConfig cfg = new RnnConfig(mode, 6, hidden, layers, true, bidirectional, 0f);
         RnnProblem pb = new RnnProblem(cfg, steps, batch, withLengths, seed);
-        int before = EngineThreads.threads();
-        try {
-            EngineThreads.setThreads(1);
-            RnnProblem.Run one = pb.forwardBackward(new Rnn(pb.params), new RnnWorkspace(), false, 0L);
-            EngineThreads.setThreads(2);
-            boolean paired = StepPair.pays(batch, cfg.gateRows(), hidden, Kernels.gemm() instanceof PrepackedGemm);
-            Statistics.label("two threads in step").collect(paired);
-            RnnWorkspace ws = new RnnWorkspace();
-            RnnProblem.Run two = pb.forwardBackward(new Rnn(pb.params), ws, false, 0L);
-            RnnBehaviourTest.assertRunsClose(mode + " two threads in step vs one", one, two, 0.0);
-            // the same workspace (its W_hh halves packed once) and the thread's reused pair, again
-            RnnProblem.Run again = pb.forwardBackward(new Rnn(pb.params), ws, false, 0L);
-            RnnBehaviourTest.assertRunsClose(mode + " again", one, again, 0.0);
-        } finally {
-            EngineThreads.setThreads(before);
-        }
+        RnnProblem.Run one = pb.atThreads(1, new RnnWorkspace(), false, 0L);
+        // at two threads with -Dlanegrad.rnn.pairMinMacs=1 (this module's tests), StepPair.pays is exactly this
+        Statistics.label("two threads in step").collect(packing() && batch < Rnn.SPLIT_MIN_ROWS);
+        RnnWorkspace ws = new RnnWorkspace();
+        RnnBehaviourTest.assertRunsClose(mode + " two threads in step vs one", one, pb.atThreads(2, ws, false, 0L), 0.0);
+        // the same workspace (its W_hh halves packed once) and the thread's reused pair, again
+        RnnBehaviourTest.assertRunsClose(mode + " again", one, pb.atThreads(2, ws, false, 0L), 0.0);
         // with the SIMD kernels (a packing GEMM) the two-thread loop must run (this module's tests set
         // -Dlanegrad.rnn.pairMinMacs=1), not only the one-thread one
-        if (Kernels.gemm() instanceof PrepackedGemm) {
+        if (packing()) {
             Statistics.label("two threads in step").coverage(c -> c.check(true).percentage(p -> p > 30));
         }
+    }
+
+    /** Whether the default GEMM packs (the SIMD kernels): only then does StepPair run. */
+    private static boolean packing() {
+        return Kernels.gemm() instanceof PrepackedGemm;
     }
 }
