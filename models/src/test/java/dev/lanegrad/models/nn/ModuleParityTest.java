@@ -76,7 +76,7 @@ class ModuleParityTest {
         };
         RnnConfig cfg = new RnnConfig(mode, pc.integer("input_size"), pc.integer("hidden_size"), pc.integer("num_layers"),
                 pc.flag("bias"), pc.flag("bidirectional"), 0f);
-        RecurrentLayer layer = LayerBehaviourTest.layer(mode, cfg, bf, 0L);
+        RecurrentLayer layer = RecurrentLayer.of(cfg, bf, 0L);
         List<NamedTensor> state = new ArrayList<>();
         for (String p : layer.namedParameters().keySet()) {
             state.add(new NamedTensor(p, pc.shape(p), pc.floats(p)));
