@@ -172,10 +172,7 @@ class LayerBehaviourTest {
         RnnConfig cfg = new RnnConfig(mode, 3, 4, 2, true, bidirectional, 0f);
         RecurrentLayer l = RecurrentLayer.of(cfg, batchFirst, seed);
         java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
-        int[] lengths = new int[b];
-        for (int i = 0; i < b; i++) {
-            lengths[i] = 1 + r.nextInt(t);
-        }
+        int[] lengths = RandomLengths.of(r, b, t);
         Tensor x = Tensor.uniform(-1, 1, seed, batchFirst ? new int[] {b, t, 3} : new int[] {t, b, 3});
         int f = cfg.outputSize();
         int s = cfg.stateCount();

@@ -33,18 +33,11 @@ class LayerGradientTest {
         RecurrentLayer layer = RecurrentLayer.of(cfg, batchFirst, seed);
         SplittableRandom r = new SplittableRandom(seed);
         Tensor x = TensorArbitraries.tensor(r.nextLong(), -1f, 1f, batchFirst ? new int[] {b, t, in} : new int[] {t, b, in});
-        int[] lengths = null;
-        if (withLengths) {
-            lengths = new int[b];
-            for (int i = 0; i < b; i++) {
-                lengths[i] = 1 + r.nextInt(t);
-            }
-        }
+        int[] lengths = withLengths ? RandomLengths.of(r, b, t) : null;
         Tensor h0 = withState ? TensorArbitraries.tensor(r.nextLong(), -0.5f, 0.5f, cfg.stateCount(), b, h) : null;
         Tensor c0 = withState && mode == RnnMode.LSTM ? TensorArbitraries.tensor(r.nextLong(), -0.5f, 0.5f, cfg.stateCount(), b, h) : null;
-        final int[] lens = lengths;
         Function<Tensor[], Tensor> f = ignored -> {
-            RecurrentOutput o = layer.forward(x, lens, h0, c0);
+            RecurrentOutput o = layer.forward(x, lengths, h0, c0);
             return o.cn() == null ? Ops.concat(o.output().reshape(-1), o.hn().reshape(-1))
                     : Ops.concat(o.output().reshape(-1), o.hn().reshape(-1), o.cn().reshape(-1));
         };
