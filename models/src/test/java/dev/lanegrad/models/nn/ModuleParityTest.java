@@ -13,7 +13,6 @@ import dev.lanegrad.models.rnn.TimeMajor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,10 +42,6 @@ class ModuleParityTest {
         return names;
     }
 
-    static Path resource(String name) throws URISyntaxException {
-        return Path.of(ModuleParityTest.class.getResource(name).toURI());
-    }
-
     private static float[] swap(float[] v, int[] shape) {
         return TimeMajor.swapLeadingAxes(FloatView.of(v, shape)).toArray();
     }
@@ -68,7 +63,7 @@ class ModuleParityTest {
     void matchesPyTorch(String name) throws Exception {
         String file = name.substring(0, name.indexOf(' '));
         boolean bf = name.endsWith("batch-first");
-        ParityCase pc = ParityCase.read(resource("/parity/" + file));
+        ParityCase pc = ParityCase.read(Fixtures.path("/parity/" + file));
         RnnMode mode = switch (pc.string("module")) {
             case "LSTM" -> RnnMode.LSTM;
             case "GRU" -> RnnMode.GRU;

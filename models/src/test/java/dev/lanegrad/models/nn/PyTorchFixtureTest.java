@@ -5,7 +5,6 @@ import dev.lanegrad.autograd.Tensor;
 import dev.lanegrad.io.ParityCase;
 import org.junit.jupiter.api.Test;
 
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -22,11 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PyTorchFixtureTest {
 
     static Path resource(String name) {
-        try {
-            return Path.of(PyTorchFixtureTest.class.getResource("/safetensors/" + name).toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return Fixtures.path("/safetensors/" + name);
     }
 
     static void assertClose(float[] expected, float[] actual, String what) {
