@@ -62,7 +62,7 @@ class ModuleParityTest {
     void matchesPyTorch(String name) throws Exception {
         String file = name.substring(0, name.indexOf(' '));
         boolean bf = name.endsWith("batch-first");
-        ParityCase pc = ParityCase.read(Fixtures.path("/parity/" + file));
+        ParityCase pc = ParityCase.read(PyTorchFixtureTest.testData("/parity/" + file));
         RnnMode mode = switch (pc.string("module")) {
             case "LSTM" -> RnnMode.LSTM;
             case "GRU" -> RnnMode.GRU;

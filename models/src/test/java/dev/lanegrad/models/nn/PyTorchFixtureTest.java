@@ -5,6 +5,7 @@ import dev.lanegrad.autograd.Tensor;
 import dev.lanegrad.io.ParityCase;
 import org.junit.jupiter.api.Test;
 
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PyTorchFixtureTest {
 
     static Path resource(String name) {
-        return Fixtures.path("/safetensors/" + name);
+        return testData("/safetensors/" + name);
+    }
+
+    /** A file of the test data (testdata/, on the test class path), e.g. {@code /torch/lstm_L2.pt}. */
+    static Path testData(String resource) {
+        try {
+            return Path.of(PyTorchFixtureTest.class.getResource(resource).toURI());
+        } catch (URISyntaxException | NullPointerException e) {
+            throw new AssertionError("fixture " + resource + " missing from the test class path", e);
+        }
     }
 
     static void assertClose(float[] expected, float[] actual, String what) {

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TorchStateDictTest {
 
     static Path fixture(String name) {
-        return Fixtures.path("/torch/" + name);
+        return PyTorchFixtureTest.testData("/torch/" + name);
     }
 
     /** The model of a fixture, built in code: the recurrent stack under its PyTorch attribute name, then "fc". */
