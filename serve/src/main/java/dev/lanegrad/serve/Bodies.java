@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import static dev.lanegrad.serve.ApiError.Status.BAD_REQUEST;
+
 /**
  * A request body as the members the models read: a JSON object, or (Content-Type application/octet-stream)
  * the input itself as little-endian float32 values, member "x_f32" as bytes, with the other members in the
@@ -27,7 +29,7 @@ final class Bodies {
         if (type != null && type.regionMatches(true, 0, BINARY, 0, BINARY.length())) {
             Map<String, Object> m = query(c.query());
             if (m.containsKey("x") || m.containsKey("x_f32")) {
-                throw ApiError.badRequest("a binary body is the input itself; the query cannot also give 'x' or 'x_f32'");
+                throw new ApiError(BAD_REQUEST, "a binary body is the input itself; the query cannot also give 'x' or 'x_f32'");
             }
             m.put("x_f32", c.body());
             return m;
@@ -39,7 +41,7 @@ final class Bodies {
     static Map<String, Object> json(Call c) throws IOException {
         String type = c.header("Content-Type");
         if (type != null && type.regionMatches(true, 0, BINARY, 0, BINARY.length())) {
-            throw ApiError.badRequest("this endpoint takes a JSON body, not " + BINARY);
+            throw new ApiError(BAD_REQUEST, "this endpoint takes a JSON body, not " + BINARY);
         }
         return Inputs.object(utf8(c.body()));
     }
@@ -49,7 +51,7 @@ final class Bodies {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw ApiError.badRequest("the body is not UTF-8 text");
+            throw new ApiError(BAD_REQUEST, "the body is not UTF-8 text");
         }
     }
 
@@ -88,7 +90,7 @@ final class Bodies {
         try {
             return URLDecoder.decode(s, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest("the query string has a bad %-escape in '" + s + "'");
+            throw new ApiError(BAD_REQUEST, "the query string has a bad %-escape in '" + s + "'");
         }
     }
 }

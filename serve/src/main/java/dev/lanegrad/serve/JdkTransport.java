@@ -14,6 +14,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import static dev.lanegrad.serve.ApiError.Status.BAD_REQUEST;
+import static dev.lanegrad.serve.ApiError.Status.TOO_LARGE;
+
 /**
  * The JDK's {@code com.sun.net.httpserver} (no dependency; {@code --http jdk}): a thread per request from
  * a fixed pool, each waiting for its batch. Kept for embedding without Netty; it costs more per request
@@ -150,13 +153,13 @@ final class JdkTransport implements ServeServer.Transport {
                 try {
                     n = Long.parseLong(declared.trim());
                 } catch (NumberFormatException e) {
-                    throw ApiError.badRequest("Content-Length '" + declared + "' is not a number");
+                    throw new ApiError(BAD_REQUEST, "Content-Length '" + declared + "' is not a number");
                 }
                 if (n < 0) {
-                    throw ApiError.badRequest("Content-Length " + n + " is negative");
+                    throw new ApiError(BAD_REQUEST, "Content-Length " + n + " is negative");
                 }
                 if (n > maxBytes) {
-                    throw ApiError.tooLarge("the body has " + n + " bytes, more than the limit of " + maxBytes)
+                    throw new ApiError(TOO_LARGE, "the body has " + n + " bytes, more than the limit of " + maxBytes)
                             .withHeader("Connection", "close");
                 }
             }
@@ -167,7 +170,7 @@ final class JdkTransport implements ServeServer.Transport {
             for (int r; (r = in.read(chunk)) > 0; ) {
                 total += r;
                 if (total > maxBytes) {
-                    throw ApiError.tooLarge("the body is longer than the limit of " + maxBytes + " bytes")
+                    throw new ApiError(TOO_LARGE, "the body is longer than the limit of " + maxBytes + " bytes")
                             .withHeader("Connection", "close");
                 }
                 buf.write(chunk, 0, r);

@@ -43,6 +43,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import static dev.lanegrad.serve.ApiError.Status.BAD_REQUEST;
+import static dev.lanegrad.serve.ApiError.Status.TOO_LARGE;
+
 /**
  * Netty's HTTP/1.1 codec on its NIO event loops (one per core; the default, {@code --http netty}). No
  * thread waits for a batch: a request is read and checked on its event loop, queued, and its answer is
@@ -115,7 +118,7 @@ final class NettyTransport implements ServeServer.Transport {
             if (oversized instanceof HttpRequest r) {
                 server.refused(server.endpoint(r.method().name(), path(r.uri())), 413);
             }
-            Answer a = Answer.error(ApiError.tooLarge(message));
+            Answer a = Answer.error(new ApiError(TOO_LARGE, message));
             ctx.writeAndFlush(full(a, a.bytes(), false)).addListener(ChannelFutureListener.CLOSE);
         }
     }
@@ -128,7 +131,8 @@ final class NettyTransport implements ServeServer.Transport {
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
             if (req.decoderResult().isFailure()) {
                 server.refused("other", 400);
-                Answer a = Answer.error(ApiError.badRequest("malformed HTTP request: " + req.decoderResult().cause().getMessage()));
+                Answer a = Answer.error(new ApiError(BAD_REQUEST, "malformed HTTP request: "
+                        + req.decoderResult().cause().getMessage()));
                 ctx.writeAndFlush(full(a, a.bytes(), false)).addListener(ChannelFutureListener.CLOSE);
                 return;
             }

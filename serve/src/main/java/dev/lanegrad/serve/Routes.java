@@ -7,6 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import static dev.lanegrad.serve.ApiError.Status.BAD_REQUEST;
+import static dev.lanegrad.serve.ApiError.Status.METHOD_NOT_ALLOWED;
+import static dev.lanegrad.serve.ApiError.Status.NOT_FOUND;
+import static dev.lanegrad.serve.ApiError.Status.OVERLOADED;
+import static dev.lanegrad.serve.ApiError.Status.TOO_LARGE;
+import static dev.lanegrad.serve.ApiError.Status.UNAVAILABLE;
+
 /**
  * The endpoints, whatever server library carries them. Paths name models and sessions only; nothing in a
  * request names a file.
@@ -86,14 +93,15 @@ final class Routes {
             }
         }
         return new Route("other", c -> {
-            throw ApiError.notFound("no endpoint " + method + " " + path + "; see GET /v1/models and docs/serving.md");
+            throw new ApiError(NOT_FOUND, "no endpoint " + method + " " + path + "; see GET /v1/models and docs/serving.md");
         });
     }
 
     private static Route route(String endpoint, String method, String expected, Handler h) {
         if (!method.equals(expected)) {
             return new Route(endpoint, c -> {
-                throw ApiError.methodNotAllowed(method + " is not allowed here; expected " + expected).withHeader("Allow", expected);
+                throw new ApiError(METHOD_NOT_ALLOWED, method + " is not allowed here; expected " + expected)
+                        .withHeader("Allow", expected);
             });
         }
         return new Route(endpoint, h);
@@ -101,11 +109,11 @@ final class Routes {
 
     private Predictor predictor(String name) {
         if (!server.isReady() && server.predictors.isEmpty()) {
-            throw ApiError.unavailable("the server is loading its models", 1);
+            throw new ApiError(UNAVAILABLE, "the server is loading its models");
         }
         Predictor p = server.predictors.get(name);
         if (p == null) {
-            throw ApiError.notFound("no model '" + name + "'; this server has " + server.predictors.keySet());
+            throw new ApiError(NOT_FOUND, "no model '" + name + "'; this server has " + server.predictors.keySet());
         }
         return p;
     }
@@ -115,7 +123,7 @@ final class Routes {
         m.put("status", server.isReady() ? "ready" : "loading");
         m.put("models", new ArrayList<>(server.predictors.keySet()));
         if (!server.isReady()) {
-            throw ApiError.unavailable("not ready: loading or shutting down", 1);
+            throw new ApiError(UNAVAILABLE, "not ready: loading or shutting down");
         }
         return ok(m);
     }
@@ -166,12 +174,12 @@ final class Routes {
         Predictor p = predictor(name);
         Generator g = p.model().generator();
         if (g == null) {
-            throw ApiError.badRequest("model '" + name + "' (" + p.model().kind() + ") does not generate; only char-LMs do");
+            throw new ApiError(BAD_REQUEST, "model '" + name + "' (" + p.model().kind() + ") does not generate; only char-LMs do");
         }
         Map<String, Object> body = Bodies.json(c);
         String prime = body.containsKey("prime") ? Inputs.string(body, "prime") : "";
         if (prime.codePointCount(0, prime.length()) > server.config.maxSteps()) {
-            throw ApiError.tooLarge("'prime' is longer than the limit of " + server.config.maxSteps() + " characters");
+            throw new ApiError(TOO_LARGE, "'prime' is longer than the limit of " + server.config.maxSteps() + " characters");
         }
         g.checkPrime(prime);
         int length = (int) Inputs.integer(body, "length", 200, 0, server.config.maxGenerate());
@@ -179,7 +187,7 @@ final class Routes {
         int topK = (int) Inputs.integer(body, "top_k", 0, 0, 1 << 20);
         long seed = Inputs.integer(body, "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
         if (!server.generators.tryAcquire()) {
-            throw ApiError.overloaded("every generator is busy; retry shortly", 1);
+            throw new ApiError(OVERLOADED, "every generator is busy; retry shortly");
         }
         // the transport runs the stream (to its end, or until the client leaves); the permit goes back then
         return done(Answer.stream(out -> {

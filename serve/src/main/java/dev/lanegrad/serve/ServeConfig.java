@@ -2,6 +2,7 @@ package dev.lanegrad.serve;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * Every setting of the server, with the defaults of {@code lanegrad serve}.
@@ -65,42 +66,93 @@ public record ServeConfig(String host, int port, int maxBatch, Duration maxWait,
     }
 
     public ServeConfig withPort(int p) {
-        return new ServeConfig(host, p, maxBatch, maxWait, queueCapacity, maxSessions, sessionTtl, maxBodyBytes, maxSteps,
-                maxGenerate, httpThreads, tokenFile, requestTimeout, drainTimeout, transport);
+        return with(s -> s.port = p);
     }
 
     public ServeConfig withBatching(int batch, Duration wait, int queue) {
-        return new ServeConfig(host, port, batch, wait, queue, maxSessions, sessionTtl, maxBodyBytes, maxSteps,
-                maxGenerate, httpThreads, tokenFile, requestTimeout, drainTimeout, transport);
+        return with(s -> {
+            s.maxBatch = batch;
+            s.maxWait = wait;
+            s.queueCapacity = queue;
+        });
     }
 
     public ServeConfig withSessions(int max, Duration ttl) {
-        return new ServeConfig(host, port, maxBatch, maxWait, queueCapacity, max, ttl, maxBodyBytes, maxSteps,
-                maxGenerate, httpThreads, tokenFile, requestTimeout, drainTimeout, transport);
+        return with(s -> {
+            s.maxSessions = max;
+            s.sessionTtl = ttl;
+        });
     }
 
     public ServeConfig withLimits(int bodyBytes, int steps) {
-        return new ServeConfig(host, port, maxBatch, maxWait, queueCapacity, maxSessions, sessionTtl, bodyBytes, steps,
-                maxGenerate, httpThreads, tokenFile, requestTimeout, drainTimeout, transport);
+        return with(s -> {
+            s.maxBodyBytes = bodyBytes;
+            s.maxSteps = steps;
+        });
     }
 
     public ServeConfig withTokenFile(Path file) {
-        return new ServeConfig(host, port, maxBatch, maxWait, queueCapacity, maxSessions, sessionTtl, maxBodyBytes, maxSteps,
-                maxGenerate, httpThreads, file, requestTimeout, drainTimeout, transport);
+        return with(s -> s.tokenFile = file);
     }
 
     public ServeConfig withHost(String h) {
-        return new ServeConfig(h, port, maxBatch, maxWait, queueCapacity, maxSessions, sessionTtl, maxBodyBytes, maxSteps,
-                maxGenerate, httpThreads, tokenFile, requestTimeout, drainTimeout, transport);
+        return with(s -> s.host = h);
     }
 
     public ServeConfig withHttpThreads(int n) {
-        return new ServeConfig(host, port, maxBatch, maxWait, queueCapacity, maxSessions, sessionTtl, maxBodyBytes, maxSteps,
-                maxGenerate, n, tokenFile, requestTimeout, drainTimeout, transport);
+        return with(s -> s.httpThreads = n);
     }
 
     public ServeConfig withTransport(String t) {
-        return new ServeConfig(host, port, maxBatch, maxWait, queueCapacity, maxSessions, sessionTtl, maxBodyBytes, maxSteps,
-                maxGenerate, httpThreads, tokenFile, requestTimeout, drainTimeout, t);
+        return with(s -> s.transport = t);
+    }
+
+    /** A copy with what change sets changed, checked as a new config. */
+    private ServeConfig with(Consumer<Settings> change) {
+        Settings s = new Settings(this);
+        change.accept(s);
+        return s.config();
+    }
+
+    /** The settings as fields to change, for the with... copies (the 15 components are listed here once). */
+    private static final class Settings {
+        String host;
+        int port;
+        int maxBatch;
+        Duration maxWait;
+        int queueCapacity;
+        int maxSessions;
+        Duration sessionTtl;
+        int maxBodyBytes;
+        int maxSteps;
+        int maxGenerate;
+        int httpThreads;
+        Path tokenFile;
+        Duration requestTimeout;
+        Duration drainTimeout;
+        String transport;
+
+        Settings(ServeConfig c) {
+            host = c.host;
+            port = c.port;
+            maxBatch = c.maxBatch;
+            maxWait = c.maxWait;
+            queueCapacity = c.queueCapacity;
+            maxSessions = c.maxSessions;
+            sessionTtl = c.sessionTtl;
+            maxBodyBytes = c.maxBodyBytes;
+            maxSteps = c.maxSteps;
+            maxGenerate = c.maxGenerate;
+            httpThreads = c.httpThreads;
+            tokenFile = c.tokenFile;
+            requestTimeout = c.requestTimeout;
+            drainTimeout = c.drainTimeout;
+            transport = c.transport;
+        }
+
+        ServeConfig config() {
+            return new ServeConfig(host, port, maxBatch, maxWait, queueCapacity, maxSessions, sessionTtl, maxBodyBytes,
+                    maxSteps, maxGenerate, httpThreads, tokenFile, requestTimeout, drainTimeout, transport);
+        }
     }
 }

@@ -18,6 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
+import static dev.lanegrad.serve.ApiError.Status.UNAUTHORIZED;
+import static dev.lanegrad.serve.ApiError.Status.UNAVAILABLE;
+
 /**
  * The server: HTTP/1.1 + JSON on Netty ({@link NettyTransport}, the default) or on the JDK's
  * {@code com.sun.net.httpserver} ({@link JdkTransport}); docs/serving.md says why and what each costs.
@@ -130,7 +133,7 @@ public final class ServeServer implements AutoCloseable {
             Routes.Route route = routes.match(call.method(), call.path());
             x.endpoint = route.endpoint();
             if (closing) {
-                throw ApiError.unavailable("the server is shutting down", 1);
+                throw new ApiError(UNAVAILABLE, "the server is shutting down");
             }
             if (!route.endpoint().equals("health")) {
                 authorize(call);
@@ -178,7 +181,8 @@ public final class ServeServer implements AutoCloseable {
         String h = call.header("Authorization");
         byte[] given = h != null && h.startsWith("Bearer ") ? h.substring(7).trim().getBytes(StandardCharsets.UTF_8) : null;
         if (given == null || !MessageDigest.isEqual(given, token)) {
-            throw ApiError.unauthorized(h == null ? "this server needs 'Authorization: Bearer <token>'" : "the bearer token is wrong");
+            throw new ApiError(UNAUTHORIZED, h == null ? "this server needs 'Authorization: Bearer <token>'"
+                    : "the bearer token is wrong");
         }
     }
 

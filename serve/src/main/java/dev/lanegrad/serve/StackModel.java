@@ -24,31 +24,18 @@ public final class StackModel extends ServedModel implements Streaming {
     }
 
     public StackModel(String name, RecurrentLayer layer) {
-        super(name);
+        super(name, "stack");
         this.layer = layer;
         layer.eval();
     }
 
     @Override
-    public String kind() {
-        return "stack";
-    }
-
-    @Override
-    public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", name());
-        m.put("kind", kind());
+    protected void details(Map<String, Object> m) {
         m.put("module", layer.toString());
         m.put("input_size", layer.inputSize());
         m.put("hidden_size", layer.hiddenSize());
         m.put("num_layers", layer.numLayers());
         m.put("bidirectional", layer.bidirectional());
-        m.put("sessions", !layer.bidirectional());
-        if (!layer.bidirectional()) {
-            m.put("bytes_per_session", bytesPerSession());
-        }
-        return m;
     }
 
     @Override

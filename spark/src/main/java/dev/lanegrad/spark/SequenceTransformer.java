@@ -156,8 +156,7 @@ public final class SequenceTransformer extends Transformer implements MLWritable
                 : (m.features() == 1 && isNumericArray(t)) || (t instanceof ArrayType a && isNumericArray(a.elementType()));
         if (!ok) {
             throw new IllegalArgumentException("input column " + in + " is " + t.simpleString() + ", expected "
-                    + (m.input() == SequenceModel.Input.TEXT ? "string" : m.features() == 1 ? "array<float> or array<array<float>>"
-                    : "array<array<float>> with " + m.features() + " features per step") + " for " + m.describe());
+                    + m.columnType() + " for " + m.describe());
         }
         String lengths = getOrDefault(lengthsCol);
         if (!lengths.isEmpty()) {

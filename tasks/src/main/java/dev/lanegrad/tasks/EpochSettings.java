@@ -1,11 +1,14 @@
 package dev.lanegrad.tasks;
 
+import dev.lanegrad.models.rnn.RnnMode;
+
 import java.util.Map;
 
 /**
  * The settings the epoch tasks (forecast, classify) share, checked in one place with one wording and
  * saved under one set of names: a config's constructor checks its own sizes with {@link #atLeast} and the
- * training settings with {@link #check}; a checkpoint's config.json gets them from {@link #put}.
+ * training settings with {@link #check}; a checkpoint's config.json gets them from {@link #put}; a config's
+ * builder sets them through {@link Builder}.
  */
 public final class EpochSettings {
 
@@ -36,6 +39,42 @@ public final class EpochSettings {
         }
         if (!(clipNorm > 0)) {
             throw new IllegalArgumentException("clip norm " + clipNorm + " must be positive");
+        }
+    }
+
+    /**
+     * The setters of the shared settings, for a config's builder B (which adds its own and builds); the builder
+     * gives the task's defaults in its constructor.
+     */
+    public abstract static class Builder<B extends Builder<B>> {
+        protected RnnMode cell;
+        protected int hidden;
+        protected int layers;
+        protected float dropout;
+        protected int epochs;
+        protected float lr;
+        protected int batch;
+        protected long seed;
+        protected double trainFraction;
+        protected double validationFraction;
+        protected int patience;
+        protected double clipNorm;
+
+        public final B cell(RnnMode v) { cell = v; return self(); }
+        public final B hidden(int v) { hidden = v; return self(); }
+        public final B layers(int v) { layers = v; return self(); }
+        public final B dropout(float v) { dropout = v; return self(); }
+        public final B epochs(int v) { epochs = v; return self(); }
+        public final B lr(float v) { lr = v; return self(); }
+        public final B batch(int v) { batch = v; return self(); }
+        public final B seed(long v) { seed = v; return self(); }
+        public final B split(double train, double validation) { trainFraction = train; validationFraction = validation; return self(); }
+        public final B patience(int v) { patience = v; return self(); }
+        public final B clipNorm(double v) { clipNorm = v; return self(); }
+
+        @SuppressWarnings("unchecked")
+        private B self() {
+            return (B) this;
         }
     }
 

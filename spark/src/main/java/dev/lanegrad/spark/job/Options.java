@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /** {@code --name value} pairs of a job's command line; an unknown or valueless option is an error naming the known ones. */
 final class Options {
@@ -38,11 +39,19 @@ final class Options {
     }
 
     int integer(String name, int fallback) {
+        return parsed(name, fallback, Integer::parseInt, "an integer");
+    }
+
+    double number(String name, double fallback) {
+        return parsed(name, fallback, Double::parseDouble, "a number");
+    }
+
+    private <T> T parsed(String name, T fallback, Function<String, T> parse, String expected) {
         String v = values.get(name);
         try {
-            return v == null ? fallback : Integer.parseInt(v);
+            return v == null ? fallback : parse.apply(v);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " " + v + ": expected an integer");
+            throw new IllegalArgumentException("--" + name + " " + v + ": expected " + expected);
         }
     }
 
@@ -53,14 +62,5 @@ final class Options {
     Training training(SparkSession spark) {
         return new Training(required("input"), Path.of(required("out")),
                 integer("partitions", spark.sparkContext().defaultParallelism()), integer("batch", 16));
-    }
-
-    double number(String name, double fallback) {
-        String v = values.get(name);
-        try {
-            return v == null ? fallback : Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " " + v + ": expected a number");
-        }
     }
 }
