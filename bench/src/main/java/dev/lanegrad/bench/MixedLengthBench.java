@@ -3,16 +3,10 @@ package dev.lanegrad.bench;
 import dev.lanegrad.autograd.Tape;
 import dev.lanegrad.engine.EngineThreads;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -35,13 +29,9 @@ import java.util.concurrent.TimeUnit;
  * ./lanegrad jmh -- MixedLengthBench -p cell=gru -p threads=1 -prof gc -jvmArgs -Djmh.ignoreLock=true
  * </pre>
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 6, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-public class MixedLengthBench {
+public class MixedLengthBench extends JmhDefaults {
 
     @Param({"mixed", "apart", "uniform", "uniformLengths"})
     String layout;

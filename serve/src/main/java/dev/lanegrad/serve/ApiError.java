@@ -9,6 +9,7 @@ public final class ApiError extends RuntimeException {
 
     private final int status;
     private final int retryAfterSeconds;
+    private final java.util.Map<String, String> headers = new java.util.LinkedHashMap<>(1);
 
     private ApiError(int status, String message, int retryAfterSeconds) {
         super(message, null, false, false);
@@ -54,6 +55,16 @@ public final class ApiError extends RuntimeException {
     /** 503: shutting down or not ready; try again after the given seconds (another instance, usually). */
     public static ApiError unavailable(String message, int retryAfterSeconds) {
         return new ApiError(503, message, retryAfterSeconds);
+    }
+
+    /** Adds a header to the answer (Allow for a 405, Connection: close for a body left unread). */
+    public ApiError withHeader(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    public java.util.Map<String, String> headers() {
+        return headers;
     }
 
     public int status() {

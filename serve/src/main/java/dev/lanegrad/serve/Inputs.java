@@ -127,7 +127,9 @@ public final class Inputs {
             if (body.containsKey("x")) {
                 throw ApiError.badRequest("give 'x' or 'x_f32', not both");
             }
-            return base64Steps(string(body, "x_f32"), width, maxSteps);
+            Object v = body.get("x_f32");
+            return v instanceof byte[] raw ? f32Steps(raw, "the body", width, maxSteps)
+                    : base64Steps(string(body, "x_f32"), width, maxSteps);
         }
         Object v = body.get("x");
         if (v == null) {
@@ -172,13 +174,18 @@ public final class Inputs {
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest("'x_f32' is not base64: " + e.getMessage());
         }
+        return f32Steps(bytes, "'x_f32'", width, maxSteps);
+    }
+
+    /** Little-endian float32 steps of width values, each finite; what names them in errors. */
+    private static float[] f32Steps(byte[] bytes, String what, int width, int maxSteps) {
         int step = 4 * width;
         if (bytes.length == 0 || bytes.length % step != 0) {
-            throw ApiError.badRequest("'x_f32' holds " + bytes.length + " bytes, expected a positive multiple of " + step
+            throw ApiError.badRequest(what + " holds " + bytes.length + " bytes, expected a positive multiple of " + step
                     + " (steps of " + width + " little-endian float32 values)");
         }
         if (bytes.length / step > maxSteps) {
-            throw ApiError.tooLarge("'x_f32' has " + bytes.length / step + " steps, more than the limit of " + maxSteps);
+            throw ApiError.tooLarge(what + " has " + bytes.length / step + " steps, more than the limit of " + maxSteps);
         }
         float[] out = new float[bytes.length / 4];
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);

@@ -85,7 +85,8 @@ public final class StackModel extends ServedModel implements Streaming {
         float[] cn;
         try (Tape tape = new Tape(); Tape.NoGrad ng = tape.noGrad()) {
             Tensor xt = bf ? Tensor.wrap(x, 0, b, tMax, in) : Tensor.wrap(x, 0, tMax, b, in);
-            RecurrentOutput o = layer.forward(xt, lengths);
+            // rows of one length need no packing: the plain forward, as a batch of one caller would run it
+            RecurrentOutput o = layer.forward(xt, allEqual(lengths, tMax) ? null : lengths);
             out = anyOutputs ? o.output().toArray() : null; // copies: the tape's buffers do not outlive it
             hn = o.hn().toArray();
             cn = o.cn() == null ? null : o.cn().toArray();
@@ -108,6 +109,15 @@ public final class StackModel extends ServedModel implements Streaming {
             results.add(m);
         }
         return results;
+    }
+
+    private static boolean allEqual(int[] lengths, int t) {
+        for (int n : lengths) {
+            if (n != t) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Row r of a state [S, B, H] as [S][H]. */

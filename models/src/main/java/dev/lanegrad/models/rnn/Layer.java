@@ -50,18 +50,22 @@ final class Layer {
                 }
             }
             PrepackedGemm packed = prepacked(ws.batch);
-            ws.weights.forForward(gemm, packed, params, s);
-            runLoop(ws, s, d, null, packed != null);
+            boolean pair = StepPair.pays(ws.batch, config.gateRows(), config.hiddenSize(), packed != null);
+            ws.weights.forForward(gemm, packed, params, s, pair);
+            if (pair) {
+                StepPair.forward(loop, ws, s, d, ws.batch);
+            } else {
+                runLoop(ws, s, d, null, packed != null);
+            }
             copyOutput(ws, ws.hs[s], d, ws.y[k]);
         }
     }
 
-    /** gates[s] (N, GH) = X (N, In) . W_ih^T + the biases: every valid token in one GEMM. */
+    /** gates[s] (N, GH) = X (N, In) . W_ih^T: every valid token in one GEMM (the time loop adds the biases). */
     private void project(RnnWorkspace ws, int s, float[] in, int In) {
         final int N = ws.tokens;
         final int GH = config.gateRows();
         gemm.sgemm(false, true, N, GH, In, 1f, in, 0, In, params.weightIh(s), params.weightIhOff(s), In, 0f, ws.gates[s], 0, GH);
-        cell.addBiases(N, ws.gates[s], 0, ws.gh[s], 0, params, s);
     }
 
     /** The time loop of slot s over all rows: split over two threads when that pays (see BatchSplit). */

@@ -32,8 +32,10 @@ import org.junit.jupiter.api.Test;
  * worst 4.8e-6 vs PyTorch 1.05e-5 on weight_ih, 1.2e-6 vs 9.5e-7 (ulp 9.5e-7) on weight_hh; the single
  * running sum it replaced reached 1.9e-5 and 7.2e-6.
  *
- * <p>The kernels this JVM uses (Vector API GEMM, engine-owned, k blocked by 256) are held to 4x PyTorch's
- * worst: measured 8.6e-6 on weight_ih (within PyTorch) and 3.3e-6 on weight_hh (3.5 ulp). Bias gradients
+ * <p>The kernels this JVM uses (Vector API GEMM) are held to the same bound: the weight-gradient GEMMs
+ * (op(A) = dGates^T, k = T*B = 660) sum k in blocks of 64 (KernelShape.KC_LONG) instead of 256. Measured
+ * worst 4.8e-6 on weight_ih and 1.4e-6 on weight_hh, p99.9 8.3e-7 (the same bits at 128, 256 and 512
+ * bits); with blocks of 256 it was 9.5e-6 and 3.6e-6, p99.9 1.7e-6, and the bound was 4x PyTorch's. Bias gradients
  * are column sums (ArrayOps.addColumnSums, one running sum over T*B rows) and are printed, not asserted:
  * 2.7e-5 to 3.8e-5 vs PyTorch's 7.6e-6.
  */
@@ -85,7 +87,7 @@ class LargeCaseAccuracyTest {
 
     @Test
     void defaultKernelsAreAsAccurateAsPyTorchFloat32() {
-        check(Kernels.provider(), "default", 4);
+        check(Kernels.provider(), "default", 1);
     }
 
     private void check(KernelProvider kernels, String which, double factor) {

@@ -28,24 +28,16 @@ class RnnSplitTest {
                                                @ForAll @IntRange(min = 8, max = 37) int batch, @ForAll long seed) {
         RnnConfig cfg = new RnnConfig(mode, 5, 9, layers, true, bidirectional, 0.25f);
         RnnProblem pb = new RnnProblem(cfg, steps, batch, withLengths, seed);
-        int before = EngineThreads.threads();
-        try {
-            EngineThreads.setThreads(1);
-            RnnProblem.Run one = pb.forwardBackward(new Rnn(pb.params), new RnnWorkspace(), true, 3L);
-            EngineThreads.setThreads(2);
-            RnnWorkspace ws = new RnnWorkspace();
-            RnnProblem.Run two = pb.forwardBackward(new Rnn(pb.params), ws, true, 3L);
-            RnnBehaviourTest.assertRunsClose(mode + " 2 threads vs 1", one, two, 1e-6);
-            // the workspace's pool task is reused by the next call
-            RnnProblem.Run again = pb.forwardBackward(new Rnn(pb.params), ws, true, 3L);
-            RnnBehaviourTest.assertRunsClose(mode + " 2 threads, reused workspace", two, again, 0.0);
-            KernelProvider scalar = Kernels.scalar();
-            RnnProblem.Run spec = pb.forwardBackward(new Rnn(pb.params, scalar.gemm(), scalar.ops(), scalar.recurrent()),
-                    new RnnWorkspace(), true, 3L);
-            RnnBehaviourTest.assertRunsClose(mode + " 2 threads vs scalar", spec, two, 1e-5);
-        } finally {
-            EngineThreads.setThreads(before);
-        }
+        RnnProblem.Run one = pb.atThreads(1, new RnnWorkspace(), true, 3L);
+        RnnWorkspace ws = new RnnWorkspace();
+        RnnProblem.Run two = pb.atThreads(2, ws, true, 3L);
+        RnnBehaviourTest.assertRunsClose(mode + " 2 threads vs 1", one, two, 1e-6);
+        // the workspace's pool task is reused by the next call
+        RnnBehaviourTest.assertRunsClose(mode + " 2 threads, reused workspace", two, pb.atThreads(2, ws, true, 3L), 0.0);
+        KernelProvider scalar = Kernels.scalar();
+        RnnProblem.Run spec = pb.forwardBackward(new Rnn(pb.params, scalar.gemm(), scalar.ops(), scalar.recurrent()),
+                new RnnWorkspace(), true, 3L);
+        RnnBehaviourTest.assertRunsClose(mode + " 2 threads vs scalar", spec, two, 1e-5);
     }
 
     /** The split row with two threads for a batch of these lengths (steps = the longest). */

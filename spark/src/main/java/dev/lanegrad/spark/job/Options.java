@@ -1,5 +1,8 @@
 package dev.lanegrad.spark.job;
 
+import org.apache.spark.sql.SparkSession;
+
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -41,6 +44,15 @@ final class Options {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--" + name + " " + v + ": expected an integer");
         }
+    }
+
+    /** What every training job is given: --input, --out, --partitions K (default: Spark's parallelism), --batch b per partition. */
+    record Training(String input, Path out, int partitions, int batch) {
+    }
+
+    Training training(SparkSession spark) {
+        return new Training(required("input"), Path.of(required("out")),
+                integer("partitions", spark.sparkContext().defaultParallelism()), integer("batch", 16));
     }
 
     double number(String name, double fallback) {

@@ -2,6 +2,9 @@ package dev.lanegrad.tasks.classify;
 
 import dev.lanegrad.models.rnn.RnnMode;
 import dev.lanegrad.tasks.Cells;
+import dev.lanegrad.tasks.EpochSettings;
+
+import static dev.lanegrad.tasks.EpochSettings.atLeast;
 
 /**
  * How to train a text classifier: words (lower-cased, {@link dev.lanegrad.tasks.data.WordTokenizer}) seen
@@ -26,34 +29,13 @@ public record ClassifyConfig(RnnMode cell, int embedding, int hidden, int layers
         atLeast("embedding", embedding, 1);
         atLeast("hidden", hidden, 1);
         atLeast("layers", layers, 1);
-        atLeast("epochs", epochs, 1);
-        atLeast("batch", batch, 1);
         atLeast("min frequency", minFrequency, 1);
         atLeast("max length", maxLength, 1);
-        atLeast("patience", patience, 0);
-        if (!(lr > 0) || !Float.isFinite(lr)) {
-            throw new IllegalArgumentException("lr " + lr + " must be a positive number");
-        }
+        EpochSettings.check(epochs, batch, patience, lr, dropout, trainFraction, validationFraction, clipNorm);
         if (!(weightDecay >= 0) || !Float.isFinite(weightDecay)) {
             throw new IllegalArgumentException("weight decay " + weightDecay + " must be >= 0");
         }
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw new IllegalArgumentException("dropout " + dropout + " must be in [0, 1)");
-        }
-        if (!(trainFraction > 0 && validationFraction > 0 && trainFraction + validationFraction < 1)) {
-            throw new IllegalArgumentException("train fraction " + trainFraction + " and validation fraction " + validationFraction
-                    + " must be positive and leave a test part (sum < 1)");
-        }
-        if (!(clipNorm > 0)) {
-            throw new IllegalArgumentException("clip norm " + clipNorm + " must be positive");
-        }
         dev.lanegrad.tasks.ModelClaims.requireClassifierFits(Cells.name(cell), embedding, hidden, layers, bidirectional, maxLength, batch);
-    }
-
-    private static void atLeast(String name, long value, long min) {
-        if (value < min) {
-            throw new IllegalArgumentException(name + " " + value + " must be at least " + min);
-        }
     }
 
     /** The defaults of {@code lanegrad classify}. */

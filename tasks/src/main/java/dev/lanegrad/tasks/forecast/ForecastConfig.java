@@ -3,6 +3,9 @@ package dev.lanegrad.tasks.forecast;
 import dev.lanegrad.tasks.data.Scaler;
 import dev.lanegrad.models.rnn.RnnMode;
 import dev.lanegrad.tasks.Cells;
+import dev.lanegrad.tasks.EpochSettings;
+
+import static dev.lanegrad.tasks.EpochSettings.atLeast;
 
 /**
  * How to train a forecaster: a stack of {@code layers} LSTM or GRU layers of {@code hidden} units reads
@@ -26,30 +29,9 @@ public record ForecastConfig(RnnMode cell, int window, int horizon, int hidden, 
         atLeast("horizon", horizon, 1);
         atLeast("hidden", hidden, 1);
         atLeast("layers", layers, 1);
-        atLeast("epochs", epochs, 1);
-        atLeast("batch", batch, 1);
         atLeast("season", season, 0);
-        atLeast("patience", patience, 0);
-        if (!(lr > 0) || !Float.isFinite(lr)) {
-            throw new IllegalArgumentException("lr " + lr + " must be a positive number");
-        }
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw new IllegalArgumentException("dropout " + dropout + " must be in [0, 1)");
-        }
-        if (!(trainFraction > 0 && validationFraction > 0 && trainFraction + validationFraction < 1)) {
-            throw new IllegalArgumentException("train fraction " + trainFraction + " and validation fraction " + validationFraction
-                    + " must be positive and leave a test part (sum < 1)");
-        }
-        if (!(clipNorm > 0)) {
-            throw new IllegalArgumentException("clip norm " + clipNorm + " must be positive");
-        }
+        EpochSettings.check(epochs, batch, patience, lr, dropout, trainFraction, validationFraction, clipNorm);
         dev.lanegrad.tasks.ModelClaims.requireForecastFits(Cells.name(cell), hidden, layers, window, horizon, batch);
-    }
-
-    static void atLeast(String name, long value, long min) {
-        if (value < min) {
-            throw new IllegalArgumentException(name + " " + value + " must be at least " + min);
-        }
     }
 
     /** The defaults of {@code lanegrad forecast} (without a season; the bundled sunspots use 132). */
