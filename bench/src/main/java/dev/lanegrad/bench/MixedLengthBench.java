@@ -44,6 +44,9 @@ public class MixedLengthBench extends JmhDefaults {
     /** train: forward + masked MSE + backward; forward: eval-mode forward only */
     @Param({"train", "forward"})
     String step;
+    /** H; 256 makes a forward's one-row steps run in two threads in step (StepPair) at 2 threads */
+    @Param({"128"})
+    int hidden;
 
     private MixedLengthCase bench;
     private Tape tape;
@@ -53,7 +56,7 @@ public class MixedLengthBench extends JmhDefaults {
     public void setUp() {
         threadsBefore = EngineThreads.threads();
         EngineThreads.setThreads(threads);
-        bench = new MixedLengthCase(MixedLengthCase.layer(cell, bidirectional), layout, step);
+        bench = new MixedLengthCase(MixedLengthCase.layer(cell, bidirectional, hidden), layout, step);
         tape = new Tape();
     }
 

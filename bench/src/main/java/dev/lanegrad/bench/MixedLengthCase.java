@@ -15,7 +15,7 @@ import java.util.Arrays;
 
 /**
  * One case of the mixed-length benchmarks ({@link MixedLengthBench}, {@link MixedLengthPairs}): the batches
- * of one layout for a recurrent layer (I=64, H=128), and one operation on them through the public API, a
+ * of one layout for a recurrent layer (I=64, H=128 unless given), and one operation on them through the public API, a
  * training step (forward, masked MSE, backward) or an eval-mode forward.
  *
  * <ul>
@@ -29,7 +29,6 @@ import java.util.Arrays;
 final class MixedLengthCase {
 
     static final int INPUT = 64;
-    static final int HIDDEN = 128;
     static final int LONG = 100;
     static final int SHORT = 10;
     static final int SHORT_ROWS = 31;
@@ -63,11 +62,11 @@ final class MixedLengthCase {
         }
     }
 
-    static RecurrentLayer layer(String cell, boolean bidirectional) {
+    static RecurrentLayer layer(String cell, boolean bidirectional, int hidden) {
         return switch (cell) {
-            case "rnn" -> RNN.builder(INPUT, HIDDEN).bidirectional(bidirectional).seed(1).build();
-            case "lstm" -> LSTM.builder(INPUT, HIDDEN).bidirectional(bidirectional).seed(1).build();
-            case "gru" -> GRU.builder(INPUT, HIDDEN).bidirectional(bidirectional).seed(1).build();
+            case "rnn" -> RNN.builder(INPUT, hidden).bidirectional(bidirectional).seed(1).build();
+            case "lstm" -> LSTM.builder(INPUT, hidden).bidirectional(bidirectional).seed(1).build();
+            case "gru" -> GRU.builder(INPUT, hidden).bidirectional(bidirectional).seed(1).build();
             default -> throw new IllegalArgumentException("cell '" + cell + "': expected rnn, lstm or gru");
         };
     }

@@ -16,7 +16,7 @@ import java.util.Locale;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp cli/target/lanegrad.jar dev.lanegrad.bench.MixedLengthPairs \
- *     gru false train 1 1000      # cell, bidirectional, train|forward, threads, timed rounds
+ *     gru false train 1 200      # cell, bidirectional, train|forward, threads, timed rounds[, hidden size]
  * </pre>
  */
 public final class MixedLengthPairs {
@@ -27,20 +27,22 @@ public final class MixedLengthPairs {
     }
 
     public static void main(String[] args) {
-        if (args.length != 5) {
-            throw new IllegalArgumentException("expected 5 arguments: cell (rnn, lstm, gru), bidirectional (true, false), "
-                    + "step (train, forward), threads, rounds; got " + Arrays.toString(args));
+        if (args.length != 5 && args.length != 6) {
+            throw new IllegalArgumentException("expected 5 or 6 arguments: cell (rnn, lstm, gru), bidirectional (true, false), "
+                    + "step (train, forward), threads, rounds[, hidden size (128)]; got " + Arrays.toString(args));
         }
         String cell = args[0];
         boolean bidirectional = Boolean.parseBoolean(args[1]);
         String step = args[2];
         int threads = Integer.parseInt(args[3]);
         int rounds = Integer.parseInt(args[4]);
-        if (threads < 1 || rounds < 1) {
-            throw new IllegalArgumentException("threads = " + threads + ", rounds = " + rounds + ": expected >= 1 each");
+        int hidden = args.length == 6 ? Integer.parseInt(args[5]) : 128;
+        if (threads < 1 || rounds < 1 || hidden < 1) {
+            throw new IllegalArgumentException("threads = " + threads + ", rounds = " + rounds + ", hidden = " + hidden
+                    + ": expected >= 1 each");
         }
         EngineThreads.setThreads(threads);
-        RecurrentLayer layer = MixedLengthCase.layer(cell, bidirectional);
+        RecurrentLayer layer = MixedLengthCase.layer(cell, bidirectional, hidden);
         MixedLengthCase[] cases = new MixedLengthCase[LAYOUTS.length];
         for (int l = 0; l < LAYOUTS.length; l++) {
             cases[l] = new MixedLengthCase(layer, LAYOUTS[l], step);
@@ -63,8 +65,8 @@ public final class MixedLengthPairs {
             }
         }
         double[] median = new double[LAYOUTS.length];
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s %s %s, %d thread(s), %d rounds:",
-                cell, bidirectional ? "bidirectional" : "unidirectional", step, threads, rounds));
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s H=%d %s %s, %d thread(s), %d rounds:",
+                cell, hidden, bidirectional ? "bidirectional" : "unidirectional", step, threads, rounds));
         for (int l = 0; l < LAYOUTS.length; l++) {
             long[] sorted = nanos[l].clone();
             Arrays.sort(sorted);

@@ -39,6 +39,8 @@ final class StepPair extends RecursiveAction {
     private int s;
     private int d;
     private int rows;
+    private int from;
+    private int to;
 
     /**
      * Products of at least this many multiply-adds per step pay for two meetings per step. Measured on
@@ -57,14 +59,17 @@ final class StepPair extends RecursiveAction {
                 && EngineThreads.threads() >= 2 && !EngineThreads.inPool();
     }
 
-    /** Runs loop.forward over rows [0, B) of slot s, direction d, with an engine worker as the second part. */
-    static void forward(TimeLoop loop, RnnWorkspace ws, int s, int d, int B) {
+    /**
+     * Runs loop.forward over rows [0, B) and steps [from, to) (in the direction's order) of slot s,
+     * direction d, with an engine worker as the second part.
+     */
+    static void forward(TimeLoop loop, RnnWorkspace ws, int s, int d, int B, int from, int to) {
         StepPair pair = LOCAL.get();
         if (pair == null || pair.forked && !pair.isDone()) {
             pair = new StepPair();
             LOCAL.set(pair);
         }
-        pair.start(loop, ws, s, d, B);
+        pair.start(loop, ws, s, d, B, from, to);
         try {
             pair.runCallerPart();
         } finally {
@@ -73,7 +78,7 @@ final class StepPair extends RecursiveAction {
         }
     }
 
-    private void start(TimeLoop loop, RnnWorkspace ws, int s, int d, int rows) {
+    private void start(TimeLoop loop, RnnWorkspace ws, int s, int d, int rows, int from, int to) {
         reinitialize();
         arrived.set(0, 0);
         arrived.set(16, 0);
@@ -85,6 +90,8 @@ final class StepPair extends RecursiveAction {
         this.s = s;
         this.d = d;
         this.rows = rows;
+        this.from = from;
+        this.to = to;
         try {
             EngineThreads.pool().execute(this);
             forked = true;
@@ -95,11 +102,11 @@ final class StepPair extends RecursiveAction {
 
     private void runCallerPart() {
         if (!forked || !workerStarted()) {
-            loop.forward(ws, s, d, 0, rows); // alone: the worker, if it starts now, finds the loop taken
+            loop.forward(ws, s, d, 0, rows, from, to, null, 0); // alone: the worker, if it starts now, finds the loop taken
             return;
         }
         try {
-            loop.forward(ws, s, d, 0, rows, this, 0);
+            loop.forward(ws, s, d, 0, rows, from, to, this, 0);
         } catch (Abandoned workerFailed) {
             // its exception is thrown below
         } catch (RuntimeException | Error e) {
@@ -133,7 +140,7 @@ final class StepPair extends RecursiveAction {
             return;
         }
         try {
-            loop.forward(ws, s, d, 0, rows, this, 1);
+            loop.forward(ws, s, d, 0, rows, from, to, this, 1);
         } catch (Abandoned callerFailed) {
             // the caller reports its own exception
         } catch (RuntimeException | Error e) {

@@ -30,7 +30,7 @@ final class TimeLoop {
      * direction) h0 at the history's first rows.
      */
     void forward(RnnWorkspace ws, int s, int d, int r0, int r1) {
-        forward(ws, s, d, r0, r1, null, 0);
+        forward(ws, s, d, r0, r1, 0, ws.steps, null, 0);
     }
 
     /**
@@ -38,8 +38,10 @@ final class TimeLoop {
      * part 0 the caller, 1 the worker). At each step each multiplies its half of the hidden product's
      * columns, then, after both are done, steps its half of the rows; every element is computed exactly as
      * alone. Both threads copy h0 rows of the reverse direction (the same values, before either reads them).
+     * Only the steps [firstStep, endStep) in the direction's order (step i is t = i forward, t = T - 1 - i
+     * reverse): a loop may run its steps in phases of different threading (see Layer).
      */
-    void forward(RnnWorkspace ws, int s, int d, int r0, int r1, StepPair pair, int part) {
+    void forward(RnnWorkspace ws, int s, int d, int r0, int r1, int firstStep, int endStep, StepPair pair, int part) {
         final int T = ws.steps;
         final int H = hidden;
         final int[] bs = ws.batchSizes;
@@ -47,7 +49,7 @@ final class TimeLoop {
         final float[] gh = ws.gh[s];
         final float[] hs = ws.hs[s];
         final float[] cs = ws.cs[s];
-        for (int step = 0; step < T; step++) {
+        for (int step = firstStep; step < endStep; step++) {
             int t = d == 0 ? step : T - 1 - step;
             int hi = Math.min(bs[t], r1);
             if (hi <= r0) {

@@ -46,7 +46,7 @@ class RnnSplitTest {
         RnnWorkspace ws = new RnnWorkspace();
         ws.prepareForward(cfg, RnnParameters.initUniform(cfg, 1L), Arrays.stream(lengths).max().orElseThrow(),
                 lengths.length, lengths);
-        return BatchSplit.rows(ws, true);
+        return BatchSplit.rows(ws, true, ws.steps);
     }
 
     private static int[] lengths(int longRows, int longLength, int shortRows, int shortLength) {
