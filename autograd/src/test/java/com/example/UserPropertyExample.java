@@ -1,10 +1,10 @@
 package com.example;
 
-import dev.lanegrad.autograd.CustomOp;
 import dev.lanegrad.autograd.GradCheck;
 import dev.lanegrad.autograd.Ops;
 import dev.lanegrad.autograd.Tape;
 import dev.lanegrad.autograd.Tensor;
+import dev.lanegrad.autograd.testing.SquareOp;
 import dev.lanegrad.autograd.testing.TensorArbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -28,44 +28,18 @@ class UserPropertyExample {
         return TensorArbitraries.tensors(new int[] {3, 4}, -1f, 1f);
     }
 
-    // ---- a custom op written outside the package ----
-    static final class Square extends CustomOp {
-        Square() {
-            super("square");
-        }
-
-        @Override
-        protected Tensor[] forward(Tensor[] in) {
-            Tensor x = in[0], y = output(x.shape());
-            for (int i = 0; i < x.size(); i++) {
-                float v = x.data()[x.offset() + i];
-                y.data()[y.offset() + i] = v * v;
-            }
-            return new Tensor[] {y};
-        }
-
-        @Override
-        protected void backward(Tensor[] in, Tensor[] out) {
-            Tensor x = in[0], y = out[0];
-            if (x.requiresGrad()) {
-                for (int i = 0; i < x.size(); i++) {
-                    x.grad()[x.gradOffset() + i] += 2 * x.data()[x.offset() + i] * y.grad()[y.gradOffset() + i];
-                }
-            }
-        }
-    }
-
+    // ---- a custom op written outside the package (testing.SquareOp: y = x^2) ----
     @Test
     void aCustomOpFromAnotherPackage() {
         Tensor x = Tensor.fromArray(new float[] {1f, -2f}, 2).requiresGrad(true);
         try (Tape tape = new Tape()) {
-            Tensor loss = Ops.sum(new Square().apply(x)[0]);
+            Tensor loss = Ops.sum(new SquareOp().apply(x)[0]);
             assertEquals(5f, loss.item());
             tape.backward(loss);
         }
         assertEquals(2f, x.gradToArray()[0]);
         assertEquals(-4f, x.gradToArray()[1]);
-        GradCheck.full().check(in -> new Square().apply(in)[0], x).assertPassed();
+        GradCheck.full().check(in -> new SquareOp().apply(in)[0], x).assertPassed();
     }
 
     @Test

@@ -10,7 +10,7 @@ package dev.lanegrad.autograd;
  * log      y = ln x              dx += dy / x           from the input
  * </pre>
  */
-final class Activation extends Node {
+final class Activation extends Node.Unary {
 
     enum Kind {
         TANH("tanh"), SIGMOID("sigmoid"), RELU("relu"), EXP("exp"), LOG("log");
@@ -23,13 +23,10 @@ final class Activation extends Node {
     }
 
     private final Kind kind;
-    private final Tensor x;
-    private final Tensor y;
 
     private Activation(Kind kind, Tensor x, Tensor y) {
+        super(x, y);
         this.kind = kind;
-        this.x = x;
-        this.y = y;
     }
 
     static Tensor apply(Kind kind, Tensor x) {
@@ -50,21 +47,6 @@ final class Activation extends Node {
     }
 
     @Override
-    String name() {
-        return kind.opName;
-    }
-
-    @Override
-    boolean reached() {
-        return y.hasGrad();
-    }
-
-    @Override
-    Tensor[] inputs() {
-        return new Tensor[] {x};
-    }
-
-    @Override
     void backward() {
         float[] yd = y.dataRef(), dy = y.grad(), dx = x.grad();
         int yo = y.offset(), dyo = y.gradOffset(), dxo = x.gradOffset(), n = x.size();
@@ -76,5 +58,10 @@ final class Activation extends Node {
             case LOG: OPS.logBackward(x.dataRef(), x.offset(), dy, dyo, dx, dxo, n); break;
             default: throw new AssertionError(kind);
         }
+    }
+
+    @Override
+    String name() {
+        return kind.opName;
     }
 }

@@ -4,17 +4,12 @@ package dev.lanegrad.autograd;
  * y = a + b and y = a - b; b has a's shape or a's trailing dimensions (a bias broadcast over rows).
  * d/da = dy; d/db = ±dy, summed over the broadcast rows.
  */
-final class Add extends Node {
+final class Add extends Node.Binary {
 
-    private final Tensor a;
-    private final Tensor b;
-    private final Tensor y;
     private final boolean subtract;
 
     private Add(Tensor a, Tensor b, Tensor y, boolean subtract) {
-        this.a = a;
-        this.b = b;
-        this.y = y;
+        super(a, b, y);
         this.subtract = subtract;
     }
 
@@ -45,21 +40,6 @@ final class Add extends Node {
     }
 
     @Override
-    String name() {
-        return subtract ? "sub" : "add";
-    }
-
-    @Override
-    boolean reached() {
-        return y.hasGrad();
-    }
-
-    @Override
-    Tensor[] inputs() {
-        return new Tensor[] {a, b};
-    }
-
-    @Override
     void backward() {
         float[] dy = y.grad();
         int dyOff = y.gradOffset();
@@ -76,5 +56,10 @@ final class Add extends Node {
                 OPS.addColumnSums(dy, dyOff, y.size() / cols, cols, cols, b.grad(), b.gradOffset());
             }
         }
+    }
+
+    @Override
+    String name() {
+        return subtract ? "sub" : "add";
     }
 }

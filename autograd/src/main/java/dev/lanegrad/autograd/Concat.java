@@ -7,11 +7,10 @@ package dev.lanegrad.autograd;
 final class Concat extends Node {
 
     private final Tensor[] xs;
-    private final Tensor y;
 
     private Concat(Tensor[] xs, Tensor y) {
+        super(y);
         this.xs = xs;
-        this.y = y;
     }
 
     static Tensor apply(Tensor... inputs) {
@@ -38,23 +37,11 @@ final class Concat extends Node {
         int col = 0;
         for (Tensor x : xs) {
             int c = x.dim(-1);
-            for (int r = 0; r < rows; r++) {
-                OPS.copy(x.dataRef(), x.offset() + r * c, y.dataRef(), y.offset() + r * total + col, c);
-            }
+            copyRows(x.dataRef(), x.offset(), c, y.dataRef(), y.offset() + col, total, rows, c);
             col += c;
         }
         tape.record(new Concat(xs, y), y);
         return y;
-    }
-
-    @Override
-    String name() {
-        return "concat";
-    }
-
-    @Override
-    boolean reached() {
-        return y.hasGrad();
     }
 
     @Override
@@ -71,12 +58,14 @@ final class Concat extends Node {
         for (Tensor x : xs) {
             int c = x.dim(-1);
             if (x.requiresGrad()) {
-                float[] dx = x.grad();
-                for (int r = 0; r < rows; r++) {
-                    OPS.axpy(1f, dy, y.gradOffset() + r * total + col, dx, x.gradOffset() + r * c, c);
-                }
+                addRows(dy, y.gradOffset() + col, total, x.grad(), x.gradOffset(), c, rows, c);
             }
             col += c;
         }
+    }
+
+    @Override
+    String name() {
+        return "concat";
     }
 }

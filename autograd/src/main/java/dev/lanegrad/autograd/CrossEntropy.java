@@ -11,20 +11,18 @@ package dev.lanegrad.autograd;
  * The engine's fused kernel computes the loss (max-subtracted, accumulated in double) and, when a
  * gradient is needed, the scaled gradient in the same pass into a saved buffer; backward is one axpy.
  * The weights (a mask, or per-position weights) get no gradient; targets and weights are kept, not copied.
+ * The node's input x is the logits.
  */
-final class CrossEntropy extends Node {
+final class CrossEntropy extends Node.Unary {
 
-    private final Tensor logits;
     /** the saved gradient of the loss w.r.t. the logits, scaled for the reduction */
     private final float[] saved;
     private final int savedOff;
-    private final Tensor y;
 
     private CrossEntropy(Tensor logits, float[] saved, int savedOff, Tensor y) {
-        this.logits = logits;
+        super(logits, y);
         this.saved = saved;
         this.savedOff = savedOff;
-        this.y = y;
     }
 
     static Tensor apply(Tensor logits, int[] targets, int ignoreIndex, Tensor weights, Reduction reduction) {
@@ -68,23 +66,13 @@ final class CrossEntropy extends Node {
     }
 
     @Override
-    String name() {
-        return "crossEntropy";
-    }
-
-    @Override
-    boolean reached() {
-        return y.hasGrad();
-    }
-
-    @Override
-    Tensor[] inputs() {
-        return new Tensor[] {logits};
-    }
-
-    @Override
     void backward() {
         float up = y.grad()[y.gradOffset()];
-        OPS.axpy(up, saved, savedOff, logits.grad(), logits.gradOffset(), logits.size());
+        OPS.axpy(up, saved, savedOff, x.grad(), x.gradOffset(), x.size());
+    }
+
+    @Override
+    String name() {
+        return "crossEntropy";
     }
 }

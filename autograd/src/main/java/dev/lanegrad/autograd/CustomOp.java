@@ -45,6 +45,7 @@ public abstract class CustomOp extends Node {
     private int epoch;
 
     protected CustomOp(String name) {
+        super(null);
         this.name = name;
     }
 
@@ -64,19 +65,19 @@ public abstract class CustomOp extends Node {
 
     private Tensor[] run(Tensor[] ins, boolean copyOutputs) {
         if (tape != null) {
-            throw new IllegalStateException(name + ": a CustomOp instance is one tape node; make a new one per call");
+            throw new IllegalStateException(name() + ": a CustomOp instance is one tape node; make a new one per call");
         }
-        tape = tapeFor(name, ins);
+        tape = tapeFor(name(), ins);
         epoch = tape.epoch();
         inputs = ins;
         grad = tape.needsGrad(ins);
         Tensor[] outs = forward(ins);
         if (outs == null || outs.length == 0) {
-            throw new IllegalStateException(name + ": forward returned no outputs");
+            throw new IllegalStateException(name() + ": forward returned no outputs");
         }
         for (Tensor t : outs) {
             if (t == null || t.tape() != tape) {
-                throw new IllegalStateException(name + ": forward must return tensors made by output(...)");
+                throw new IllegalStateException(name() + ": forward must return tensors made by output(...)");
             }
         }
         outputs = copyOutputs ? outs.clone() : outs;
@@ -92,14 +93,12 @@ public abstract class CustomOp extends Node {
 
     /** A new output tensor of this op (contents undefined until forward writes them). */
     protected final Tensor output(int... shape) {
-        checkInForward();
-        return tape.newTensor(shape.clone(), grad);
+        return newOutput(shape.clone());
     }
 
     /** {@link #output(int...)} of rank 3, without copying a shape array (for ops called every step). */
     protected final Tensor output(int d0, int d1, int d2) {
-        checkInForward();
-        return tape.newTensor(new int[] {d0, d1, d2}, grad);
+        return newOutput(new int[] {d0, d1, d2});
     }
 
     /**
@@ -108,19 +107,27 @@ public abstract class CustomOp extends Node {
      * as gate gradients): either way it costs no allocation once the arena has grown.
      */
     protected final Tensor scratch(int... shape) {
-        checkScratch();
-        return tape.newTensor(shape.clone(), false);
+        return newScratch(shape.clone());
     }
 
     /** {@link #scratch(int...)} of rank 3, without copying a shape array. */
     protected final Tensor scratch(int d0, int d1, int d2) {
+        return newScratch(new int[] {d0, d1, d2});
+    }
+
+    private Tensor newOutput(int[] shape) {
+        checkInForward();
+        return tape.newTensor(shape, grad);
+    }
+
+    private Tensor newScratch(int[] shape) {
         checkScratch();
-        return tape.newTensor(new int[] {d0, d1, d2}, false);
+        return tape.newTensor(shape, false);
     }
 
     private void checkScratch() {
         if (tape == null || tape.epoch() != epoch) {
-            throw new IllegalStateException(name + ": scratch() may only be called inside forward or backward");
+            throw new IllegalStateException(name() + ": scratch() may only be called inside forward or backward");
         }
     }
 
@@ -131,7 +138,7 @@ public abstract class CustomOp extends Node {
 
     private void checkInForward() {
         if (tape == null || outputs != null) {
-            throw new IllegalStateException(name + ": output() may only be called inside forward");
+            throw new IllegalStateException(name() + ": output() may only be called inside forward");
         }
     }
 

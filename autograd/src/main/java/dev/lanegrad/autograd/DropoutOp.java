@@ -5,16 +5,13 @@ package dev.lanegrad.autograd;
  * pure function of (seed, i) ({@link DropoutMask}, the project's one mask generator), so a repeated call with
  * the same seed drops the same elements (GradCheck relies on that). In eval mode it is the identity.
  */
-final class DropoutOp extends Node {
+final class DropoutOp extends Node.Unary {
 
-    private final Tensor x;
     private final Tensor mask;
-    private final Tensor y;
 
     private DropoutOp(Tensor x, Tensor mask, Tensor y) {
-        this.x = x;
+        super(x, y);
         this.mask = mask;
-        this.y = y;
     }
 
     static Tensor apply(Tensor x, float p, long seed, boolean training) {
@@ -36,22 +33,12 @@ final class DropoutOp extends Node {
     }
 
     @Override
-    String name() {
-        return "dropout";
-    }
-
-    @Override
-    boolean reached() {
-        return y.hasGrad();
-    }
-
-    @Override
-    Tensor[] inputs() {
-        return new Tensor[] {x};
-    }
-
-    @Override
     void backward() {
         mulAcc(y.grad(), y.gradOffset(), mask.dataRef(), mask.offset(), x.grad(), x.gradOffset(), x.size());
+    }
+
+    @Override
+    String name() {
+        return "dropout";
     }
 }

@@ -6,18 +6,15 @@ package dev.lanegrad.autograd;
  * gets the sum; the padding index (if >= 0) gets no gradient. The indices array is kept, not copied:
  * do not change it before backward.
  */
-final class EmbeddingOp extends Node {
+final class EmbeddingOp extends Node.Unary {
 
-    private final Tensor table;
     private final int[] indices;
     private final int paddingIdx;
-    private final Tensor y;
 
     private EmbeddingOp(Tensor table, int[] indices, int paddingIdx, Tensor y) {
-        this.table = table;
+        super(table, y);
         this.indices = indices;
         this.paddingIdx = paddingIdx;
-        this.y = y;
     }
 
     static Tensor apply(Tensor table, int[] indices, int[] indexShape, int paddingIdx) {
@@ -48,22 +45,8 @@ final class EmbeddingOp extends Node {
     }
 
     @Override
-    String name() {
-        return "embedding";
-    }
-
-    @Override
-    boolean reached() {
-        return y.hasGrad();
-    }
-
-    @Override
-    Tensor[] inputs() {
-        return new Tensor[] {table};
-    }
-
-    @Override
     void backward() {
+        Tensor table = x;
         int e = table.dim(1);
         float[] dy = y.grad(), dt = table.grad();
         for (int i = 0; i < indices.length; i++) {
@@ -71,5 +54,10 @@ final class EmbeddingOp extends Node {
                 OPS.axpy(1f, dy, y.gradOffset() + i * e, dt, table.gradOffset() + indices[i] * e, e);
             }
         }
+    }
+
+    @Override
+    String name() {
+        return "embedding";
     }
 }

@@ -307,6 +307,8 @@ public final class GradCheck {
     private static double phi(Function<Tensor[], Tensor> f, Tensor[] in, float[] v, Tape tape, double[] magnitude) {
         double s = 0;
         double m = 0;
+        // the inputs (parameters among them) were written in place: no cache of packed weights may outlive that
+        ParameterUpdates.record();
         try (Tape.NoGrad ignored = tape.noGrad()) {
             Tensor y = f.apply(in);
             float[] d = y.data();

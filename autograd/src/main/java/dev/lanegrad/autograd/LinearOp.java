@@ -15,14 +15,13 @@ final class LinearOp extends Node {
     private final Tensor x;
     private final Tensor w;
     private final Tensor b;
-    private final Tensor y;
     private final int m;
 
     private LinearOp(Tensor x, Tensor w, Tensor b, Tensor y, int m) {
+        super(y);
         this.x = x;
         this.w = w;
         this.b = b;
-        this.y = y;
         this.m = m;
     }
 
@@ -54,16 +53,6 @@ final class LinearOp extends Node {
     }
 
     @Override
-    String name() {
-        return "linear";
-    }
-
-    @Override
-    boolean reached() {
-        return y.hasGrad();
-    }
-
-    @Override
     Tensor[] inputs() {
         return b == null ? new Tensor[] {x, w} : new Tensor[] {x, w, b};
     }
@@ -85,5 +74,10 @@ final class LinearOp extends Node {
         if (b != null && b.requiresGrad()) {
             OPS.addColumnSums(dy, dyo, m, out, ldo, b.grad(), b.gradOffset());
         }
+    }
+
+    @Override
+    String name() {
+        return "linear";
     }
 }

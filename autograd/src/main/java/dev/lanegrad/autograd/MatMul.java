@@ -11,11 +11,8 @@ package dev.lanegrad.autograd;
  * Backward, without materialising a transpose (GEMM takes transposed operands):
  * d op(a) = dy op(b)^T and d op(b) = op(a)^T dy, each accumulated with beta = 1.
  */
-final class MatMul extends Node {
+final class MatMul extends Node.Binary {
 
-    private final Tensor a;
-    private final Tensor b;
-    private final Tensor y;
     private final boolean transA;
     private final boolean transB;
     /** batch count, rows of op(a), columns of op(b), inner dimension */
@@ -29,9 +26,7 @@ final class MatMul extends Node {
 
     private MatMul(Tensor a, Tensor b, Tensor y, boolean transA, boolean transB,
                    int batch, int m, int n, int k, int aStride, int bStride) {
-        this.a = a;
-        this.b = b;
-        this.y = y;
+        super(a, b, y);
         this.transA = transA;
         this.transB = transB;
         this.batch = batch;
@@ -104,21 +99,6 @@ final class MatMul extends Node {
     }
 
     @Override
-    String name() {
-        return "matmul";
-    }
-
-    @Override
-    boolean reached() {
-        return y.hasGrad();
-    }
-
-    @Override
-    Tensor[] inputs() {
-        return new Tensor[] {a, b};
-    }
-
-    @Override
     void backward() {
         int lda = Math.max(1, a.dim(-1)), ldb = Math.max(1, b.dim(-1)), ldy = Math.max(1, n);
         float[] dy = y.grad();
@@ -148,5 +128,10 @@ final class MatMul extends Node {
                 }
             }
         }
+    }
+
+    @Override
+    String name() {
+        return "matmul";
     }
 }

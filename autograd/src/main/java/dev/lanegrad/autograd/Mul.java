@@ -1,16 +1,10 @@
 package dev.lanegrad.autograd;
 
 /** y = a * b elementwise, b of a's shape or a's trailing dimensions (row broadcast). da = dy b, db = dy a (summed over rows). */
-final class Mul extends Node {
-
-    private final Tensor a;
-    private final Tensor b;
-    private final Tensor y;
+final class Mul extends Node.Binary {
 
     private Mul(Tensor a, Tensor b, Tensor y) {
-        this.a = a;
-        this.b = b;
-        this.y = y;
+        super(a, b, y);
     }
 
     static Tensor apply(Tensor a, Tensor b) {
@@ -22,21 +16,6 @@ final class Mul extends Node {
         }
         tape.record(new Mul(a, b, y), y);
         return y;
-    }
-
-    @Override
-    String name() {
-        return "mul";
-    }
-
-    @Override
-    boolean reached() {
-        return y.hasGrad();
-    }
-
-    @Override
-    Tensor[] inputs() {
-        return new Tensor[] {a, b};
     }
 
     @Override
@@ -52,5 +31,10 @@ final class Mul extends Node {
                 mulAcc(dy, dyOff + r, a.dataRef(), a.offset() + r, b.grad(), b.gradOffset(), cols);
             }
         }
+    }
+
+    @Override
+    String name() {
+        return "mul";
     }
 }

@@ -4,18 +4,15 @@ package dev.lanegrad.autograd;
  * Sum or mean over all elements (a scalar) or over one dimension (which disappears).
  * Viewing x as [outer, d, inner]: y[o, i] = s * sum_j x[o, j, i] with s = 1 or 1/d; dx[o, j, i] += s dy[o, i].
  */
-final class Reduce extends Node {
+final class Reduce extends Node.Unary {
 
-    private final Tensor x;
-    private final Tensor y;
     private final boolean mean;
     private final int outer;
     private final int d;
     private final int inner;
 
     private Reduce(Tensor x, Tensor y, boolean mean, int outer, int d, int inner) {
-        this.x = x;
-        this.y = y;
+        super(x, y);
         this.mean = mean;
         this.outer = outer;
         this.d = d;
@@ -74,21 +71,6 @@ final class Reduce extends Node {
     }
 
     @Override
-    String name() {
-        return mean ? "mean" : "sum";
-    }
-
-    @Override
-    boolean reached() {
-        return y.hasGrad();
-    }
-
-    @Override
-    Tensor[] inputs() {
-        return new Tensor[] {x};
-    }
-
-    @Override
     void backward() {
         float scale = mean ? 1f / d : 1f;
         float[] dy = y.grad(), dx = x.grad();
@@ -98,5 +80,10 @@ final class Reduce extends Node {
                 OPS.axpy(scale, dy, dyo, dx, x.gradOffset() + (o * d + j) * inner, inner);
             }
         }
+    }
+
+    @Override
+    String name() {
+        return mean ? "mean" : "sum";
     }
 }

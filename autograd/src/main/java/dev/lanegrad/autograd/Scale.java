@@ -1,15 +1,12 @@
 package dev.lanegrad.autograd;
 
 /** y = s * x for a constant s; dx += s dy. */
-final class Scale extends Node {
+final class Scale extends Node.Unary {
 
-    private final Tensor x;
-    private final Tensor y;
     private final float s;
 
     private Scale(Tensor x, Tensor y, float s) {
-        this.x = x;
-        this.y = y;
+        super(x, y);
         this.s = s;
     }
 
@@ -23,22 +20,12 @@ final class Scale extends Node {
     }
 
     @Override
-    String name() {
-        return "scale";
-    }
-
-    @Override
-    boolean reached() {
-        return y.hasGrad();
-    }
-
-    @Override
-    Tensor[] inputs() {
-        return new Tensor[] {x};
-    }
-
-    @Override
     void backward() {
         OPS.axpy(s, y.grad(), y.gradOffset(), x.grad(), x.gradOffset(), x.size());
+    }
+
+    @Override
+    String name() {
+        return "scale";
     }
 }

@@ -4,15 +4,12 @@ package dev.lanegrad.autograd;
  * Softmax and log-softmax over the last dimension, backward from the saved output:
  * softmax dx += y (dy - sum(dy y)); log-softmax dx += dy - e^y sum(dy).
  */
-final class Softmax extends Node {
+final class Softmax extends Node.Unary {
 
-    private final Tensor x;
-    private final Tensor y;
     private final boolean log;
 
     private Softmax(Tensor x, Tensor y, boolean log) {
-        this.x = x;
-        this.y = y;
+        super(x, y);
         this.log = log;
     }
 
@@ -35,21 +32,6 @@ final class Softmax extends Node {
     }
 
     @Override
-    String name() {
-        return log ? "logSoftmax" : "softmax";
-    }
-
-    @Override
-    boolean reached() {
-        return y.hasGrad();
-    }
-
-    @Override
-    Tensor[] inputs() {
-        return new Tensor[] {x};
-    }
-
-    @Override
     void backward() {
         int cols = x.dim(-1);
         int rows = cols == 0 ? 0 : x.size() / cols;
@@ -58,5 +40,10 @@ final class Softmax extends Node {
         } else {
             OPS.softmaxRowsBackward(y.dataRef(), y.offset(), y.grad(), y.gradOffset(), x.grad(), x.gradOffset(), rows, cols);
         }
+    }
+
+    @Override
+    String name() {
+        return log ? "logSoftmax" : "softmax";
     }
 }

@@ -10,6 +10,7 @@ final class Split extends Node {
     private final Tensor[] ys;
 
     private Split(Tensor x, Tensor[] ys) {
+        super(null);
         this.x = x;
         this.ys = ys;
     }
@@ -38,18 +39,11 @@ final class Split extends Node {
         for (int i = 0; i < sizes.length; i++) {
             int c = sizes[i];
             ys[i] = tape.newTensor(Shapes.withLast(x.shapeRef(), c), grad);
-            for (int r = 0; r < rows; r++) {
-                OPS.copy(x.dataRef(), x.offset() + r * last + col, ys[i].dataRef(), ys[i].offset() + r * c, c);
-            }
+            copyRows(x.dataRef(), x.offset() + col, last, ys[i].dataRef(), ys[i].offset(), c, rows, c);
             col += c;
         }
         tape.recordMulti(new Split(x, ys), grad, ys);
         return ys;
-    }
-
-    @Override
-    String name() {
-        return "split";
     }
 
     @Override
@@ -76,11 +70,14 @@ final class Split extends Node {
         for (Tensor y : ys) {
             int c = y.dim(-1);
             if (y.hasGrad()) {
-                for (int r = 0; r < rows; r++) {
-                    OPS.axpy(1f, y.grad(), y.gradOffset() + r * c, dx, x.gradOffset() + r * last + col, c);
-                }
+                addRows(y.grad(), y.gradOffset(), c, dx, x.gradOffset() + col, last, rows, c);
             }
             col += c;
         }
+    }
+
+    @Override
+    String name() {
+        return "split";
     }
 }

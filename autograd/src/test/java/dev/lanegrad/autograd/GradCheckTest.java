@@ -1,5 +1,6 @@
 package dev.lanegrad.autograd;
 
+import dev.lanegrad.autograd.testing.SquareOp;
 import org.junit.jupiter.api.Test;
 
 import static dev.lanegrad.autograd.testing.TensorArbitraries.tensor;
@@ -12,28 +13,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GradCheckTest {
 
     /** y = x^2 with a backward that is wrong by a factor 1.05 on every element but the first. */
-    static final class SlightlyWrongSquare extends CustomOp {
+    static final class SlightlyWrongSquare extends SquareOp {
         SlightlyWrongSquare() {
             super("slightlyWrongSquare");
         }
 
         @Override
-        protected Tensor[] forward(Tensor[] in) {
-            Tensor x = in[0], y = output(x.shape());
-            for (int i = 0; i < x.size(); i++) {
-                float v = x.data()[x.offset() + i];
-                y.data()[y.offset() + i] = v * v;
-            }
-            return new Tensor[] {y};
-        }
-
-        @Override
-        protected void backward(Tensor[] in, Tensor[] out) {
-            Tensor x = in[0], y = out[0];
-            for (int i = 0; i < x.size(); i++) {
-                float factor = i == 0 ? 2f : 2.1f;
-                x.grad()[x.gradOffset() + i] += factor * x.data()[x.offset() + i] * y.grad()[y.gradOffset() + i];
-            }
+        protected float derivativeFactor(int i) {
+            return i == 0 ? 2f : 2.1f;
         }
     }
 

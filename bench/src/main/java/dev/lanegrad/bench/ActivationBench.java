@@ -6,17 +6,10 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * impl=vector runs whichever candidate VectorMath picked for this platform (the lanewise operators
  * on x86_64 Linux/Windows); to measure the FMA-polynomial candidate there, force it:
  * ./lanegrad jmh -- 'ActivationBench' -p impl=vector -jvmArgsAppend "--add-modules jdk.incubator.vector -Dlanegrad.vectormath=poly"
- * (a -jvmArgsAppend on the command line replaces the one in @Fork, hence --add-modules again).
+ * (a -jvmArgsAppend on the command line replaces the one in JmhDefaults' @Fork, hence --add-modules again).
  *
  * deterministic = true (the default mode) or false (SVML's lanewise exp/tanh where the platform has them):
  * the cost of the deterministic mode is impl=vector at true against false. Each JMH fork is a new JVM and
@@ -42,14 +35,9 @@ import java.util.concurrent.TimeUnit;
  *
  * Run: ./lanegrad jmh -- ActivationBench -f 1 -wi 3 -i 5 -prof gc
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @OperationsPerInvocation(ActivationBench.N)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-public class ActivationBench {
+public class ActivationBench extends JmhDefaults {
 
     static final int N = 4096;
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -169,14 +157,5 @@ public class ActivationBench {
     public float[] tanhBackward() {
         ("vector".equals(impl) ? ops : Kernels.scalar().ops()).tanhBackward(x, 0, dy, 0, dx, 0, N);
         return dx;
-    }
-
-    /** The Vector API kernels, looked up through Kernels (loading the provider class first would make Kernels initialise inside it). */
-    static dev.lanegrad.engine.KernelProvider vector() {
-        dev.lanegrad.engine.KernelProvider vector = Kernels.vectorOrNull();
-        if (vector == null) {
-            throw new IllegalStateException("the Vector API kernels cannot be loaded: add --add-modules jdk.incubator.vector");
-        }
-        return vector;
     }
 }

@@ -3,16 +3,9 @@ package dev.lanegrad.bench;
 import dev.lanegrad.engine.ArrayOps;
 import dev.lanegrad.engine.Kernels;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -24,13 +17,8 @@ import java.util.concurrent.TimeUnit;
  *
  * Run: ./lanegrad jmh -- ArrayOpsBench -f 1 -wi 3 -i 5 -prof gc
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-public class ArrayOpsBench {
+public class ArrayOpsBench extends JmhDefaults {
 
     static final int N = 4096;
     static final int ROWS = 32;
@@ -114,14 +102,5 @@ public class ArrayOpsBench {
     @Benchmark
     public double softmaxCrossEntropy() {
         return ops.softmaxCrossEntropy(logits, 0, ROWS, COLS, target, 0, -100, null, 0, dLogits, 0, 1f / ROWS);
-    }
-
-    /** The Vector API kernels, looked up through Kernels (loading the provider class first would make Kernels initialise inside it). */
-    static dev.lanegrad.engine.KernelProvider vector() {
-        dev.lanegrad.engine.KernelProvider vector = Kernels.vectorOrNull();
-        if (vector == null) {
-            throw new IllegalStateException("the Vector API kernels cannot be loaded: add --add-modules jdk.incubator.vector");
-        }
-        return vector;
     }
 }

@@ -3,13 +3,10 @@ package dev.lanegrad.bench;
 import dev.lanegrad.engine.EngineThreads;
 import dev.lanegrad.engine.Gemm;
 import dev.lanegrad.engine.Kernels;
-import dev.lanegrad.engine.KernelProvider;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
@@ -17,7 +14,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -43,11 +39,8 @@ import java.util.concurrent.TimeUnit;
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 @State(Scope.Benchmark)
-public class GemmBench {
+public class GemmBench extends JmhDefaults {
 
     /** Scalar runs are limited to this much work per call (256^3 multiply-adds). */
     static final long SCALAR_MAX_MACS = 256L * 256 * 256;
@@ -86,15 +79,7 @@ public class GemmBench {
         transA = parts.length > 1 && parts[1].contains("tA");
         transB = parts.length > 1 && parts[1].contains("tB");
         gemm = switch (impl) {
-            // through Kernels, not VectorKernelProvider.INSTANCE: touching the provider class first makes
-            // Kernels initialize inside it, see the provider as missing and log a false warning
-            case "vector" -> {
-                KernelProvider vector = Kernels.vectorOrNull();
-                if (vector == null) {
-                    throw new IllegalStateException("the Vector API kernels cannot be loaded: add --add-modules jdk.incubator.vector");
-                }
-                yield vector.gemm();
-            }
+            case "vector" -> vector().gemm();
             case "scalar" -> Kernels.scalar().gemm();
             default -> throw new IllegalArgumentException("impl " + impl + ": expected vector or scalar");
         };

@@ -7,18 +7,12 @@ import dev.lanegrad.engine.ArrayOps;
 import dev.lanegrad.engine.Gemm;
 import dev.lanegrad.engine.Kernels;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -36,13 +30,9 @@ import java.util.concurrent.TimeUnit;
  * tape itself costs ~423 B/step (the Tensor and node objects of 5 ops); the engine's 803 B come from
  * its argument checks building description strings on every call (Checks.matrix), not from buffers.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-public class MlpStepBench {
+public class MlpStepBench extends JmhDefaults {
 
     @Param({"32"})
     int batch;

@@ -4,17 +4,10 @@ import dev.lanegrad.engine.Gemm;
 import dev.lanegrad.engine.Kernels;
 import dev.lanegrad.engine.PrepackedGemm;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -24,13 +17,8 @@ import java.util.concurrent.TimeUnit;
  * {@link #sgemm} (packs or gathers W_hh on every call) against {@link #prepacked} (packed once, as Rnn
  * does per direction), and {@link #pack}, the one-off cost. m = batch, n = G*H, k = H.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-public class PrepackedGemmBench {
+public class PrepackedGemmBench extends JmhDefaults {
 
     @Param({"1x1024x256", "16x1024x256", "32x1024x256", "64x1024x256", "64x4096x1024"})
     String shape;

@@ -3,16 +3,9 @@ package dev.lanegrad.bench;
 import dev.lanegrad.engine.Kernels;
 import dev.lanegrad.engine.RecurrentKernels;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -25,13 +18,8 @@ import java.util.concurrent.TimeUnit;
  *
  * Run: ./lanegrad jmh -- RecurrentStepBench -f 1 -wi 3 -i 5 -prof gc
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-public class RecurrentStepBench {
+public class RecurrentStepBench extends JmhDefaults {
 
     @Param({"scalar", "vector"})
     public String impl;
@@ -120,14 +108,5 @@ public class RecurrentStepBench {
     public float[] rnnTanhForward() {
         k.rnnForward(batch, hidden, false, gates3, 0, h, 0, hidden);
         return h;
-    }
-
-    /** The Vector API kernels, looked up through Kernels (loading the provider class first would make Kernels initialise inside it). */
-    static dev.lanegrad.engine.KernelProvider vector() {
-        dev.lanegrad.engine.KernelProvider vector = Kernels.vectorOrNull();
-        if (vector == null) {
-            throw new IllegalStateException("the Vector API kernels cannot be loaded: add --add-modules jdk.incubator.vector");
-        }
-        return vector;
     }
 }

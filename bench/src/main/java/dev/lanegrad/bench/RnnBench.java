@@ -5,16 +5,10 @@ import dev.lanegrad.bench.rnn.RnnWorkloads;
 import dev.lanegrad.bench.rnn.Workload;
 import dev.lanegrad.engine.EngineThreads;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -31,13 +25,9 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  * The pairs (case, cell) that do not exist (LM with rnn or gru) are skipped.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 4, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-public class RnnBench {
+public class RnnBench extends JmhDefaults {
 
     @Param({"S1", "S2", "S3", "S4", "S5", "LM"})
     String benchCase;

@@ -17,29 +17,29 @@ final class InputFiles {
     }
 
     static CsvTable csv(Path file) {
-        check(file, "--csv", "a CSV file with a header row");
-        try {
-            return CsvTable.read(file);
-        } catch (IOException e) {
-            throw unreadable(file, e, "a CSV file with a header row");
-        }
+        return read(file, "--csv", "a CSV file with a header row", CsvTable::read);
     }
 
     static LabelledText tsv(Path file) {
-        check(file, "--tsv", "text<TAB>label lines");
-        try {
-            return LabelledText.readTsv(file);
-        } catch (IOException e) {
-            throw unreadable(file, e, "text<TAB>label lines");
-        }
+        return read(file, "--tsv", "text<TAB>label lines", LabelledText::readTsv);
     }
 
-    private static void check(Path file, String option, String expected) {
+    private interface Reader<T> {
+        T read(Path file) throws IOException;
+    }
+
+    /** The file of an option, read; a missing file, a folder or a failed read is one line naming what was expected. */
+    private static <T> T read(Path file, String option, String expected, Reader<T> reader) {
         if (!Files.exists(file)) {
             throw new IllegalArgumentException(option + " " + file + ": no such file; expected " + expected);
         }
         if (Files.isDirectory(file)) {
             throw new IllegalArgumentException(option + " " + file + " is a folder; expected a file of " + expected);
+        }
+        try {
+            return reader.read(file);
+        } catch (IOException e) {
+            throw unreadable(file, e, expected);
         }
     }
 

@@ -41,16 +41,24 @@ final class ServeBenchCommand implements Callable<Integer> {
     @Option(names = "--max-wait-ms", defaultValue = "2", description = "the server's batching window (default: ${DEFAULT-VALUE})")
     double maxWaitMs;
 
+    @Option(names = "--http", defaultValue = "netty", description = "the server: netty or jdk (default: ${DEFAULT-VALUE})")
+    String http;
+
+    @Option(names = "--body", defaultValue = "f32", description = "request and answer encoding: json (decimal numbers), f32 "
+            + "(JSON with base64 float32 members) or binary (raw float32 in, f32 JSON out) (default: ${DEFAULT-VALUE})")
+    String body;
+
     @Override
     public Integer call() throws Exception {
         if (seconds < 1 || clients < 1 || sessions < 1 || steps < 1) {
             throw new IllegalArgumentException("--seconds, --clients, --sessions and --steps must be >= 1");
         }
         ServeBench.Options o = new ServeBench.Options(cell, input, hidden, steps, clients, sessions, Duration.ofSeconds(seconds),
-                maxBatch, Duration.ofNanos((long) (maxWaitMs * 1e6)));
+                maxBatch, Duration.ofNanos((long) (maxWaitMs * 1e6)), http, body);
         System.out.println("serve-bench: " + cell + " I=" + input + " H=" + hidden + " T=" + steps + ", " + Runtime.getRuntime()
                 .availableProcessors() + " cores, JDK " + Runtime.version() + ", kernels " + dev.lanegrad.engine.Kernels.gemm()
-                .getClass().getSimpleName());
+                .getClass().getSimpleName() + ", " + http + " server, " + body + " bodies, GC " + String.join("+",
+                java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream().map(b -> b.getName()).toList()));
         ServeBench.Report r = ServeBench.run(o, line -> System.err.println("serve-bench: " + line));
         System.out.print(r.format());
         return r.errors() == 0 ? 0 : 1;

@@ -60,7 +60,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-steps", defaultValue = "4096", description = "longest sequence of a request; beyond it 413 (default: ${DEFAULT-VALUE})")
     int maxSteps;
 
-    @Option(names = "--http-threads", defaultValue = "128", description = "threads answering requests, about the number of concurrent clients (default: ${DEFAULT-VALUE})")
+    @Option(names = "--http", defaultValue = "netty", description = "the HTTP server: netty (event loops) or jdk (the JDK's, a thread per request) (default: ${DEFAULT-VALUE})")
+    String http;
+
+    @Option(names = "--http-threads", defaultValue = "128", description = "--http jdk: threads answering requests, about the number of concurrent clients (default: ${DEFAULT-VALUE})")
     int httpThreads;
 
     @Override
@@ -75,7 +78,7 @@ final class ServeCommand implements Callable<Integer> {
         ServeConfig d = ServeConfig.defaults();
         ServeConfig config = new ServeConfig(host, port, maxBatch, Duration.ofNanos((long) (maxWaitMs * 1e6)), queue, maxSessions,
                 parseDuration(sessionTtl), maxBody, maxSteps, d.maxGenerate(), httpThreads, tokenFile, d.requestTimeout(),
-                d.drainTimeout());
+                d.drainTimeout(), http);
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTermination(stop::countDown);
         try (ServeServer server = ServeServer.start(config)) {

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static dev.lanegrad.cli.ParityCommandTest.capture;
+import static dev.lanegrad.cli.CommandRun.capture;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +24,7 @@ class CharLmCommandsTest {
     static Path dir;
     static Path textFile;
     static Path run;
-    static ParityCommandTest.Run trained;
+    static CommandRun trained;
 
     static final String[] TINY = {"--hidden", "32", "--layers", "1", "--embed", "8", "--seq-len", "16", "--batch", "4",
             "--lr", "0.02", "--steps", "60", "--val-every", "20", "--val-frac", "0.1", "--sample-length", "40", "--threads", "1"};
@@ -88,7 +88,7 @@ class CharLmCommandsTest {
         String t = text();
         int cut = t.length() - (int) Math.round(t.length() * 0.1);   // ASCII: characters = code points
         Path tail = Files.writeString(dir.resolve("tail.txt"), t.substring(cut));
-        ParityCommandTest.Run r = capture(() -> Main.run("eval", "--checkpoint", run.toString(), "--text", tail.toString()));
+        CommandRun r = capture(() -> Main.run("eval", "--checkpoint", run.toString(), "--text", tail.toString()));
         assertEquals(0, r.code(), r.err());
         Matcher m = Pattern.compile("loss ([0-9.]+) nats per character, ([0-9.]+) bits").matcher(r.out());
         assertTrue(m.find(), r.out());
@@ -98,20 +98,20 @@ class CharLmCommandsTest {
     @Test
     void seededSamplesRepeatAndUseTheVocabulary() {
         String[] a = {"sample", "--checkpoint", run.toString(), "--length", "200", "--seed", "5", "--prime", "the "};
-        ParityCommandTest.Run one = capture(() -> Main.run(a));
-        ParityCommandTest.Run two = capture(() -> Main.run(a));
+        CommandRun one = capture(() -> Main.run(a));
+        CommandRun two = capture(() -> Main.run(a));
         assertEquals(0, one.code(), one.err());
         assertEquals(one.out(), two.out());
         assertTrue(one.out().startsWith("the "));
         String vocabulary = text();
         one.out().strip().chars().forEach(c -> assertTrue(vocabulary.indexOf(c) >= 0, "character " + (char) c));
-        ParityCommandTest.Run topK = capture(() -> Main.run("sample", "--checkpoint", run.toString(), "--length", "50",
+        CommandRun topK = capture(() -> Main.run("sample", "--checkpoint", run.toString(), "--length", "50",
                 "--top-k", "2", "--temperature", "1.2"));
         assertEquals(0, topK.code(), topK.err());
     }
 
     static void assertExit2(String expectedPart, String... argv) {
-        ParityCommandTest.Run r = capture(() -> Main.run(argv));
+        CommandRun r = capture(() -> Main.run(argv));
         assertEquals(2, r.code(), "exit code of " + String.join(" ", argv) + "\n" + r.out() + r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().contains(expectedPart), "expected '" + expectedPart + "' in: " + r.err());
@@ -188,7 +188,7 @@ class CharLmCommandsTest {
     void resumeContinuesFromTheCheckpoint() throws IOException {
         Path copy = Files.createDirectories(dir.resolve("resume"));
         Files.copy(run.resolve("model.safetensors"), copy.resolve("model.safetensors"));
-        ParityCommandTest.Run r = capture(() -> Main.run("train", "--resume", copy.toString(), "--text", textFile.toString(),
+        CommandRun r = capture(() -> Main.run("train", "--resume", copy.toString(), "--text", textFile.toString(),
                 "--steps", "10", "--val-every", "5", "--val-frac", "0.1", "--seq-len", "16", "--batch", "4", "--lr", "0.003",
                 "--sample-length", "0", "--hidden", "32", "--threads", "1"));
         assertEquals(0, r.code(), r.out() + r.err());

@@ -5,7 +5,7 @@ import picocli.CommandLine;
 
 import java.util.Map;
 
-import static dev.lanegrad.cli.ParityCommandTest.capture;
+import static dev.lanegrad.cli.CommandRun.capture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,7 +28,7 @@ class HelpTextTest {
 
     @Test
     void trainHelpShowsTheRealDefaults() {
-        ParityCommandTest.Run r = capture(() -> Main.run("train", "--help"));
+        CommandRun r = capture(() -> Main.run("train", "--help"));
         assertEquals(0, r.code(), r.err());
         String help = r.out();
         assertFalse(help.contains("null"), help);

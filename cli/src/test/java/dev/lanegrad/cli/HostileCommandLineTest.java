@@ -1,6 +1,6 @@
 package dev.lanegrad.cli;
 
-import static dev.lanegrad.cli.ParityCommandTest.capture;
+import static dev.lanegrad.cli.CommandRun.capture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,7 +41,7 @@ class HostileCommandLineTest {
         dir = tmp;
         text = Files.writeString(tmp.resolve("text.txt"), CharLmCommandsTest.text());
         run = tmp.resolve("run");
-        ParityCommandTest.Run r = capture(() -> Main.run(cat(new String[] {"train", "--text", text.toString(), "--out",
+        CommandRun r = capture(() -> Main.run(cat(new String[] {"train", "--text", text.toString(), "--out",
                 run.toString()}, TINY)));
         assertEquals(0, r.code(), r.out() + r.err());
         Files.createDirectories(tmp.resolve("folder.txt"));
@@ -109,14 +109,14 @@ class HostileCommandLineTest {
                 args.addAll(List.of("--text", text.toString()));
             }
         }
-        ParityCommandTest.Run r = capture(() -> Main.run(args.toArray(String[]::new)));
+        CommandRun r = capture(() -> Main.run(args.toArray(String[]::new)));
         assertEquals(code, r.code(), line + "\n" + r.out() + r.err());
         assertTrue(r.err().contains(message), line + ": stderr does not say '" + message + "':\n" + r.err());
         noStackTrace(line, r);
         assertFalse(Files.exists(out), line + ": a refused command created " + out);
     }
 
-    static void noStackTrace(String line, ParityCommandTest.Run r) {
+    static void noStackTrace(String line, CommandRun r) {
         String all = r.out() + r.err();
         assertFalse(all.contains("\tat ") || all.contains("Exception in thread") || all.contains("java.lang."),
                 line + ": a stack trace or a bare exception name:\n" + all);
@@ -138,7 +138,7 @@ class HostileCommandLineTest {
             tensors.add(new NamedTensor(t.name(), t.shape(), v));
         }
         SafeTensors.write(bad.resolve("model.safetensors"), tensors, c.metadata());
-        ParityCommandTest.Run r = capture(() -> Main.run("eval", "--checkpoint", bad.toString(), "--text", text.toString()));
+        CommandRun r = capture(() -> Main.run("eval", "--checkpoint", bad.toString(), "--text", text.toString()));
         assertEquals(1, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("not a number"), r.err());
         assertFalse(r.out().contains("loss NaN"), r.out());
@@ -149,7 +149,7 @@ class HostileCommandLineTest {
     void aTextWithoutNewlinesTrainsAndSamplesFromItsFirstCharacter() throws IOException {
         Path oneLine = Files.writeString(dir.resolve("one-line.txt"), CharLmCommandsTest.text().replace('\n', ' '));
         Path out = dir.resolve("one-line-run");
-        ParityCommandTest.Run r = capture(() -> Main.run(cat(new String[] {"train", "--text", oneLine.toString(), "--out",
+        CommandRun r = capture(() -> Main.run(cat(new String[] {"train", "--text", oneLine.toString(), "--out",
                 out.toString()}, TINY)));
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("sample (temperature"), r.out());
@@ -190,7 +190,7 @@ class HostileCommandLineTest {
     @Test
     void aDivergingRunStopsWithExitOne() {
         Path out = dir.resolve("diverging");
-        ParityCommandTest.Run r = capture(() -> Main.run(cat(new String[] {"train", "--text", text.toString(), "--out",
+        CommandRun r = capture(() -> Main.run(cat(new String[] {"train", "--text", text.toString(), "--out",
                 out.toString(), "--optimizer", "sgd", "--lr", "1000000", "--clip", "0", "--warmup", "0"}, TINY)));
         assertEquals(1, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("diverged"), r.err());

@@ -3,14 +3,11 @@ package dev.lanegrad.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.IntSupplier;
 
+import static dev.lanegrad.cli.CommandRun.capture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,28 +16,9 @@ class ParityCommandTest {
 
     static final Path GOLDEN = Path.of("..", "testdata", "parity");
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run capture(IntSupplier command) {
-        PrintStream stdout = System.out;
-        PrintStream stderr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = command.getAsInt();
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(stdout);
-            System.setErr(stderr);
-        }
-    }
-
     @Test
     void thePublishedGoldenFilesPass() {
-        Run r = capture(() -> Main.run("parity", GOLDEN.toString()));
+        CommandRun r = capture(() -> Main.run("parity", GOLDEN.toString()));
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("38 cases: 38 ok, 0 failed"), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("lstm_bi_L2_f64 ") && l.contains(" LSTM ")
@@ -49,7 +27,7 @@ class ParityCommandTest {
 
     @Test
     void aMissingDirectoryIsExitTwoWithOneLine(@TempDir Path tmp) {
-        Run r = capture(() -> Main.run("parity", tmp.resolve("nope").toString()));
+        CommandRun r = capture(() -> Main.run("parity", tmp.resolve("nope").toString()));
         assertEquals(2, r.code());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().contains("no such directory"), r.err());
@@ -58,7 +36,7 @@ class ParityCommandTest {
     @Test
     void aDirectoryWithoutCasesIsExitTwo(@TempDir Path tmp) throws IOException {
         Files.writeString(tmp.resolve("index.json"), "{\"files\": []}");
-        Run r = capture(() -> Main.run("parity", tmp.toString()));
+        CommandRun r = capture(() -> Main.run("parity", tmp.toString()));
         assertEquals(2, r.code());
         assertTrue(r.err().contains("no parity case files"), r.err());
     }
@@ -67,7 +45,7 @@ class ParityCommandTest {
     void aMalformedCaseFailsAndTheOthersStillRun(@TempDir Path tmp) throws IOException {
         Files.copy(GOLDEN.resolve("linear_ce_f32.json"), tmp.resolve("linear_ce_f32.json"));
         Files.writeString(tmp.resolve("broken.json"), "{\"module\": \"GRU\", \"tensors\": {\"x\": 1}}");
-        Run r = capture(() -> Main.run("parity", tmp.toString()));
+        CommandRun r = capture(() -> Main.run("parity", tmp.toString()));
         assertEquals(1, r.code(), r.out() + r.err());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("broken ") && l.contains("FAILED: ")), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("linear_ce_f32 ") && l.endsWith("  ok")), r.out());

@@ -3,9 +3,7 @@ package dev.lanegrad.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,28 +21,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** `lanegrad forecast` and `lanegrad classify` end to end: small runs, and every kind of bad input. */
 class TaskCommandsTest {
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        PrintStream stdout = System.out;
-        PrintStream stderr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(stdout);
-            System.setErr(stderr);
-        }
+    static CommandRun run(String... args) {
+        return CommandRun.of(args);
     }
 
     /** Exit 2, one line on stderr that contains {@code expected}, nothing on stdout. */
     static void assertBadInput(String expected, String... args) {
-        Run r = run(args);
+        CommandRun r = run(args);
         assertEquals(2, r.code(), String.join(" ", args) + "\n" + r.out() + r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().contains(expected), "expected \"" + expected + "\" in: " + r.err());
@@ -99,7 +82,7 @@ class TaskCommandsTest {
     void forecastTrainsSavesAndThenRefusesBadInputWithoutTouchingTheCheckpoint(@TempDir Path tmp) throws IOException {
         Path csv = sineCsv(tmp);
         Path out = tmp.resolve("run");
-        Run r = run("forecast", "--csv", csv.toString(), "--column", "value", "--window", "24", "--hidden", "12",
+        CommandRun r = run("forecast", "--csv", csv.toString(), "--column", "value", "--window", "24", "--hidden", "12",
                 "--layers", "1", "--cell", "gru", "--epochs", "4", "--lr", "0.01", "--season", "24", "--out", out.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("naive (last value)"), r.out());
@@ -109,7 +92,7 @@ class TaskCommandsTest {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
         assertEquals(4, Files.readAllLines(out.resolve("metrics.jsonl")).size());
-        Run ahead = run("forecast", "--checkpoint", out.toString(), "--csv", csv.toString(), "--column", "value");
+        CommandRun ahead = run("forecast", "--checkpoint", out.toString(), "--csv", csv.toString(), "--column", "value");
         assertEquals(0, ahead.code(), ahead.out() + ahead.err());
         assertTrue(ahead.out().contains("after the 240 values"), ahead.out());
         double next = Double.parseDouble(ahead.out().lines().filter(l -> l.startsWith("t+1\t")).findFirst().orElseThrow()
@@ -167,7 +150,7 @@ class TaskCommandsTest {
     void classifyTrainsLabelsNewTextAndKeepsItsCheckpointThroughBadInput(@TempDir Path tmp) throws IOException {
         Path tsv = tinyTsv(tmp);
         Path out = tmp.resolve("run");
-        Run r = run("classify", "--tsv", tsv.toString(), "--embedding", "16", "--hidden", "16", "--epochs", "6", "--lr", "0.01",
+        CommandRun r = run("classify", "--tsv", tsv.toString(), "--embedding", "16", "--hidden", "16", "--epochs", "6", "--lr", "0.01",
                 "--dropout", "0.1", "--batch", "16", "--out", out.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("majority-class baseline"), r.out());
@@ -175,7 +158,7 @@ class TaskCommandsTest {
         for (String f : List.of("model.safetensors", "config.json", "vocab.txt", "loss.png", "metrics.jsonl", "results.json")) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
-        Run p = run("classify", "--checkpoint", out.toString(), "--text", "the food was good", "--text", "a bad phone");
+        CommandRun p = run("classify", "--checkpoint", out.toString(), "--text", "the food was good", "--text", "a bad phone");
         assertEquals(0, p.code(), p.out() + p.err());
         List<String> lines = p.out().lines().toList();
         assertEquals(2, lines.size(), p.out());
@@ -233,7 +216,7 @@ class TaskCommandsTest {
     @Test
     void helpListsTheOptionsWithoutFormattingWarnings() {
         for (String command : List.of("forecast", "classify")) {
-            Run r = run(command, "--help");
+            CommandRun r = run(command, "--help");
             assertEquals(0, r.code(), r.err());
             assertTrue(r.out().contains("--epochs"), r.out());
             assertFalse((r.out() + r.err()).contains("WARN"), r.out() + r.err());

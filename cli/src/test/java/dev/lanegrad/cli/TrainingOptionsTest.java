@@ -15,14 +15,14 @@ import java.util.Locale;
 import static dev.lanegrad.cli.CharLmCommandsTest.TINY;
 import static dev.lanegrad.cli.CharLmCommandsTest.args;
 import static dev.lanegrad.cli.CharLmCommandsTest.assertExit2;
-import static dev.lanegrad.cli.ParityCommandTest.capture;
+import static dev.lanegrad.cli.CommandRun.capture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** train --save-every, --resume from a saved state, --patience; sample --top-p; forecasts with their dates. */
 class TrainingOptionsTest {
 
-    private static ParityCommandTest.Run train(Path text, String... more) {
+    private static CommandRun train(Path text, String... more) {
         String[] base = args(args(new String[] {"train"}, TINY), "--text", text.toString(), "--sample-length", "0");
         return capture(() -> Main.run(args(base, more)));
     }
@@ -31,7 +31,7 @@ class TrainingOptionsTest {
     void periodicCheckpointsResumeTheRunWhereItWas(@TempDir Path tmp) throws IOException {
         Path text = Files.writeString(tmp.resolve("text.txt"), CharLmCommandsTest.text());
         Path a = tmp.resolve("a");
-        ParityCommandTest.Run whole = train(text, "--steps", "12", "--val-every", "3", "--save-every", "6", "--out", a.toString());
+        CommandRun whole = train(text, "--steps", "12", "--val-every", "3", "--save-every", "6", "--out", a.toString());
         assertEquals(0, whole.code(), whole.out() + whole.err());
         assertTrue(whole.out().contains("step 6: checkpoint saved to " + a.resolve("step-6")), whole.out());
         for (Path d : List.of(a, a.resolve("step-6"), a.resolve("last"))) {
@@ -41,7 +41,7 @@ class TrainingOptionsTest {
         }
 
         Path b = tmp.resolve("b");
-        ParityCommandTest.Run rest = train(text, "--resume", a.resolve("step-6").toString(), "--steps", "6", "--val-every", "3",
+        CommandRun rest = train(text, "--resume", a.resolve("step-6").toString(), "--steps", "6", "--val-every", "3",
                 "--hidden", "64", "--out", b.toString());
         assertEquals(0, rest.code(), rest.out() + rest.err());
         assertTrue(rest.out().contains("resumed from " + a.resolve("step-6") + " at step 6 (optimizer, schedule, batches and "
@@ -72,7 +72,7 @@ class TrainingOptionsTest {
     @Test
     void patienceStopsARunThatNoLongerImproves(@TempDir Path tmp) throws IOException {
         Path text = Files.writeString(tmp.resolve("text.txt"), CharLmCommandsTest.text());
-        ParityCommandTest.Run r = train(text, "--steps", "400", "--val-every", "1", "--patience", "1", "--out",
+        CommandRun r = train(text, "--steps", "400", "--val-every", "1", "--patience", "1", "--out",
                 tmp.resolve("p").toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("stopped early at step "), r.out());
@@ -86,7 +86,7 @@ class TrainingOptionsTest {
         Path text = Files.writeString(tmp.resolve("text.txt"), CharLmCommandsTest.text());
         Path run = tmp.resolve("run");
         assertEquals(0, train(text, "--steps", "20", "--out", run.toString()).code());
-        ParityCommandTest.Run p = capture(() -> Main.run("sample", "--checkpoint", run.toString(), "--length", "80",
+        CommandRun p = capture(() -> Main.run("sample", "--checkpoint", run.toString(), "--length", "80",
                 "--top-p", "0.9", "--seed", "3"));
         assertEquals(0, p.code(), p.err());
         assertEquals(80 + System.lineSeparator().length(), p.out().length(), p.out());
@@ -103,10 +103,10 @@ class TrainingOptionsTest {
         }
         Path file = Files.writeString(tmp.resolve("monthly.csv"), csv.toString());
         Path out = tmp.resolve("run");
-        ParityCommandTest.Run r = capture(() -> Main.run("forecast", "--csv", file.toString(), "--column", "value", "--window",
+        CommandRun r = capture(() -> Main.run("forecast", "--csv", file.toString(), "--column", "value", "--window",
                 "12", "--horizon", "2", "--hidden", "4", "--layers", "1", "--epochs", "1", "--out", out.toString()));
         assertEquals(0, r.code(), r.out() + r.err());
-        ParityCommandTest.Run ahead = capture(() -> Main.run("forecast", "--checkpoint", out.toString(), "--csv", file.toString(),
+        CommandRun ahead = capture(() -> Main.run("forecast", "--checkpoint", out.toString(), "--csv", file.toString(),
                 "--column", "value"));
         assertEquals(0, ahead.code(), ahead.out() + ahead.err());
         assertTrue(ahead.out().contains("\nt+1\t2010-01\t"), ahead.out());

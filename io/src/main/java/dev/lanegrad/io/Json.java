@@ -114,15 +114,10 @@ public final class Json {
 
     private Map<String, Object> object() {
         Map<String, Object> map = new LinkedHashMap<>();
-        pos++;
-        enter();
-        skipSpace();
-        if (peek() == '}') {
-            pos++;
-            depth--;
+        if (openEmpty('}')) {
             return map;
         }
-        while (true) {
+        do {
             skipSpace();
             if (peek() != '"') {
                 throw error("expected a string key");
@@ -133,42 +128,48 @@ public final class Json {
             skipSpace();
             map.put(key, value());
             skipSpace();
-            char c = next();
-            if (c == '}') {
-                depth--;
-                return map;
-            }
-            if (c != ',') {
-                pos--;
-                throw error("expected ',' or '}'");
-            }
-        }
+        } while (!closes('}'));
+        return map;
     }
 
     private List<Object> array() {
         List<Object> list = new ArrayList<>();
-        pos++;
-        enter();
-        skipSpace();
-        if (peek() == ']') {
-            pos++;
-            depth--;
+        if (openEmpty(']')) {
             return list;
         }
-        while (true) {
+        do {
             skipSpace();
             list.add(value());
             skipSpace();
-            char c = next();
-            if (c == ']') {
-                depth--;
-                return list;
-            }
-            if (c != ',') {
-                pos--;
-                throw error("expected ',' or ']'");
-            }
+        } while (!closes(']'));
+        return list;
+    }
+
+    /** Steps over an object's or array's opening bracket, one level deeper; true when it closes at once (empty). */
+    private boolean openEmpty(char close) {
+        pos++;
+        enter();
+        skipSpace();
+        if (peek() == close) {
+            pos++;
+            depth--;
+            return true;
         }
+        return false;
+    }
+
+    /** After an element: true at the closing bracket (one level up), false at a comma, else an error. */
+    private boolean closes(char close) {
+        char c = next();
+        if (c == close) {
+            depth--;
+            return true;
+        }
+        if (c != ',') {
+            pos--;
+            throw error("expected ',' or '" + close + "'");
+        }
+        return false;
     }
 
     private String string() {

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +30,8 @@ import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class SafeTensorsTest {
@@ -38,11 +40,7 @@ class SafeTensorsTest {
     Path dir;
 
     static Path resource(String name) {
-        try {
-            return Path.of(SafeTensorsTest.class.getResource("/safetensors/" + name).toURI());
-        } catch (URISyntaxException e) {
-            throw new AssertionError(e);
-        }
+        return Fixtures.path("/safetensors/" + name);
     }
 
     static void assertBitsEqual(String what, float[] expected, float[] actual) {
@@ -348,14 +346,6 @@ class SafeTensorsTest {
     }
 
     @Test
-    void offsetsThatDoNotMatchTheShape() throws IOException {
-        assertEquals("tensor weight_hh_l0: data_offsets [0, 96] do not match shape [16, 4] of F32 (256 bytes)",
-                readError(file("{\"weight_hh_l0\":{\"dtype\":\"F32\",\"shape\":[16,4],\"data_offsets\":[0,96]}}", 96)));
-        assertEquals("tensor w: data_offsets [8, 4] end before they begin",
-                readError(file("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,4]}}", 8)));
-    }
-
-    @Test
     void overlappingOffsets() throws IOException {
         String h = "{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]},"
                 + "\"b\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[8,24]}}";
@@ -370,38 +360,37 @@ class SafeTensorsTest {
                 readError(file(h, 24)));
     }
 
-    @Test
-    void truncatedData() throws IOException {
-        String h = "{\"weight\":{\"dtype\":\"F32\",\"shape\":[4,4],\"data_offsets\":[0,64]}}";
-        assertEquals("tensor weight: data_offsets [0, 64] run past the end of the data section (60 bytes): the file is truncated",
-                readError(file(h, 60)));
+    /** A header of one tensor entry, as JSON text. */
+    private static String oneTensor(String name, String dtype, String shape, String offsets) {
+        return "{\"" + name + "\":{\"dtype\":\"" + dtype + "\",\"shape\":" + shape + ",\"data_offsets\":" + offsets + "}}";
     }
 
-    @Test
-    void trailingBytes() throws IOException {
-        String h = "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}";
-        assertEquals("4 bytes of data follow the last tensor (w ends at 4): the data section has 8 bytes",
-                readError(file(h, 8)));
+    /** A header, the data bytes that follow it, and the error that names what is wrong. */
+    static Stream<Arguments> badEntries() {
+        return Stream.of(
+                arguments(oneTensor("weight_hh_l0", "F32", "[16,4]", "[0,96]"), 96,
+                        "tensor weight_hh_l0: data_offsets [0, 96] do not match shape [16, 4] of F32 (256 bytes)"),
+                arguments(oneTensor("w", "F32", "[1]", "[8,4]"), 8, "tensor w: data_offsets [8, 4] end before they begin"),
+                arguments(oneTensor("weight", "F32", "[4,4]", "[0,64]"), 60,
+                        "tensor weight: data_offsets [0, 64] run past the end of the data section (60 bytes): the file is truncated"),
+                arguments(oneTensor("w", "F32", "[1]", "[0,4]"), 8,
+                        "4 bytes of data follow the last tensor (w ends at 4): the data section has 8 bytes"),
+                arguments(oneTensor("w", "Q4", "[1]", "[0,4]"), 4, "tensor w: unknown dtype \"Q4\""),
+                arguments(oneTensor("w", "F32", "[1,-2]", "[0,4]"), 4, "tensor w: shape [1, -2] is not an array of non-negative integers"),
+                arguments(oneTensor("w", "F32", "[1]", "[0,4,8]"), 4,
+                        "tensor w: data_offsets has 3 entries, expected [begin, end], non-negative integers"),
+                arguments("{\"w\":[1,2]}", 0, "tensor w: expected an object with dtype, shape and data_offsets, found an array"),
+                arguments(oneTensor("w", "F64", "[2147483647,2147483647,2147483647]", "[0,8]"), 8,
+                        "tensor w: shape [2147483647, 2147483647, 2147483647] overflows"),
+                arguments(oneTensor("w", "U8", "[2147483648]", "[0,8]"), 8, "tensor w: dimension 2147483648 of shape [2147483648] is too large"),
+                arguments("{\"__metadata__\":{\"epoch\":3}}", 0, "__metadata__ entry \"epoch\" is a number, expected a string"),
+                arguments(oneTensor("n", "I64", "[]", "[0,8]"), 8, "tensor n has dtype I64; lanegrad loads F32, F16, BF16 and F64"));
     }
 
-    @Test
-    void badEntries() throws IOException {
-        assertEquals("tensor w: unknown dtype \"Q4\"",
-                readError(file("{\"w\":{\"dtype\":\"Q4\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4)));
-        assertEquals("tensor w: shape [1, -2] is not an array of non-negative integers",
-                readError(file("{\"w\":{\"dtype\":\"F32\",\"shape\":[1,-2],\"data_offsets\":[0,4]}}", 4)));
-        assertEquals("tensor w: data_offsets has 3 entries, expected [begin, end], non-negative integers",
-                readError(file("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4,8]}}", 4)));
-        assertEquals("tensor w: expected an object with dtype, shape and data_offsets, found an array",
-                readError(file("{\"w\":[1,2]}", 0)));
-        assertEquals("tensor w: shape [2147483647, 2147483647, 2147483647] overflows",
-                readError(file("{\"w\":{\"dtype\":\"F64\",\"shape\":[2147483647,2147483647,2147483647],\"data_offsets\":[0,8]}}", 8)));
-        assertEquals("tensor w: dimension 2147483648 of shape [2147483648] is too large",
-                readError(file("{\"w\":{\"dtype\":\"U8\",\"shape\":[2147483648],\"data_offsets\":[0,8]}}", 8)));
-        assertEquals("__metadata__ entry \"epoch\" is a number, expected a string",
-                readError(file("{\"__metadata__\":{\"epoch\":3}}", 0)));
-        assertEquals("tensor n: has dtype I64; lanegrad loads F32, F16, BF16 and F64".replace("n: has", "n has"),
-                readError(file("{\"n\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[0,8]}}", 8)));
+    @ParameterizedTest(name = "{2}")
+    @MethodSource("badEntries")
+    void aBadEntryIsNamed(String header, int dataBytes, String message) throws IOException {
+        assertEquals(message, readError(file(header, dataBytes)));
     }
 
     @Test

@@ -7,7 +7,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -27,11 +26,7 @@ class TorchFileTest {
     Path dir;
 
     static Path fixture(String name) {
-        try {
-            return Path.of(TorchFileTest.class.getResource("/torch/" + name).toURI());
-        } catch (URISyntaxException | NullPointerException e) {
-            throw new AssertionError("fixture /torch/" + name + " missing from the test class path", e);
-        }
+        return Fixtures.path("/torch/" + name);
     }
 
     /** Views sharing one storage (a row, a column, a transpose, a block, a 0-d element), protocols 2 and 4. */

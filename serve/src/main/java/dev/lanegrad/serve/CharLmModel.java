@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
 
+import static dev.lanegrad.serve.ApiError.Status.BAD_REQUEST;
+import static dev.lanegrad.serve.ApiError.Status.TOO_LARGE;
+
 /**
  * A character language model. predict: {@code {"text": "..."}} -> the distribution of the next character
  * ({@code "probabilities"} in vocabulary order, {@code "top"}: the 5 likeliest). Sessions read text a piece
@@ -31,7 +34,7 @@ public final class CharLmModel extends ServedModel implements Streaming, Generat
     private final int hidden;
 
     public CharLmModel(String name, CharLanguageModel model, CharVocabulary vocabulary) {
-        super(name);
+        super(name, "charlm");
         this.model = model;
         this.vocabulary = vocabulary;
         this.vocab = vocabulary.size();
@@ -41,35 +44,24 @@ public final class CharLmModel extends ServedModel implements Streaming, Generat
     }
 
     @Override
-    public String kind() {
-        return "charlm";
-    }
-
-    @Override
-    public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", name());
-        m.put("kind", kind());
+    protected void details(Map<String, Object> m) {
         m.put("module", model.toString());
         m.put("vocabulary", vocabulary.serialize());
-        m.put("sessions", true);
-        m.put("bytes_per_session", bytesPerSession());
-        return m;
     }
 
     private int[] encode(Map<String, Object> body, int maxSteps) {
         String text = Inputs.string(body, "text");
         long n = text.codePointCount(0, text.length());
         if (n == 0) {
-            throw ApiError.badRequest("'text' is empty; expected at least one character");
+            throw new ApiError(BAD_REQUEST, "'text' is empty; expected at least one character");
         }
         if (n > maxSteps) {
-            throw ApiError.tooLarge("'text' has " + n + " characters, more than the limit of " + maxSteps);
+            throw new ApiError(TOO_LARGE, "'text' has " + n + " characters, more than the limit of " + maxSteps);
         }
         try {
             return Sampler.encodePrime(text, vocabulary);
         } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest("'text': " + e.getMessage().replace("of the prime ", ""));
+            throw new ApiError(BAD_REQUEST, "'text': " + e.getMessage().replace("of the prime ", ""));
         }
     }
 
@@ -187,7 +179,7 @@ public final class CharLmModel extends ServedModel implements Streaming, Generat
         try {
             Sampler.encodePrime(prime, vocabulary);
         } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest("'prime': " + e.getMessage());
+            throw new ApiError(BAD_REQUEST, "'prime': " + e.getMessage());
         }
     }
 

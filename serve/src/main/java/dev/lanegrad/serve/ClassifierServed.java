@@ -7,6 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static dev.lanegrad.serve.ApiError.Status.BAD_REQUEST;
+import static dev.lanegrad.serve.ApiError.Status.TOO_LARGE;
+
 /**
  * A text classifier. predict: {@code {"text": "..."}} -> {@code {"label": best, "probabilities": {label: p}}}.
  * A batch is one call of the classifier's padded-batch path (each sentence runs over its own length).
@@ -16,23 +19,13 @@ public final class ClassifierServed extends ServedModel {
     private final TextClassifier classifier;
 
     public ClassifierServed(String name, TextClassifier classifier) {
-        super(name);
+        super(name, "classify");
         this.classifier = classifier;
     }
 
     @Override
-    public String kind() {
-        return "classify";
-    }
-
-    @Override
-    public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", name());
-        m.put("kind", kind());
+    protected void details(Map<String, Object> m) {
         m.put("labels", classifier.labels());
-        m.put("sessions", false);
-        return m;
     }
 
     @Override
@@ -40,10 +33,10 @@ public final class ClassifierServed extends ServedModel {
         String text = Inputs.string(body, "text");
         int words = classifier.encode(text).length;
         if (words == 0) {
-            throw ApiError.badRequest("'text' has no words; expected at least one");
+            throw new ApiError(BAD_REQUEST, "'text' has no words; expected at least one");
         }
         if (words > maxSteps) {
-            throw ApiError.tooLarge("'text' has " + words + " words, more than the limit of " + maxSteps);
+            throw new ApiError(TOO_LARGE, "'text' has " + words + " words, more than the limit of " + maxSteps);
         }
         return text;
     }

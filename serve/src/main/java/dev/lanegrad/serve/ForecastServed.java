@@ -3,9 +3,10 @@ package dev.lanegrad.serve;
 import dev.lanegrad.tasks.forecast.Forecaster;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import static dev.lanegrad.serve.ApiError.Status.BAD_REQUEST;
 
 /**
  * A forecaster. predict: {@code {"values": [at least window numbers]}} -> {@code {"forecast": [horizon numbers]}},
@@ -19,34 +20,24 @@ public final class ForecastServed extends ServedModel {
     private final int horizon;
 
     public ForecastServed(String name, Forecaster forecaster) {
-        super(name);
+        super(name, "forecast");
         this.forecaster = forecaster;
         this.window = forecaster.config().window();
         this.horizon = forecaster.config().horizon();
     }
 
     @Override
-    public String kind() {
-        return "forecast";
-    }
-
-    @Override
-    public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", name());
-        m.put("kind", kind());
+    protected void details(Map<String, Object> m) {
         m.put("cell", dev.lanegrad.tasks.Cells.name(forecaster.config().cell()));
         m.put("window", window);
         m.put("horizon", horizon);
-        m.put("sessions", false);
-        return m;
     }
 
     @Override
     public Object parsePredict(Map<String, Object> body, int maxSteps) {
         float[] v = Inputs.vector(body, "values", Math.max(maxSteps, window));
         if (v.length < window) {
-            throw ApiError.badRequest("'values' has " + v.length + " numbers, expected at least the window of " + window);
+            throw new ApiError(BAD_REQUEST, "'values' has " + v.length + " numbers, expected at least the window of " + window);
         }
         double[] last = new double[window];
         for (int i = 0; i < window; i++) {

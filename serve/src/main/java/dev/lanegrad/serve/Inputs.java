@@ -8,6 +8,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
+import static dev.lanegrad.serve.ApiError.Status.BAD_REQUEST;
+import static dev.lanegrad.serve.ApiError.Status.TOO_LARGE;
+
 /**
  * Reads the members of a request body, each error naming the member, what was found and what was
  * expected ({@code x[3] has 7 values, expected 8 (the model's input size)}). Sizes are checked against
@@ -21,20 +24,20 @@ public final class Inputs {
     /** The body as a JSON object, or a 400 naming where the JSON broke. */
     public static Map<String, Object> object(String body) {
         if (body.isBlank()) {
-            throw ApiError.badRequest("the request body is empty; expected a JSON object");
+            throw new ApiError(BAD_REQUEST, "the request body is empty; expected a JSON object");
         }
         try {
             return Json.parseObject(body);
         } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest("malformed JSON: " + e.getMessage());
+            throw new ApiError(BAD_REQUEST, "malformed JSON: " + e.getMessage());
         } catch (StackOverflowError e) {
-            throw ApiError.badRequest("malformed JSON: nested too deeply");
+            throw new ApiError(BAD_REQUEST, "malformed JSON: nested too deeply");
         }
     }
 
     public static Object required(Map<String, Object> body, String key) {
         if (!body.containsKey(key)) {
-            throw ApiError.badRequest("member '" + key + "' is missing");
+            throw new ApiError(BAD_REQUEST, "member '" + key + "' is missing");
         }
         return body.get(key);
     }
@@ -42,7 +45,7 @@ public final class Inputs {
     public static String string(Map<String, Object> body, String key) {
         Object v = required(body, key);
         if (!(v instanceof String s)) {
-            throw ApiError.badRequest("'" + key + "' is " + Json.typeName(v) + ", expected a string");
+            throw new ApiError(BAD_REQUEST, "'" + key + "' is " + Json.typeName(v) + ", expected a string");
         }
         return s;
     }
@@ -53,7 +56,7 @@ public final class Inputs {
             return dflt;
         }
         if (!(v instanceof Boolean b)) {
-            throw ApiError.badRequest("'" + key + "' is " + Json.typeName(v) + ", expected true or false");
+            throw new ApiError(BAD_REQUEST, "'" + key + "' is " + Json.typeName(v) + ", expected true or false");
         }
         return b;
     }
@@ -65,11 +68,11 @@ public final class Inputs {
             return dflt;
         }
         if (!(v instanceof Number n)) {
-            throw ApiError.badRequest("'" + key + "' is " + Json.typeName(v) + ", expected a number");
+            throw new ApiError(BAD_REQUEST, "'" + key + "' is " + Json.typeName(v) + ", expected a number");
         }
         double d = n.doubleValue();
         if (!(d >= min && d <= max)) {
-            throw ApiError.badRequest("'" + key + "' = " + v + ", expected a number in [" + min + ", " + max + "]");
+            throw new ApiError(BAD_REQUEST, "'" + key + "' = " + v + ", expected a number in [" + min + ", " + max + "]");
         }
         return d;
     }
@@ -81,7 +84,8 @@ public final class Inputs {
             return dflt;
         }
         if (!(v instanceof Long n) || n < min || n > max) {
-            throw ApiError.badRequest("'" + key + "' = " + JsonOut.write(v) + ", expected an integer in [" + min + ", " + max + "]");
+            throw new ApiError(BAD_REQUEST, "'" + key + "' = " + JsonOut.write(v) + ", expected an integer in ["
+                    + min + ", " + max + "]");
         }
         return n;
     }
@@ -89,11 +93,11 @@ public final class Inputs {
     /** One finite float of a JSON value at the named place. */
     public static float finite(Object v, String where) {
         if (!(v instanceof Number n)) {
-            throw ApiError.badRequest(where + " is " + Json.typeName(v) + ", expected a number");
+            throw new ApiError(BAD_REQUEST, where + " is " + Json.typeName(v) + ", expected a number");
         }
         float f = n.floatValue();
         if (!Float.isFinite(f)) {
-            throw ApiError.badRequest(where + " = " + v + " is not a finite float (NaN and infinities are refused)");
+            throw new ApiError(BAD_REQUEST, where + " = " + v + " is not a finite float (NaN and infinities are refused)");
         }
         return f;
     }
@@ -102,13 +106,13 @@ public final class Inputs {
     public static float[] vector(Map<String, Object> body, String key, int maxLength) {
         Object v = required(body, key);
         if (!(v instanceof List<?> list)) {
-            throw ApiError.badRequest("'" + key + "' is " + Json.typeName(v) + ", expected an array of numbers");
+            throw new ApiError(BAD_REQUEST, "'" + key + "' is " + Json.typeName(v) + ", expected an array of numbers");
         }
         if (list.isEmpty()) {
-            throw ApiError.badRequest("'" + key + "' is empty; expected at least one number");
+            throw new ApiError(BAD_REQUEST, "'" + key + "' is empty; expected at least one number");
         }
         if (list.size() > maxLength) {
-            throw ApiError.tooLarge("'" + key + "' has " + list.size() + " values, more than the limit of " + maxLength);
+            throw new ApiError(TOO_LARGE, "'" + key + "' has " + list.size() + " values, more than the limit of " + maxLength);
         }
         float[] out = new float[list.size()];
         for (int i = 0; i < out.length; i++) {
@@ -125,33 +129,36 @@ public final class Inputs {
     public static float[] steps(Map<String, Object> body, int width, int maxSteps) {
         if (body.containsKey("x_f32")) {
             if (body.containsKey("x")) {
-                throw ApiError.badRequest("give 'x' or 'x_f32', not both");
+                throw new ApiError(BAD_REQUEST, "give 'x' or 'x_f32', not both");
             }
-            return base64Steps(string(body, "x_f32"), width, maxSteps);
+            Object v = body.get("x_f32");
+            return v instanceof byte[] raw ? f32Steps(raw, "the body", width, maxSteps)
+                    : base64Steps(string(body, "x_f32"), width, maxSteps);
         }
         Object v = body.get("x");
         if (v == null) {
-            throw ApiError.badRequest("member 'x' (an array of steps, each an array of " + width
+            throw new ApiError(BAD_REQUEST, "member 'x' (an array of steps, each an array of " + width
                     + " numbers) or 'x_f32' (base64 little-endian float32) is missing");
         }
         if (!(v instanceof List<?> rows)) {
-            throw ApiError.badRequest("'x' is " + Json.typeName(v) + ", expected an array of steps, each an array of "
+            throw new ApiError(BAD_REQUEST, "'x' is " + Json.typeName(v) + ", expected an array of steps, each an array of "
                     + width + " numbers");
         }
         if (rows.isEmpty()) {
-            throw ApiError.badRequest("'x' has no steps; expected at least one");
+            throw new ApiError(BAD_REQUEST, "'x' has no steps; expected at least one");
         }
         if (rows.size() > maxSteps) {
-            throw ApiError.tooLarge("'x' has " + rows.size() + " steps, more than the limit of " + maxSteps);
+            throw new ApiError(TOO_LARGE, "'x' has " + rows.size() + " steps, more than the limit of " + maxSteps);
         }
         float[] out = new float[rows.size() * width];
         for (int t = 0; t < rows.size(); t++) {
             Object row = rows.get(t);
             if (!(row instanceof List<?> values)) {
-                throw ApiError.badRequest("x[" + t + "] is " + Json.typeName(row) + ", expected an array of " + width + " numbers");
+                throw new ApiError(BAD_REQUEST, "x[" + t + "] is " + Json.typeName(row) + ", expected an array of "
+                        + width + " numbers");
             }
             if (values.size() != width) {
-                throw ApiError.badRequest("x[" + t + "] has " + values.size() + " values, expected " + width
+                throw new ApiError(BAD_REQUEST, "x[" + t + "] has " + values.size() + " values, expected " + width
                         + " (the model's input size)");
             }
             for (int i = 0; i < width; i++) {
@@ -164,27 +171,32 @@ public final class Inputs {
     private static float[] base64Steps(String text, int width, int maxSteps) {
         long maxBytes = 4L * width * maxSteps;
         if (text.length() > (maxBytes + 2) / 3 * 4 + 4) {
-            throw ApiError.tooLarge("'x_f32' holds more than the limit of " + maxSteps + " steps of " + width + " floats");
+            throw new ApiError(TOO_LARGE, "'x_f32' holds more than the limit of " + maxSteps + " steps of " + width + " floats");
         }
         byte[] bytes;
         try {
             bytes = Base64.getDecoder().decode(text);
         } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest("'x_f32' is not base64: " + e.getMessage());
+            throw new ApiError(BAD_REQUEST, "'x_f32' is not base64: " + e.getMessage());
         }
+        return f32Steps(bytes, "'x_f32'", width, maxSteps);
+    }
+
+    /** Little-endian float32 steps of width values, each finite; what names them in errors. */
+    private static float[] f32Steps(byte[] bytes, String what, int width, int maxSteps) {
         int step = 4 * width;
         if (bytes.length == 0 || bytes.length % step != 0) {
-            throw ApiError.badRequest("'x_f32' holds " + bytes.length + " bytes, expected a positive multiple of " + step
+            throw new ApiError(BAD_REQUEST, what + " holds " + bytes.length + " bytes, expected a positive multiple of " + step
                     + " (steps of " + width + " little-endian float32 values)");
         }
         if (bytes.length / step > maxSteps) {
-            throw ApiError.tooLarge("'x_f32' has " + bytes.length / step + " steps, more than the limit of " + maxSteps);
+            throw new ApiError(TOO_LARGE, what + " has " + bytes.length / step + " steps, more than the limit of " + maxSteps);
         }
         float[] out = new float[bytes.length / 4];
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
         for (int i = 0; i < out.length; i++) {
             if (!Float.isFinite(out[i])) {
-                throw ApiError.badRequest("x_f32 value " + i + " (step " + i / width + ", feature " + i % width + ") = "
+                throw new ApiError(BAD_REQUEST, "x_f32 value " + i + " (step " + i / width + ", feature " + i % width + ") = "
                         + out[i] + " is not finite");
             }
         }

@@ -26,6 +26,8 @@ public final class JsonOut {
             sb.append("null");
         } else if (v instanceof String s) {
             sb.append(Json.quote(s));
+        } else if (v instanceof Base64Text b) {
+            sb.append('"').append(b.text).append('"'); // base64's alphabet needs no escapes
         } else if (v instanceof Float f) {
             appendFloat(sb, f);
         } else if (v instanceof Double d) {
@@ -103,6 +105,38 @@ public final class JsonOut {
         } else {
             sb.append("null");
         }
+    }
+
+    /**
+     * The answer with every float array or matrix member written as base64 of its little-endian float32
+     * values (row after row) under the member's name + "_f32": the exact bits, a third of the bytes of
+     * decimal text, and no number formatting (asked for with {@code "f32": true}).
+     */
+    public static Map<String, Object> f32(Map<String, Object> answer) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : answer.entrySet()) {
+            Object v = e.getValue();
+            if (v instanceof float[] a) {
+                out.put(e.getKey() + "_f32", base64(a, 0, 1, a.length, a.length));
+            } else if (v instanceof Rows r) {
+                out.put(e.getKey() + "_f32", base64(r.data, r.offset, r.rows, r.cols, r.stride));
+            } else {
+                out.put(e.getKey(), v);
+            }
+        }
+        return out;
+    }
+
+    /** Base64 text, written as a JSON string as it is (Json.quote's char-by-char escaping cost more than the encoding). */
+    record Base64Text(String text) {
+    }
+
+    private static Base64Text base64(float[] data, int offset, int rows, int cols, int stride) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * rows * cols).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < rows; i++) {
+            b.asFloatBuffer().position(i * cols).put(data, offset + i * stride, cols);
+        }
+        return new Base64Text(java.util.Base64.getEncoder().encodeToString(b.array()));
     }
 
     /** A matrix written as a list of rows: rows x cols floats of data from offset, rows stride apart. */

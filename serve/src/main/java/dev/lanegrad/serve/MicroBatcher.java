@@ -7,6 +7,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import static dev.lanegrad.serve.ApiError.Status.OVERLOADED;
+import static dev.lanegrad.serve.ApiError.Status.UNAVAILABLE;
+
 /**
  * Collects jobs from any number of threads and runs them in batches on ONE worker thread: a batch starts
  * with the oldest waiting job and takes whatever else arrives within {@code maxWait} of that job's
@@ -55,15 +58,15 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
     /** Queues a job; the future completes with its result. A full queue or a closing batcher throws {@link ApiError}. */
     public CompletableFuture<O> submit(I input) {
         if (closing) {
-            throw ApiError.unavailable("the server is shutting down", 1);
+            throw new ApiError(UNAVAILABLE, "the server is shutting down");
         }
         Job<I, O> job = new Job<>(input, new CompletableFuture<>(), System.nanoTime());
         if (!queue.offer(job)) {
-            throw ApiError.overloaded("the " + name + " queue is full (" + queue.size() + " waiting); retry shortly", 1);
+            throw new ApiError(OVERLOADED, "the " + name + " queue is full (" + queue.size() + " waiting); retry shortly");
         }
         // close() may have begun meanwhile: a job the worker has not taken is withdrawn, never stranded
         if (closing && queue.remove(job)) {
-            throw ApiError.unavailable("the server is shutting down", 1);
+            throw new ApiError(UNAVAILABLE, "the server is shutting down");
         }
         return job.result;
     }

@@ -9,6 +9,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import static dev.lanegrad.serve.ApiError.Status.BAD_REQUEST;
+import static dev.lanegrad.serve.ApiError.Status.CONFLICT;
+import static dev.lanegrad.serve.ApiError.Status.UNAVAILABLE;
+
 /**
  * The embeddable, thread-safe face of one loaded model: any number of threads call {@link #predict} and
  * {@link #step}; requests are checked on the caller's thread, then batched ({@link MicroBatcher}) into one
@@ -73,12 +77,13 @@ public final class Predictor implements AutoCloseable {
         Streaming streaming = streaming();
         Session s = sessions.get(sessionId);
         if (!s.model().equals(model.name())) {
-            throw ApiError.badRequest("session '" + sessionId + "' belongs to model '" + s.model() + "', not '" + model.name() + "'");
+            throw new ApiError(BAD_REQUEST, "session '" + sessionId + "' belongs to model '" + s.model() + "', not '"
+                    + model.name() + "'");
         }
         float[] x = streaming.parseSteps(body, config.maxSteps());
         int n = x.length / streaming.layer().inputSize();
         if (!s.busy.compareAndSet(false, true)) {
-            throw ApiError.conflict("session '" + sessionId + "' has a step in flight; send its steps one after another");
+            throw new ApiError(CONFLICT, "session '" + sessionId + "' has a step in flight; send its steps one after another");
         }
         CompletableFuture<float[]> out;
         try {
@@ -126,7 +131,7 @@ public final class Predictor implements AutoCloseable {
     private Streaming streaming() {
         Streaming s = model.streaming();
         if (s == null) {
-            throw ApiError.badRequest("model '" + model.name() + "' (" + model.kind() + ") has no sessions; only "
+            throw new ApiError(BAD_REQUEST, "model '" + model.name() + "' (" + model.kind() + ") has no sessions; only "
                     + "unidirectional stacks and char-LMs stream");
         }
         return s;
@@ -137,10 +142,10 @@ public final class Predictor implements AutoCloseable {
         try {
             return f.get(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw ApiError.unavailable("no answer within " + config.requestTimeout().toSeconds() + " s", 1);
+            throw new ApiError(UNAVAILABLE, "no answer within " + config.requestTimeout().toSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw ApiError.unavailable("interrupted while waiting for the batch", 1);
+            throw new ApiError(UNAVAILABLE, "interrupted while waiting for the batch");
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof RuntimeException r) {

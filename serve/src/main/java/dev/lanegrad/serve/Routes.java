@@ -1,15 +1,22 @@
 package dev.lanegrad.serve;
 
-import com.sun.net.httpserver.HttpExchange;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static dev.lanegrad.serve.ApiError.Status.BAD_REQUEST;
+import static dev.lanegrad.serve.ApiError.Status.METHOD_NOT_ALLOWED;
+import static dev.lanegrad.serve.ApiError.Status.NOT_FOUND;
+import static dev.lanegrad.serve.ApiError.Status.OVERLOADED;
+import static dev.lanegrad.serve.ApiError.Status.TOO_LARGE;
+import static dev.lanegrad.serve.ApiError.Status.UNAVAILABLE;
 
 /**
- * The endpoints. Paths name models and sessions only; nothing in a request names a file.
+ * The endpoints, whatever server library carries them. Paths name models and sessions only; nothing in a
+ * request names a file.
  * <pre>
  * GET    /health                         200 ready / 503 loading or shutting down
  * GET    /metrics                        Prometheus text
@@ -22,18 +29,19 @@ import java.util.Map;
  * POST   /v1/sessions/{id}/step          one or more time steps -> the answer after them
  * DELETE /v1/sessions/{id}               closes the session
  * </pre>
+ * predict and step answer when their batch has run (a future); the rest at once.
  */
 final class Routes {
 
-    /** A matched route: the endpoint's name (the metrics label) and what answers it; run returns the status. */
+    /** A matched route: the endpoint's name (the metrics label) and what answers it. */
     record Route(String endpoint, Handler handler) {
-        int run(HttpExchange ex) throws IOException {
-            return handler.run(ex);
+        CompletableFuture<Answer> run(Call call) throws IOException {
+            return handler.run(call);
         }
     }
 
     interface Handler {
-        int run(HttpExchange ex) throws IOException;
+        CompletableFuture<Answer> run(Call call) throws IOException;
     }
 
     private final ServeServer server;
@@ -46,27 +54,27 @@ final class Routes {
         String[] p = path.length() > 1 && path.endsWith("/") ? path.substring(1, path.length() - 1).split("/", -1)
                 : path.substring(1).split("/", -1);
         if (p.length == 1 && p[0].equals("health")) {
-            return route("health", method, "GET", this::health);
+            return route("health", method, "GET", c -> health());
         }
         if (p.length == 1 && p[0].equals("metrics")) {
-            return route("metrics", method, "GET", ex -> text(ex, server.metrics.scrape()));
+            return route("metrics", method, "GET", c -> done(Answer.text("text/plain; version=0.0.4", server.metrics.scrape())));
         }
         if (p.length >= 2 && p[0].equals("v1") && p[1].equals("models")) {
             if (p.length == 2) {
-                return route("models", method, "GET", this::models);
+                return route("models", method, "GET", c -> models());
             }
             String name = p[2];
             if (p.length == 3) {
-                return route("model", method, "GET", ex -> ok(ex, predictor(name).model().describe()));
+                return route("model", method, "GET", c -> ok(predictor(name).model().describe()));
             }
             if (p.length == 4) {
                 switch (p[3]) {
                     case "predict":
-                        return route("predict", method, "POST", ex -> predict(ex, name));
+                        return route("predict", method, "POST", c -> predict(c, name));
                     case "sessions":
-                        return route("session_create", method, "POST", ex -> createSession(ex, name));
+                        return route("session_create", method, "POST", c -> createSession(name));
                     case "generate":
-                        return route("generate", method, "POST", ex -> generate(ex, name));
+                        return route("generate", method, "POST", c -> generate(c, name));
                     default:
                         break;
                 }
@@ -76,24 +84,24 @@ final class Routes {
             String id = p[2];
             if (p.length == 3) {
                 if (method.equals("DELETE")) {
-                    return new Route("session_close", ex -> closeSession(ex, id));
+                    return new Route("session_close", c -> closeSession(id));
                 }
-                return route("session_read", method, "GET", ex -> readSession(ex, id));
+                return route("session_read", method, "GET", c -> readSession(c, id));
             }
             if (p.length == 4 && p[3].equals("step")) {
-                return route("step", method, "POST", ex -> step(ex, id));
+                return route("step", method, "POST", c -> step(c, id));
             }
         }
-        return new Route("other", ex -> {
-            throw ApiError.notFound("no endpoint " + method + " " + path + "; see GET /v1/models and docs/serving.md");
+        return new Route("other", c -> {
+            throw new ApiError(NOT_FOUND, "no endpoint " + method + " " + path + "; see GET /v1/models and docs/serving.md");
         });
     }
 
     private static Route route(String endpoint, String method, String expected, Handler h) {
         if (!method.equals(expected)) {
-            return new Route(endpoint, ex -> {
-                ex.getResponseHeaders().set("Allow", expected);
-                throw ApiError.methodNotAllowed(method + " is not allowed here; expected " + expected);
+            return new Route(endpoint, c -> {
+                throw new ApiError(METHOD_NOT_ALLOWED, method + " is not allowed here; expected " + expected)
+                        .withHeader("Allow", expected);
             });
         }
         return new Route(endpoint, h);
@@ -101,82 +109,77 @@ final class Routes {
 
     private Predictor predictor(String name) {
         if (!server.isReady() && server.predictors.isEmpty()) {
-            throw ApiError.unavailable("the server is loading its models", 1);
+            throw new ApiError(UNAVAILABLE, "the server is loading its models");
         }
         Predictor p = server.predictors.get(name);
         if (p == null) {
-            throw ApiError.notFound("no model '" + name + "'; this server has " + server.predictors.keySet());
+            throw new ApiError(NOT_FOUND, "no model '" + name + "'; this server has " + server.predictors.keySet());
         }
         return p;
     }
 
-    private Map<String, Object> body(HttpExchange ex) throws IOException {
-        return Inputs.object(HttpIo.body(ex, server.config.maxBodyBytes()));
-    }
-
-    private int health(HttpExchange ex) throws IOException {
+    private CompletableFuture<Answer> health() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", server.isReady() ? "ready" : "loading");
         m.put("models", new ArrayList<>(server.predictors.keySet()));
         if (!server.isReady()) {
-            throw ApiError.unavailable("not ready: loading or shutting down", 1);
+            throw new ApiError(UNAVAILABLE, "not ready: loading or shutting down");
         }
-        return ok(ex, m);
+        return ok(m);
     }
 
-    private int models(HttpExchange ex) throws IOException {
+    private CompletableFuture<Answer> models() {
         List<Object> all = new ArrayList<>();
         server.predictors.values().forEach(p -> all.add(p.model().describe()));
-        return ok(ex, Map.of("models", all));
+        return ok(Map.of("models", all));
     }
 
-    private int predict(HttpExchange ex, String name) throws IOException {
+    private CompletableFuture<Answer> predict(Call c, String name) throws IOException {
         Predictor p = predictor(name);
-        Map<String, Object> body = body(ex);
-        return ok(ex, p.await(p.predict(body)));
+        Map<String, Object> body = Bodies.read(c);
+        boolean f32 = Inputs.bool(body, "f32", false);
+        return p.predict(body).thenApply(m -> Answer.json(200, m, f32));
     }
 
-    private int createSession(HttpExchange ex, String name) throws IOException {
+    private CompletableFuture<Answer> createSession(String name) {
         Predictor p = predictor(name);
-        HttpIo.drain(ex);
         Session s = p.createSession();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("session", s.id());
         m.put("model", s.model());
         m.put("bytes", p.model().streaming().bytesPerSession());
-        HttpIo.json(ex, 201, m);
-        return 201;
+        return done(Answer.json(201, m));
     }
 
-    private int step(HttpExchange ex, String id) throws IOException {
+    private CompletableFuture<Answer> step(Call c, String id) throws IOException {
         Session s = server.sessions.get(id);
         Predictor p = predictor(s.model());
-        Map<String, Object> body = body(ex);
-        return ok(ex, p.await(p.step(id, body)));
+        Map<String, Object> body = Bodies.read(c);
+        boolean f32 = Inputs.bool(body, "f32", false);
+        return p.step(id, body).thenApply(m -> Answer.json(200, m, f32));
     }
 
-    private int readSession(HttpExchange ex, String id) throws IOException {
+    private CompletableFuture<Answer> readSession(Call c, String id) {
         Session s = server.sessions.get(id);
-        boolean state = "state=true".equals(ex.getRequestURI().getRawQuery());
-        return ok(ex, predictor(s.model()).readSession(id, state));
+        boolean state = "state=true".equals(c.query());
+        return ok(predictor(s.model()).readSession(id, state));
     }
 
-    private int closeSession(HttpExchange ex, String id) throws IOException {
-        HttpIo.drain(ex);
+    private CompletableFuture<Answer> closeSession(String id) {
         server.sessions.close(id);
-        return ok(ex, Map.of("session", id, "closed", true));
+        return ok(Map.of("session", id, "closed", true));
     }
 
-    private int generate(HttpExchange ex, String name) throws IOException {
+    private CompletableFuture<Answer> generate(Call c, String name) throws IOException {
         Predictor p = predictor(name);
         Generator g = p.model().generator();
         if (g == null) {
-            throw ApiError.badRequest("model '" + name + "' (" + p.model().kind() + ") does not generate; only char-LMs do");
+            throw new ApiError(BAD_REQUEST, "model '" + name + "' (" + p.model().kind() + ") does not generate; only char-LMs do");
         }
-        Map<String, Object> body = body(ex);
+        Map<String, Object> body = Bodies.json(c);
         String prime = body.containsKey("prime") ? Inputs.string(body, "prime") : "";
         if (prime.codePointCount(0, prime.length()) > server.config.maxSteps()) {
-            throw ApiError.tooLarge("'prime' is longer than the limit of " + server.config.maxSteps() + " characters");
+            throw new ApiError(TOO_LARGE, "'prime' is longer than the limit of " + server.config.maxSteps() + " characters");
         }
         g.checkPrime(prime);
         int length = (int) Inputs.integer(body, "length", 200, 0, server.config.maxGenerate());
@@ -184,23 +187,23 @@ final class Routes {
         int topK = (int) Inputs.integer(body, "top_k", 0, 0, 1 << 20);
         long seed = Inputs.integer(body, "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
         if (!server.generators.tryAcquire()) {
-            throw ApiError.overloaded("every generator is busy; retry shortly", 1);
+            throw new ApiError(OVERLOADED, "every generator is busy; retry shortly");
         }
-        try {
-            ServeServer.streamText(ex, out -> g.generate(prime, length, temperature, topK, seed, out));
-        } finally {
-            server.generators.release();
-        }
-        return 200;
+        // the transport runs the stream (to its end, or until the client leaves); the permit goes back then
+        return done(Answer.stream(out -> {
+            try {
+                g.generate(prime, length, temperature, topK, seed, out);
+            } finally {
+                server.generators.release();
+            }
+        }));
     }
 
-    private static int ok(HttpExchange ex, Object body) throws IOException {
-        HttpIo.json(ex, 200, body);
-        return 200;
+    private static CompletableFuture<Answer> ok(Object body) {
+        return done(Answer.json(200, body));
     }
 
-    private static int text(HttpExchange ex, String body) throws IOException {
-        HttpIo.send(ex, 200, "text/plain; version=0.0.4", body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return 200;
+    private static CompletableFuture<Answer> done(Answer a) {
+        return CompletableFuture.completedFuture(a);
     }
 }

@@ -11,6 +11,7 @@ import dev.lanegrad.models.nn.RecurrentStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.SplittableRandom;
@@ -27,15 +28,18 @@ public final class ServeBench {
 
     /** The workload: the issue's LSTM I=128 H=256 T=50 unless told otherwise. */
     public record Options(String cell, int input, int hidden, int steps, int clients, int sessions, Duration duration,
-                          int maxBatch, Duration maxWait) {
+                          int maxBatch, Duration maxWait, String http, String body) {
     }
 
     /** An in-process reference: wall and process CPU time per call. */
     public record Reference(double wallSeconds, double cpuSeconds) {
     }
 
-    /** An HTTP phase: its load result, the process CPU per answer (server and clients), the mean rows per batch. */
-    public record Phase(LoadClients.Result load, double cpuMillisPerAnswer, double meanBatch) {
+    /**
+     * An HTTP phase: its load result, the process CPU per answer less the load clients' (so: the server's), the
+     * clients' CPU per answer, and the mean rows per batch.
+     */
+    public record Phase(LoadClients.Result load, double cpuMillisPerAnswer, double clientCpuMillisPerAnswer, double meanBatch) {
     }
 
     /** Every figure, in-process references first. */
@@ -78,9 +82,9 @@ public final class ServeBench {
 
         private static String line(String what, Phase ph) {
             LoadClients.Result r = ph.load;
-            return String.format("%-26s %10.1f /s  p50 %.2f ms  p99 %.2f ms  CPU %.3f ms/answer  %.1f rows/batch  (%d ok, %d errors,"
-                    + " %d clients)%n", what, r.perSecond(), r.p50Millis(), r.p99Millis(), ph.cpuMillisPerAnswer, ph.meanBatch,
-                    r.ok(), r.errors(), r.clients());
+            return String.format("%-26s %10.1f /s  p50 %.2f ms  p99 %.2f ms  CPU server %.3f + client %.3f ms/answer  %.1f rows/batch"
+                    + "  (%d ok, %d errors, %d connections)%n", what, r.perSecond(), r.p50Millis(), r.p99Millis(), ph.cpuMillisPerAnswer,
+                    ph.clientCpuMillisPerAnswer, ph.meanBatch, r.ok(), r.errors(), r.clients());
         }
     }
 
@@ -105,35 +109,71 @@ public final class ServeBench {
         Reference step64 = secondsPer(() -> stream.step(x, 0, y, 0), nanos);
 
         ServeConfig cfg = ServeConfig.defaults().withPort(0).withBatching(o.maxBatch(), o.maxWait(), 4096)
-                .withSessions(Math.max(o.sessions(), 1), Duration.ofHours(1)).withLimits(64 << 20, 1 << 16);
+                .withSessions(Math.max(o.sessions(), 10_000), Duration.ofHours(1)).withLimits(64 << 20, 1 << 16)
+                .withTransport(o.http()).withHttpThreads(Math.max(128, o.sessions() + o.clients()));
         try (ServeServer server = ServeServer.start(cfg)) {
             server.add(new StackModel("bench", layer));
             server.ready();
-            String body = "{\"outputs\": false, \"x_f32\": \"" + base64(o.steps() * o.input()) + "\"}";
-            LoadClients load = new LoadClients(server.port());
-            log.accept("predict: " + o.clients() + " clients, warm-up then " + o.duration().toSeconds() + " s ...");
-            load.closedLoop("/v1/models/bench/predict", body, o.clients(), Duration.ofSeconds(2).toNanos());
-            Metrics.Histogram batches = server.metrics().batchSizes("predict", "bench");
-            Probe probe = new Probe(batches);
-            Phase predict = probe.phase(load.closedLoop("/v1/models/bench/predict", body, o.clients(), nanos));
-            double rate = predict.load().perSecond() / 2;
-            log.accept(String.format("predict at half rate (%.1f /s, open loop) ...", rate));
-            probe = new Probe(batches);
-            Phase half = probe.phase(load.openLoop("/v1/models/bench/predict", body, rate, nanos));
-
-            log.accept(o.sessions() + " sessions stepping ...");
-            long before = settledHeap();
+            double measured = bytesPerSession(server, Math.max(o.sessions(), 10_000));
             String[] ids = new String[o.sessions()];
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = server.sessions().create("bench", server.predictors.get("bench").model().streaming()).id();
             }
-            double measured = (settledHeap() - before) / (double) ids.length;
-            String stepBody = "{\"x_f32\": \"" + base64(o.input()) + "\"}";
-            load.sessions(ids, stepBody, Duration.ofSeconds(2).toNanos());
+
+            byte[] body = request(o.body(), "/v1/models/bench/predict", "outputs", random(o.steps() * o.input()), o.input());
+            LoadClients load = new LoadClients(server.port());
+            log.accept("predict: " + o.clients() + " clients, " + o.body() + " bodies, " + o.http() + " server, warm-up then "
+                    + o.duration().toSeconds() + " s ...");
+            load.closedLoop(body, o.clients(), nanos);
+            Metrics.Histogram batches = server.metrics().batchSizes("predict", "bench");
+            Probe probe = new Probe(batches);
+            Phase predict = probe.phase(load.closedLoop(body, o.clients(), nanos));
+            double rate = predict.load().perSecond() / 2;
+            log.accept(String.format("predict at half rate (%.1f /s, open loop) ...", rate));
+            probe = new Probe(batches);
+            Phase half = probe.phase(load.openLoop(body, o.clients(), rate, nanos));
+
+            log.accept(o.sessions() + " sessions stepping ...");
+            float[] step = random(o.input());
+            byte[][] steps = new byte[ids.length][];
+            for (int i = 0; i < ids.length; i++) {
+                steps[i] = request(o.body(), "/v1/sessions/" + ids[i] + "/step", null, step, o.input());
+            }
+            load.closedLoop(steps, nanos);
             probe = new Probe(server.metrics().batchSizes("step", "bench"));
-            Phase steps = probe.phase(load.sessions(ids, stepBody, nanos));
-            return new Report(s5, s1, step64, predict, half, steps,
+            Phase stepping = probe.phase(load.closedLoop(steps, nanos));
+            return new Report(s5, s1, step64, predict, half, stepping,
                     server.predictors.get("bench").model().streaming().bytesPerSession(), measured);
+        }
+    }
+
+    /**
+     * A request's bytes in one of the body encodings: "json" (decimal numbers both ways), "f32" (JSON with
+     * base64 float32 members both ways) or "binary" (the input as raw float32, the answer as f32 JSON).
+     * noOutputs names the option that turns per-step outputs off, or null.
+     */
+    static byte[] request(String encoding, String path, String noOutputs, float[] x, int width) {
+        String opt = noOutputs == null ? "" : "\"" + noOutputs + "\": false, ";
+        switch (encoding) {
+            case "json": {
+                StringBuilder sb = new StringBuilder("{").append(opt).append("\"x\": [");
+                for (int t = 0; t < x.length / width; t++) {
+                    sb.append(t == 0 ? "[" : ",[");
+                    for (int i = 0; i < width; i++) {
+                        sb.append(i == 0 ? "" : ",").append(x[t * width + i]);
+                    }
+                    sb.append(']');
+                }
+                return LoadClients.post(path, "application/json", sb.append("]}").toString().getBytes(StandardCharsets.UTF_8));
+            }
+            case "f32":
+                return LoadClients.post(path, "application/json", ("{" + opt + "\"f32\": true, \"x_f32\": \""
+                        + Base64.getEncoder().encodeToString(littleEndian(x)) + "\"}").getBytes(StandardCharsets.UTF_8));
+            case "binary":
+                return LoadClients.post(path + "?f32=true" + (noOutputs == null ? "" : "&" + noOutputs + "=false"),
+                        "application/octet-stream", littleEndian(x));
+            default:
+                throw new IllegalArgumentException("body encoding '" + encoding + "': expected json, f32 or binary");
         }
     }
 
@@ -179,9 +219,11 @@ public final class ServeBench {
         }
 
         Phase phase(LoadClients.Result r) {
-            double cpuMs = (processCpuNanos() - cpu) * 1e-6 / Math.max(1, r.ok());
+            double answers = Math.max(1, r.ok());
+            double clientMs = r.clientCpuSeconds() * 1e3 / answers;
+            double serverMs = (processCpuNanos() - cpu) * 1e-6 / answers - clientMs;
             long n = batches.count() - count;
-            return new Phase(r, cpuMs, n == 0 ? 0 : (batches.sum() - rows) / n);
+            return new Phase(r, serverMs, clientMs, n == 0 ? 0 : (batches.sum() - rows) / n);
         }
     }
 
@@ -190,6 +232,24 @@ public final class ServeBench {
             return os.getProcessCpuTime();
         }
         return 0;
+    }
+
+    /**
+     * The heap a session takes: n sessions made, the heap settled, then closed and settled again (the
+     * difference of two readings taken with the server in the same state; a reading before making them
+     * drifted by ~9 MB whatever n was, the server's first garbage).
+     */
+    private static double bytesPerSession(ServeServer server, int n) throws InterruptedException {
+        String[] ids = new String[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = server.sessions().create("bench", server.predictors.get("bench").model().streaming()).id();
+        }
+        long with = settledHeap();
+        for (String id : ids) {
+            server.sessions().close(id);
+        }
+        ids = null;
+        return (with - settledHeap()) / (double) n;
     }
 
     /** Heap in use after full collections (a hint the default collectors follow), for a before/after difference. */
@@ -204,12 +264,18 @@ public final class ServeBench {
         return used;
     }
 
-    private static String base64(int floats) {
+    private static float[] random(int n) {
         SplittableRandom r = new SplittableRandom(7);
-        ByteBuffer b = ByteBuffer.allocate(4 * floats).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < floats; i++) {
-            b.putFloat((float) (r.nextDouble() * 2 - 1));
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (r.nextDouble() * 2 - 1);
         }
-        return Base64.getEncoder().encodeToString(b.array());
+        return x;
+    }
+
+    static byte[] littleEndian(float[] x) {
+        ByteBuffer b = ByteBuffer.allocate(4 * x.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(x);
+        return b.array();
     }
 }

@@ -2,6 +2,7 @@ package dev.lanegrad.serve;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * Every setting of the server, with the defaults of {@code lanegrad serve}.
@@ -16,14 +17,16 @@ import java.time.Duration;
  * @param maxBodyBytes    largest request body; beyond it, 413
  * @param maxSteps        longest sequence (time steps, characters or words) of a request; beyond it, 413
  * @param maxGenerate     most characters one generate request may ask for
- * @param httpThreads     threads answering requests (each waits for its batch, so about the number of clients)
+ * @param httpThreads     the jdk transport's request threads (each waits for its batch: about the number of clients)
  * @param tokenFile       a file holding the bearer token every request but /health must carry; null for none
  * @param requestTimeout  longest wait for a batch result before a 503
  * @param drainTimeout    longest wait for in-flight requests on shutdown
+ * @param transport       the HTTP server: "netty" (event loops, no thread waits for a batch) or "jdk"
+ *                        (com.sun.net.httpserver, a thread per request); docs/serving.md compares them
  */
 public record ServeConfig(String host, int port, int maxBatch, Duration maxWait, int queueCapacity, int maxSessions,
                           Duration sessionTtl, int maxBodyBytes, int maxSteps, int maxGenerate, int httpThreads,
-                          Path tokenFile, Duration requestTimeout, Duration drainTimeout) {
+                          Path tokenFile, Duration requestTimeout, Duration drainTimeout, String transport) {
 
     public ServeConfig {
         if (host == null || host.isBlank()) {
@@ -37,6 +40,9 @@ public record ServeConfig(String host, int port, int maxBatch, Duration maxWait,
         check("max steps", maxSteps, 1, 1 << 20);
         check("max generate", maxGenerate, 1, 1 << 20);
         check("http threads", httpThreads, 1, 10_000);
+        if (!"netty".equals(transport) && !"jdk".equals(transport)) {
+            throw new IllegalArgumentException("http server '" + transport + "': expected netty or jdk");
+        }
         if (maxWait.isNegative() || sessionTtl.isNegative() || sessionTtl.isZero()) {
             throw new IllegalArgumentException("max wait " + maxWait + " and session ttl " + sessionTtl
                     + ": expected >= 0 and > 0");
@@ -56,41 +62,97 @@ public record ServeConfig(String host, int port, int maxBatch, Duration maxWait,
      */
     public static ServeConfig defaults() {
         return new ServeConfig("127.0.0.1", 8080, 64, Duration.ofMillis(2), 1024, 10_000, Duration.ofMinutes(10),
-                1 << 20, 4096, 10_000, 128, null, Duration.ofSeconds(60), Duration.ofSeconds(30));
+                1 << 20, 4096, 10_000, 128, null, Duration.ofSeconds(60), Duration.ofSeconds(30), "netty");
     }
 
     public ServeConfig withPort(int p) {
-        return new ServeConfig(host, p, maxBatch, maxWait, queueCapacity, maxSessions, sessionTtl, maxBodyBytes, maxSteps,
-                maxGenerate, httpThreads, tokenFile, requestTimeout, drainTimeout);
+        return with(s -> s.port = p);
     }
 
     public ServeConfig withBatching(int batch, Duration wait, int queue) {
-        return new ServeConfig(host, port, batch, wait, queue, maxSessions, sessionTtl, maxBodyBytes, maxSteps,
-                maxGenerate, httpThreads, tokenFile, requestTimeout, drainTimeout);
+        return with(s -> {
+            s.maxBatch = batch;
+            s.maxWait = wait;
+            s.queueCapacity = queue;
+        });
     }
 
     public ServeConfig withSessions(int max, Duration ttl) {
-        return new ServeConfig(host, port, maxBatch, maxWait, queueCapacity, max, ttl, maxBodyBytes, maxSteps,
-                maxGenerate, httpThreads, tokenFile, requestTimeout, drainTimeout);
+        return with(s -> {
+            s.maxSessions = max;
+            s.sessionTtl = ttl;
+        });
     }
 
     public ServeConfig withLimits(int bodyBytes, int steps) {
-        return new ServeConfig(host, port, maxBatch, maxWait, queueCapacity, maxSessions, sessionTtl, bodyBytes, steps,
-                maxGenerate, httpThreads, tokenFile, requestTimeout, drainTimeout);
+        return with(s -> {
+            s.maxBodyBytes = bodyBytes;
+            s.maxSteps = steps;
+        });
     }
 
     public ServeConfig withTokenFile(Path file) {
-        return new ServeConfig(host, port, maxBatch, maxWait, queueCapacity, maxSessions, sessionTtl, maxBodyBytes, maxSteps,
-                maxGenerate, httpThreads, file, requestTimeout, drainTimeout);
+        return with(s -> s.tokenFile = file);
     }
 
     public ServeConfig withHost(String h) {
-        return new ServeConfig(h, port, maxBatch, maxWait, queueCapacity, maxSessions, sessionTtl, maxBodyBytes, maxSteps,
-                maxGenerate, httpThreads, tokenFile, requestTimeout, drainTimeout);
+        return with(s -> s.host = h);
     }
 
     public ServeConfig withHttpThreads(int n) {
-        return new ServeConfig(host, port, maxBatch, maxWait, queueCapacity, maxSessions, sessionTtl, maxBodyBytes, maxSteps,
-                maxGenerate, n, tokenFile, requestTimeout, drainTimeout);
+        return with(s -> s.httpThreads = n);
+    }
+
+    public ServeConfig withTransport(String t) {
+        return with(s -> s.transport = t);
+    }
+
+    /** A copy with what change sets changed, checked as a new config. */
+    private ServeConfig with(Consumer<Settings> change) {
+        Settings s = new Settings(this);
+        change.accept(s);
+        return s.config();
+    }
+
+    /** The settings as fields to change, for the with... copies (the 15 components are listed here once). */
+    private static final class Settings {
+        String host;
+        int port;
+        int maxBatch;
+        Duration maxWait;
+        int queueCapacity;
+        int maxSessions;
+        Duration sessionTtl;
+        int maxBodyBytes;
+        int maxSteps;
+        int maxGenerate;
+        int httpThreads;
+        Path tokenFile;
+        Duration requestTimeout;
+        Duration drainTimeout;
+        String transport;
+
+        Settings(ServeConfig c) {
+            host = c.host;
+            port = c.port;
+            maxBatch = c.maxBatch;
+            maxWait = c.maxWait;
+            queueCapacity = c.queueCapacity;
+            maxSessions = c.maxSessions;
+            sessionTtl = c.sessionTtl;
+            maxBodyBytes = c.maxBodyBytes;
+            maxSteps = c.maxSteps;
+            maxGenerate = c.maxGenerate;
+            httpThreads = c.httpThreads;
+            tokenFile = c.tokenFile;
+            requestTimeout = c.requestTimeout;
+            drainTimeout = c.drainTimeout;
+            transport = c.transport;
+        }
+
+        ServeConfig config() {
+            return new ServeConfig(host, port, maxBatch, maxWait, queueCapacity, maxSessions, sessionTtl, maxBodyBytes,
+                    maxSteps, maxGenerate, httpThreads, tokenFile, requestTimeout, drainTimeout, transport);
+        }
     }
 }

@@ -1,19 +1,15 @@
 package dev.lanegrad.serve;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -22,25 +18,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
+import static dev.lanegrad.serve.ApiError.Status.UNAUTHORIZED;
+import static dev.lanegrad.serve.ApiError.Status.UNAVAILABLE;
+
 /**
- * HTTP/1.1 + JSON over the JDK's {@code com.sun.net.httpserver} (no dependency). Binds when started and
- * answers /health with 503 until {@link #ready()}; models are added once loaded and warmed. Routes are in
- * {@link Routes}. Every request but /health must carry the bearer token when one is configured. Closing
- * refuses new requests (503), waits for those in flight, drains the batchers, then stops.
+ * The server: HTTP/1.1 + JSON on Netty ({@link NettyTransport}, the default) or on the JDK's
+ * {@code com.sun.net.httpserver} ({@link JdkTransport}); docs/serving.md says why and what each costs.
+ * Binds when started and answers /health with 503 until {@link #ready()}; models are added once loaded and
+ * warmed. Routes are in {@link Routes}. Every request but /health must carry the bearer token when one is
+ * configured. Closing refuses new requests (503), waits for those in flight, drains the batchers, then stops.
  */
 public final class ServeServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ServeServer.class.getName());
 
-    static {
-        // The JDK server leaves Nagle's algorithm on and writes a response's headers and body separately, so
-        // the body waits for the client's delayed ACK (~40 ms on Linux): with no model at all, 8 clients got
-        // 150 answers/s at p50 50 ms, and 609/s at p50 9 ms with TCP_NODELAY (busy 2-core machine). The
-        // JDK reads this once, when its first server is made; an explicit -D setting wins.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     final ServeConfig config;
@@ -49,8 +40,8 @@ public final class ServeServer implements AutoCloseable {
     final Map<String, Predictor> predictors = new ConcurrentHashMap<>();
     final Semaphore generators;
     private final byte[] token;
-    private final HttpServer http;
-    private final ExecutorService handlers;
+    private final Routes routes = new Routes(this);
+    private final Transport transport;
     private final ScheduledExecutorService sweeper;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean ready;
@@ -63,12 +54,7 @@ public final class ServeServer implements AutoCloseable {
         this.token = readToken(config);
         metrics.gauge("lanegrad_live_sessions", "", sessions::live);
         metrics.gauge("lanegrad_in_flight_requests", "", inFlight::get);
-        this.handlers = Executors.newFixedThreadPool(config.httpThreads(), daemon("lanegrad-http"));
-        this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 1024);
-        http.setExecutor(handlers);
-        Routes routes = new Routes(this);
-        http.createContext("/", ex -> handle(ex, routes));
-        http.start();
+        this.transport = config.transport().equals("jdk") ? new JdkTransport(this) : new NettyTransport(this);
         long every = Math.max(1_000L, config.sessionTtl().toMillis() / 4);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(daemon("lanegrad-session-sweeper"));
         sweeper.scheduleAtFixedRate(sessions::sweep, every, every, TimeUnit.MILLISECONDS);
@@ -109,7 +95,7 @@ public final class ServeServer implements AutoCloseable {
     }
 
     public int port() {
-        return http.getAddress().getPort();
+        return transport.port();
     }
 
     public Sessions sessions() {
@@ -120,62 +106,83 @@ public final class ServeServer implements AutoCloseable {
         return metrics;
     }
 
-    private void handle(HttpExchange ex, Routes routes) {
-        long start = System.nanoTime();
-        inFlight.incrementAndGet();
+    /** What carries the requests: binds in its constructor, stops in close(). */
+    interface Transport extends AutoCloseable {
+        int port();
+
+        @Override
+        void close();
+    }
+
+    /**
+     * One request, routed: its endpoint (the metrics label) and its answer to come. The future never fails:
+     * errors become their answers; null means the client went away (nothing to send). The transport writes
+     * the answer, then calls {@link #finished}.
+     */
+    static final class Exchange {
+        final long start = System.nanoTime();
         String endpoint = "other";
-        int status = 500;
+        CompletableFuture<Answer> answer;
+    }
+
+    Exchange begin(Call call) {
+        Exchange x = new Exchange();
+        inFlight.incrementAndGet();
+        CompletableFuture<Answer> f;
         try {
-            Routes.Route route = routes.match(ex.getRequestMethod(), ex.getRequestURI().getRawPath());
-            endpoint = route.endpoint();
+            Routes.Route route = routes.match(call.method(), call.path());
+            x.endpoint = route.endpoint();
             if (closing) {
-                throw ApiError.unavailable("the server is shutting down", 1);
+                throw new ApiError(UNAVAILABLE, "the server is shutting down");
             }
             if (!route.endpoint().equals("health")) {
-                authorize(ex);
+                authorize(call);
             }
-            status = route.run(ex);
-        } catch (ApiError e) {
-            status = e.status();
-            answerError(ex, e);
-        } catch (IOException e) {
-            status = 499; // the client went away mid-answer; nothing more to send
-        } catch (RuntimeException | Error e) {
-            status = 500;
-            LOG.log(System.Logger.Level.ERROR, "internal error on " + ex.getRequestMethod() + " " + ex.getRequestURI(), e);
-            answerInternal(ex, e);
-        } finally {
-            metrics.request(endpoint, status, System.nanoTime() - start);
-            ex.close();
-            inFlight.decrementAndGet();
+            f = route.run(call);
+        } catch (RuntimeException | Error | IOException e) {
+            f = CompletableFuture.failedFuture(e);
         }
+        x.answer = f.handle((a, e) -> e == null ? a : failure(call, e));
+        return x;
     }
 
-    private static void answerError(HttpExchange ex, ApiError e) {
-        HttpIo.drain(ex);
-        try {
-            HttpIo.error(ex, e);
-        } catch (IOException | IllegalStateException ignored) {
-            // headers were sent already (a stream broke off) or the client left: nothing else to say
-        }
+    /** Endpoint name for a request refused before it was routed (e.g. a body over the limit). */
+    String endpoint(String method, String path) {
+        return routes.match(method, path).endpoint();
     }
 
-    private static void answerInternal(HttpExchange ex, Throwable e) {
-        try {
-            HttpIo.json(ex, 500, Map.of("error", "internal error: " + e.getClass().getSimpleName(), "status", 500));
-        } catch (IOException | IllegalStateException ignored) {
-            // as above
+    private static Answer failure(Call call, Throwable e) {
+        Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (c instanceof ApiError api) {
+            return Answer.error(api);
         }
+        if (c instanceof IOException) {
+            return null; // the client went away mid-request; nothing more to send
+        }
+        LOG.log(System.Logger.Level.ERROR, "internal error on " + call.method() + " " + call.path(), c);
+        return Answer.json(500, Map.of("error", "internal error: " + c.getClass().getSimpleName(), "status", 500));
     }
 
-    private void authorize(HttpExchange ex) {
+    /** The answer is written (status 499: the client left): counts it, and lets a closing server go on. */
+    void finished(Exchange x, int status) {
+        metrics.request(x.endpoint, status, System.nanoTime() - x.start);
+        inFlight.decrementAndGet();
+    }
+
+    /** A request refused by the transport before routing (body too large, malformed head): counted only. */
+    void refused(String endpoint, int status) {
+        metrics.request(endpoint, status, 0);
+    }
+
+    private void authorize(Call call) {
         if (token == null) {
             return;
         }
-        String h = ex.getRequestHeaders().getFirst("Authorization");
+        String h = call.header("Authorization");
         byte[] given = h != null && h.startsWith("Bearer ") ? h.substring(7).trim().getBytes(StandardCharsets.UTF_8) : null;
         if (given == null || !MessageDigest.isEqual(given, token)) {
-            throw ApiError.unauthorized(h == null ? "this server needs 'Authorization: Bearer <token>'" : "the bearer token is wrong");
+            throw new ApiError(UNAUTHORIZED, h == null ? "this server needs 'Authorization: Bearer <token>'"
+                    : "the bearer token is wrong");
         }
     }
 
@@ -188,25 +195,6 @@ public final class ServeServer implements AutoCloseable {
             throw new IllegalArgumentException("token file " + config.tokenFile() + " is empty; expected the bearer token");
         }
         return t.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Streams code points to the client as UTF-8, flushing each (chunked transfer). */
-    static void streamText(HttpExchange ex, java.util.function.Consumer<java.util.function.IntConsumer> producer)
-            throws IOException {
-        ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        ex.sendResponseHeaders(200, 0);
-        try (OutputStream out = ex.getResponseBody()) {
-            producer.accept(cp -> {
-                try {
-                    out.write(new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8));
-                    out.flush();
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-        } catch (java.io.UncheckedIOException e) {
-            throw e.getCause();
-        }
     }
 
     /**
@@ -227,12 +215,11 @@ public final class ServeServer implements AutoCloseable {
         }
         List<Predictor> all = new ArrayList<>(predictors.values());
         all.forEach(Predictor::close);
-        http.stop(0);
-        handlers.shutdownNow();
+        transport.close();
         sweeper.shutdownNow();
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String prefix) {
+    static java.util.concurrent.ThreadFactory daemon(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());

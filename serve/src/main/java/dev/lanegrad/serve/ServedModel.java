@@ -1,5 +1,6 @@
 package dev.lanegrad.serve;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,9 +16,12 @@ import java.util.Map;
 public abstract class ServedModel {
 
     private final String name;
+    private final String kind;
 
-    protected ServedModel(String name) {
+    /** kind: "stack", "charlm", "forecast" or "classify". */
+    protected ServedModel(String name, String kind) {
         this.name = name;
+        this.kind = kind;
     }
 
     public final String name() {
@@ -25,10 +29,29 @@ public abstract class ServedModel {
     }
 
     /** "stack", "charlm", "forecast" or "classify". */
-    public abstract String kind();
+    public final String kind() {
+        return kind;
+    }
 
-    /** What GET /v1/models/{name} shows: kind, sizes, what predict takes and returns. */
-    public abstract Map<String, Object> describe();
+    /**
+     * What GET /v1/models/{name} shows: the name, the kind, the model's own {@link #details}, whether it has
+     * sessions and, if so, the bytes one takes.
+     */
+    public final Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("kind", kind);
+        details(m);
+        Streaming s = streaming();
+        m.put("sessions", s != null);
+        if (s != null) {
+            m.put("bytes_per_session", s.bytesPerSession());
+        }
+        return m;
+    }
+
+    /** Puts what describes this model (sizes, labels, what predict takes) into its description. */
+    protected abstract void details(Map<String, Object> description);
 
     /** Checks one predict body and returns what {@link #predictBatch} needs; a bad body throws {@link ApiError}. */
     public abstract Object parsePredict(Map<String, Object> body, int maxSteps);

@@ -6,6 +6,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
+import static dev.lanegrad.serve.ApiError.Status.NOT_FOUND;
+import static dev.lanegrad.serve.ApiError.Status.OVERLOADED;
+
 /**
  * The live sessions: at most {@code max}, each dropped once idle for longer than the TTL (on the next
  * {@link #sweep}, or when it is next asked for). Ids are 128 random bits, so a session cannot be guessed.
@@ -34,8 +37,8 @@ public final class Sessions {
         if (!reserve()) {
             sweep();
             if (!reserve()) {
-                throw ApiError.overloaded("too many live sessions (the limit is " + max + "); close some, or retry once "
-                        + "idle ones expire", 1);
+                throw new ApiError(OVERLOADED, "too many live sessions (the limit is " + max + "); close some, or retry once "
+                        + "idle ones expire");
             }
         }
         byte[] bits = new byte[16];
@@ -63,13 +66,13 @@ public final class Sessions {
     public Session get(String id) {
         Session s = live.get(id);
         if (s == null) {
-            throw ApiError.notFound("no session '" + id + "' (never created, closed, or expired after "
+            throw new ApiError(NOT_FOUND, "no session '" + id + "' (never created, closed, or expired after "
                     + ttlNanos / 1_000_000_000L + " s idle)");
         }
         long now = clock.getAsLong();
         if (expired(s, now)) {
             drop(s);
-            throw ApiError.notFound("session '" + id + "' expired after " + ttlNanos / 1_000_000_000L + " s idle");
+            throw new ApiError(NOT_FOUND, "session '" + id + "' expired after " + ttlNanos / 1_000_000_000L + " s idle");
         }
         s.lastUsedNanos = now;
         return s;
@@ -79,7 +82,7 @@ public final class Sessions {
     public void close(String id) {
         Session s = live.get(id);
         if (s == null || !drop(s)) {
-            throw ApiError.notFound("no session '" + id + "' to close");
+            throw new ApiError(NOT_FOUND, "no session '" + id + "' to close");
         }
     }
 

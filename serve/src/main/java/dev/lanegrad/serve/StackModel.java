@@ -24,31 +24,18 @@ public final class StackModel extends ServedModel implements Streaming {
     }
 
     public StackModel(String name, RecurrentLayer layer) {
-        super(name);
+        super(name, "stack");
         this.layer = layer;
         layer.eval();
     }
 
     @Override
-    public String kind() {
-        return "stack";
-    }
-
-    @Override
-    public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", name());
-        m.put("kind", kind());
+    protected void details(Map<String, Object> m) {
         m.put("module", layer.toString());
         m.put("input_size", layer.inputSize());
         m.put("hidden_size", layer.hiddenSize());
         m.put("num_layers", layer.numLayers());
         m.put("bidirectional", layer.bidirectional());
-        m.put("sessions", !layer.bidirectional());
-        if (!layer.bidirectional()) {
-            m.put("bytes_per_session", bytesPerSession());
-        }
-        return m;
     }
 
     @Override
@@ -85,7 +72,8 @@ public final class StackModel extends ServedModel implements Streaming {
         float[] cn;
         try (Tape tape = new Tape(); Tape.NoGrad ng = tape.noGrad()) {
             Tensor xt = bf ? Tensor.wrap(x, 0, b, tMax, in) : Tensor.wrap(x, 0, tMax, b, in);
-            RecurrentOutput o = layer.forward(xt, lengths);
+            // rows of one length need no packing: the plain forward, as a batch of one caller would run it
+            RecurrentOutput o = layer.forward(xt, allEqual(lengths, tMax) ? null : lengths);
             out = anyOutputs ? o.output().toArray() : null; // copies: the tape's buffers do not outlive it
             hn = o.hn().toArray();
             cn = o.cn() == null ? null : o.cn().toArray();
@@ -108,6 +96,15 @@ public final class StackModel extends ServedModel implements Streaming {
             results.add(m);
         }
         return results;
+    }
+
+    private static boolean allEqual(int[] lengths, int t) {
+        for (int n : lengths) {
+            if (n != t) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Row r of a state [S, B, H] as [S][H]. */

@@ -45,6 +45,10 @@ final class Client {
         return send(builder(path).POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json"));
     }
 
+    Answer post(String path, String contentType, byte[] body) {
+        return send(builder(path).POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", contentType));
+    }
+
     Answer delete(String path) {
         return send(builder(path).DELETE());
     }
@@ -69,6 +73,14 @@ final class Client {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A member written by the server as base64 little-endian float32 ("f32": true). */
+    static float[] f32(Object base64) {
+        byte[] b = java.util.Base64.getDecoder().decode((String) base64);
+        float[] out = new float[b.length / 4];
+        java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+        return out;
     }
 
     /** A JSON array of numbers (or of arrays of numbers) as floats, row after row. */

@@ -17,17 +17,11 @@ final class LatchModel extends ServedModel {
     final CountDownLatch release = new CountDownLatch(1);
 
     LatchModel(String name) {
-        super(name);
+        super(name, "test");
     }
 
     @Override
-    public String kind() {
-        return "test";
-    }
-
-    @Override
-    public Map<String, Object> describe() {
-        return Map.of("name", name(), "kind", kind());
+    protected void details(Map<String, Object> description) {
     }
 
     @Override

@@ -23,19 +23,20 @@ class OverloadTest {
         return server;
     }
 
+    /** Posts {"v": v} to the model "slow" on another thread; the answer comes when the model lets it go. */
+    private static CompletableFuture<Client.Answer> predictLater(Client client, int v) {
+        return CompletableFuture.supplyAsync(() -> client.post("/v1/models/slow/predict", "{\"v\": " + v + "}"));
+    }
+
     @Test
     void aFullQueueAnswers429WithRetryAfterAndEveryAcceptedRequestIsAnswered() throws Exception {
-        ServeConfig cfg = ServeConfig.defaults().withPort(0).withBatching(1, Duration.ZERO, 2);
         LatchModel model = new LatchModel("slow");
-        try (ServeServer server = serving(cfg, model)) {
+        try (ServeServer server = serving(ServeConfig.defaults().withPort(0).withBatching(1, Duration.ZERO, 2), model)) {
             Client client = new Client(server.port());
-            List<CompletableFuture<Client.Answer>> accepted = new ArrayList<>();
-            accepted.add(CompletableFuture.supplyAsync(() -> client.post("/v1/models/slow/predict", "{\"v\": 0}")));
+            List<CompletableFuture<Client.Answer>> accepted = new ArrayList<>(List.of(predictLater(client, 0)));
             model.awaitBatch(); // the worker holds request 0; the queue (2) is empty
-            for (int i = 1; i <= 2; i++) {
-                int v = i;
-                accepted.add(CompletableFuture.supplyAsync(() -> client.post("/v1/models/slow/predict", "{\"v\": " + v + "}")));
-            }
+            accepted.add(predictLater(client, 1));
+            accepted.add(predictLater(client, 2));
             Client.Answer refused = null;
             // requests 1 and 2 reach the queue in their own time: knock until the queue is seen full
             for (int tries = 0; tries < 10_000 && refused == null; tries++) {
@@ -61,16 +62,14 @@ class OverloadTest {
 
     @Test
     void concurrentRequestsWithinTheWindowRunAsOneBatch() throws Exception {
-        ServeConfig cfg = ServeConfig.defaults().withPort(0).withBatching(8, Duration.ZERO, 64);
         LatchModel model = new LatchModel("slow");
-        try (ServeServer server = serving(cfg, model)) {
+        try (ServeServer server = serving(ServeConfig.defaults().withPort(0).withBatching(8, Duration.ZERO, 64), model)) {
             Client client = new Client(server.port());
-            var first = CompletableFuture.supplyAsync(() -> client.post("/v1/models/slow/predict", "{\"v\": 0}"));
+            var first = predictLater(client, 0);
             model.awaitBatch();
             List<CompletableFuture<Client.Answer>> queued = new ArrayList<>();
-            for (int i = 1; i <= 5; i++) {
-                int v = i;
-                queued.add(CompletableFuture.supplyAsync(() -> client.post("/v1/models/slow/predict", "{\"v\": " + v + "}")));
+            for (int v = 1; v <= 5; v++) {
+                queued.add(predictLater(client, v));
             }
             while (!server.metrics().scrape().contains("lanegrad_queue_depth{queue=\"predict\",model=\"slow\"} 5")) {
                 Thread.onSpinWait();
@@ -130,7 +129,7 @@ class OverloadTest {
         LatchModel model = new LatchModel("slow");
         ServeServer server = serving(ServeConfig.defaults().withPort(0), model);
         Client client = new Client(server.port());
-        var inFlight = CompletableFuture.supplyAsync(() -> client.post("/v1/models/slow/predict", "{\"v\": 7}"));
+        var inFlight = predictLater(client, 7);
         model.awaitBatch();
         var closed = CompletableFuture.runAsync(server::close);
         Client.Answer late = null;

@@ -12,15 +12,23 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.DataInputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every endpoint through a real HTTP client against the server on an ephemeral port, one model of each kind. */
+/**
+ * Every endpoint through a real HTTP client against the server on an ephemeral port, one model of each kind,
+ * on the default (Netty) server; {@link JdkServerTest} runs the same on the JDK's.
+ */
 class ServerTest {
 
     @TempDir
@@ -34,12 +42,16 @@ class ServerTest {
 
     @BeforeAll
     static void start() throws Exception {
+        startWith("netty");
+    }
+
+    static void startWith(String transport) throws Exception {
         stack = Fixtures.saveStack(dir, "lstm", 2, false);
         Path bi = Fixtures.saveStack(dir, "gru", 1, true);
         lm = Fixtures.charLm(dir);
         forecast = Fixtures.forecaster(dir);
         classify = Fixtures.classifier(dir);
-        server = ServeServer.start(ServeConfig.defaults().withPort(0).withLimits(64 * 1024, 40));
+        server = ServeServer.start(ServeConfig.defaults().withPort(0).withLimits(64 * 1024, 40).withTransport(transport));
         assertEquals(503, new Client(server.port()).get("/health").status(), "not ready before the models are loaded");
         server.add(ModelLoader.load("lstm", stack));
         server.add(ModelLoader.load("bigru", bi));
@@ -213,6 +225,99 @@ class ServerTest {
             assertTrue(a.error().contains(c[4]), what + ": the error '" + a.error() + "' should name " + c[4]);
             assertEquals(200, client.get("/health").status(), "still serving after " + what);
         }
+    }
+
+    @Test
+    void binaryAndF32BodiesAnswerExactlyWhatJsonDoes() throws Exception {
+        float[] x = Fixtures.steps(new Random(11), 5);
+        Map<String, Object> json = client.post("/v1/models/lstm/predict", "{\"x\": " + Fixtures.stepsJson(x) + "}").json();
+        Client.Answer f32 = client.post("/v1/models/lstm/predict", "{\"f32\": true, \"x_f32\": \""
+                + BatchInvarianceScalarTest.base64(x) + "\"}");
+        assertEquals(200, f32.status(), f32.body());
+        Client.Answer bin = client.post("/v1/models/lstm/predict?f32=true", "application/octet-stream", ServeBench.littleEndian(x));
+        assertEquals(200, bin.status(), bin.body());
+        for (String k : List.of("output", "h_n", "c_n")) {
+            // decimal text round-trips to the same floats, and every row is batch-invariant: the same bits three ways
+            assertArrayEquals(Client.floats(json.get(k)), Client.f32(f32.json().get(k + "_f32")), k + " as f32");
+            assertArrayEquals(Client.floats(json.get(k)), Client.f32(bin.json().get(k + "_f32")), k + " from a binary body");
+        }
+        Client.Answer noOutputs = client.post("/v1/models/lstm/predict?outputs=false", "application/octet-stream",
+                ServeBench.littleEndian(x));
+        assertEquals(200, noOutputs.status(), noOutputs.body());
+        assertTrue(!noOutputs.json().containsKey("output"));
+        assertArrayEquals(Client.floats(json.get("h_n")), Client.floats(noOutputs.json().get("h_n")));
+
+        String id = (String) client.post("/v1/models/lstm/sessions", "").json().get("session");
+        Client.Answer step = client.post("/v1/sessions/" + id + "/step?f32=true", "application/octet-stream", ServeBench.littleEndian(x));
+        assertEquals(200, step.status(), step.body());
+        assertArrayEquals(Client.floats(json.get("output")), Client.f32(step.json().get("output_f32")), "5 binary steps of a session");
+        assertEquals(200, client.delete("/v1/sessions/" + id).status());
+    }
+
+    @Test
+    void badBinaryBodiesGetTheirFourHundred() {
+        String bin = "application/octet-stream";
+        Object[][] cases = {
+                {"/v1/models/lstm/predict", new byte[7], "holds 7 bytes, expected a positive multiple of 20"},
+                {"/v1/models/lstm/predict", new byte[0], "holds 0 bytes"},
+                {"/v1/models/lstm/predict?x=1", new byte[20], "cannot also give 'x'"},
+                {"/v1/models/lstm/predict?f32=%25zz", new byte[20], "true or false"},
+                {"/v1/models/lstm/predict", ServeBench.littleEndian(new float[] {1, 2, Float.NaN, 4, 5}), "not finite"},
+                {"/v1/models/lm/predict", new byte[8], "'text'"},
+                {"/v1/models/lm/generate", new byte[8], "takes a JSON body"},
+        };
+        for (Object[] c : cases) {
+            Client.Answer a = client.post((String) c[0], bin, (byte[]) c[1]);
+            assertEquals(400, a.status(), c[0] + " -> " + a.body());
+            assertTrue(a.error().contains((String) c[2]), c[0] + ": the error '" + a.error() + "' should name " + c[2]);
+        }
+        Client.Answer tooMany = client.post("/v1/models/lstm/predict", bin, new byte[41 * 20]);
+        assertEquals(413, tooMany.status(), tooMany.body());
+        assertTrue(tooMany.error().contains("limit of 40"), tooMany.error());
+        assertEquals(200, client.get("/health").status());
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInTheirOrder() throws Exception {
+        // a predict (answered when its batch has run) then /health (answerable at once) on one connection
+        byte[] predict = LoadClients.post("/v1/models/lstm/predict", "application/json",
+                ("{\"x\": " + Fixtures.stepsJson(Fixtures.steps(new Random(3), 3)) + "}").getBytes(StandardCharsets.UTF_8));
+        byte[] health = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(30_000);
+            OutputStream out = s.getOutputStream();
+            byte[] both = java.util.Arrays.copyOf(predict, predict.length + health.length);
+            System.arraycopy(health, 0, both, predict.length, health.length);
+            out.write(both);
+            out.flush();
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            assertTrue(readAnswer(in).contains("\"h_n\""), "the predict's answer first");
+            assertTrue(readAnswer(in).contains("\"ready\""), "then /health's");
+        }
+    }
+
+    @Test
+    void aMalformedRequestGetsAFourHundredAndTheServerKeepsServing() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write("NOT AN HTTP REQUEST AT ALL\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String head = new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            assertTrue(head.startsWith("HTTP/1.1 4"), head); // Netty's codec: 400; the JDK's reads a method NOT: 404
+        }
+        assertEquals(200, client.get("/health").status());
+    }
+
+    /** One answer with a Content-Length, head and body, as text. */
+    private static String readAnswer(DataInputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            head.append((char) in.readUnsignedByte());
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        assertTrue(m.find(), head.toString());
+        byte[] body = new byte[Integer.parseInt(m.group(1))];
+        in.readFully(body);
+        return head + new String(body, StandardCharsets.UTF_8);
     }
 
     private static void assertClose(float[] want, float[] got, String what) {

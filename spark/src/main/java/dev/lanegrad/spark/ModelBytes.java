@@ -63,6 +63,15 @@ public final class ModelBytes implements Serializable {
         return new ModelBytes(true, files);
     }
 
+    /** The files of a checkpoint folder (folder) or one checkpoint file, e.g. as Spark ML persistence saved them. */
+    public static ModelBytes of(boolean folder, Map<String, byte[]> files) {
+        if (files.isEmpty() || !folder && files.size() != 1) {
+            throw new IllegalArgumentException((folder ? "a checkpoint folder of " : "a checkpoint file of ") + files.size()
+                    + " files; expected " + (folder ? "at least one" : "one"));
+        }
+        return new ModelBytes(folder, new LinkedHashMap<>(files));
+    }
+
     private static byte[] readChecked(Path p) throws IOException {
         long size = Files.size(p);
         if (size > MAX_BYTES) {

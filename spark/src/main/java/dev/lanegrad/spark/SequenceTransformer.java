@@ -10,6 +10,9 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -40,9 +43,10 @@ import java.util.Arrays;
  *
  * The checkpoint's bytes are broadcast once per transform (per executor, not per task); each executor JVM loads
  * the model once and caches it by the bytes' SHA-256 ({@link ExecutorModels}); each partition goes through it
- * {@code batchSize} rows at a time on the layers' packed (lengths) path.
+ * {@code batchSize} rows at a time on the layers' packed (lengths) path. Spark ML persistence saves the params and
+ * the checkpoint's files ({@link TransformerFiles}), so a Pipeline holding it saves and loads.
  */
-public final class SequenceTransformer extends Transformer {
+public final class SequenceTransformer extends Transformer implements MLWritable {
 
     private static final long serialVersionUID = 1L;
 
@@ -78,6 +82,26 @@ public final class SequenceTransformer extends Transformer {
     /** Reads a checkpoint file or folder on the driver (see {@link CheckpointAdapter} for what it may be). */
     public static SequenceTransformer fromCheckpoint(Path fileOrFolder) throws IOException {
         return new SequenceTransformer(ModelBytes.read(fileOrFolder));
+    }
+
+    /** A stage loaded by Spark ML persistence: its saved uid and checkpoint (its params are set by the reader). */
+    static SequenceTransformer restored(String uid, ModelBytes model) {
+        return new SequenceTransformer(uid, model);
+    }
+
+    /** Spark ML persistence: {@code t.write().save(path)}, or {@code pipeline.save(path)} with t among its stages. */
+    @Override
+    public MLWriter write() {
+        return new TransformerFiles.Writer(this);
+    }
+
+    /** What {@code Pipeline.load} and {@code PipelineModel.load} call (by reflection) to read a saved stage. */
+    public static MLReader<SequenceTransformer> read() {
+        return new TransformerFiles.Reader();
+    }
+
+    public static SequenceTransformer load(String path) {
+        return read().load(path);
     }
 
     public Param<String> inputCol() { return inputCol; }
@@ -132,8 +156,7 @@ public final class SequenceTransformer extends Transformer {
                 : (m.features() == 1 && isNumericArray(t)) || (t instanceof ArrayType a && isNumericArray(a.elementType()));
         if (!ok) {
             throw new IllegalArgumentException("input column " + in + " is " + t.simpleString() + ", expected "
-                    + (m.input() == SequenceModel.Input.TEXT ? "string" : m.features() == 1 ? "array<float> or array<array<float>>"
-                    : "array<array<float>> with " + m.features() + " features per step") + " for " + m.describe());
+                    + m.columnType() + " for " + m.describe());
         }
         String lengths = getOrDefault(lengthsCol);
         if (!lengths.isEmpty()) {

@@ -6,11 +6,10 @@ import dev.lanegrad.autograd.Tensor;
 import dev.lanegrad.models.optim.Adam;
 import dev.lanegrad.models.optim.GradClip;
 import dev.lanegrad.spark.train.DataParallelTrainer;
-import dev.lanegrad.spark.train.ModelShape;
 import dev.lanegrad.spark.train.ParameterVector;
 import dev.lanegrad.spark.train.TrainSettings;
 import dev.lanegrad.models.rnn.RnnMode;
-import dev.lanegrad.tasks.Cells;
+import dev.lanegrad.tasks.GradientShards;
 import dev.lanegrad.tasks.data.Scaler;
 import dev.lanegrad.tasks.forecast.ForecastModel;
 import dev.lanegrad.tasks.forecast.Forecaster;
@@ -42,20 +41,23 @@ class DataParallelTrainerTest {
     Path dir;
 
     @Test
-    void kPartitionsAtBatchBEqualOneProcessAtBatchKTimesB() throws Exception {
-        // K = 4 (a two-level sum tree), b = 4, 2 epochs of 4 steps: 8 steps at a global batch of 16
+    void kPartitionsAtBatchBEqualOneProcessAtBatchKTimesBInKGradientShards() throws Exception {
+        // K = 4 (a two-level sum tree), b = 4, 2 epochs of 2 steps: 4 steps at a global batch of 16
         TrainSettings s = TrainSettings.of(RnnMode.LSTM, 8, 2, 4, 4, 2, 0.01f, 5L);
         Path checkpoint = dir.resolve("forecaster");
-        DataParallelTrainer.Result r = DataParallelTrainer.train(windows(64), "window", "target", SCALER, s, checkpoint, null);
+        DataParallelTrainer.Result r = DataParallelTrainer.train(windows(32), "window", "target", SCALER, s, checkpoint, null);
 
-        float[] single = oneProcess(s, 64);
+        // bitwise: one process computing each step's gradient as 4 shards of 4 windows (GradientShards)
+        assertArrayEquals(oneProcess(s, 32, s.partitions()), r.parameters(), "K x b against one process in K shards");
+        // and close to one process computing each step's gradient over the 16 windows at once
+        float[] whole = oneProcess(s, 32, 1);
         float worst = 0;
-        for (int i = 0; i < single.length; i++) {
-            worst = Math.max(worst, Math.abs(single[i] - r.parameters()[i]));
+        for (int i = 0; i < whole.length; i++) {
+            worst = Math.max(worst, Math.abs(whole[i] - r.parameters()[i]));
         }
-        assertTrue(worst <= 1e-5f, "max parameter difference " + worst + " after 8 steps");
+        assertTrue(worst <= 1e-5f, "max parameter difference " + worst + " after 4 steps");
         assertEquals(2, r.epochs().size());
-        assertEquals(4, r.epochs().get(0).steps());
+        assertEquals(2, r.epochs().get(0).steps());
         assertTrue(r.epochs().get(1).meanLoss() < r.epochs().get(0).meanLoss(), "the loss went down: " + r.epochs());
 
         // the epoch checkpoint is a `lanegrad forecast` folder holding the final weights
@@ -73,33 +75,38 @@ class DataParallelTrainerTest {
         assertArrayEquals(clean, retried, "the parameters after a retried task, bit for bit");
     }
 
-    /** The same steps in one process: the same initial weights, the global batch of K*b rows in the data's order. */
-    private static float[] oneProcess(TrainSettings s, int rows) {
-        ModelShape shape = new ModelShape(s.cell(), s.hidden(), s.layers(), WINDOW, HORIZON, s.seed());
-        ForecastModel model = shape.build();
+    /**
+     * The same steps in one process: the same initial weights, the global batch of K*b rows in the data's order,
+     * its gradient in {@code shards} gradient shards (1: one backward over the whole batch).
+     */
+    private static float[] oneProcess(TrainSettings s, int rows, int shards) {
+        ForecastModel model = new ForecastModel(s.cell(), s.hidden(), s.layers(), 0f, HORIZON, s.seed());
         List<Tensor> params = model.parameters();
         Adam adam = new Adam(params, s.lr());
+        GradientShards gradients = new GradientShards(params, shards);
         int batch = s.globalBatch();
+        int b = batch / shards;
         try (Tape tape = new Tape()) {
             for (int e = 0; e < s.epochs(); e++) {
                 for (int from = 0; from + batch <= rows; from += batch) {
-                    float[] x = new float[WINDOW * batch];
-                    float[] y = new float[batch * HORIZON];
-                    for (int j = 0; j < batch; j++) {
-                        float[][] w = window(from + j);
-                        for (int t = 0; t < WINDOW; t++) {
-                            x[t * batch + j] = (float) SCALER.apply(w[0][t]);
+                    int first = from;
+                    gradients.compute(tape, k -> {
+                        float[] x = new float[WINDOW * b];
+                        float[] y = new float[b * HORIZON];
+                        for (int j = 0; j < b; j++) {
+                            float[][] w = window(first + k * b + j);
+                            for (int t = 0; t < WINDOW; t++) {
+                                x[t * b + j] = (float) SCALER.apply(w[0][t]);
+                            }
+                            for (int h = 0; h < HORIZON; h++) {
+                                y[j * HORIZON + h] = (float) SCALER.apply(w[1][h]);
+                            }
                         }
-                        for (int k = 0; k < HORIZON; k++) {
-                            y[j * HORIZON + k] = (float) SCALER.apply(w[1][k]);
-                        }
-                    }
-                    Tensor loss = Ops.mseLoss(model.forward(Tensor.wrap(x, 0, WINDOW, batch, 1)), Tensor.wrap(y, 0, batch, HORIZON));
-                    tape.backward(loss);
+                        return Ops.mseLoss(model.forward(Tensor.wrap(x, 0, WINDOW, b, 1)), Tensor.wrap(y, 0, b, HORIZON));
+                    });
                     GradClip.byGlobalNorm(params, s.clipNorm());
                     adam.step();
                     adam.zeroGrad();
-                    tape.reset();
                 }
             }
         }

@@ -1,6 +1,8 @@
 package dev.lanegrad.spark;
 
 import dev.lanegrad.spark.job.Jobs;
+import dev.lanegrad.tasks.charlm.CharLmCheckpoint;
+import dev.lanegrad.tasks.classify.TextClassifier;
 import dev.lanegrad.tasks.forecast.Forecaster;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Encoders;
@@ -44,7 +46,7 @@ class JobsTest {
         Path checkpoint = dir.resolve("forecaster");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int code = Jobs.run(LocalSpark.session(), new String[] {"train", "--input", table, "--out", checkpoint.toString(),
-                "--hidden", "8", "--layers", "1", "--partitions", "2", "--batch", "8", "--epochs", "2", "--lr", "0.01"},
+                "--hidden", "8", "--layers", "1", "--partitions", "2", "--batch", "8", "--epochs", "1", "--lr", "0.01"},
                 new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
         assertEquals(0, code, out.toString(StandardCharsets.UTF_8));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("trained on 96 windows (4 past the last full global batch left out)"),
@@ -69,6 +71,33 @@ class JobsTest {
             // (SequenceTransformerTest checks bit-for-bit equality batch for batch)
             assertArrayEquals(forecaster.predict(recent), got, 1e-6 * forecaster.scaler().scale(), "forecast of row " + r.getLong(0));
         }
+    }
+
+    @Test
+    void theCharLmAndTheClassifierTrainFromFilesIntoFoldersTheirLoadersRead() throws Exception {
+        Path text = dir.resolve("text.txt");
+        Files.writeString(text, DataParallelCharLmTest.text(400));
+        Path lm = dir.resolve("charlm");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = Jobs.run(LocalSpark.session(), new String[] {"train-charlm", "--input", text.toString(), "--out", lm.toString(),
+                "--partitions", "2", "--batch", "2", "--steps", "2", "--embed", "4", "--hidden", "6", "--layers", "1",
+                "--seq-len", "8", "--warmup", "0", "--val-every", "2"}, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        assertEquals(0, code, out.toString(StandardCharsets.UTF_8));
+        assertEquals(2, CharLmCheckpoint.load(lm).step(), "what ./lanegrad sample and eval load");
+
+        Path table = dir.resolve("sentences.csv");
+        StringBuilder csv = new StringBuilder("text,label\n");
+        for (int i = 0; i < 12; i++) {
+            csv.append(i % 2 == 0 ? "a good film" : "a bad plot").append(" number ").append(i).append(',')
+                    .append(i % 2 == 0 ? "pos" : "neg").append('\n');
+        }
+        Files.writeString(table, csv);
+        Path classifier = dir.resolve("classifier");
+        code = Jobs.run(LocalSpark.session(), new String[] {"train-classify", "--input", table.toString(), "--out",
+                classifier.toString(), "--partitions", "2", "--batch", "3", "--epochs", "1", "--embedding", "4", "--hidden", "4"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        assertEquals(0, code, out.toString(StandardCharsets.UTF_8));
+        assertEquals(List.of("neg", "pos"), TextClassifier.load(classifier).labels(), "what ./lanegrad classify --checkpoint loads");
     }
 
     @Test

@@ -34,9 +34,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The transformer on 10,000 sequences in local[2] writes what the single-machine forward computes: bit for bit
- * for the same batches (the rows each partition put through one forward), and within a few ulps of one forward
- * over all 10,000 at once (with lengths, a row's last bits depend on which rows share its batch: the engine's
- * vector kernels leave the last elements of a step to their scalar twin, which rounds differently).
+ * for the same batches (the rows each partition put through one forward), and bit for bit against one forward over
+ * all 10,000 at once with deterministic kernels (without them, with lengths, a row's last bits depend on which rows
+ * share its batch: the vector kernels leave the last elements of a step to their scalar twin, whose SVML-free
+ * tanh/sigmoid rounds differently; within 1e-6).
  */
 class SequenceTransformerTest {
 
@@ -44,6 +45,8 @@ class SequenceTransformerTest {
     private static final int FEATURES = 3;
     private static final int MAX_STEPS = 9;
     private static final int BATCH = 128;
+    /** The module's tests run with deterministic kernels (spark/pom.xml); -Dtest.jvm.extra may turn them off. */
+    private static final boolean DETERMINISTIC = Boolean.parseBoolean(System.getProperty("lanegrad.deterministic", "false"));
 
     @TempDir
     Path dir;
@@ -98,8 +101,8 @@ class SequenceTransformerTest {
                 }
             }
         }
-        if (!withLengths) {
-            assertEquals(0.0, worst, "without lengths a row's result does not depend on its batch");
+        if (!withLengths || DETERMINISTIC) {
+            assertEquals(0.0, worst, "a row's result does not depend on its batch (without lengths, or deterministic kernels)");
         }
         assertTrue(worst <= 1e-6, "against one forward over all rows: max abs difference " + worst);
         // at most once: a case whose stack has the same bytes as an earlier case's finds it cached (same SHA-256)

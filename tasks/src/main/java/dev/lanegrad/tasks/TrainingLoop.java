@@ -8,6 +8,8 @@ import dev.lanegrad.models.optim.LrSchedule;
 import dev.lanegrad.models.optim.Optimizer;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;
@@ -23,7 +25,7 @@ import java.util.function.BooleanSupplier;
  * <pre>{@code
  * TrainingLoop.Result r = new TrainingLoop(model, optimizer, task)
  *         .schedule(LrSchedule.cosine(lr, steps, lr / 10)).clip(1.0)
- *         .limits(steps, 0).validateEvery(stepsPerEpoch).patience(5)
+ *         .limits(steps, 0).validateEvery(stepsPerEpoch).keepBest(Better.LOWER_LOSS, 5)
  *         .run(listener);
  * }</pre>
  * The task decides what a batch and a validation are; the loop owns the order of the step, so every
@@ -91,6 +93,10 @@ public final class TrainingLoop {
             long examples) {
     }
 
+    /** A run that wrote nothing ({@link #runInMemory}): how it ended, every validation, and the epoch of the best. */
+    public record Recorded(Result result, List<ValidationResult> history, int bestEpoch) {
+    }
+
     private final Module model;
     private final Optimizer optimizer;
     private final List<Tensor> parameters;
@@ -110,7 +116,6 @@ public final class TrainingLoop {
     private Checkpoints checkpoints = new Checkpoints() {
     };
     private BooleanSupplier stopRequested = () -> false;
-    private String lrHint = "--lr";
     private BestWeights best;
     private Score initialScore;
     private List<Tensor> initialWeights;
@@ -136,9 +141,13 @@ public final class TrainingLoop {
         return this;
     }
 
-    /** A resumed run: the step it continues after (steps are numbered from there). */
-    public TrainingLoop startAfter(long step) {
+    /**
+     * A resumed run: the step it continues after (steps are numbered from there); after step 0 the
+     * starting weights are validated first and count as the best so far, unless {@link #initialBest} says otherwise.
+     */
+    public TrainingLoop resumeAfter(long step) {
         firstStep = step;
+        validateFirst = step > 0;
         return this;
     }
 
@@ -165,26 +174,13 @@ public final class TrainingLoop {
         return this;
     }
 
-    /** Stop after this many validations without a better one; 0 = never. */
-    public TrainingLoop patience(int validations) {
-        patience = validations;
-        return this;
-    }
-
-    /** Call {@link Checkpoints#periodic} every this many steps; 0 = never. */
-    public TrainingLoop saveEvery(long steps) {
-        saveEvery = steps;
-        return this;
-    }
-
-    public TrainingLoop better(Better b) {
-        better = b;
-        return this;
-    }
-
-    /** Validate the starting weights first and count them as the best so far (a resumed run). */
-    public TrainingLoop validateFirst(boolean on) {
-        validateFirst = on;
+    /**
+     * Which validation is better (its weights are kept and checkpointed as the best), and after how many
+     * validations without a better one the run stops; patience 0 = never (default: the lower loss, never).
+     */
+    public TrainingLoop keepBest(Better better, int patience) {
+        this.better = better;
+        this.patience = patience;
         return this;
     }
 
@@ -200,20 +196,16 @@ public final class TrainingLoop {
         return this;
     }
 
-    public TrainingLoop checkpoints(Checkpoints c) {
-        checkpoints = c;
+    /** Where the best, periodic and last checkpoints go; {@link Checkpoints#periodic} every saveEvery steps, 0 = never. */
+    public TrainingLoop checkpoints(Checkpoints c, long saveEvery) {
+        this.checkpoints = c;
+        this.saveEvery = saveEvery;
         return this;
     }
 
     /** Polled before every step (e.g. set from a Ctrl-C hook on another thread). */
     public TrainingLoop stopWhen(BooleanSupplier requested) {
         stopRequested = requested;
-        return this;
-    }
-
-    /** The option the non-finite-loss error tells the user to lower (default --lr). */
-    public TrainingLoop lrHint(String option) {
-        lrHint = option;
         return this;
     }
 
@@ -293,6 +285,22 @@ public final class TrainingLoop {
         return new Result(step, bestStep, bestScore, stopped, early, seconds, examples);
     }
 
+    /**
+     * Runs a loop without checkpoints (the epoch tasks keep their best weights in memory and save them
+     * afterwards), so nothing is written and no I/O can fail; records every validation.
+     */
+    public Recorded runInMemory(TrainingListener listener) {
+        List<ValidationResult> history = new ArrayList<>();
+        Result result;
+        try {
+            result = run(listener.recording(history));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);   // cannot happen: nothing is written during the loop
+        }
+        int bestEpoch = history.stream().filter(r -> r.step() == result.bestStep()).findFirst().orElseThrow().epoch();
+        return new Recorded(result, List.copyOf(history), bestEpoch);
+    }
+
     /** One optimizer step on the task's next batch. */
     private TrainingStep step(Tape tape, long runStep, double elapsed) {
         float lr = schedule.rate(runStep, elapsed);
@@ -311,7 +319,7 @@ public final class TrainingLoop {
         int epoch = task.epoch(step, stepsPerEpoch);
         if (!Double.isFinite(value)) {
             throw new IllegalStateException(String.format(Locale.ROOT, "the training loss became %s at step %d (epoch %d);"
-                    + " try a smaller %s (now %s)%s", value, step, epoch, lrHint, optimizer.learningRate(),
+                    + " try a smaller --lr (now %s)%s", value, step, epoch, optimizer.learningRate(),
                     clip > 0 ? "" : " or set a gradient clip"));
         }
         lossSum += value * n;
@@ -344,7 +352,7 @@ public final class TrainingLoop {
     private Score validate() {
         Score s = task.validate();
         if (!Double.isFinite(s.loss())) {
-            throw new IllegalStateException("the validation loss became " + s.loss() + "; try a smaller " + lrHint + " (now "
+            throw new IllegalStateException("the validation loss became " + s.loss() + "; try a smaller --lr (now "
                     + optimizer.learningRate() + ")");
         }
         return s;

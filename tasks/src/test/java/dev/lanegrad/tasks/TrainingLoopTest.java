@@ -56,7 +56,7 @@ class TrainingLoopTest {
         Scripted task = new Scripted(3, 2, 2.5, 2.6, 2.7, 1.0);
         List<String> events = new ArrayList<>();
         TrainingLoop.Result r = new TrainingLoop(task.model, new Sgd(task.model.parameters(), 0.01f), task)
-                .limits(100, 0).validateEvery(2).patience(3)
+                .limits(100, 0).validateEvery(2).keepBest(TrainingLoop.Better.LOWER_LOSS, 3)
                 .checkpoints(new TrainingLoop.Checkpoints() {
                     @Override
                     public void best(long step, TrainingLoop.Score score) {
@@ -67,7 +67,7 @@ class TrainingLoopTest {
                     public void last(long step) {
                         events.add("last " + step + " " + task.model.weight().toArray()[0]);
                     }
-                }).run(new TrainingListener() {
+                }, 0).run(new TrainingListener() {
                     @Override
                     public void validated(ValidationResult v) {
                         events.add("validated " + v.step() + (v.best() ? " best" : ""));

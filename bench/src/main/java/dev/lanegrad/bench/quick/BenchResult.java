@@ -15,32 +15,20 @@ import java.util.Map;
  * Field values may be strings, numbers or booleans; extra measured quantities (allocation per op) are
  * fields too.
  */
-public final class BenchResult {
+public record BenchResult(Map<String, Object> fields, double value, String unit) {
 
-    private final Map<String, Object> fields;
-    private final double value;
-    private final String unit;
-
-    private BenchResult(Map<String, Object> fields, double value, String unit) {
-        this.fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
-        this.value = value;
-        this.unit = unit;
+    /** Keeps an unmodifiable copy of the fields, in their order; "value" and "unit" are not field names. */
+    public BenchResult {
+        for (String name : fields.keySet()) {
+            if (name.equals("value") || name.equals("unit")) {
+                throw new IllegalArgumentException("BenchResult: field name '" + name + "' is reserved");
+            }
+        }
+        fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
     }
 
     public static Builder builder() {
         return new Builder();
-    }
-
-    public Map<String, Object> fields() {
-        return fields;
-    }
-
-    public double value() {
-        return value;
-    }
-
-    public String unit() {
-        return unit;
     }
 
     /** The fields, then "value" and "unit". */
@@ -94,15 +82,11 @@ public final class BenchResult {
         return Double.toString(d);
     }
 
-
     /** Fields in the order they are added. */
     public static final class Builder {
         private final Map<String, Object> fields = new LinkedHashMap<>();
 
         public Builder field(String name, Object value) {
-            if (name.equals("value") || name.equals("unit")) {
-                throw new IllegalArgumentException("BenchResult: field name '" + name + "' is reserved");
-            }
             fields.put(name, value);
             return this;
         }

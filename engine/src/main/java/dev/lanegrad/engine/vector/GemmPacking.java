@@ -59,8 +59,18 @@ final class GemmPacking {
                         dst[dp + r] = 0f;
                     }
                 }
+            } else if (rows == MR) {
+                // A stored (m, k): the MR rows side by side, one k step at a time, so the sliver is written
+                // in order; writing one row at a time with stride h cost ~2 cycles per element (8% of
+                // 256^3 at 256 bits, Zen 5)
+                int src = aOff + iBase * lda + p0;
+                for (int p = 0; p < kc; p++) {
+                    int dp = d + p * MR;
+                    for (int r = 0; r < MR; r++) {
+                        dst[dp + r] = a[src + r * lda + p];
+                    }
+                }
             } else {
-                // A stored (m, k): read each row along k, write with stride h
                 for (int r = 0; r < h; r++) {
                     if (r < rows) {
                         int src = aOff + (iBase + r) * lda + p0;
@@ -90,26 +100,35 @@ final class GemmPacking {
     /** As above, the panels written from dst[dstOff] on. */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] dst,
                       int dstOff, int[] gather) {
-        for (int q = 0; q * NR < nc; q++) {
+        int full = transB ? 0 : nc / NR;
+        if (full > 0) {
+            // B stored (k, n): each k step of a panel is NR contiguous floats, a vector copy. Row by row
+            // across all the full panels, so each stored row is read in order (one stream the hardware
+            // prefetchers follow) and the panels are written at NR floats per row each.
+            for (int p = 0; p < kc; p++) {
+                int src = bOff + (p0 + p) * ldb + j0;
+                int dp = dstOff + p * NR;
+                for (int q = 0; q < full; q++) {
+                    for (int v = 0; v < NR; v += L) {
+                        FloatVector.fromArray(S, b, src + q * NR + v).intoArray(dst, dp + q * kc * NR + v);
+                    }
+                }
+            }
+        }
+        for (int q = full; q * NR < nc; q++) {
             int cols = Math.min(NR, nc - q * NR);
             int d = dstOff + q * kc * NR;
             int jBase = j0 + q * NR;
             if (!transB) {
-                // B stored (k, n): each k step of the panel is NR contiguous floats, a vector copy
+                // the edge panel: cols < NR columns, zero-padded
                 for (int p = 0; p < kc; p++) {
                     int src = bOff + (p0 + p) * ldb + jBase;
                     int dp = d + p * NR;
-                    if (cols == NR) {
-                        for (int v = 0; v < NR; v += L) {
-                            FloatVector.fromArray(S, b, src + v).intoArray(dst, dp + v);
-                        }
-                    } else {
-                        for (int j = 0; j < cols; j++) {
-                            dst[dp + j] = b[src + j];
-                        }
-                        for (int j = cols; j < NR; j++) {
-                            dst[dp + j] = 0f;
-                        }
+                    for (int j = 0; j < cols; j++) {
+                        dst[dp + j] = b[src + j];
+                    }
+                    for (int j = cols; j < NR; j++) {
+                        dst[dp + j] = 0f;
                     }
                 }
             } else {

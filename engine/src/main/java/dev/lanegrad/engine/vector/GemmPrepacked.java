@@ -21,6 +21,9 @@ import static dev.lanegrad.engine.vector.VectorGemm.MC;
 final class GemmPrepacked {
 
 
+    /** Calls of the one-row path so far; racy on purpose (threads only share a cache hint, never a result). */
+    private static int turns;
+
     private GemmPrepacked() {
     }
 
@@ -70,12 +73,17 @@ final class GemmPrepacked {
         GemmWorkspace ws = GemmWorkspace.get();
         int nPad = roundUp(n, NR);
         if (m <= GemmRowKernel.ROWS_ALONE) {
+            // every other call walks the panels backwards: a time loop multiplies the same panels once per
+            // step, and when they are about the size of L2 (W_hh of H = 256: 1 MB) a sweep in one direction
+            // always evicts what the next sweep reads first; turning back re-reads the last-touched panels
+            // from L2. The order of the columns does not change any element's sum.
+            boolean backwards = (turns++ & 1) == 1;
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 float betaBlock = pc == 0 ? beta : 1f; // later k blocks accumulate onto the first
                 for (int i = 0; i < m; i++) {
                     GemmRowKernel.row(kc, n, alpha, a, aOff + i * lda + pc, 1, packed, packedOff + pc * nPad,
-                            betaBlock, c, cOff + i * ldc, ws.tile);
+                            betaBlock, c, cOff + i * ldc, ws.tile, backwards);
                 }
             }
             return;

@@ -44,14 +44,33 @@ final class GemmRowKernel {
      * edge: per-thread scratch of at least {@link #COLS} floats.
      */
     static void row(int kc, int n, float alpha, float[] x, int x0, int xs, float[] bp, int b,
-                    float beta, float[] c, int cOff, float[] edge) {
+                    float beta, float[] c, int cOff, float[] edge, boolean backwards) {
         int ps = kc * NR;
-        int j = 0;
-        for (; j + COLS <= n; j += COLS) {
-            chains8(kc, x, x0, xs, bp, b + (j / NR) * ps, ps, edge);
-            update(edge, COLS, alpha, beta, c, cOff + j);
+        int full = n / COLS * COLS;
+        if (!backwards) {
+            for (int j = 0; j < full; j += COLS) {
+                group(kc, n, alpha, x, x0, xs, bp, b, ps, beta, c, cOff, edge, j);
+            }
+            tail(kc, n, alpha, x, x0, xs, bp, b, ps, beta, c, cOff, edge, full);
+        } else {
+            tail(kc, n, alpha, x, x0, xs, bp, b, ps, beta, c, cOff, edge, full);
+            for (int j = full - COLS; j >= 0; j -= COLS) {
+                group(kc, n, alpha, x, x0, xs, bp, b, ps, beta, c, cOff, edge, j);
+            }
         }
-        for (; j < n; j += NR) { // fewer than PANELS panels left, the last possibly partial
+    }
+
+    /** Columns [j, j + COLS) of the row. */
+    private static void group(int kc, int n, float alpha, float[] x, int x0, int xs, float[] bp, int b, int ps,
+                              float beta, float[] c, int cOff, float[] edge, int j) {
+        chains8(kc, x, x0, xs, bp, b + (j / NR) * ps, ps, edge);
+        update(edge, COLS, alpha, beta, c, cOff + j);
+    }
+
+    /** Columns [from, n): fewer than PANELS panels, the last possibly partial. */
+    private static void tail(int kc, int n, float alpha, float[] x, int x0, int xs, float[] bp, int b, int ps,
+                             float beta, float[] c, int cOff, float[] edge, int from) {
+        for (int j = from; j < n; j += NR) {
             chains1(kc, x, x0, xs, bp, b + (j / NR) * ps, edge);
             update(edge, Math.min(NR, n - j), alpha, beta, c, cOff + j);
         }

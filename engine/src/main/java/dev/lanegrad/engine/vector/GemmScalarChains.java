@@ -25,10 +25,10 @@ final class GemmScalarChains {
     }
 
     /** op(A)[i, p] at a[aOff + i * aRow + p * aCol]. */
-    static void gemm(int m, int n, int k, float alpha, float[] a, int aOff, int aRow, int aCol,
+    static void gemm(int m, int n, int k, int kb, float alpha, float[] a, int aOff, int aRow, int aCol,
                      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-        for (int pc = 0; pc < k; pc += VectorGemm.KC) {
-            int kc = Math.min(VectorGemm.KC, k - pc);
+        for (int pc = 0; pc < k; pc += kb) {
+            int kc = Math.min(kb, k - pc);
             float betaBlock = pc == 0 ? beta : 1f; // later k blocks accumulate onto the first
             for (int i = 0; i < m; i++) {
                 row(n, kc, alpha, a, aOff + i * aRow + pc * aCol, aCol, b, bOff + pc, ldb, betaBlock, c, cOff + i * ldc);

@@ -3,8 +3,6 @@ package dev.lanegrad.engine.vector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-import static dev.lanegrad.engine.vector.VectorGemm.KC;
-
 /**
  * One or two rows of op(A) times a stored B (k, n), unpacked (batch-1 inference, a streaming step):
  *
@@ -28,7 +26,7 @@ final class Gemv {
     private Gemv() {
     }
 
-    static void gemv(boolean transA, int n, int k, float alpha, float[] a, int aOff, int lda,
+    static void gemv(boolean transA, int n, int k, int kb, float alpha, float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, GemmWorkspace ws) {
         float[] x = a;
         int xOff = aOff;
@@ -41,8 +39,8 @@ final class Gemv {
             xOff = 0;
         }
         float[] acc = ws.acc(n);
-        for (int pc = 0; pc < k; pc += KC) {
-            int kc = Math.min(KC, k - pc);
+        for (int pc = 0; pc < k; pc += kb) {
+            int kc = Math.min(kb, k - pc);
             rowStreams(n, kc, x, xOff + pc, b, bOff + pc * ldb, ldb, acc);
             float betaBlock = pc == 0 ? beta : 1f; // later k blocks accumulate onto the first
             for (int j = 0; j < n; j++) {
@@ -102,11 +100,11 @@ final class Gemv {
      * bound by reading it, so two rows per pass double the work per byte of B. As in
      * {@link #rowStreams}, B is walked along 4 stored rows at a time into 2 scratch rows (acc, 2n).
      */
-    static void axpys2(int n, int k, float alpha, float[] a, int ai, int aRow, int aCol, float[] b, int bOff, int ldb,
+    static void axpys2(int n, int k, int kb, float alpha, float[] a, int ai, int aRow, int aCol, float[] b, int bOff, int ldb,
                        float beta, float[] c, int c0, int ldc, float[] acc) {
         int c1 = c0 + ldc;
-        for (int pc = 0; pc < k; pc += KC) {
-            int kc = Math.min(KC, k - pc);
+        for (int pc = 0; pc < k; pc += kb) {
+            int kc = Math.min(kb, k - pc);
             axpys2Block(n, kc, a, ai + pc * aCol, aRow, aCol, b, bOff + pc * ldb, ldb, acc);
             float betaBlock = pc == 0 ? beta : 1f; // later k blocks accumulate onto the first
             for (int j = 0; j < n; j++) {

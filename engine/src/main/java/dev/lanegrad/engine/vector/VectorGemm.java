@@ -118,38 +118,39 @@ final class VectorGemm implements Gemm, PrepackedGemm {
                        float[] b, int bOff, int ldb,
                        float beta, float[] c, int cOff, int ldc) {
         GemmWorkspace ws = GemmWorkspace.get();
+        int kb = KernelShape.depth(transA, k);
         if (!transB && m < FEW_ROWS) {
             // pairs of rows straight from B (packing B would not be amortized), then a GEMV for an odd row
             int aRow = transA ? 1 : lda;
             int aCol = transA ? lda : 1;
             int i = 0;
             for (; i + 2 <= m; i += 2) {
-                Gemv.axpys2(n, k, alpha, a, aOff + i * aRow, aRow, aCol, b, bOff, ldb, beta, c, cOff + i * ldc, ldc,
+                Gemv.axpys2(n, k, kb, alpha, a, aOff + i * aRow, aRow, aCol, b, bOff, ldb, beta, c, cOff + i * ldc, ldc,
                         ws.acc(2 * n));
             }
             if (i < m) {
-                Gemv.gemv(transA, n, k, alpha, a, aOff + i * aRow, lda, b, bOff, ldb, beta, c, cOff + i * ldc, ws);
+                Gemv.gemv(transA, n, k, kb, alpha, a, aOff + i * aRow, lda, b, bOff, ldb, beta, c, cOff + i * ldc, ws);
             }
             return;
         }
         if (transB && m <= GemmScalarChains.MAX_ROWS) {
             // B^T with one or two rows: scalar FMA chains in the micro-kernel's order, no transpose
-            GemmScalarChains.gemm(m, n, k, alpha, a, aOff, transA ? 1 : lda, transA ? lda : 1,
+            GemmScalarChains.gemm(m, n, k, kb, alpha, a, aOff, transA ? 1 : lda, transA ? lda : 1,
                     b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, ws);
+        blocked(transA, transB, m, n, k, kb, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, ws);
     }
 
-    private static void blocked(boolean transA, boolean transB, int m, int n, int k,
+    private static void blocked(boolean transA, boolean transB, int m, int n, int k, int kb,
                                 float alpha, float[] a, int aOff, int lda,
                                 float[] b, int bOff, int ldb,
                                 float beta, float[] c, int cOff, int ldc, GemmWorkspace ws) {
         if (m <= MC) {
-            fewRows(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, ws);
+            fewRows(transA, transB, m, n, k, kb, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, ws);
             return;
         }
-        int kcMax = Math.min(KC, k);
+        int kcMax = Math.min(kb, k);
         int ncMax = Math.min(NC, n);
         float[] pb = ws.packB(kcMax * roundUp(ncMax, NR));
         float[] pa = ws.packA(kcMax * (MC + KernelShape.MR_SMALL));
@@ -157,8 +158,8 @@ final class VectorGemm implements Gemm, PrepackedGemm {
         int[] gather = transB && m <= GATHER_MAX_M ? ws.gather(ldb) : null;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+            for (int pc = 0; pc < k; pc += kb) {
+                int kc = Math.min(kb, k - pc);
                 // later k blocks accumulate onto what the first one wrote
                 float betaBlock = pc == 0 ? beta : 1f;
                 GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, gather);
@@ -189,23 +190,23 @@ final class VectorGemm implements Gemm, PrepackedGemm {
      * GROUP) is packed just before use and used by this block only. Packing the whole (KC, NC) block
      * first would write it out to L3 and read it back.
      */
-    private static void fewRows(boolean transA, boolean transB, int m, int n, int k,
+    private static void fewRows(boolean transA, boolean transB, int m, int n, int k, int kb,
                                 float alpha, float[] a, int aOff, int lda,
                                 float[] b, int bOff, int ldb,
                                 float beta, float[] c, int cOff, int ldc, GemmWorkspace ws) {
         int mPad = roundUp(m, MR) + KernelShape.MR_SMALL;
-        float[] pb = ws.packB(Math.min(KC, k) * GROUP);
+        float[] pb = ws.packB(Math.min(kb, k) * GROUP);
         float[] pa = ws.packA(k * mPad);
         float[] edge = ws.tile;
         int[] gather = transB && m <= GATHER_MAX_M ? ws.gather(ldb) : null;
-        for (int pc = 0; pc < k; pc += KC) {
+        for (int pc = 0; pc < k; pc += kb) {
             // k block pc at pa[pc * mPad], its sliver of row ir at + ir * kc
-            GemmPacking.packA(transA, a, aOff, lda, 0, m, pc, Math.min(KC, k - pc), pa, pc * mPad);
+            GemmPacking.packA(transA, a, aOff, lda, 0, m, pc, Math.min(kb, k - pc), pa, pc * mPad);
         }
         for (int jg = 0; jg < n; jg += GROUP) {
             int groupCols = Math.min(GROUP, n - jg);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+            for (int pc = 0; pc < k; pc += kb) {
+                int kc = Math.min(kb, k - pc);
                 float betaBlock = pc == 0 ? beta : 1f; // later k blocks accumulate onto the first
                 int aBlock = pc * mPad;
                 GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jg, groupCols, pb, gather);

@@ -35,4 +35,12 @@ class KernelShapeTest {
                 () -> KernelShape.registers("24", "amd64", 512));
         assertTrue(e.getMessage().contains("-Dlanegrad.vector.registers=24: expected 16 or 32"), e.getMessage());
     }
+
+    @Test
+    void longTransposedReductionsUseShallowBlocks() {
+        assertEquals(KernelShape.KC, KernelShape.depth(false, 10_000), "forward products keep KC");
+        assertEquals(KernelShape.KC, KernelShape.depth(true, KernelShape.KC), "one block: unchanged");
+        assertEquals(KernelShape.KC_LONG, KernelShape.depth(true, KernelShape.KC + 1));
+        assertTrue(KernelShape.KC % KernelShape.KC_LONG == 0);
+    }
 }

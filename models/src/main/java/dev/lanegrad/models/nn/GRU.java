@@ -17,7 +17,7 @@ import java.nio.file.Path;
 public final class GRU extends RecurrentLayer {
 
     public GRU(RnnConfig cfg, boolean batchFirst, long seed) {
-        super(check(cfg), batchFirst, seed);
+        super(cfg, batchFirst, seed);
     }
 
     /** One layer, time-major, seed 0. */
@@ -30,23 +30,11 @@ public final class GRU extends RecurrentLayer {
     }
 
     public static Builder<GRU> builder(int inputSize, int hiddenSize) {
-        return new Builder<>(RnnMode.GRU, inputSize, hiddenSize, b -> new GRU(b.config(), b.batchFirst, b.seed));
-    }
-
-    private static RnnConfig check(RnnConfig cfg) {
-        if (cfg.mode() != RnnMode.GRU) {
-            throw new IllegalArgumentException("a GRU needs mode GRU, got " + cfg.mode());
-        }
-        return cfg;
+        return new Builder<>(RnnMode.GRU, inputSize, hiddenSize, GRU::new);
     }
 
     /** Builds the layer from a checkpoint's metadata (written by {@link #save}) and loads its parameters. */
     public static GRU load(Path file) throws IOException {
         return load(file, GRU.class);
-    }
-
-    @Override
-    String moduleName() {
-        return "GRU";
     }
 }

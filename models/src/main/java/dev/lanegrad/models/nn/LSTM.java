@@ -17,7 +17,7 @@ import java.nio.file.Path;
 public final class LSTM extends RecurrentLayer {
 
     public LSTM(RnnConfig cfg, boolean batchFirst, long seed) {
-        super(check(cfg), batchFirst, seed);
+        super(cfg, batchFirst, seed);
     }
 
     /** One layer, time-major, seed 0. */
@@ -30,23 +30,11 @@ public final class LSTM extends RecurrentLayer {
     }
 
     public static Builder<LSTM> builder(int inputSize, int hiddenSize) {
-        return new Builder<>(RnnMode.LSTM, inputSize, hiddenSize, b -> new LSTM(b.config(), b.batchFirst, b.seed));
-    }
-
-    private static RnnConfig check(RnnConfig cfg) {
-        if (cfg.mode() != RnnMode.LSTM) {
-            throw new IllegalArgumentException("a LSTM needs mode LSTM, got " + cfg.mode());
-        }
-        return cfg;
+        return new Builder<>(RnnMode.LSTM, inputSize, hiddenSize, LSTM::new);
     }
 
     /** Builds the layer from a checkpoint's metadata (written by {@link #save}) and loads its parameters. */
     public static LSTM load(Path file) throws IOException {
         return load(file, LSTM.class);
-    }
-
-    @Override
-    String moduleName() {
-        return "LSTM";
     }
 }

@@ -55,12 +55,7 @@ final class LayerConfig {
         }
         RnnConfig cfg = new RnnConfig(mode, r.integer("input_size"), r.integer("hidden_size"), r.integer("num_layers"),
                 r.bool("bias"), r.bool("bidirectional"), r.number("dropout"));
-        boolean batchFirst = r.bool("batch_first");
-        return switch (mode) {
-            case LSTM -> new LSTM(cfg, batchFirst, 0L);
-            case GRU -> new GRU(cfg, batchFirst, 0L);
-            case RNN_TANH, RNN_RELU -> new RNN(cfg, batchFirst, 0L);
-        };
+        return RecurrentLayer.of(cfg, r.bool("batch_first"), 0L);
     }
 
     /** Typed reads of one layer's metadata, with errors that name the checkpoint, the layer and the key. */

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 public final class RNN extends RecurrentLayer {
 
     public RNN(RnnConfig cfg, boolean batchFirst, long seed) {
-        super(check(cfg), batchFirst, seed);
+        super(cfg, batchFirst, seed);
     }
 
     /** One tanh layer, time-major, seed 0. */
@@ -22,23 +22,11 @@ public final class RNN extends RecurrentLayer {
     }
 
     public static Builder<RNN> builder(int inputSize, int hiddenSize) {
-        return new Builder<>(RnnMode.RNN_TANH, inputSize, hiddenSize, b -> new RNN(b.config(), b.batchFirst, b.seed));
-    }
-
-    private static RnnConfig check(RnnConfig cfg) {
-        if (cfg.mode() != RnnMode.RNN_TANH && cfg.mode() != RnnMode.RNN_RELU) {
-            throw new IllegalArgumentException("an RNN needs mode RNN_TANH or RNN_RELU, got " + cfg.mode());
-        }
-        return cfg;
+        return new Builder<>(RnnMode.RNN_TANH, inputSize, hiddenSize, RNN::new);
     }
 
     /** Builds the layer from a checkpoint's metadata (written by {@link #save}) and loads its parameters. */
     public static RNN load(Path file) throws IOException {
         return load(file, RNN.class);
-    }
-
-    @Override
-    String moduleName() {
-        return "RNN";
     }
 }

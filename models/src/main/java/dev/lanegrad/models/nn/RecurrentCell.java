@@ -3,9 +3,7 @@ package dev.lanegrad.models.nn;
 import dev.lanegrad.autograd.Tensor;
 import dev.lanegrad.models.rnn.RnnConfig;
 import dev.lanegrad.models.rnn.RnnMode;
-import dev.lanegrad.models.rnn.RnnParameters;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,19 +20,9 @@ public abstract class RecurrentCell extends Module {
 
     RecurrentCell(RnnMode mode, int inputSize, int hiddenSize, boolean bias, long seed) {
         cfg = new RnnConfig(mode, inputSize, hiddenSize, 1, bias, false, 0f);
-        RnnParameters init = RnnParameters.initUniform(cfg, seed);
-        Map<String, Tensor> byRnnName = new LinkedHashMap<>();
-        for (String name : init.names()) {
-            int[] shape = init.shape(name);
-            int n = 1;
-            for (int d : shape) {
-                n *= d;
-            }
-            int off = init.offset(name);
-            Tensor t = Tensor.fromArray(Arrays.copyOfRange(init.get(name), off, off + n), shape);
-            byRnnName.put(name, register(name.substring(0, name.length() - "_l0".length()), t));
-        }
-        core = new RecurrentCore(mode.name().toLowerCase(java.util.Locale.ROOT) + "Cell", cfg, byRnnName);
+        // PyTorch names a cell's parameters as a layer's without the layer suffix: weight_ih, not weight_ih_l0
+        core = RecurrentCore.initialised(mode.name().toLowerCase(java.util.Locale.ROOT) + "Cell", cfg, seed,
+                (name, t) -> register(name.substring(0, name.length() - "_l0".length()), t));
     }
 
     public final int inputSize() {

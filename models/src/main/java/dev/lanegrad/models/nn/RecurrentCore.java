@@ -11,7 +11,9 @@ import dev.lanegrad.models.rnn.RnnWorkspace;
 import dev.lanegrad.models.rnn.TimeMajor;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * What a recurrent layer and a recurrent cell share: an {@link Rnn} reading the parameter tensors' data
@@ -49,6 +51,19 @@ final class RecurrentCore {
             Tensor t = byRnnName.get(name);
             return t == null ? null : new FloatView(t.data(), t.offset(), shape);
         }));
+    }
+
+    /**
+     * A core over new parameters: cfg's, initialised as PyTorch does (uniform, from seed), each handed to
+     * {@code register} with its PyTorch layer name (weight_ih_l0...) to become a parameter of the module.
+     */
+    static RecurrentCore initialised(String opName, RnnConfig cfg, long seed, BiFunction<String, Tensor, Tensor> register) {
+        RnnParameters init = RnnParameters.initUniform(cfg, seed);
+        Map<String, Tensor> byRnnName = new LinkedHashMap<>();
+        for (String name : init.names()) {
+            byRnnName.put(name, register.apply(name, Tensor.fromArray(init.view(name).toArray(), init.shape(name))));
+        }
+        return new RecurrentCore(opName, cfg, byRnnName);
     }
 
     /** The parameter gradients, wrapped over the tensors' grad buffers (re-wrapped if a buffer changed). */

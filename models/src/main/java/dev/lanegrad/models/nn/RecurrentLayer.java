@@ -5,7 +5,6 @@ import dev.lanegrad.io.Checkpoint;
 import dev.lanegrad.io.SafeTensors;
 import dev.lanegrad.models.rnn.RnnConfig;
 import dev.lanegrad.models.rnn.RnnMode;
-import dev.lanegrad.models.rnn.RnnParameters;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,7 +12,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * A stack of recurrent layers with PyTorch's nn.RNN / nn.LSTM / nn.GRU meaning, parameters, names and
@@ -38,22 +37,16 @@ public abstract class RecurrentLayer extends Module {
     private final AtomicLong dropoutCalls = new AtomicLong();
 
     RecurrentLayer(RnnConfig cfg, boolean batchFirst, long seed) {
+        String module = getClass().getSimpleName();
+        if (!moduleName(cfg.mode()).equals(module)) {
+            throw new IllegalArgumentException("a " + module + " needs mode " + Arrays.stream(RnnMode.values())
+                    .filter(m -> moduleName(m).equals(module)).map(RnnMode::name).collect(Collectors.joining(" or "))
+                    + ", got " + cfg.mode());
+        }
         this.cfg = cfg;
         this.batchFirst = batchFirst;
         this.seed = seed;
-        RnnParameters init = RnnParameters.initUniform(cfg, seed);
-        Map<String, Tensor> byName = new LinkedHashMap<>();
-        for (String name : init.names()) {
-            int[] shape = init.shape(name);
-            int n = 1;
-            for (int d : shape) {
-                n *= d;
-            }
-            int off = init.offset(name);
-            Tensor t = Tensor.fromArray(Arrays.copyOfRange(init.get(name), off, off + n), shape);
-            byName.put(name, register(name, t));
-        }
-        core = new RecurrentCore(cfg.mode().name().toLowerCase(java.util.Locale.ROOT), cfg, byName);
+        core = RecurrentCore.initialised(cfg.mode().name().toLowerCase(java.util.Locale.ROOT), cfg, seed, this::register);
     }
 
     public final RnnConfig rnnConfig() {
@@ -197,8 +190,27 @@ public abstract class RecurrentLayer extends Module {
         return m;
     }
 
-    /** "LSTM", "GRU" or "RNN": PyTorch's class name. */
-    abstract String moduleName();
+    /** "LSTM", "GRU" or "RNN": PyTorch's class name, which the layer classes here share. */
+    final String moduleName() {
+        return moduleName(cfg.mode());
+    }
+
+    private static String moduleName(RnnMode mode) {
+        return switch (mode) {
+            case LSTM -> "LSTM";
+            case GRU -> "GRU";
+            case RNN_TANH, RNN_RELU -> "RNN";
+        };
+    }
+
+    /** The layer of cfg's mode: an {@link LSTM}, a {@link GRU} or an {@link RNN}. */
+    public static RecurrentLayer of(RnnConfig cfg, boolean batchFirst, long seed) {
+        return switch (cfg.mode()) {
+            case LSTM -> new LSTM(cfg, batchFirst, seed);
+            case GRU -> new GRU(cfg, batchFirst, seed);
+            case RNN_TANH, RNN_RELU -> new RNN(cfg, batchFirst, seed);
+        };
+    }
 
     @Override
     public String toString() {
@@ -221,12 +233,7 @@ public abstract class RecurrentLayer extends Module {
         RnnConfig cfg = new RnnConfig(mode, Integer.parseInt(meta(c, "input_size")), Integer.parseInt(meta(c, "hidden_size")),
                 Integer.parseInt(meta(c, "num_layers")), Boolean.parseBoolean(meta(c, "bias")),
                 Boolean.parseBoolean(meta(c, "bidirectional")), Float.parseFloat(meta(c, "dropout")));
-        boolean bf = Boolean.parseBoolean(meta(c, "batch_first"));
-        RecurrentLayer layer = switch (mode) {
-            case LSTM -> new LSTM(cfg, bf, 0L);
-            case GRU -> new GRU(cfg, bf, 0L);
-            case RNN_TANH, RNN_RELU -> new RNN(cfg, bf, 0L);
-        };
+        RecurrentLayer layer = of(cfg, Boolean.parseBoolean(meta(c, "batch_first")), 0L);
         layer.loadStateDict(c);
         return layer;
     }
@@ -248,7 +255,7 @@ public abstract class RecurrentLayer extends Module {
         private final RnnMode defaultMode;
         private final int inputSize;
         private final int hiddenSize;
-        private final Function<Builder<L>, L> factory;
+        private final Factory<L> factory;
         int numLayers = 1;
         boolean bias = true;
         boolean batchFirst;
@@ -257,7 +264,12 @@ public abstract class RecurrentLayer extends Module {
         long seed;
         String nonlinearity;
 
-        Builder(RnnMode mode, int inputSize, int hiddenSize, Function<Builder<L>, L> factory) {
+        /** A layer class's (config, batchFirst, seed) constructor. */
+        interface Factory<L> {
+            L make(RnnConfig cfg, boolean batchFirst, long seed);
+        }
+
+        Builder(RnnMode mode, int inputSize, int hiddenSize, Factory<L> factory) {
             this.defaultMode = mode;
             this.inputSize = inputSize;
             this.hiddenSize = hiddenSize;
@@ -312,7 +324,7 @@ public abstract class RecurrentLayer extends Module {
         }
 
         public L build() {
-            return factory.apply(this);
+            return factory.make(config(), batchFirst, seed);
         }
     }
 }

@@ -2,9 +2,7 @@ package dev.lanegrad.models.optim;
 
 import dev.lanegrad.autograd.Tensor;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Adam as torch.optim.Adam (weight decay as an L2 term added to the gradient):
@@ -32,25 +30,13 @@ public class Adam extends Optimizer {
 
     Adam(List<Tensor> params, float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupled) {
         super(params, lr);
-        checkRange("beta1", beta1, 0f, 1f);
-        checkRange("beta2", beta2, 0f, 1f);
-        checkRange("eps", eps, 0f, Float.POSITIVE_INFINITY);
-        checkRange("weight decay", weightDecay, 0f, Float.POSITIVE_INFINITY);
-        this.beta1 = beta1;
-        this.beta2 = beta2;
-        this.eps = eps;
-        this.weightDecay = weightDecay;
+        this.beta1 = checkRange("beta1", beta1, 0f, 1f);
+        this.beta2 = checkRange("beta2", beta2, 0f, 1f);
+        this.eps = checkRange("eps", eps, 0f, Float.POSITIVE_INFINITY);
+        this.weightDecay = checkRange("weight decay", weightDecay, 0f, Float.POSITIVE_INFINITY);
         this.decoupled = decoupled;
-        this.m = stateLike();
-        this.v = stateLike();
-    }
-
-    @Override
-    protected Map<String, List<float[]>> buffers() {
-        Map<String, List<float[]>> b = new LinkedHashMap<>();
-        b.put("exp_avg", m);
-        b.put("exp_avg_sq", v);
-        return b;
+        this.m = buffer("exp_avg");
+        this.v = buffer("exp_avg_sq");
     }
 
     @Override

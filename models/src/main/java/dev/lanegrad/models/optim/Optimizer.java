@@ -16,6 +16,8 @@ import java.util.Map;
 public abstract class Optimizer {
 
     protected final List<Tensor> params;
+    /** the state buffers by PyTorch's names, in the order they were made */
+    private final Map<String, List<float[]>> buffers = new LinkedHashMap<>();
     private float learningRate;
     private long steps;
 
@@ -39,10 +41,12 @@ public abstract class Optimizer {
         }
     }
 
-    static void checkRange(String what, float value, float lo, float hiExclusive) {
+    /** value, checked to be in [lo, hiExclusive). */
+    static float checkRange(String what, float value, float lo, float hiExclusive) {
         if (!(value >= lo && value < hiExclusive)) {
             throw new IllegalArgumentException("optimizer: " + what + " = " + value + ", expected in [" + lo + ", " + hiExclusive + ")");
         }
+        return value;
     }
 
     /** Applies one update to every parameter that has a gradient. */
@@ -94,7 +98,7 @@ public abstract class Optimizer {
      */
     public final OptimizerState state() {
         Map<String, float[]> arrays = new LinkedHashMap<>();
-        buffers().forEach((name, list) -> {
+        buffers.forEach((name, list) -> {
             for (int i = 0; i < list.size(); i++) {
                 arrays.put(name + "." + i, list.get(i).clone());
             }
@@ -124,8 +128,7 @@ public abstract class Optimizer {
         if (!(step >= 0) || step != Math.rint(step)) {
             throw new IllegalArgumentException("optimizer state: step " + step + ", expected a whole number >= 0");
         }
-        Map<String, List<float[]>> own = buffers();
-        own.forEach((name, list) -> {
+        buffers.forEach((name, list) -> {
             for (int i = 0; i < list.size(); i++) {
                 float[] from = state.arrays().get(name + "." + i);
                 if (from == null) {
@@ -137,7 +140,7 @@ public abstract class Optimizer {
                 }
             }
         });
-        own.forEach((name, list) -> {
+        buffers.forEach((name, list) -> {
             for (int i = 0; i < list.size(); i++) {
                 float[] from = state.arrays().get(name + "." + i);
                 System.arraycopy(from, 0, list.get(i), 0, from.length);
@@ -148,19 +151,15 @@ public abstract class Optimizer {
     }
 
     /**
-     * The state buffers by PyTorch's names ({@code exp_avg}, {@code square_avg}, {@code momentum_buffer}
-     * ...), each one array per parameter; the live arrays, not copies. None by default.
+     * A new state buffer called by PyTorch's name ({@code exp_avg}, {@code square_avg}, {@code momentum_buffer}
+     * ...): one zeroed array per parameter, which {@link #state()} and {@link #load} cover from now on.
      */
-    protected Map<String, List<float[]>> buffers() {
-        return Map.of();
-    }
-
-    /** One zeroed state buffer per parameter. */
-    protected final List<float[]> stateLike() {
+    protected final List<float[]> buffer(String name) {
         List<float[]> state = new ArrayList<>(params.size());
         for (Tensor p : params) {
             state.add(new float[p.size()]);
         }
+        buffers.put(name, state);
         return state;
     }
 }

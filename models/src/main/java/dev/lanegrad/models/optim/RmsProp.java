@@ -2,9 +2,7 @@ package dev.lanegrad.models.optim;
 
 import dev.lanegrad.autograd.Tensor;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * RMSprop as torch.optim.RMSprop: g += weightDecay * p; v = alpha v + (1 - alpha) g^2;
@@ -28,26 +26,13 @@ public final class RmsProp extends Optimizer {
 
     public RmsProp(List<Tensor> params, float lr, float alpha, float eps, float weightDecay, float momentum, boolean centered) {
         super(params, lr);
-        checkRange("alpha", alpha, 0f, 1f);
-        checkRange("eps", eps, 0f, Float.POSITIVE_INFINITY);
-        checkRange("weight decay", weightDecay, 0f, Float.POSITIVE_INFINITY);
-        checkRange("momentum", momentum, 0f, Float.POSITIVE_INFINITY);
-        this.alpha = alpha;
-        this.eps = eps;
-        this.weightDecay = weightDecay;
-        this.momentum = momentum;
-        this.square = stateLike();
-        this.mean = centered ? stateLike() : null;
-        this.buffers = momentum > 0f ? stateLike() : null;
-    }
-
-    @Override
-    protected Map<String, List<float[]>> buffers() {
-        Map<String, List<float[]>> b = new LinkedHashMap<>();
-        b.put("square_avg", square);
-        if (mean != null) b.put("grad_avg", mean);
-        if (buffers != null) b.put("momentum_buffer", buffers);
-        return b;
+        this.alpha = checkRange("alpha", alpha, 0f, 1f);
+        this.eps = checkRange("eps", eps, 0f, Float.POSITIVE_INFINITY);
+        this.weightDecay = checkRange("weight decay", weightDecay, 0f, Float.POSITIVE_INFINITY);
+        this.momentum = checkRange("momentum", momentum, 0f, Float.POSITIVE_INFINITY);
+        this.square = buffer("square_avg");
+        this.mean = centered ? buffer("grad_avg") : null;
+        this.buffers = momentum > 0f ? buffer("momentum_buffer") : null;
     }
 
     @Override

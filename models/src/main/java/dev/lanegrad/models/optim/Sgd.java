@@ -3,7 +3,6 @@ package dev.lanegrad.models.optim;
 import dev.lanegrad.autograd.Tensor;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * Stochastic gradient descent as torch.optim.SGD: d = g + weightDecay * p; with momentum,
@@ -24,23 +23,15 @@ public final class Sgd extends Optimizer {
 
     public Sgd(List<Tensor> params, float lr, float momentum, float dampening, float weightDecay, boolean nesterov) {
         super(params, lr);
-        checkRange("momentum", momentum, 0f, Float.POSITIVE_INFINITY);
-        checkRange("dampening", dampening, 0f, 1.0000001f);
-        checkRange("weight decay", weightDecay, 0f, Float.POSITIVE_INFINITY);
+        this.momentum = checkRange("momentum", momentum, 0f, Float.POSITIVE_INFINITY);
+        this.dampening = checkRange("dampening", dampening, 0f, 1.0000001f);
+        this.weightDecay = checkRange("weight decay", weightDecay, 0f, Float.POSITIVE_INFINITY);
         if (nesterov && (momentum <= 0f || dampening != 0f)) {
             throw new IllegalArgumentException("optimizer: Nesterov momentum needs momentum > 0 and dampening = 0, got momentum "
                     + momentum + ", dampening " + dampening);
         }
-        this.momentum = momentum;
-        this.dampening = dampening;
-        this.weightDecay = weightDecay;
         this.nesterov = nesterov;
-        this.buffers = momentum > 0f ? stateLike() : null;
-    }
-
-    @Override
-    protected Map<String, List<float[]>> buffers() {
-        return buffers == null ? Map.of() : Map.of("momentum_buffer", buffers);
+        this.buffers = momentum > 0f ? buffer("momentum_buffer") : null;
     }
 
     @Override

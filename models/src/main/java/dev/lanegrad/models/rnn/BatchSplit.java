@@ -16,38 +16,53 @@ final class BatchSplit {
     }
 
     /**
-     * Where to split the batch between the calling thread and one engine worker for a whole time loop,
-     * or 0 to stay on this thread. Rows of a recurrent net are independent, so the two halves need no
+     * Where to split the batch of ws between the calling thread and one engine worker for a time loop over
+     * its first `steps` steps (t < steps), or 0 to stay on this thread. Rows of a recurrent net are independent, so the two halves need no
      * synchronisation per step: one hand-off per direction instead of one per step's GEMM (at B = 32,
      * a per-step GEMM takes ~50 us, while waking a worker costs ~10-20 us). Needs the prepacked GEMM,
      * whose products always run on the calling thread, and at least Rnn.SPLIT_MIN_ROWS rows.
      */
-    static int rows(int B, boolean packed) {
+    static int rows(RnnWorkspace ws, boolean packed, int steps) {
+        int B = ws.batch;
         if (!packed || B < Rnn.SPLIT_MIN_ROWS || EngineThreads.threads() < 2 || EngineThreads.inPool()) {
             return 0;
         }
-        // even halves, the first rounded to the register tile's rows (4) so both run full tiles
-        int half = (B / 2 + 3) / 4 * 4;
-        return half < B ? half : 0;
+        // Halves of the tokens, not of the rows: rows are sorted longest first, so with mixed lengths (16 x 100
+        // + 16 x 10) even halves of the rows would leave every long step on the caller. The caller takes the
+        // longest rows up to half the tokens (B / 2 rows when the lengths are equal, as before lengths counted),
+        // at least one, rounded up to the register tile's rows (4) so both halves run full tiles.
+        int tokens = 0;
+        for (int i = 0; i < B; i++) {
+            tokens += Math.min(ws.sortedLen[i], steps);
+        }
+        int half = tokens / 2;
+        int split = 0;
+        int sum = 0;
+        while (split < B && sum + Math.min(ws.sortedLen[split], steps) <= half) {
+            sum += Math.min(ws.sortedLen[split], steps);
+            split++;
+        }
+        split = (Math.max(split, 1) + 3) / 4 * 4;
+        return split < B ? split : 0;
     }
 
     /** Each calling thread's reusable task (a steady training loop allocates no task per call). */
     private static final ThreadLocal<RowsTask> TASKS = new ThreadLocal<>();
 
     /**
-     * Runs a direction's time loop (forward, or backward with dy) over rows [0, B): rows [0, split) on this
-     * thread, [split, B) on an engine worker, then waits. If the worker has not started by the time this
+     * Runs a direction's time loop (forward over the steps [from, to) in its order, or backward over all
+     * steps with dy) over rows [0, B): rows [0, split) on this thread, [split, B) on an engine worker, then waits. If the worker has not started by the time this
      * thread's half is done (a busy machine), this thread claims and runs the other half too, so a late
      * worker never costs more than running everything here.
      */
-    static void run(TimeLoop loop, RnnWorkspace ws, int s, int d, float[] dy, boolean forward, int split, int B) {
+    static void run(TimeLoop loop, RnnWorkspace ws, int s, int d, float[] dy, int from, int to, int split, int B) {
         RowsTask task = TASKS.get();
         // a task the pool has not finished (its run was claimed by the caller) cannot be reused yet
         if (task == null || task.forked && !task.isDone()) {
             task = new RowsTask();
             TASKS.set(task);
         }
-        task.set(loop, ws, s, d, dy, forward, split, B);
+        task.set(loop, ws, s, d, dy, from, to, split, B);
         boolean queued;
         try {
             EngineThreads.pool().execute(task);
@@ -96,13 +111,14 @@ final class BatchSplit {
         private int s;
         private int d;
         private float[] dy;
-        private boolean forward;
+        private int from;
+        private int to;
         private int r0;
         private int r1;
         /** handed to the pool in its last use: reusable only once the pool is done with it */
         boolean forked;
 
-        void set(TimeLoop loop, RnnWorkspace ws, int s, int d, float[] dy, boolean forward, int r0, int r1) {
+        void set(TimeLoop loop, RnnWorkspace ws, int s, int d, float[] dy, int from, int to, int r0, int r1) {
             reinitialize();
             forked = false;
             claimed.set(0);
@@ -111,7 +127,8 @@ final class BatchSplit {
             this.s = s;
             this.d = d;
             this.dy = dy;
-            this.forward = forward;
+            this.from = from;
+            this.to = to;
             this.r0 = r0;
             this.r1 = r1;
         }
@@ -128,8 +145,8 @@ final class BatchSplit {
         }
 
         void run(int lo, int hi) {
-            if (forward) {
-                loop.forward(ws, s, d, lo, hi);
+            if (dy == null) {
+                loop.forward(ws, s, d, lo, hi, from, to, null, 0);
             } else {
                 loop.backward(ws, s, d, dy, lo, hi);
             }

@@ -14,10 +14,9 @@ final class ElmanCell extends Cell {
     }
 
     @Override
-    void forward(int rows, HiddenWeights w, float[] gates, int g, float[] gh,
-                 float[] hPrev, int hPrevOff, float[] h, int hOff,
-                 float[] cPrev, int cPrevOff, float[] c, int cOff) {
-        w.addHiddenProduct(rows, hPrev, hPrevOff, gates, g);
+    void pointwise(int rows, float[] gates, int g, float[] gh,
+                   float[] hPrev, int hPrevOff, float[] h, int hOff,
+                   float[] cPrev, int cPrevOff, float[] c, int cOff) {
         kernels.rnnForward(rows, hidden, relu, gates, g, h, hOff, hidden);
     }
 

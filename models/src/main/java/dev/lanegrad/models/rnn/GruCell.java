@@ -13,23 +13,29 @@ final class GruCell extends Cell {
         super(cfg, kernels, ops);
     }
 
-    /** gh = b_hh (or zeros) for the hidden product to add into; xp += b_ih. */
+    /** gh = b_hh (or zeros) for the hidden product to add into; xp += b_ih; columns [c0, c1) of rows rows. */
     @Override
-    void addBiases(int rows, float[] xp, int xpOff, float[] gh, int ghOff, RnnParameters p, int s) {
+    void addBiases(int rows, float[] xp, int xpOff, float[] gh, int ghOff, RnnParameters p, int s, int c0, int c1) {
         float[] bih = p.biasIh(s);
-        ops.fill(0f, gh, ghOff, rows * gateRows);
+        for (int r = 0; r < rows; r++) {
+            ops.fill(0f, gh, ghOff + r * gateRows + c0, c1 - c0);
+        }
         if (bih != null) {
-            ops.addRowBias(xp, xpOff, rows, gateRows, gateRows, bih, p.biasIhOff(s));
-            ops.addRowBias(gh, ghOff, rows, gateRows, gateRows, p.biasHh(s), p.biasHhOff(s));
+            ops.addRowBias(xp, xpOff + c0, rows, c1 - c0, gateRows, bih, p.biasIhOff(s) + c0);
+            ops.addRowBias(gh, ghOff + c0, rows, c1 - c0, gateRows, p.biasHh(s), p.biasHhOff(s) + c0);
         }
     }
 
     @Override
-    void forward(int rows, HiddenWeights w, float[] gates, int g, float[] gh,
-                 float[] hPrev, int hPrevOff, float[] h, int hOff,
-                 float[] cPrev, int cPrevOff, float[] c, int cOff) {
-        w.addHiddenProduct(rows, hPrev, hPrevOff, gh, g);
+    void pointwise(int rows, float[] gates, int g, float[] gh,
+                   float[] hPrev, int hPrevOff, float[] h, int hOff,
+                   float[] cPrev, int cPrevOff, float[] c, int cOff) {
         kernels.gruForward(rows, hidden, gates, g, gh, g, hPrev, hPrevOff, hidden, h, hOff, hidden);
+    }
+
+    @Override
+    float[] productTarget(float[] gates, float[] gh) {
+        return gh;
     }
 
     /** The kernel ACCUMULATES dh * z into d h_{t-1}, so that goes to spare (zeroed here), then + dgh . W_hh. */

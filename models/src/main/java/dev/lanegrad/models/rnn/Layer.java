@@ -49,28 +49,69 @@ final class Layer {
                     ops.copy(ws.c0s, s * bh, ws.cs[s], 0, bh);
                 }
             }
-            PrepackedGemm packed = prepacked(ws.batch);
-            ws.weights.forForward(gemm, packed, params, s);
-            runLoop(ws, s, d, null, packed != null);
+            forwardLoop(ws, s, d);
             copyOutput(ws, ws.hs[s], d, ws.y[k]);
         }
     }
 
-    /** gates[s] (N, GH) = X (N, In) . W_ih^T + the biases: every valid token in one GEMM. */
+    /** gates[s] (N, GH) = X (N, In) . W_ih^T: every valid token in one GEMM (the time loop adds the biases). */
     private void project(RnnWorkspace ws, int s, float[] in, int In) {
         final int N = ws.tokens;
         final int GH = config.gateRows();
         gemm.sgemm(false, true, N, GH, In, 1f, in, 0, In, params.weightIh(s), params.weightIhOff(s), In, 0f, ws.gates[s], 0, GH);
-        cell.addBiases(N, ws.gates[s], 0, ws.gh[s], 0, params, s);
     }
 
-    /** The time loop of slot s over all rows: split over two threads when that pays (see BatchSplit). */
-    private void runLoop(RnnWorkspace ws, int s, int d, float[] dy, boolean packed) {
-        int split = BatchSplit.rows(ws.batch, packed);
+    /**
+     * The forward time loop of slot s, in up to two phases of threading: the steps with at least
+     * Rnn.SPLIT_MIN_ROWS rows running split by rows ({@link BatchSplit}), the steps with fewer rows in two
+     * threads in step when that pays ({@link StepPair}). The running rows shrink with t, so the forward
+     * direction meets its wide steps first and the reverse direction last. A mixed batch (1 x 100 + 31 x 10)
+     * thus runs its long tail of one row as fast as that sequence alone, which StepPair speeds up.
+     */
+    private void forwardLoop(RnnWorkspace ws, int s, int d) {
+        final int T = ws.steps;
+        PrepackedGemm packed = prepacked(ws.batch);
+        int wide = 0;
+        while (wide < T && ws.batchSizes[wide] >= Rnn.SPLIT_MIN_ROWS) {
+            wide++;
+        }
+        int narrowRows = wide < T ? ws.batchSizes[wide] : 0;
+        boolean pair = StepPair.pays(narrowRows, config.gateRows(), config.hiddenSize(), packed != null);
+        ws.weights.forForward(gemm, packed, params, s, pair);
+        if (!pair) {
+            forwardRows(ws, s, d, packed != null, T, 0, T);
+            return;
+        }
+        int narrow = T - wide;
+        if (d == 1) {
+            StepPair.forward(loop, ws, s, d, narrowRows, 0, narrow);
+        }
+        if (wide > 0) {
+            forwardRows(ws, s, d, true, wide, d == 0 ? 0 : narrow, d == 0 ? wide : T);
+        }
+        if (d == 0) {
+            StepPair.forward(loop, ws, s, d, narrowRows, wide, T);
+        }
+    }
+
+    /**
+     * Forward steps [from, to) (in the direction's order; the steps t < wide of the sequence) over all rows,
+     * split by rows over two threads when that pays (see BatchSplit).
+     */
+    private void forwardRows(RnnWorkspace ws, int s, int d, boolean packed, int wide, int from, int to) {
+        int split = BatchSplit.rows(ws, packed, wide);
         if (split > 0) {
-            BatchSplit.run(loop, ws, s, d, dy, dy == null, split, ws.batch);
-        } else if (dy == null) {
-            loop.forward(ws, s, d, 0, ws.batch);
+            BatchSplit.run(loop, ws, s, d, null, from, to, split, ws.batch);
+        } else {
+            loop.forward(ws, s, d, 0, ws.batch, from, to, null, 0);
+        }
+    }
+
+    /** The backward time loop of slot s over all rows, split by rows over two threads when that pays. */
+    private void backwardRows(RnnWorkspace ws, int s, int d, float[] dy, boolean packed) {
+        int split = BatchSplit.rows(ws, packed, ws.steps);
+        if (split > 0) {
+            BatchSplit.run(loop, ws, s, d, dy, 0, ws.steps, split, ws.batch);
         } else {
             loop.backward(ws, s, d, dy, 0, ws.batch);
         }
@@ -109,7 +150,7 @@ final class Layer {
             int s = k * D + d;
             PrepackedGemm packed = prepacked(ws.batch);
             ws.weights.forBackward(gemm, packed, params, s);
-            runLoop(ws, s, d, dy, packed != null);
+            backwardRows(ws, s, d, dy, packed != null);
             if (grads != null) {
                 addHiddenWeightGradient(ws, d, dgh, ws.hs[s], grads, s);
                 // dW_ih (GH, In) += dGates_x^T (GH, N) . X (N, In)

@@ -127,7 +127,10 @@ final class LayerStack {
         }
     }
 
-    /** dst [T, B, F] = src (tokens, F) unpacked, zeros past each length. */
+    /**
+     * dst [T, B, F] = src (tokens, F) unpacked, zeros past each length: one fill per run of neighbouring
+     * padded rows (a fill per padded row cost 1.7% of a GRU training step on 1 x 100 + 31 x 10 steps).
+     */
     private void unpack(RnnWorkspace ws, float[] src, int F, float[] dst, int dstOff) {
         if (!ws.sorted) {
             ops.copy(src, 0, dst, dstOff, ws.tokens * F);
@@ -136,12 +139,21 @@ final class LayerStack {
         int B = ws.batch;
         for (int t = 0; t < ws.steps; t++) {
             int row = ws.stepOffset[t];
-            for (int i = 0; i < B; i++) {
-                int at = dstOff + (t * B + ws.order[i]) * F;
-                if (i < ws.batchSizes[t]) {
-                    ops.copy(src, (row + i) * F, dst, at, F);
+            int running = ws.batchSizes[t];
+            int at = dstOff + t * B * F;
+            int b = 0;
+            while (b < B) {
+                int i = ws.rank[b];
+                if (i < running) {
+                    ops.copy(src, (row + i) * F, dst, at + b * F, F);
+                    b++;
                 } else {
-                    ops.fill(0f, dst, at, F);
+                    int end = b + 1;
+                    while (end < B && ws.rank[end] >= running) {
+                        end++;
+                    }
+                    ops.fill(0f, dst, at + b * F, (end - b) * F);
+                    b = end;
                 }
             }
         }

@@ -11,10 +11,9 @@ final class LstmCell extends Cell {
     }
 
     @Override
-    void forward(int rows, HiddenWeights w, float[] gates, int g, float[] gh,
-                 float[] hPrev, int hPrevOff, float[] h, int hOff,
-                 float[] cPrev, int cPrevOff, float[] c, int cOff) {
-        w.addHiddenProduct(rows, hPrev, hPrevOff, gates, g);
+    void pointwise(int rows, float[] gates, int g, float[] gh,
+                   float[] hPrev, int hPrevOff, float[] h, int hOff,
+                   float[] cPrev, int cPrevOff, float[] c, int cOff) {
         kernels.lstmForward(rows, hidden, gates, g, cPrev, cPrevOff, hidden, c, cOff, hidden, h, hOff, hidden);
     }
 

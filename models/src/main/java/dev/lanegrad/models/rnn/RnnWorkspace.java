@@ -39,8 +39,10 @@ public final class RnnWorkspace {
     /** whether rows were reordered (lengths given and not all T); else the packed layout is [T*B, F] */
     boolean sorted;
 
-    // order[i] = original row of sorted row i; sortedLen[i]; batchSizes[t] = rows with length > t (batchSizes[T] = 0)
+    // order[i] = original row of sorted row i; rank[b] = sorted row of original row b; sortedLen[i];
+    // batchSizes[t] = rows with length > t (batchSizes[T] = 0)
     int[] order = new int[0];
+    int[] rank = new int[0];
     int[] sortedLen = new int[0];
     int[] batchSizes = new int[0];
     /** stepOffset[t] = packed row of step t's first row; stepOffset[T] = tokens */
@@ -155,6 +157,7 @@ public final class RnnWorkspace {
         batch = b;
         forwardDone = false;
         order = grow(order, b);
+        rank = grow(rank, b);
         sortedLen = grow(sortedLen, b);
         batchSizes = grow(batchSizes, t + 1);
         stepOffset = grow(stepOffset, t + 1);
@@ -208,6 +211,9 @@ public final class RnnWorkspace {
                 order[j + 1] = o;
                 sortedLen[j + 1] = l;
             }
+        }
+        for (int i = 0; i < b; i++) {
+            rank[order[i]] = i;
         }
         int rows = b;
         int offset = 0;

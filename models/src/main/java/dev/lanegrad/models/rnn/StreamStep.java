@@ -52,10 +52,10 @@ final class StreamStep {
                 whh = p.hh()[k];
             } else {
                 gemm.sgemm(false, true, B, GH, in0, 1f, in, inOff, in0, params.weightIh(k), params.weightIhOff(k), in0, 0f, gates, 0, GH);
-                state.weights.forForward(gemm, null, params, k);
+                state.weights.forForward(gemm, null, params, k, false);
                 whh = state.weights;
             }
-            cell.addBiases(B, gates, 0, state.gh, 0, params, k);
+            cell.addBiases(B, gates, 0, state.gh, 0, params, k, 0, GH);
             int hk = k * BH;
             cell.forward(B, whh, gates, 0, state.gh, h, hk, state.hNew, 0, c, hk, state.cNew, 0);
             if (c != null) {
@@ -89,7 +89,7 @@ final class StreamStep {
                     ih[k] = new float[pg.packedSize(in0, config.gateRows())];
                     pg.pack(true, in0, config.gateRows(), params.weightIh(k), params.weightIhOff(k), in0, ih[k], 0);
                     hh[k] = new Cell.HiddenWeights();
-                    hh[k].forForward(gemm, pg, params, k);
+                    hh[k].forForward(gemm, pg, params, k, false);
                 }
                 p = new Packed(version, pg, ih, hh);
                 packed = p;

@@ -25,10 +25,23 @@ final class TimeLoop {
     }
 
     /**
-     * Forward over all steps of direction d (slot s), rows [r0, r1). Needs the gates (and gh) of every step
-     * filled with the input side, ws.weights set, and (forward direction) h0 at the history's first rows.
+     * Forward over all steps of direction d (slot s), rows [r0, r1). Needs the gates of every step filled
+     * with the input projection (the biases are added here, step by step), ws.weights set, and (forward
+     * direction) h0 at the history's first rows.
      */
     void forward(RnnWorkspace ws, int s, int d, int r0, int r1) {
+        forward(ws, s, d, r0, r1, 0, ws.steps, null, 0);
+    }
+
+    /**
+     * The same, with pair != null: this thread is one of two running this loop together ({@link StepPair};
+     * part 0 the caller, 1 the worker). At each step each multiplies its half of the hidden product's
+     * columns, then, after both are done, steps its half of the rows; every element is computed exactly as
+     * alone. Both threads copy h0 rows of the reverse direction (the same values, before either reads them).
+     * Only the steps [firstStep, endStep) in the direction's order (step i is t = i forward, t = T - 1 - i
+     * reverse): a loop may run its steps in phases of different threading (see Layer).
+     */
+    void forward(RnnWorkspace ws, int s, int d, int r0, int r1, int firstStep, int endStep, StepPair pair, int part) {
         final int T = ws.steps;
         final int H = hidden;
         final int[] bs = ws.batchSizes;
@@ -36,7 +49,7 @@ final class TimeLoop {
         final float[] gh = ws.gh[s];
         final float[] hs = ws.hs[s];
         final float[] cs = ws.cs[s];
-        for (int step = 0; step < T; step++) {
+        for (int step = firstStep; step < endStep; step++) {
             int t = d == 0 ? step : T - 1 - step;
             int hi = Math.min(bs[t], r1);
             if (hi <= r0) {
@@ -57,7 +70,25 @@ final class TimeLoop {
                 }
             }
             int g = (ws.stepOffset[t] + r0) * gateRows;
-            cell.forward(hi - r0, ws.weights, gates, g, gh, hs, prev, hs, next, cs, prev, cs, next);
+            int rows = hi - r0;
+            Cell.HiddenWeights w = ws.weights;
+            if (pair == null) {
+                cell.addBiases(rows, gates, g, gh, g, w.params(), w.slot(), 0, gateRows);
+                cell.forward(rows, w, gates, g, gh, hs, prev, hs, next, cs, prev, cs, next);
+                continue;
+            }
+            int columns = part == 0 ? Cell.HiddenWeights.FIRST : Cell.HiddenWeights.SECOND;
+            cell.addBiases(rows, gates, g, gh, g, w.params(), w.slot(), w.firstColumn(columns), w.endColumn(columns));
+            w.addHiddenProduct(rows, hs, prev, cell.productTarget(gates, gh), g, columns);
+            pair.await(part);
+            int first = (rows + 1) / 2; // the caller's rows: the only one at B = 1
+            int lo = part == 0 ? 0 : first;
+            int n = part == 0 ? first : rows - first;
+            if (n > 0) {
+                int o = lo * H;
+                cell.pointwise(n, gates, g + lo * gateRows, gh, hs, prev + o, hs, next + o, cs, prev + o, cs, next + o);
+            }
+            pair.await(part);
         }
     }
 

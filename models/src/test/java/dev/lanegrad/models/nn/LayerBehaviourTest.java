@@ -25,14 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** What the layers promise beyond gradients: streaming, cells, batch rows, TBPTT, several uses per step. */
 class LayerBehaviourTest {
 
-    static RecurrentLayer layer(RnnMode mode, RnnConfig cfg, boolean batchFirst, long seed) {
-        return switch (mode) {
-            case LSTM -> new LSTM(cfg, batchFirst, seed);
-            case GRU -> new GRU(cfg, batchFirst, seed);
-            default -> new RNN(cfg, batchFirst, seed);
-        };
-    }
-
     static void assertClose(float[] expected, float[] actual, double tol, String what) {
         assertEquals(expected.length, actual.length, what + ": length");
         for (int i = 0; i < expected.length; i++) {
@@ -65,7 +57,7 @@ class LayerBehaviourTest {
                                          @ForAll @IntRange(min = 1, max = 6) int t, @ForAll @IntRange(min = 1, max = 3) int b,
                                          @ForAll @LongRange(min = 0, max = 1000) long seed) {
         RnnConfig cfg = new RnnConfig(mode, 3, 5, layers, true, false, 0f);
-        RecurrentLayer l = layer(mode, cfg, false, seed);
+        RecurrentLayer l = RecurrentLayer.of(cfg, false, seed);
         Tensor x = Tensor.uniform(-1, 1, seed + 1, t, b, 3);
         float[] full;
         float[] hn;
@@ -178,12 +170,9 @@ class LayerBehaviourTest {
                                              @ForAll boolean batchFirst, @ForAll @IntRange(min = 1, max = 5) int t,
                                              @ForAll @IntRange(min = 2, max = 4) int b, @ForAll @LongRange(min = 0, max = 1000) long seed) {
         RnnConfig cfg = new RnnConfig(mode, 3, 4, 2, true, bidirectional, 0f);
-        RecurrentLayer l = layer(mode, cfg, batchFirst, seed);
+        RecurrentLayer l = RecurrentLayer.of(cfg, batchFirst, seed);
         java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
-        int[] lengths = new int[b];
-        for (int i = 0; i < b; i++) {
-            lengths[i] = 1 + r.nextInt(t);
-        }
+        int[] lengths = RandomLengths.of(r, b, t);
         Tensor x = Tensor.uniform(-1, 1, seed, batchFirst ? new int[] {b, t, 3} : new int[] {t, b, 3});
         int f = cfg.outputSize();
         int s = cfg.stateCount();

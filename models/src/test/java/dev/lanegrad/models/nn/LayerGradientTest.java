@@ -6,8 +6,11 @@ import dev.lanegrad.autograd.Tensor;
 import dev.lanegrad.autograd.testing.TensorArbitraries;
 import dev.lanegrad.models.rnn.RnnConfig;
 import dev.lanegrad.models.rnn.RnnMode;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 
@@ -27,62 +30,46 @@ class LayerGradientTest {
     private static void checkLayer(RnnMode mode, int layers, boolean bidirectional, boolean batchFirst, boolean withLengths,
                                    boolean withState, int t, int b, int in, int h, long seed) {
         RnnConfig cfg = new RnnConfig(mode, in, h, layers, true, bidirectional, 0f);
-        RecurrentLayer layer = switch (mode) {
-            case LSTM -> new LSTM(cfg, batchFirst, seed);
-            case GRU -> new GRU(cfg, batchFirst, seed);
-            default -> new RNN(cfg, batchFirst, seed);
-        };
+        RecurrentLayer layer = RecurrentLayer.of(cfg, batchFirst, seed);
         SplittableRandom r = new SplittableRandom(seed);
         Tensor x = TensorArbitraries.tensor(r.nextLong(), -1f, 1f, batchFirst ? new int[] {b, t, in} : new int[] {t, b, in});
-        int[] lengths = null;
-        if (withLengths) {
-            lengths = new int[b];
-            for (int i = 0; i < b; i++) {
-                lengths[i] = 1 + r.nextInt(t);
-            }
-        }
-        List<Tensor> inputs = new ArrayList<>();
-        inputs.add(x);
+        int[] lengths = withLengths ? RandomLengths.of(r, b, t) : null;
         Tensor h0 = withState ? TensorArbitraries.tensor(r.nextLong(), -0.5f, 0.5f, cfg.stateCount(), b, h) : null;
         Tensor c0 = withState && mode == RnnMode.LSTM ? TensorArbitraries.tensor(r.nextLong(), -0.5f, 0.5f, cfg.stateCount(), b, h) : null;
-        if (h0 != null) {
-            inputs.add(h0);
-        }
-        if (c0 != null) {
-            inputs.add(c0);
-        }
-        inputs.addAll(layer.parameters());
-        final int[] lens = lengths;
         Function<Tensor[], Tensor> f = ignored -> {
-            RecurrentOutput o = layer.forward(x, lens, h0, c0);
+            RecurrentOutput o = layer.forward(x, lengths, h0, c0);
             return o.cn() == null ? Ops.concat(o.output().reshape(-1), o.hn().reshape(-1))
                     : Ops.concat(o.output().reshape(-1), o.hn().reshape(-1), o.cn().reshape(-1));
         };
-        GradCheck.fast().seed(seed).check(f, inputs.toArray(new Tensor[0])).assertPassed();
+        GradCheck.fast().seed(seed).check(f, withParameters(layer, x, h0, c0)).assertPassed();
     }
 
-    @Property(tries = 30)
-    void lstm(@ForAll @IntRange(min = 1, max = 2) int layers, @ForAll boolean bidirectional, @ForAll boolean batchFirst,
-              @ForAll boolean withLengths, @ForAll boolean withState, @ForAll @IntRange(min = 1, max = 4) int t,
-              @ForAll @IntRange(min = 1, max = 3) int b, @ForAll @IntRange(min = 1, max = 3) int in,
-              @ForAll @IntRange(min = 1, max = 3) int h, @ForAll @LongRange(min = 0, max = 1_000_000) long seed) {
-        checkLayer(RnnMode.LSTM, layers, bidirectional, batchFirst, withLengths, withState, t, b, in, h, seed);
+    /** The given inputs (the null ones left out), then every parameter of m: what a GradCheck varies. */
+    private static Tensor[] withParameters(Module m, Tensor... inputs) {
+        List<Tensor> all = new ArrayList<>();
+        for (Tensor t : inputs) {
+            if (t != null) {
+                all.add(t);
+            }
+        }
+        all.addAll(m.parameters());
+        return all.toArray(new Tensor[0]);
     }
 
-    @Property(tries = 30)
-    void gru(@ForAll @IntRange(min = 1, max = 2) int layers, @ForAll boolean bidirectional, @ForAll boolean batchFirst,
-             @ForAll boolean withLengths, @ForAll boolean withState, @ForAll @IntRange(min = 1, max = 4) int t,
-             @ForAll @IntRange(min = 1, max = 3) int b, @ForAll @IntRange(min = 1, max = 3) int in,
-             @ForAll @IntRange(min = 1, max = 3) int h, @ForAll @LongRange(min = 0, max = 1_000_000) long seed) {
-        checkLayer(RnnMode.GRU, layers, bidirectional, batchFirst, withLengths, withState, t, b, in, h, seed);
+    /** About 30 tries per layer type. */
+    @Property(tries = 90)
+    void layers(@ForAll("checkedModes") RnnMode mode, @ForAll @IntRange(min = 1, max = 2) int layers,
+                @ForAll boolean bidirectional, @ForAll boolean batchFirst, @ForAll boolean withLengths,
+                @ForAll boolean withState, @ForAll @IntRange(min = 1, max = 4) int t, @ForAll @IntRange(min = 1, max = 3) int b,
+                @ForAll @IntRange(min = 1, max = 3) int in, @ForAll @IntRange(min = 1, max = 3) int h,
+                @ForAll @LongRange(min = 0, max = 1_000_000) long seed) {
+        checkLayer(mode, layers, bidirectional, batchFirst, withLengths, withState, t, b, in, h, seed);
     }
 
-    @Property(tries = 30)
-    void rnnTanh(@ForAll @IntRange(min = 1, max = 2) int layers, @ForAll boolean bidirectional, @ForAll boolean batchFirst,
-                 @ForAll boolean withLengths, @ForAll boolean withState, @ForAll @IntRange(min = 1, max = 4) int t,
-                 @ForAll @IntRange(min = 1, max = 3) int b, @ForAll @IntRange(min = 1, max = 3) int in,
-                 @ForAll @IntRange(min = 1, max = 3) int h, @ForAll @LongRange(min = 0, max = 1_000_000) long seed) {
-        checkLayer(RnnMode.RNN_TANH, layers, bidirectional, batchFirst, withLengths, withState, t, b, in, h, seed);
+    /** Every layer type; RNN with tanh only (see the class comment). */
+    @Provide
+    Arbitrary<RnnMode> checkedModes() {
+        return Arbitraries.of(RnnMode.LSTM, RnnMode.GRU, RnnMode.RNN_TANH);
     }
 
     @Property(tries = 8)
@@ -93,20 +80,14 @@ class LayerGradientTest {
         Tensor h0 = TensorArbitraries.tensor(r.nextLong(), -0.5f, 0.5f, b, h);
         Tensor c0 = TensorArbitraries.tensor(r.nextLong(), -0.5f, 0.5f, b, h);
         LSTMCell lstm = new LSTMCell(in, h, true, seed);
-        List<Tensor> li = new ArrayList<>(List.of(x, h0, c0));
-        li.addAll(lstm.parameters());
         GradCheck.fast().check(ignored -> {
             LSTMCell.Output o = lstm.forward(x, h0, c0);
             return Ops.concat(o.h(), o.c());
-        }, li.toArray(new Tensor[0])).assertPassed();
+        }, withParameters(lstm, x, h0, c0)).assertPassed();
         GRUCell gru = new GRUCell(in, h, true, seed);
-        List<Tensor> gi = new ArrayList<>(List.of(x, h0));
-        gi.addAll(gru.parameters());
-        GradCheck.fast().check(ignored -> gru.forward(x, h0), gi.toArray(new Tensor[0])).assertPassed();
+        GradCheck.fast().check(ignored -> gru.forward(x, h0), withParameters(gru, x, h0)).assertPassed();
         RNNCell rnn = new RNNCell(in, h, true, seed);
-        List<Tensor> ri = new ArrayList<>(List.of(x, h0));
-        ri.addAll(rnn.parameters());
-        GradCheck.fast().check(ignored -> rnn.forward(x, h0), ri.toArray(new Tensor[0])).assertPassed();
+        GradCheck.fast().check(ignored -> rnn.forward(x, h0), withParameters(rnn, x, h0)).assertPassed();
     }
 
     @Property(tries = 10)
@@ -114,9 +95,7 @@ class LayerGradientTest {
                 @ForAll @IntRange(min = 1, max = 5) int out, @ForAll boolean bias, @ForAll @LongRange(min = 0, max = 1_000_000) long seed) {
         Linear linear = new Linear(in, out, bias, seed);
         Tensor x = TensorArbitraries.tensor(seed + 1, -1f, 1f, 2, rows, in);
-        List<Tensor> inputs = new ArrayList<>(List.of(x));
-        inputs.addAll(linear.parameters());
-        GradCheck.fast().check(ignored -> linear.forward(x), inputs.toArray(new Tensor[0])).assertPassed();
+        GradCheck.fast().check(ignored -> linear.forward(x), withParameters(linear, x)).assertPassed();
     }
 
     /** Without a padding index: with one, PyTorch (and lanegrad) deliberately give that row no gradient. */

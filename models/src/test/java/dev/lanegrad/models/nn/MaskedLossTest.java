@@ -11,6 +11,7 @@ import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -31,12 +32,8 @@ class MaskedLossTest {
                                               @ForAll @IntRange(min = 1, max = 3) int features,
                                               @ForAll boolean batchFirst, @ForAll long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        int[] lengths = new int[batch];
-        int valid = 0;
-        for (int b = 0; b < batch; b++) {
-            lengths[b] = 1 + random.nextInt(steps);
-            valid += lengths[b];
-        }
+        int[] lengths = RandomLengths.of(random, batch, steps);
+        int valid = Arrays.stream(lengths).sum();
         int[] shape = batchFirst ? new int[] {batch, steps, features} : new int[] {steps, batch, features};
         Tensor p = Tensor.uniform(-1, 1, random.nextLong(), shape).requiresGrad(true);
         Tensor t = Tensor.uniform(-1, 1, random.nextLong(), shape);

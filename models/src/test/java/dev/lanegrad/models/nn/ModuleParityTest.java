@@ -13,8 +13,6 @@ import dev.lanegrad.models.rnn.TimeMajor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,10 +41,6 @@ class ModuleParityTest {
         return names;
     }
 
-    static Path resource(String name) throws URISyntaxException {
-        return Path.of(ModuleParityTest.class.getResource(name).toURI());
-    }
-
     private static float[] swap(float[] v, int[] shape) {
         return TimeMajor.swapLeadingAxes(FloatView.of(v, shape)).toArray();
     }
@@ -68,7 +62,7 @@ class ModuleParityTest {
     void matchesPyTorch(String name) throws Exception {
         String file = name.substring(0, name.indexOf(' '));
         boolean bf = name.endsWith("batch-first");
-        ParityCase pc = ParityCase.read(resource("/parity/" + file));
+        ParityCase pc = ParityCase.read(PyTorchFixtureTest.testData("/parity/" + file));
         RnnMode mode = switch (pc.string("module")) {
             case "LSTM" -> RnnMode.LSTM;
             case "GRU" -> RnnMode.GRU;
@@ -76,7 +70,7 @@ class ModuleParityTest {
         };
         RnnConfig cfg = new RnnConfig(mode, pc.integer("input_size"), pc.integer("hidden_size"), pc.integer("num_layers"),
                 pc.flag("bias"), pc.flag("bidirectional"), 0f);
-        RecurrentLayer layer = LayerBehaviourTest.layer(mode, cfg, bf, 0L);
+        RecurrentLayer layer = RecurrentLayer.of(cfg, bf, 0L);
         List<NamedTensor> state = new ArrayList<>();
         for (String p : layer.namedParameters().keySet()) {
             state.add(new NamedTensor(p, pc.shape(p), pc.floats(p)));

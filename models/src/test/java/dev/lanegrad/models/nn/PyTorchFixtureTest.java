@@ -22,10 +22,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PyTorchFixtureTest {
 
     static Path resource(String name) {
+        return testData("/safetensors/" + name);
+    }
+
+    /** A file of the test data (testdata/, on the test class path), e.g. {@code /torch/lstm_L2.pt}. */
+    static Path testData(String resource) {
         try {
-            return Path.of(PyTorchFixtureTest.class.getResource("/safetensors/" + name).toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
+            return Path.of(PyTorchFixtureTest.class.getResource(resource).toURI());
+        } catch (URISyntaxException | NullPointerException e) {
+            throw new AssertionError("fixture " + resource + " missing from the test class path", e);
         }
     }
 

@@ -8,7 +8,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TorchStateDictTest {
 
     static Path fixture(String name) {
-        try {
-            return Path.of(TorchStateDictTest.class.getResource("/torch/" + name).toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return PyTorchFixtureTest.testData("/torch/" + name);
     }
 
     /** The model of a fixture, built in code: the recurrent stack under its PyTorch attribute name, then "fc". */

@@ -124,6 +124,21 @@ class PackedLengthsTest {
         assertRunsClose("lengths all T", plain, withLengths, 0.0);
     }
 
+    @Property(tries = 40, seed = "18")
+    void theOutputPastALengthIsZeroWhateverTheBufferHeld(@ForAll RnnMode mode, @ForAll boolean bidirectional,
+                                                         @ForAll @IntRange(min = 1, max = 7) int steps,
+                                                         @ForAll @IntRange(min = 1, max = 6) int batch, @ForAll long seed) {
+        // a tape hands the layer reused memory for its output: every padded position must be written
+        RnnConfig cfg = new RnnConfig(mode, 3, 4, 1, true, bidirectional, 0f);
+        RnnProblem pb = new RnnProblem(cfg, steps, batch, true, seed);
+        Rnn rnn = new Rnn(pb.params);
+        RnnProblem.Run clean = pb.forward(rnn, new RnnWorkspace(), false, 0L);
+        FloatView dirty = FloatView.zeros(steps, batch, cfg.outputSize());
+        Arrays.fill(dirty.data(), Float.NaN);
+        rnn.forward(new RnnWorkspace(), pb.xView(), pb.lengths, pb.h0View(), pb.c0View(), false, 0L, dirty, null, null);
+        assertArrayEquals(clean.out.data(), dirty.data(), "output over a buffer of NaN, lengths " + Arrays.toString(pb.lengths));
+    }
+
     /** Counts the multiply-adds of every GEMM it runs (the scalar specification's). */
     private static final class CountingGemm implements Gemm {
         private final Gemm inner = Kernels.scalar().gemm();

@@ -1,5 +1,7 @@
 package dev.lanegrad.models.rnn;
 
+import dev.lanegrad.engine.EngineThreads;
+
 import java.util.SplittableRandom;
 
 /**
@@ -105,6 +107,17 @@ final class RnnProblem {
         rnn.backward(ws, FloatView.of(r, steps, batch, cfg.outputSize()), FloatView.of(rh, stateShape()),
                 rc == null ? null : FloatView.of(rc, stateShape()), run.grads, run.dx, run.dh0, run.dc0);
         return run;
+    }
+
+    /** forwardBackward on the default kernels with the engine at `threads` threads (its count restored after). */
+    Run atThreads(int threads, RnnWorkspace ws, boolean training, long dropoutSeed) {
+        int before = EngineThreads.threads();
+        try {
+            EngineThreads.setThreads(threads);
+            return forwardBackward(new Rnn(params), ws, training, dropoutSeed);
+        } finally {
+            EngineThreads.setThreads(before);
+        }
     }
 
     /** The loss, in double, for the current values of params, x, h0, c0. */

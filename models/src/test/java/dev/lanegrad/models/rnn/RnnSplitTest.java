@@ -6,6 +6,11 @@ import dev.lanegrad.engine.Kernels;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * With two engine threads, a batch of at least Rnn.SPLIT_MIN_ROWS rows runs each time loop split over
@@ -23,21 +28,46 @@ class RnnSplitTest {
                                                @ForAll @IntRange(min = 8, max = 37) int batch, @ForAll long seed) {
         RnnConfig cfg = new RnnConfig(mode, 5, 9, layers, true, bidirectional, 0.25f);
         RnnProblem pb = new RnnProblem(cfg, steps, batch, withLengths, seed);
+        RnnProblem.Run one = pb.atThreads(1, new RnnWorkspace(), true, 3L);
+        RnnWorkspace ws = new RnnWorkspace();
+        RnnProblem.Run two = pb.atThreads(2, ws, true, 3L);
+        RnnBehaviourTest.assertRunsClose(mode + " 2 threads vs 1", one, two, 1e-6);
+        // the workspace's pool task is reused by the next call
+        RnnBehaviourTest.assertRunsClose(mode + " 2 threads, reused workspace", two, pb.atThreads(2, ws, true, 3L), 0.0);
+        KernelProvider scalar = Kernels.scalar();
+        RnnProblem.Run spec = pb.forwardBackward(new Rnn(pb.params, scalar.gemm(), scalar.ops(), scalar.recurrent()),
+                new RnnWorkspace(), true, 3L);
+        RnnBehaviourTest.assertRunsClose(mode + " 2 threads vs scalar", spec, two, 1e-5);
+    }
+
+    /** The split row with two threads for a batch of these lengths (steps = the longest). */
+    private static int split(int... lengths) {
+        RnnConfig cfg = new RnnConfig(RnnMode.GRU, 2, 3, 1, true, false, 0f);
+        RnnWorkspace ws = new RnnWorkspace();
+        ws.prepareForward(cfg, RnnParameters.initUniform(cfg, 1L), Arrays.stream(lengths).max().orElseThrow(),
+                lengths.length, lengths);
+        return BatchSplit.rows(ws, true, ws.steps);
+    }
+
+    private static int[] lengths(int longRows, int longLength, int shortRows, int shortLength) {
+        int[] l = new int[longRows + shortRows];
+        Arrays.fill(l, 0, longRows, longLength);
+        Arrays.fill(l, longRows, l.length, shortLength);
+        return l;
+    }
+
+    @Test
+    void theCallerTakesTheLongestRowsUpToHalfTheTokens() {
         int before = EngineThreads.threads();
         try {
-            EngineThreads.setThreads(1);
-            RnnProblem.Run one = pb.forwardBackward(new Rnn(pb.params), new RnnWorkspace(), true, 3L);
             EngineThreads.setThreads(2);
-            RnnWorkspace ws = new RnnWorkspace();
-            RnnProblem.Run two = pb.forwardBackward(new Rnn(pb.params), ws, true, 3L);
-            RnnBehaviourTest.assertRunsClose(mode + " 2 threads vs 1", one, two, 1e-6);
-            // the workspace's pool task is reused by the next call
-            RnnProblem.Run again = pb.forwardBackward(new Rnn(pb.params), ws, true, 3L);
-            RnnBehaviourTest.assertRunsClose(mode + " 2 threads, reused workspace", two, again, 0.0);
-            KernelProvider scalar = Kernels.scalar();
-            RnnProblem.Run spec = pb.forwardBackward(new Rnn(pb.params, scalar.gemm(), scalar.ops(), scalar.recurrent()),
-                    new RnnWorkspace(), true, 3L);
-            RnnBehaviourTest.assertRunsClose(mode + " 2 threads vs scalar", spec, two, 1e-5);
+            assertEquals(16, split(lengths(32, 100, 0, 0)), "equal lengths: half the rows");
+            assertEquals(8, split(lengths(5, 7, 5, 7)), "10 equal rows: 5 rounded up to 8");
+            assertEquals(8, split(lengths(16, 100, 16, 10)), "16 x 100 + 16 x 10: 8 long rows each");
+            assertEquals(12, split(lengths(1, 100, 31, 10)), "1 x 100 + 31 x 10: 11 rows, rounded up");
+            assertEquals(4, split(lengths(1, 1000, 31, 10)), "one row over half the tokens: one tile");
+            EngineThreads.setThreads(1);
+            assertEquals(0, split(lengths(32, 100, 0, 0)), "one thread: no split");
         } finally {
             EngineThreads.setThreads(before);
         }

@@ -10,8 +10,9 @@ import java.util.TreeSet;
 public final class Jobs {
 
     static final String USAGE = String.join("\n",
-            "usage: spark-submit --class dev.lanegrad.spark.Main lanegrad-spark.jar predict|train [options]",
-            "       ./lanegrad spark predict|train [options]          (local mode: --master local[*] unless -Dspark.master is set)",
+            "usage: spark-submit --class dev.lanegrad.spark.Main lanegrad-spark.jar JOB [options]",
+            "       ./lanegrad spark JOB [options]          (local mode: --master local[*] unless -Dspark.master is set)",
+            "JOB: predict, train (a forecaster), train-charlm, train-classify",
             "",
             "predict --model CHECKPOINT --input TABLE --output TABLE",
             "        [--input-col sequence] [--lengths-col COL] [--output-col prediction]",
@@ -19,7 +20,16 @@ public final class Jobs {
             "train   --input TABLE --out CHECKPOINT_FOLDER [--input-col window] [--target-col target]",
             "        [--cell lstm|gru] [--hidden 32] [--layers 2] [--partitions K] [--batch b per partition] [--epochs 10]",
             "        [--lr 0.003] [--clip 1.0] [--seed 42] [--format parquet|csv]",
+            "train-charlm --input TEXT --out CHECKPOINT_FOLDER [--text-col text] [--partitions K] [--batch b streams per partition]",
+            "        [--steps 1000] [--cell lstm] [--embed 64] [--hidden 256] [--layers 2] [--seq-len 64] [--lr 0.002] [--min-lr 0.0001]",
+            "        [--warmup 50] [--schedule cosine|constant] [--optimizer adam] [--clip 5] [--val-frac 0.05] [--val-every 400] [--seed 1234]",
+            "train-classify --input TABLE --out CHECKPOINT_FOLDER [--text-col text] [--label-col label] [--partitions K]",
+            "        [--batch b per partition] [--epochs 10] [--cell gru] [--embedding 128] [--hidden 128] [--layers 1]",
+            "        [--bidirectional true] [--pooling max|mean|last] [--lr 0.002] [--weight-decay 0] [--clip 1.0]",
+            "        [--min-frequency 1] [--max-length 100] [--seed 42]",
+            "Training runs without dropout (a partition's masks could not be one process's).",
             "",
+            "TEXT: a text file (.txt or --format text), or a TABLE's string column (rows joined by newlines).",
             "TABLE: Parquet, or CSV with a header (a .csv path or --format csv; sequences as space-separated numbers,",
             "steps separated by ';' when there are several features). See docs/spark.md.");
 
@@ -59,7 +69,10 @@ public final class Jobs {
             return switch (args[0]) {
                 case "predict" -> new Options(args, 1, new TreeSet<>(PredictJob.OPTIONS));
                 case "train" -> new Options(args, 1, new TreeSet<>(TrainJob.OPTIONS));
-                default -> throw new IllegalArgumentException("unknown job " + args[0] + "; expected predict or train");
+                case "train-charlm" -> new Options(args, 1, new TreeSet<>(TrainCharLmJob.OPTIONS));
+                case "train-classify" -> new Options(args, 1, new TreeSet<>(TrainClassifyJob.OPTIONS));
+                default -> throw new IllegalArgumentException("unknown job " + args[0]
+                        + "; expected predict, train, train-charlm or train-classify");
             };
         } catch (IllegalArgumentException e) {
             err.println("lanegrad spark: " + e.getMessage());
@@ -70,10 +83,11 @@ public final class Jobs {
 
     private static int execute(SparkSession spark, String job, Options options, PrintStream out, PrintStream err) {
         try {
-            if (job.equals("predict")) {
-                PredictJob.run(spark, options, out);
-            } else {
-                TrainJob.run(spark, options, out);
+            switch (job) {
+                case "predict" -> PredictJob.run(spark, options, out);
+                case "train-charlm" -> TrainCharLmJob.run(spark, options, out);
+                case "train-classify" -> TrainClassifyJob.run(spark, options, out);
+                default -> TrainJob.run(spark, options, out);
             }
             return 0;
         } catch (IllegalArgumentException | java.io.IOException | java.io.UncheckedIOException e) {

@@ -1,8 +1,12 @@
 package dev.lanegrad.spark.job;
 
+import org.apache.spark.sql.SparkSession;
+
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /** {@code --name value} pairs of a job's command line; an unknown or valueless option is an error naming the known ones. */
 final class Options {
@@ -35,20 +39,28 @@ final class Options {
     }
 
     int integer(String name, int fallback) {
-        String v = values.get(name);
-        try {
-            return v == null ? fallback : Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " " + v + ": expected an integer");
-        }
+        return parsed(name, fallback, Integer::parseInt, "an integer");
     }
 
     double number(String name, double fallback) {
+        return parsed(name, fallback, Double::parseDouble, "a number");
+    }
+
+    private <T> T parsed(String name, T fallback, Function<String, T> parse, String expected) {
         String v = values.get(name);
         try {
-            return v == null ? fallback : Double.parseDouble(v);
+            return v == null ? fallback : parse.apply(v);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " " + v + ": expected a number");
+            throw new IllegalArgumentException("--" + name + " " + v + ": expected " + expected);
         }
+    }
+
+    /** What every training job is given: --input, --out, --partitions K (default: Spark's parallelism), --batch b per partition. */
+    record Training(String input, Path out, int partitions, int batch) {
+    }
+
+    Training training(SparkSession spark) {
+        return new Training(required("input"), Path.of(required("out")),
+                integer("partitions", spark.sparkContext().defaultParallelism()), integer("batch", 16));
     }
 }

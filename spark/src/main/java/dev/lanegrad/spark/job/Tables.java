@@ -22,17 +22,25 @@ final class Tables {
     private Tables() {
     }
 
-    /** "parquet" or "csv": the --format option, else the path's extension (a folder of part files counts as parquet). */
+    /**
+     * "parquet", "csv" or "text" (lines, one string column "value"): the --format option, else the path's extension
+     * (.csv, .txt; a folder of part files counts as parquet).
+     */
     static String format(String path, String option) {
-        String f = option != null ? option : path.toLowerCase(Locale.ROOT).endsWith(".csv") ? "csv" : "parquet";
-        if (!f.equals("csv") && !f.equals("parquet")) {
-            throw new IllegalArgumentException("format " + f + ", expected parquet or csv");
+        String lower = path.toLowerCase(Locale.ROOT);
+        String f = option != null ? option : lower.endsWith(".csv") ? "csv" : lower.endsWith(".txt") ? "text" : "parquet";
+        if (!f.equals("csv") && !f.equals("parquet") && !f.equals("text")) {
+            throw new IllegalArgumentException("format " + f + ", expected parquet, csv or text");
         }
         return f;
     }
 
     static Dataset<Row> read(SparkSession spark, String path, String format) {
-        return format.equals("csv") ? spark.read().option("header", "true").csv(path) : spark.read().parquet(path);
+        return switch (format) {
+            case "csv" -> spark.read().option("header", "true").csv(path);
+            case "text" -> spark.read().text(path);
+            default -> spark.read().parquet(path);
+        };
     }
 
     /** A CSV text column as array&lt;float&gt; (features == 1) or array&lt;array&lt;float&gt;&gt;; other columns unchanged. */

@@ -27,12 +27,13 @@ final class TrainJob {
     }
 
     static void run(SparkSession spark, Options o, PrintStream out) {
-        String input = o.required("input");
-        Path dir = Path.of(o.required("out"));
+        Options.Training job = o.training(spark);
+        String input = job.input();
+        Path dir = job.out();
         String in = o.get("input-col", "window");
         String target = o.get("target-col", "target");
         TrainSettings s = TrainSettings.of(Cells.parseTaskCell(o.get("cell", "lstm")), o.integer("hidden", 32), o.integer("layers", 2),
-                o.integer("partitions", spark.sparkContext().defaultParallelism()), o.integer("batch", 16), o.integer("epochs", 10),
+                job.partitions(), job.batch(), o.integer("epochs", 10),
                 (float) o.number("lr", 3e-3), (long) o.number("seed", 42)).withClipNorm(o.number("clip", 1.0));
         Dataset<Row> df = Tables.read(spark, input, Tables.format(input, o.get("format", null)));
         df = Tables.numericArrays(Tables.numericArrays(df, in, 1), target, 1);

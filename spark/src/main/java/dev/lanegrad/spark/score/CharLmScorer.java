@@ -15,40 +15,20 @@ import java.util.List;
  * character that follows it (probabilities over the vocabulary, in id order) or the top layer's final state. The
  * texts of a batch run as one forward with their lengths (the packed path), each from a zero state.
  */
-public final class CharLmScorer implements SequenceModel {
+public final class CharLmScorer extends SequenceModel {
 
     private final CharLanguageModel model;
     private final CharVocabulary vocabulary;
 
     public CharLmScorer(CharLanguageModel model, CharVocabulary vocabulary) {
+        super(Input.TEXT, 0, List.of(Output.PROBABILITIES, Output.HIDDEN));
         this.model = model;
         this.vocabulary = vocabulary;
         model.eval();
     }
 
     @Override
-    public Input input() {
-        return Input.TEXT;
-    }
-
-    @Override
-    public int features() {
-        return 0;
-    }
-
-    @Override
-    public List<Output> outputs() {
-        return List.of(Output.PROBABILITIES, Output.HIDDEN);
-    }
-
-    @Override
-    public Object[] scoreSeries(SeriesBatch batch, Output output) {
-        throw new IllegalArgumentException(describe() + " takes text (string), not numeric sequences");
-    }
-
-    @Override
-    public Object[] scoreTexts(List<String> texts, Output output) {
-        checkOutput(output);
+    protected Object[] scoreTexts(List<String> texts, Output output) {
         int b = texts.size();
         int[][] encoded = new int[b][];
         int[] lengths = new int[b];

@@ -10,32 +10,17 @@ import java.util.List;
  * {@code window} values (up to its length) give the next {@code horizon} values, in the data's units, exactly as
  * {@code Forecaster.predict} gives them on one machine (the rows go through the forecaster's own batched forward).
  */
-public final class ForecastScorer implements SequenceModel {
+public final class ForecastScorer extends SequenceModel {
 
     private final Forecaster forecaster;
 
     public ForecastScorer(Forecaster forecaster) {
+        super(Input.SERIES, 1, List.of(Output.FORECAST));
         this.forecaster = forecaster;
     }
 
     @Override
-    public Input input() {
-        return Input.SERIES;
-    }
-
-    @Override
-    public int features() {
-        return 1;
-    }
-
-    @Override
-    public List<Output> outputs() {
-        return List.of(Output.FORECAST);
-    }
-
-    @Override
-    public Object[] scoreSeries(SeriesBatch batch, Output output) {
-        checkOutput(output);
+    protected Object[] scoreSeries(SeriesBatch batch, Output output) {
         int w = forecaster.config().window();
         int h = forecaster.config().horizon();
         int b = batch.size();
@@ -59,11 +44,6 @@ public final class ForecastScorer implements SequenceModel {
             out[j] = java.util.Arrays.copyOfRange(all, j * h, (j + 1) * h);
         }
         return out;
-    }
-
-    @Override
-    public Object[] scoreTexts(List<String> texts, Output output) {
-        throw new IllegalArgumentException(describe() + " takes series (array<float>), not text");
     }
 
     @Override

@@ -80,8 +80,7 @@ public final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row
                     }
                 }
                 if (!inputs.isEmpty()) {
-                    results = m.input() == SequenceModel.Input.TEXT ? m.scoreTexts(texts, spec.output())
-                            : m.scoreSeries(series, spec.output());
+                    results = m.score(texts, series, spec.output());
                 }
             }
         };

@@ -12,33 +12,18 @@ import java.util.List;
  * layer's final hidden state or its per-step outputs out. Rows of different lengths go through the layer's
  * packed path (lengths), so each row's result is the one it gets alone.
  */
-public final class RecurrentStackScorer implements SequenceModel {
+public final class RecurrentStackScorer extends SequenceModel {
 
     private final RecurrentLayer layer;
 
     public RecurrentStackScorer(RecurrentLayer layer) {
+        super(Input.SERIES, layer.inputSize(), List.of(Output.HIDDEN, Output.OUTPUTS));
         this.layer = layer;
         layer.eval();
     }
 
     @Override
-    public Input input() {
-        return Input.SERIES;
-    }
-
-    @Override
-    public int features() {
-        return layer.inputSize();
-    }
-
-    @Override
-    public List<Output> outputs() {
-        return List.of(Output.HIDDEN, Output.OUTPUTS);
-    }
-
-    @Override
-    public Object[] scoreSeries(SeriesBatch batch, Output output) {
-        checkOutput(output);
+    protected Object[] scoreSeries(SeriesBatch batch, Output output) {
         int b = batch.size();
         int steps = batch.maxLength();
         int[] lengths = batch.packedLengths();
@@ -81,11 +66,6 @@ public final class RecurrentStackScorer implements SequenceModel {
             }
         }
         return out;
-    }
-
-    @Override
-    public Object[] scoreTexts(List<String> texts, Output output) {
-        throw new IllegalArgumentException(describe() + " takes numeric sequences (array<float> or array<array<float>>), not text");
     }
 
     @Override

@@ -1,40 +1,29 @@
 package dev.lanegrad.spark.train;
 
-import dev.lanegrad.autograd.Tensor;
 import dev.lanegrad.models.optim.Adam;
 import dev.lanegrad.spark.Cells;
-import dev.lanegrad.models.optim.GradClip;
 import dev.lanegrad.tasks.data.Scaler;
 import dev.lanegrad.tasks.forecast.ForecastConfig;
 import dev.lanegrad.tasks.forecast.ForecastModel;
 import dev.lanegrad.tasks.forecast.Forecaster;
-import org.apache.spark.api.java.JavaPairRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Synchronous data-parallel training of a forecaster on Spark. Each step: the driver broadcasts the weights; each
- * of the K partitions computes the gradient of its b windows with the normal tape ({@link GradientTask}); the
- * gradients are summed on the executors in a fixed order ({@link FixedOrderSum}); the driver clips, applies the
- * Adam step, and goes on. K partitions at b windows equal one process at K*b windows with the same initial
- * weights and data order, up to the order of the float sums (see docs/spark.md). After each epoch the model is
- * saved as a {@code lanegrad forecast} checkpoint folder.
+ * Synchronous data-parallel training of a forecaster on Spark ({@link SyncSteps}): each of the K partitions holds
+ * its b windows of every step ({@link Shards}) and computes their gradient; the driver applies Adam to the sum.
+ * K partitions at b windows equal one process at K*b windows in K gradient shards with the same initial weights
+ * and data order, bit for bit (docs/spark.md). After each epoch the model is saved as a {@code lanegrad forecast}
+ * checkpoint folder.
  */
 public final class DataParallelTrainer {
-
-    /** What one epoch did. */
-    public record Epoch(int epoch, int steps, double meanLoss) {
-    }
 
     /** The trained forecaster, its parameters as one vector, and the epochs' losses. */
     public record Result(Forecaster forecaster, float[] parameters, List<Epoch> epochs, long rowsUsed, long rowsDropped) {
@@ -53,50 +42,34 @@ public final class DataParallelTrainer {
         Row first = data.select(inputCol, targetCol).first();
         int window = Cells.length(first.get(0), inputCol);
         int horizon = Cells.length(first.get(1), targetCol);
-        ModelShape shape = new ModelShape(s.cell(), s.hidden(), s.layers(), window, horizon, s.seed());
         Shards.Layout layout = Shards.build(data, inputCol, targetCol, scaler, s, window, horizon);
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
+        ForecastShardModel shards = new ForecastShardModel(s.cell(), s.hidden(), s.layers(), window, horizon, s.seed(),
+                s.batchPerPartition(), layout.stepsPerEpoch());
 
-        ForecastModel model = shape.build();
-        List<Tensor> params = model.parameters();
-        Adam adam = new Adam(params, s.lr());
+        ForecastModel model = shards.build();
+        Adam adam = new Adam(model.parameters(), s.lr());
         ForecastConfig config = ForecastConfig.builder().cell(s.cell()).window(window).horizon(horizon).hidden(s.hidden())
                 .layers(s.layers()).dropout(0f).epochs(s.epochs()).lr(s.lr()).batch(s.globalBatch()).seed(s.seed())
                 .scaler(scaler.kind()).clipNorm(s.clipNorm()).build();
         Forecaster forecaster = new Forecaster(model, config, scaler);
+        SyncSteps<Shard, Serializable> steps = new SyncSteps<>(layout.shards(), shards, model, adam, s.clipNorm(),
+                s.failStep() < 0 ? null : new SyncSteps.Failure(s.failStep(), s.failPartition()));
         List<Epoch> epochs = new ArrayList<>();
-        int globalStep = 0;
+        long globalStep = 0;
         try {
             for (int e = 1; e <= s.epochs(); e++) {
                 double lossSum = 0;
                 for (int step = 0; step < layout.stepsPerEpoch(); step++, globalStep++) {
-                    Broadcast<float[]> weights = jsc.broadcast(ParameterVector.values(params));
-                    JavaPairRDD<Integer, Partial> parts = layout.shards()
-                            .mapPartitionsToPair(new GradientTask(weights, shape, s, step, globalStep), true);
-                    Partial total = FixedOrderSum.sum(parts, s.partitions());
-                    ParameterVector.setGradients(params, total.gradient());
-                    GradClip.byGlobalNorm(params, s.clipNorm());
-                    adam.step();
-                    adam.zeroGrad();
-                    weights.destroy();
-                    lossSum += total.loss();
+                    lossSum += steps.step(globalStep, s.lr(), null).loss();
                 }
-                Epoch done = new Epoch(e, layout.stepsPerEpoch(), lossSum / layout.stepsPerEpoch());
-                epochs.add(done);
-                if (checkpoint != null) {
-                    forecaster.save(checkpoint);
-                }
-                if (onEpoch != null) {
-                    onEpoch.accept(done);
-                }
+                new Epoch(e, layout.stepsPerEpoch(), lossSum / layout.stepsPerEpoch())
+                        .finish(epochs, checkpoint, forecaster::save, onEpoch);
             }
-        } catch (IOException ex) {
-            throw new UncheckedIOException("saving the checkpoint to " + checkpoint + ": " + ex.getMessage(), ex);
         } finally {
             layout.shards().unpersist(false);
         }
         model.eval();
-        return new Result(forecaster, ParameterVector.values(params), epochs, layout.rowsUsed(), layout.rowsDropped());
+        return new Result(forecaster, ParameterVector.values(model.parameters()), epochs, layout.rowsUsed(), layout.rowsDropped());
     }
 
     /** A standard scaler (mean 0, standard deviation 1) over every value of the input windows, computed by Spark. */

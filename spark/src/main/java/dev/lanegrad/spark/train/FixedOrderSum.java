@@ -1,15 +1,17 @@
 package dev.lanegrad.spark.train;
 
+import dev.lanegrad.tasks.GradientShards;
 import org.apache.spark.api.java.JavaPairRDD;
 import scala.Tuple2;
 
 import java.util.List;
 
 /**
- * Sums the K partitions' gradients on the executors as a binary tree of fixed shape: at each level, the partials
- * of partitions 2i and 2i+1 (by range) are added, left + right, in one reduceByKey. ceil(log2 K) levels, each
- * moving at most K/2^level gradients; the driver receives one. Unlike treeAggregate, whose merge order follows
- * task completion, the result is the same float sum on every run and every retry.
+ * Sums the K partitions' gradients on the executors in {@link GradientShards}' tree: at each level, the partials
+ * of partitions 2i and 2i+1 (by range) are added, left + right, in one reduceByKey keyed by
+ * {@link GradientShards#parent}. ceil(log2 K) levels, each moving at most K/2^level gradients; the driver receives
+ * one. Unlike treeAggregate, whose merge order follows task completion, the result is the same float sum on
+ * every run and every retry, and the same as one process summing K gradient shards.
  */
 public final class FixedOrderSum {
 
@@ -22,7 +24,7 @@ public final class FixedOrderSum {
         int n = k;
         while (n > 1) {
             int next = (n + 1) / 2;
-            level = level.mapToPair(p -> new Tuple2<>(p._1 / 2, p._2)).reduceByKey(Partial::plus, next);
+            level = level.mapToPair(p -> new Tuple2<>(GradientShards.parent(p._1), p._2)).reduceByKey(Partial::plus, next);
             n = next;
         }
         List<Tuple2<Integer, Partial>> one = level.collect();

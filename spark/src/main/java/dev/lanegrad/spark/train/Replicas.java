@@ -1,6 +1,6 @@
 package dev.lanegrad.spark.train;
 
-import dev.lanegrad.tasks.forecast.ForecastModel;
+import dev.lanegrad.models.nn.Module;
 
 import java.util.Map;
 import java.util.Queue;
@@ -9,21 +9,22 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The model replicas of this executor JVM, one per concurrently running task (a parameter's gradient lives on
- * the parameter, so two tasks cannot share one), kept from step to step: a step only copies the weights in.
+ * the parameter, so two tasks cannot share one), kept from step to step under their {@link ShardModel}: a step
+ * only copies the weights in.
  */
 final class Replicas {
 
-    private static final Map<ModelShape, Queue<ForecastModel>> FREE = new ConcurrentHashMap<>();
+    private static final Map<ShardModel<?, ?>, Queue<Module>> FREE = new ConcurrentHashMap<>();
 
     private Replicas() {
     }
 
-    static ForecastModel borrow(ModelShape shape) {
-        ForecastModel m = FREE.computeIfAbsent(shape, s -> new ConcurrentLinkedQueue<>()).poll();
-        return m != null ? m : shape.build();
+    static Module borrow(ShardModel<?, ?> model) {
+        Module m = FREE.computeIfAbsent(model, s -> new ConcurrentLinkedQueue<>()).poll();
+        return m != null ? m : model.build();
     }
 
-    static void giveBack(ModelShape shape, ForecastModel m) {
-        FREE.get(shape).add(m);
+    static void giveBack(ShardModel<?, ?> model, Module m) {
+        FREE.get(model).add(m);
     }
 }

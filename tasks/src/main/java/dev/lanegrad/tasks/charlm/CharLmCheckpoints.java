@@ -2,6 +2,7 @@ package dev.lanegrad.tasks.charlm;
 
 import dev.lanegrad.tasks.TrainingListener;
 import dev.lanegrad.tasks.TrainingLoop;
+import dev.lanegrad.tasks.TrainingState;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -9,45 +10,34 @@ import java.nio.file.Path;
 /**
  * Where a char-LM run's checkpoints go ({@link CharLmCheckpoint} folders, each with the state to resume
  * from): the best weights into the run folder, {@code step-<N>/} every saveEvery steps, {@code last/} at
- * the end. Nothing when the run has no folder.
+ * the end. Nothing when the run has no folder ({@code out} null).
  */
-final class CharLmCheckpoints implements TrainingLoop.Checkpoints {
-
-    private final CharLmTrainer trainer;
-    private final Path out;
-    private final TrainingListener l;
-
-    CharLmCheckpoints(CharLmTrainer trainer, Path out, TrainingListener listener) {
-        this.trainer = trainer;
-        this.out = out;
-        this.l = listener;
-    }
+record CharLmCheckpoints(CharLmTrainer trainer, Path out, TrainingListener listener) implements TrainingLoop.Checkpoints {
 
     @Override
     public void best(long at, TrainingLoop.Score score) throws IOException {
         if (out != null) {
             trainer.bestState = trainer.trainingState();
-            CharLmCheckpoint.save(out, trainer.model(), trainer.vocabulary(), trainer.config(), at, score.loss(),
-                    trainer.bestState);
-            l.saved(out, at);
+            save(out, at, score.loss(), trainer.bestState);
         }
     }
 
     @Override
     public void periodic(long at) throws IOException {
-        saveState(out == null ? null : out.resolve("step-" + at), at);
+        if (out != null) {
+            save(out.resolve("step-" + at), at, Double.NaN, trainer.trainingState());
+        }
     }
 
     @Override
     public void last(long at) throws IOException {
-        saveState(out == null ? null : out.resolve(CharLmCheckpoint.LAST), at);
+        if (out != null) {
+            save(out.resolve(CharLmCheckpoint.LAST), at, Double.NaN, trainer.trainingState());
+        }
     }
 
-    private void saveState(Path dir, long at) throws IOException {
-        if (dir != null) {
-            CharLmCheckpoint.save(dir, trainer.model(), trainer.vocabulary(), trainer.config(), at, Double.NaN,
-                    trainer.trainingState());
-            l.saved(dir, at);
-        }
+    private void save(Path dir, long at, double loss, TrainingState state) throws IOException {
+        CharLmCheckpoint.save(dir, trainer.model(), trainer.vocabulary(), trainer.config(), at, loss, state);
+        listener.saved(dir, at);
     }
 }

@@ -351,14 +351,12 @@ public final class CharLmTrainer {
         TrainingConfig whole = config.toBuilder().steps(totalSteps).seconds(totalSeconds).build();
         TrainingLoop loop = new TrainingLoop(model, optimizer, task())
                 .schedule(whole.learningRates().from(scheduleStep, scheduleSeconds))
-                .clip(config.clip()).startAfter(step).limits(config.steps(), config.seconds())
-                .validateEvery(config.valEvery()).patience(config.patience()).saveEvery(config.saveEvery())
-                .stopWhen(() -> stop).checkpoints(new CharLmCheckpoints(this, out, l));
+                .clip(config.clip()).resumeAfter(step).limits(config.steps(), config.seconds())
+                .validateEvery(config.valEvery()).keepBest(TrainingLoop.Better.LOWER_LOSS, config.patience())
+                .stopWhen(() -> stop).checkpoints(new CharLmCheckpoints(this, out, l), config.saveEvery());
         if (bestSoFar != null) {
             double v = bestSoFar.model().evaluate(validationSubset).loss();
             loop.initialBest(new TrainingLoop.Score(v, v), bestSoFar.model().parameters(), bestSoFar.step());
-        } else {
-            loop.validateFirst(step > 0);
         }
         runStart = System.nanoTime();
         TrainingLoop.Result r = loop.run(l);

@@ -2,6 +2,9 @@ package dev.lanegrad.tasks.classify;
 
 import dev.lanegrad.models.rnn.RnnMode;
 import dev.lanegrad.tasks.Cells;
+import dev.lanegrad.tasks.EpochSettings;
+
+import static dev.lanegrad.tasks.EpochSettings.atLeast;
 
 /**
  * How to train a text classifier: words (lower-cased, {@link dev.lanegrad.tasks.data.WordTokenizer}) seen
@@ -26,34 +29,13 @@ public record ClassifyConfig(RnnMode cell, int embedding, int hidden, int layers
         atLeast("embedding", embedding, 1);
         atLeast("hidden", hidden, 1);
         atLeast("layers", layers, 1);
-        atLeast("epochs", epochs, 1);
-        atLeast("batch", batch, 1);
         atLeast("min frequency", minFrequency, 1);
         atLeast("max length", maxLength, 1);
-        atLeast("patience", patience, 0);
-        if (!(lr > 0) || !Float.isFinite(lr)) {
-            throw new IllegalArgumentException("lr " + lr + " must be a positive number");
-        }
+        EpochSettings.check(epochs, batch, patience, lr, dropout, trainFraction, validationFraction, clipNorm);
         if (!(weightDecay >= 0) || !Float.isFinite(weightDecay)) {
             throw new IllegalArgumentException("weight decay " + weightDecay + " must be >= 0");
         }
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw new IllegalArgumentException("dropout " + dropout + " must be in [0, 1)");
-        }
-        if (!(trainFraction > 0 && validationFraction > 0 && trainFraction + validationFraction < 1)) {
-            throw new IllegalArgumentException("train fraction " + trainFraction + " and validation fraction " + validationFraction
-                    + " must be positive and leave a test part (sum < 1)");
-        }
-        if (!(clipNorm > 0)) {
-            throw new IllegalArgumentException("clip norm " + clipNorm + " must be positive");
-        }
         dev.lanegrad.tasks.ModelClaims.requireClassifierFits(Cells.name(cell), embedding, hidden, layers, bidirectional, maxLength, batch);
-    }
-
-    private static void atLeast(String name, long value, long min) {
-        if (value < min) {
-            throw new IllegalArgumentException(name + " " + value + " must be at least " + min);
-        }
     }
 
     /** The defaults of {@code lanegrad classify}. */
@@ -69,46 +51,25 @@ public record ClassifyConfig(RnnMode cell, int embedding, int hidden, int layers
     }
 
     /** Starts from the defaults; {@link #build()} checks the values. */
-    public static final class Builder {
-        private RnnMode cell = RnnMode.GRU;
+    public static final class Builder extends EpochSettings.Builder<Builder> {
         private int embedding = 128;
-        private int hidden = 128;
-        private int layers = 1;
         private boolean bidirectional = true;
         private Pooling pooling = Pooling.MAX;
-        private float dropout = 0.5f;
-        private int epochs = 10;
-        private float lr = 2e-3f;
         private float weightDecay = 0f;
-        private int batch = 32;
-        private long seed = 42;
         private int minFrequency = 1;
         private int maxLength = 100;
-        private double trainFraction = 0.8;
-        private double validationFraction = 0.1;
-        private int patience = 0;
-        private double clipNorm = 1.0;
 
         private Builder() {
+            cell(RnnMode.GRU).hidden(128).layers(1).dropout(0.5f).epochs(10).lr(2e-3f).batch(32).seed(42).split(0.8, 0.1)
+                    .patience(0).clipNorm(1.0);
         }
 
-        public Builder cell(RnnMode v) { cell = v; return this; }
         public Builder embedding(int v) { embedding = v; return this; }
-        public Builder hidden(int v) { hidden = v; return this; }
-        public Builder layers(int v) { layers = v; return this; }
         public Builder bidirectional(boolean v) { bidirectional = v; return this; }
         public Builder pooling(Pooling v) { pooling = v; return this; }
-        public Builder dropout(float v) { dropout = v; return this; }
-        public Builder epochs(int v) { epochs = v; return this; }
-        public Builder lr(float v) { lr = v; return this; }
         public Builder weightDecay(float v) { weightDecay = v; return this; }
-        public Builder batch(int v) { batch = v; return this; }
-        public Builder seed(long v) { seed = v; return this; }
         public Builder minFrequency(int v) { minFrequency = v; return this; }
         public Builder maxLength(int v) { maxLength = v; return this; }
-        public Builder split(double train, double validation) { trainFraction = train; validationFraction = validation; return this; }
-        public Builder patience(int v) { patience = v; return this; }
-        public Builder clipNorm(double v) { clipNorm = v; return this; }
 
         public ClassifyConfig build() {
             return new ClassifyConfig(cell, embedding, hidden, layers, bidirectional, pooling, dropout, epochs, lr, weightDecay,

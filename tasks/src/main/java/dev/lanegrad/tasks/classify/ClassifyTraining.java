@@ -3,6 +3,7 @@ package dev.lanegrad.tasks.classify;
 import dev.lanegrad.autograd.Ops;
 import dev.lanegrad.autograd.Tape;
 import dev.lanegrad.autograd.Tensor;
+import dev.lanegrad.tasks.data.Indices;
 import dev.lanegrad.tasks.data.LabelledText;
 import dev.lanegrad.tasks.data.TextBatch;
 import dev.lanegrad.tasks.data.WordTokenizer;
@@ -10,10 +11,7 @@ import dev.lanegrad.tasks.data.WordVocabulary;
 import dev.lanegrad.models.optim.Adam;
 import dev.lanegrad.tasks.TrainingListener;
 import dev.lanegrad.tasks.TrainingLoop;
-import dev.lanegrad.tasks.ValidationResult;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -68,12 +66,9 @@ public final class ClassifyTraining {
         check(data, cfg);
         int n = data.size();
         int[] sizes = splitSizes(n, cfg);
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
+        int[] order = Indices.identity(n);
         SplittableRandom random = new SplittableRandom(cfg.seed());
-        shuffle(order, random);
+        Indices.shuffle(order, random);
         int[] trainIdx = Arrays.copyOfRange(order, 0, sizes[0]);
         int[] validationIdx = Arrays.copyOfRange(order, sizes[0], sizes[0] + sizes[1]);
         int[] testIdx = Arrays.copyOfRange(order, sizes[0] + sizes[1], n);
@@ -98,7 +93,6 @@ public final class ClassifyTraining {
         Adam adam = new Adam(model.parameters(), cfg.lr(), 0.9f, 0.999f, 1e-8f, cfg.weightDecay());
 
         int steps = (trainIdx.length + cfg.batch() - 1) / cfg.batch();
-        List<ValidationResult> history = new ArrayList<>();
         List<int[]> validationSeqs = select(encoded, validationIdx);
         int[] validationClasses = select(classes, validationIdx);
         TrainingLoop.Task task = new TrainingLoop.Task() {
@@ -129,21 +123,15 @@ public final class ClassifyTraining {
                 return new TrainingLoop.Score(eval[0], eval[1]);
             }
         };
-        TrainingLoop.Result result;
-        try {
-            result = new TrainingLoop(model, adam, task).clip(cfg.clipNorm()).epochs(cfg.epochs(), steps)
-                    .patience(cfg.patience()).better(TrainingLoop.Better.HIGHER_SCORE).run(listener.recording(history));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);   // nothing is written during the loop
-        }
-        int bestEpoch = history.stream().filter(r -> r.step() == result.bestStep()).findFirst().orElseThrow().epoch();
+        TrainingLoop.Recorded run = new TrainingLoop(model, adam, task).clip(cfg.clipNorm()).epochs(cfg.epochs(), steps)
+                .keepBest(TrainingLoop.Better.HIGHER_SCORE, cfg.patience()).runInMemory(listener);
         model.eval();
 
         int[] testClasses = select(classes, testIdx);
         int[] predicted = classifier.predictClasses(select(encoded, testIdx));
         ConfusionMatrix confusion = ConfusionMatrix.of(labels, testClasses, predicted);
         int majority = majorityClass(select(classes, trainIdx), labels.size());
-        return new ClassifyResult(classifier, bestEpoch, List.copyOf(history), confusion.accuracy(), labels.get(majority),
+        return new ClassifyResult(classifier, run.bestEpoch(), run.history(), confusion.accuracy(), labels.get(majority),
                 majorityAccuracy(testClasses, majority), confusion, trainIdx.length, validationIdx.length, testIdx.length,
                 (System.nanoTime() - t0) / 1e9);
     }
@@ -221,7 +209,7 @@ public final class ClassifyTraining {
      */
     static List<int[]> bucketedBatches(int[] trainIdx, List<int[]> encoded, int batch, SplittableRandom random) {
         int[] order = trainIdx.clone();
-        shuffle(order, random);
+        Indices.shuffle(order, random);
         List<int[]> batches = new ArrayList<>();
         int pool = batch * POOL_BATCHES;
         for (int from = 0; from < order.length; from += pool) {
@@ -240,12 +228,7 @@ public final class ClassifyTraining {
                 batches.add(idx);
             }
         }
-        for (int i = batches.size() - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int[] t = batches.get(i);
-            batches.set(i, batches.get(j));
-            batches.set(j, t);
-        }
+        Indices.shuffle(batches, random);
         return batches;
     }
 
@@ -263,14 +246,5 @@ public final class ClassifyTraining {
             out[i] = all[idx[i]];
         }
         return out;
-    }
-
-    private static void shuffle(int[] a, SplittableRandom random) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
     }
 }

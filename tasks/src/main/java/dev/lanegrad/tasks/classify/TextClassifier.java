@@ -10,6 +10,7 @@ import dev.lanegrad.tasks.ModelClaims;
 import dev.lanegrad.models.rnn.RnnMode;
 import dev.lanegrad.tasks.Cells;
 import dev.lanegrad.tasks.CheckpointFolder;
+import dev.lanegrad.tasks.EpochSettings;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,40 +27,16 @@ import java.util.Map;
  * checkpoint folder ({@link CheckpointFolder}): {@code model.safetensors}, {@code config.json} (sizes and
  * labels) and {@code vocab.txt} (one word per line, in id order).
  */
-public final class TextClassifier {
+public record TextClassifier(ClassifierModel model, ClassifyConfig config, WordVocabulary vocabulary, List<String> labels) {
 
     static final String TASK = "classify";
     private static final int EVAL_BATCH = 128;
 
-    private final ClassifierModel model;
-    private final ClassifyConfig config;
-    private final WordVocabulary vocabulary;
-    private final List<String> labels;
-
-    public TextClassifier(ClassifierModel model, ClassifyConfig config, WordVocabulary vocabulary, List<String> labels) {
+    public TextClassifier {
         if (labels.size() != model.labels()) {
             throw new IllegalArgumentException(labels.size() + " labels for a model with " + model.labels() + " outputs");
         }
-        this.model = model;
-        this.config = config;
-        this.vocabulary = vocabulary;
-        this.labels = List.copyOf(labels);
-    }
-
-    public ClassifierModel model() {
-        return model;
-    }
-
-    public ClassifyConfig config() {
-        return config;
-    }
-
-    public WordVocabulary vocabulary() {
-        return vocabulary;
-    }
-
-    public List<String> labels() {
-        return labels;
+        labels = List.copyOf(labels);
     }
 
     /** Word ids of a text (unknown words are {@code <unk>}). */
@@ -181,12 +158,8 @@ public final class TextClassifier {
         m.put("epochs", config.epochs());
         m.put("lr", Double.parseDouble(Float.toString(config.lr())));
         m.put("weight_decay", Double.parseDouble(Float.toString(config.weightDecay())));
-        m.put("batch", config.batch());
-        m.put("seed", config.seed());
-        m.put("train_fraction", config.trainFraction());
-        m.put("validation_fraction", config.validationFraction());
-        m.put("patience", config.patience());
-        m.put("clip_norm", config.clipNorm());
+        EpochSettings.put(m, config.batch(), config.seed(), config.trainFraction(), config.validationFraction(), config.patience(),
+                config.clipNorm());
         CheckpointFolder.writeWeights(dir, model, TASK, id);
         CheckpointFolder.writeString(dir.resolve(CheckpointFolder.VOCABULARY), vocabulary.serialize());
         CheckpointFolder.writeString(dir.resolve(CheckpointFolder.CONFIG), CheckpointFolder.toJson(m));

@@ -3,6 +3,9 @@ package dev.lanegrad.tasks.forecast;
 import dev.lanegrad.tasks.data.Scaler;
 import dev.lanegrad.models.rnn.RnnMode;
 import dev.lanegrad.tasks.Cells;
+import dev.lanegrad.tasks.EpochSettings;
+
+import static dev.lanegrad.tasks.EpochSettings.atLeast;
 
 /**
  * How to train a forecaster: a stack of {@code layers} LSTM or GRU layers of {@code hidden} units reads
@@ -26,30 +29,9 @@ public record ForecastConfig(RnnMode cell, int window, int horizon, int hidden, 
         atLeast("horizon", horizon, 1);
         atLeast("hidden", hidden, 1);
         atLeast("layers", layers, 1);
-        atLeast("epochs", epochs, 1);
-        atLeast("batch", batch, 1);
         atLeast("season", season, 0);
-        atLeast("patience", patience, 0);
-        if (!(lr > 0) || !Float.isFinite(lr)) {
-            throw new IllegalArgumentException("lr " + lr + " must be a positive number");
-        }
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw new IllegalArgumentException("dropout " + dropout + " must be in [0, 1)");
-        }
-        if (!(trainFraction > 0 && validationFraction > 0 && trainFraction + validationFraction < 1)) {
-            throw new IllegalArgumentException("train fraction " + trainFraction + " and validation fraction " + validationFraction
-                    + " must be positive and leave a test part (sum < 1)");
-        }
-        if (!(clipNorm > 0)) {
-            throw new IllegalArgumentException("clip norm " + clipNorm + " must be positive");
-        }
+        EpochSettings.check(epochs, batch, patience, lr, dropout, trainFraction, validationFraction, clipNorm);
         dev.lanegrad.tasks.ModelClaims.requireForecastFits(Cells.name(cell), hidden, layers, window, horizon, batch);
-    }
-
-    static void atLeast(String name, long value, long min) {
-        if (value < min) {
-            throw new IllegalArgumentException(name + " " + value + " must be at least " + min);
-        }
     }
 
     /** The defaults of {@code lanegrad forecast} (without a season; the bundled sunspots use 132). */
@@ -58,63 +40,27 @@ public record ForecastConfig(RnnMode cell, int window, int horizon, int hidden, 
     }
 
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.cell = cell;
-        b.window = window;
-        b.horizon = horizon;
-        b.hidden = hidden;
-        b.layers = layers;
-        b.dropout = dropout;
-        b.epochs = epochs;
-        b.lr = lr;
-        b.batch = batch;
-        b.seed = seed;
-        b.season = season;
-        b.trainFraction = trainFraction;
-        b.validationFraction = validationFraction;
-        b.scaler = scaler;
-        b.patience = patience;
-        b.clipNorm = clipNorm;
-        return b;
+        return builder().cell(cell).window(window).horizon(horizon).hidden(hidden).layers(layers).dropout(dropout)
+                .epochs(epochs).lr(lr).batch(batch).seed(seed).season(season).split(trainFraction, validationFraction)
+                .scaler(scaler).patience(patience).clipNorm(clipNorm);
     }
 
     /** Starts from the defaults; {@link #build()} checks the values. */
-    public static final class Builder {
-        private RnnMode cell = RnnMode.LSTM;
+    public static final class Builder extends EpochSettings.Builder<Builder> {
         private int window = 36;
         private int horizon = 1;
-        private int hidden = 32;
-        private int layers = 2;
-        private float dropout = 0f;
-        private int epochs = 40;
-        private float lr = 3e-3f;
-        private int batch = 32;
-        private long seed = 42;
         private int season = 0;
-        private double trainFraction = 0.7;
-        private double validationFraction = 0.15;
         private Scaler.Kind scaler = Scaler.Kind.MINMAX;
-        private int patience = 0;
-        private double clipNorm = 1.0;
 
         private Builder() {
+            cell(RnnMode.LSTM).hidden(32).layers(2).dropout(0f).epochs(40).lr(3e-3f).batch(32).seed(42).split(0.7, 0.15)
+                    .patience(0).clipNorm(1.0);
         }
 
-        public Builder cell(RnnMode v) { cell = v; return this; }
         public Builder window(int v) { window = v; return this; }
         public Builder horizon(int v) { horizon = v; return this; }
-        public Builder hidden(int v) { hidden = v; return this; }
-        public Builder layers(int v) { layers = v; return this; }
-        public Builder dropout(float v) { dropout = v; return this; }
-        public Builder epochs(int v) { epochs = v; return this; }
-        public Builder lr(float v) { lr = v; return this; }
-        public Builder batch(int v) { batch = v; return this; }
-        public Builder seed(long v) { seed = v; return this; }
         public Builder season(int v) { season = v; return this; }
-        public Builder split(double train, double validation) { trainFraction = train; validationFraction = validation; return this; }
         public Builder scaler(Scaler.Kind v) { scaler = v; return this; }
-        public Builder patience(int v) { patience = v; return this; }
-        public Builder clipNorm(double v) { clipNorm = v; return this; }
 
         public ForecastConfig build() {
             return new ForecastConfig(cell, window, horizon, hidden, layers, dropout, epochs, lr, batch, seed, season,

@@ -2,6 +2,7 @@ package dev.lanegrad.tasks.forecast;
 
 import dev.lanegrad.autograd.Ops;
 import dev.lanegrad.autograd.Tensor;
+import dev.lanegrad.tasks.data.Indices;
 import dev.lanegrad.tasks.data.Scaler;
 import dev.lanegrad.tasks.data.SeriesSplit;
 import dev.lanegrad.tasks.data.SeriesWindows;
@@ -9,12 +10,7 @@ import dev.lanegrad.models.optim.Adam;
 import dev.lanegrad.models.optim.LrSchedule;
 import dev.lanegrad.tasks.TrainingListener;
 import dev.lanegrad.tasks.TrainingLoop;
-import dev.lanegrad.tasks.ValidationResult;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -77,17 +73,16 @@ public final class ForecastTraining {
         int n = train.size();
         int steps = stepsOf(n, cfg.batch());
         int[] validationStarts = starts(validation);
-        List<ValidationResult> history = new ArrayList<>();
         TrainingLoop.Task task = new TrainingLoop.Task() {
             final SplittableRandom random = new SplittableRandom(cfg.seed() ^ 0x5DEECE66DL);
-            final int[] order = identity(n);
+            final int[] order = Indices.identity(n);
             int step;
             int b;
 
             @Override
             public Tensor forward() {
                 if (step == 0) {
-                    shuffle(order, random);
+                    Indices.shuffle(order, random);
                 }
                 int from = step * cfg.batch();
                 b = Math.min(cfg.batch(), n - from);
@@ -111,15 +106,10 @@ public final class ForecastTraining {
                 return new TrainingLoop.Score(loss, Math.sqrt(loss) * scaler.scale());
             }
         };
-        TrainingLoop.Result result;
-        try {
-            result = new TrainingLoop(model, adam, task)
-                    .schedule(LrSchedule.cosine(cfg.lr(), (long) cfg.epochs() * steps, cfg.lr() / 10))
-                    .clip(cfg.clipNorm()).epochs(cfg.epochs(), steps).patience(cfg.patience()).run(listener.recording(history));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);   // nothing is written during the loop
-        }
-        int bestEpoch = history.stream().filter(r -> r.step() == result.bestStep()).findFirst().orElseThrow().epoch();
+        TrainingLoop.Recorded run = new TrainingLoop(model, adam, task)
+                .schedule(LrSchedule.cosine(cfg.lr(), (long) cfg.epochs() * steps, cfg.lr() / 10))
+                .clip(cfg.clipNorm()).epochs(cfg.epochs(), steps).keepBest(TrainingLoop.Better.LOWER_LOSS, cfg.patience())
+                .runInMemory(listener);
         model.eval();
 
         int[] testStarts = starts(test);
@@ -138,7 +128,7 @@ public final class ForecastTraining {
             firstActual[i] = actual[i * h];
             firstPredicted[i] = predicted[i * h];
         }
-        return new ForecastResult(forecaster, bestEpoch, List.copyOf(history), modelErrors, naive, seasonal, testStarts,
+        return new ForecastResult(forecaster, run.bestEpoch(), run.history(), modelErrors, naive, seasonal, testStarts,
                 firstActual, firstPredicted, split.train().length, split.validationStart(), split.testStart(),
                 (System.nanoTime() - t0) / 1e9);
     }
@@ -167,22 +157,5 @@ public final class ForecastTraining {
             }
         }
         return se / ((double) windows.size() * h);
-    }
-
-    static int[] identity(int n) {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = i;
-        }
-        return a;
-    }
-
-    private static void shuffle(int[] a, SplittableRandom random) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
     }
 }

@@ -7,6 +7,7 @@ import dev.lanegrad.tasks.ModelClaims;
 import dev.lanegrad.models.rnn.RnnMode;
 import dev.lanegrad.tasks.Cells;
 import dev.lanegrad.tasks.CheckpointFolder;
+import dev.lanegrad.tasks.EpochSettings;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,32 +20,10 @@ import java.util.Map;
  * several threads. Saved as a checkpoint folder ({@link CheckpointFolder}): {@code model.safetensors} and
  * {@code config.json} (the configuration and the scaler).
  */
-public final class Forecaster {
+public record Forecaster(ForecastModel model, ForecastConfig config, Scaler scaler) {
 
     static final String TASK = "forecast";
     private static final int EVAL_BATCH = 256;
-
-    private final ForecastModel model;
-    private final ForecastConfig config;
-    private final Scaler scaler;
-
-    public Forecaster(ForecastModel model, ForecastConfig config, Scaler scaler) {
-        this.model = model;
-        this.config = config;
-        this.scaler = scaler;
-    }
-
-    public ForecastModel model() {
-        return model;
-    }
-
-    public ForecastConfig config() {
-        return config;
-    }
-
-    public Scaler scaler() {
-        return scaler;
-    }
 
     /** The next {@code horizon} values after {@code recent}, whose last {@code window} values are used. */
     public double[] predict(double[] recent) {
@@ -119,12 +98,8 @@ public final class Forecaster {
         m.put("season", config.season());
         m.put("epochs", config.epochs());
         m.put("lr", Double.parseDouble(Float.toString(config.lr())));
-        m.put("batch", config.batch());
-        m.put("seed", config.seed());
-        m.put("train_fraction", config.trainFraction());
-        m.put("validation_fraction", config.validationFraction());
-        m.put("patience", config.patience());
-        m.put("clip_norm", config.clipNorm());
+        EpochSettings.put(m, config.batch(), config.seed(), config.trainFraction(), config.validationFraction(), config.patience(),
+                config.clipNorm());
         CheckpointFolder.writeWeights(dir, model, TASK, id);
         CheckpointFolder.writeString(dir.resolve(CheckpointFolder.CONFIG), CheckpointFolder.toJson(m));
     }

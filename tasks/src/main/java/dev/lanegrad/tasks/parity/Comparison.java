@@ -1,5 +1,6 @@
 package dev.lanegrad.tasks.parity;
 
+import dev.lanegrad.autograd.Tensor;
 import dev.lanegrad.io.ParityCase;
 
 import java.util.Arrays;
@@ -44,6 +45,18 @@ final class Comparison {
             wide[i] = mine[i];
         }
         check(name, ref.data(), wide);
+    }
+
+    /** A tensor's values, compared with the file's tensor called name. */
+    void values(String name, Tensor t) {
+        check(name, t.shape(), t.toArray());
+    }
+
+    /** A tensor's gradient, compared with the file's "grad." + name; nothing for a null tensor (an absent bias). */
+    void gradient(String name, Tensor t) {
+        if (t != null) {
+            check("grad." + name, t.shape(), t.gradToArray());
+        }
     }
 
     /** A scalar computed in double (a loss summed by the runner) when the file has it. */

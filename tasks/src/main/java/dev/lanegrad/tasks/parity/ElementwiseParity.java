@@ -22,32 +22,25 @@ final class ElementwiseParity {
     private ElementwiseParity() {
     }
 
-    /** One activation: y = f(x), then dx += dy * f'(.) from the saved x or y (log's derivative needs x). */
-    private interface Kernel {
-        void run(ArrayOps ops, float[] x, float[] y, float[] dy, float[] dx, int n);
+    /** y = f(x) over n elements, as ArrayOps has each activation. */
+    private interface Forward {
+        void run(ArrayOps ops, float[] x, int xOff, float[] y, int yOff, int n);
+    }
+
+    /** dx += dy * f'(.) from a saved tensor: the output y, or for log the input x. */
+    private interface Backward {
+        void run(ArrayOps ops, float[] saved, int sOff, float[] dy, int dyOff, float[] dx, int dxOff, int n);
+    }
+
+    private record Kernel(Forward forward, Backward backward, boolean fromInput) {
     }
 
     private static final Map<String, Kernel> KERNELS = Map.of(
-            "sigmoid", (ops, x, y, dy, dx, n) -> {
-                ops.sigmoid(x, 0, y, 0, n);
-                ops.sigmoidBackward(y, 0, dy, 0, dx, 0, n);
-            },
-            "tanh", (ops, x, y, dy, dx, n) -> {
-                ops.tanh(x, 0, y, 0, n);
-                ops.tanhBackward(y, 0, dy, 0, dx, 0, n);
-            },
-            "exp", (ops, x, y, dy, dx, n) -> {
-                ops.exp(x, 0, y, 0, n);
-                ops.expBackward(y, 0, dy, 0, dx, 0, n);
-            },
-            "log", (ops, x, y, dy, dx, n) -> {
-                ops.log(x, 0, y, 0, n);
-                ops.logBackward(x, 0, dy, 0, dx, 0, n);
-            },
-            "relu", (ops, x, y, dy, dx, n) -> {
-                ops.relu(x, 0, y, 0, n);
-                ops.reluBackward(y, 0, dy, 0, dx, 0, n);
-            });
+            "sigmoid", new Kernel(ArrayOps::sigmoid, ArrayOps::sigmoidBackward, false),
+            "tanh", new Kernel(ArrayOps::tanh, ArrayOps::tanhBackward, false),
+            "exp", new Kernel(ArrayOps::exp, ArrayOps::expBackward, false),
+            "log", new Kernel(ArrayOps::log, ArrayOps::logBackward, true),
+            "relu", new Kernel(ArrayOps::relu, ArrayOps::reluBackward, false));
 
     static void compare(ParityCase pc, Comparison cmp) {
         ArrayOps ops = Kernels.ops();
@@ -69,7 +62,8 @@ final class ElementwiseParity {
             float[] ones = new float[n];
             Arrays.fill(ones, 1f);
             float[] dx = new float[n];
-            kernel.run(ops, x, y, ones, dx, n);
+            kernel.forward().run(ops, x, 0, y, 0, n);
+            kernel.backward().run(ops, kernel.fromInput() ? x : y, 0, ones, 0, dx, 0, n);
             int[] shape = pc.shape(name);
             cmp.check(op + ".y", shape, y);
             cmp.check("grad." + op + ".x", shape, dx);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.List;
+import java.util.stream.IntStream;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
@@ -70,10 +71,7 @@ class TimeSeriesTest {
     @Property
     void chronologicalSplitKeepsOrder(@ForAll @IntRange(min = 1, max = 300) int n,
             @ForAll @DoubleRange(min = 0.3, max = 0.9) double train, @ForAll @DoubleRange(min = 0, max = 0.1) double validation) {
-        double[] series = new double[n];
-        for (int i = 0; i < n; i++) {
-            series[i] = i;
-        }
+        double[] series = IntStream.range(0, n).asDoubleStream().toArray();
         if (Math.round(n * train) == 0) {
             assertThrows(IllegalArgumentException.class, () -> SeriesSplit.chronological(series, train, validation));
             return;

@@ -4,8 +4,6 @@ import dev.lanegrad.io.ParityCase;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,15 +28,7 @@ class RnnParityTest {
     }
 
     static ParityCase read(String file) throws Exception {
-        return ParityCase.read(resource("/parity/" + file));
-    }
-
-    static Path resource(String name) throws URISyntaxException {
-        var url = RnnParityTest.class.getResource(name);
-        if (url == null) {
-            throw new IllegalStateException("missing test resource " + name);
-        }
-        return Path.of(url.toURI());
+        return ParityCase.read(ParityRunnerTest.resource("/parity/" + file));
     }
 
     @ParameterizedTest(name = "{0}")

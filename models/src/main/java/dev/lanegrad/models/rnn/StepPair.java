@@ -1,0 +1,175 @@
+package dev.lanegrad.models.rnn;
+
+import dev.lanegrad.engine.EngineThreads;
+
+import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * One forward time loop run by two threads in step: the caller and one engine worker each multiply half of
+ * W_hh's columns, meet, each run the pointwise step on half of the rows, and meet again ({@link TimeLoop}).
+ * Splitting the product by columns keeps each half of the packed W_hh in its own core's L2 for the whole
+ * loop (W_hh of H = 256 is 1 MB, a Zen 5 core's whole L2, so one core alone streams it from L3 at every
+ * step), and it works at B = 1, where splitting rows cannot. The meetings are spins of well under a
+ * microsecond while both threads run; if the worker has not started after {@link #START_SPINS} spins (a
+ * busy pool or machine), the caller runs the loop alone, which gives the same bits.
+ *
+ * <p>One instance per calling thread, reused by its passes (a pass allocates nothing), unless the pool
+ * still holds the previous one.
+ */
+final class StepPair extends RecursiveAction {
+
+    /** Spins the caller waits for the worker to start before running the loop alone (tens of microseconds). */
+    private static final int START_SPINS = 20_000;
+    /** Spins at a meeting before also yielding the core (the other thread may have been descheduled). */
+    private static final int YIELD_AFTER = 1_000;
+    private static final ThreadLocal<StepPair> LOCAL = new ThreadLocal<>();
+
+    /** Slots 0 and 16 (128 bytes apart, never one cache line): the meetings each part has reached. */
+    private final AtomicLongArray arrived = new AtomicLongArray(32);
+    /** 0 free, 1 the worker runs its part, 2 the caller took the whole loop. */
+    private final AtomicInteger claimed = new AtomicInteger();
+    private volatile boolean abandoned;
+    private volatile Throwable workerFailure;
+    private boolean forked;
+    private TimeLoop loop;
+    private RnnWorkspace ws;
+    private int s;
+    private int d;
+    private int rows;
+    private int from;
+    private int to;
+
+    /**
+     * Products of at least this many multiply-adds per step pay for two meetings per step. Measured on
+     * AVX-512 (Zen 5, B = 1, H = 256, `lanegrad bench --case S1 --threads 2`): LSTM (262k per step)
+     * 0.84 -> 0.47 ms, GRU (197k) 0.58 -> 0.40 ms, but an Elman RNN (66k, W_hh 256 KB) 0.18 -> 0.19 ms.
+     * {@code -Dlanegrad.rnn.pairMinMacs} sets it (the tests set 1 to run every small forward this way).
+     */
+    static final long MIN_STEP_MACS = Long.getLong("lanegrad.rnn.pairMinMacs", 1L << 17);
+
+    /**
+     * Whether a forward loop over B rows with a G*H x H hidden product should run in two threads this way:
+     * batches too small to split by rows (BatchSplit), with a product large enough.
+     */
+    static boolean pays(int B, int gateRows, int hidden, boolean packed) {
+        return packed && B < Rnn.SPLIT_MIN_ROWS && (long) B * gateRows * hidden >= MIN_STEP_MACS
+                && EngineThreads.threads() >= 2 && !EngineThreads.inPool();
+    }
+
+    /**
+     * Runs loop.forward over rows [0, B) and steps [from, to) (in the direction's order) of slot s,
+     * direction d, with an engine worker as the second part.
+     */
+    static void forward(TimeLoop loop, RnnWorkspace ws, int s, int d, int B, int from, int to) {
+        StepPair pair = LOCAL.get();
+        if (pair == null || pair.forked && !pair.isDone()) {
+            pair = new StepPair();
+            LOCAL.set(pair);
+        }
+        pair.start(loop, ws, s, d, B, from, to);
+        try {
+            pair.runCallerPart();
+        } finally {
+            pair.loop = null;
+            pair.ws = null;
+        }
+    }
+
+    private void start(TimeLoop loop, RnnWorkspace ws, int s, int d, int rows, int from, int to) {
+        reinitialize();
+        arrived.set(0, 0);
+        arrived.set(16, 0);
+        claimed.set(0);
+        abandoned = false;
+        workerFailure = null;
+        this.loop = loop;
+        this.ws = ws;
+        this.s = s;
+        this.d = d;
+        this.rows = rows;
+        this.from = from;
+        this.to = to;
+        try {
+            EngineThreads.pool().execute(this);
+            forked = true;
+        } catch (RejectedExecutionException shutDown) {
+            forked = false;
+        }
+    }
+
+    private void runCallerPart() {
+        if (!forked || !workerStarted()) {
+            loop.forward(ws, s, d, 0, rows, from, to, null, 0); // alone: the worker, if it starts now, finds the loop taken
+            return;
+        }
+        try {
+            loop.forward(ws, s, d, 0, rows, from, to, this, 0);
+        } catch (Abandoned workerFailed) {
+            // its exception is thrown below
+        } catch (RuntimeException | Error e) {
+            abandoned = true; // the worker stops at its next meeting
+            throw e;
+        }
+        join();
+        Throwable failure = workerFailure;
+        if (failure instanceof RuntimeException re) {
+            throw re;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+    }
+
+    /** Whether the worker claimed its part within START_SPINS spins; if not, the caller takes the loop. */
+    private boolean workerStarted() {
+        for (int i = 0; i < START_SPINS; i++) {
+            if (claimed.get() == 1) {
+                return true;
+            }
+            Thread.onSpinWait();
+        }
+        return !claimed.compareAndSet(0, 2);
+    }
+
+    @Override
+    protected void compute() {
+        if (!claimed.compareAndSet(0, 1)) {
+            return;
+        }
+        try {
+            loop.forward(ws, s, d, 0, rows, from, to, this, 1);
+        } catch (Abandoned callerFailed) {
+            // the caller reports its own exception
+        } catch (RuntimeException | Error e) {
+            workerFailure = e;
+        }
+    }
+
+    /** The meeting of the two parts: returns once the other part has reached this meeting too. */
+    void await(int part) {
+        long n = arrived.getPlain(part * 16) + 1;
+        arrived.setRelease(part * 16, n);
+        int other = (1 - part) * 16;
+        int spins = 0;
+        while (arrived.getAcquire(other) < n) {
+            if (abandoned || workerFailure != null) {
+                throw new Abandoned();
+            }
+            if (++spins > YIELD_AFTER) {
+                Thread.yield();
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /** Thrown at a meeting the other part will never reach: the pass failed on the other thread. */
+    private static final class Abandoned extends RuntimeException {
+        Abandoned() {
+            super("the other thread of a two-thread time loop failed", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.lanegrad.models.rnn;
+
+import dev.lanegrad.engine.Kernels;
+import dev.lanegrad.engine.PrepackedGemm;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.statistics.Statistics;
+
+/**
+ * With two engine threads, a forward over fewer than Rnn.SPLIT_MIN_ROWS rows runs each time loop in two
+ * threads in step (StepPair: W_hh's columns split for the product, rows for the pointwise step). Every
+ * element is computed as alone, so outputs, states and (after a backward on one thread) every gradient
+ * equal the one-thread run bit for bit: hidden sizes on both sides of the 64-column panel, variable
+ * lengths, both directions, several layers.
+ */
+class StepPairTest {
+
+    @Property(tries = 60, seed = "29")
+    void twoThreadsInStepEqualOneBitForBit(@ForAll RnnMode mode, @ForAll @IntRange(min = 1, max = 2) int layers,
+                                           @ForAll boolean bidirectional, @ForAll boolean withLengths,
+                                           @ForAll @IntRange(min = 1, max = 5) int steps,
+                                           @ForAll @IntRange(min = 1, max = 7) int batch,
+                                           @ForAll @IntRange(min = 1, max = 80) int hidden, @ForAll long seed) {
+        RnnConfig cfg = new RnnConfig(mode, 6, hidden, layers, true, bidirectional, 0f);
+        RnnProblem pb = new RnnProblem(cfg, steps, batch, withLengths, seed);
+        RnnProblem.Run one = pb.atThreads(1, new RnnWorkspace(), false, 0L);
+        // at two threads with -Dlanegrad.rnn.pairMinMacs=1 (this module's tests), StepPair.pays is exactly this
+        Statistics.label("two threads in step").collect(packing() && batch < Rnn.SPLIT_MIN_ROWS);
+        RnnWorkspace ws = new RnnWorkspace();
+        RnnBehaviourTest.assertRunsClose(mode + " two threads in step vs one", one, pb.atThreads(2, ws, false, 0L), 0.0);
+        // the same workspace (its W_hh halves packed once) and the thread's reused pair, again
+        RnnBehaviourTest.assertRunsClose(mode + " again", one, pb.atThreads(2, ws, false, 0L), 0.0);
+        // with the SIMD kernels (a packing GEMM) the two-thread loop must run (this module's tests set
+        // -Dlanegrad.rnn.pairMinMacs=1), not only the one-thread one
+        if (packing()) {
+            Statistics.label("two threads in step").coverage(c -> c.check(true).percentage(p -> p > 30));
+        }
+    }
+
+    /** Whether the default GEMM packs (the SIMD kernels): only then does StepPair run. */
+    private static boolean packing() {
+        return Kernels.gemm() instanceof PrepackedGemm;
+    }
+}
