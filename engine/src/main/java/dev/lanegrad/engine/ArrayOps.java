@@ -92,9 +92,10 @@ public interface ArrayOps {
      * magnitude 100 do not overflow.
      *
      * Row r has class target[tOff + r]; a row whose target equals ignoreIndex contributes nothing.
-     * weight (nullable) scales row r's loss by weight[wOff + r].
+     * weight (nullable) scales row r's loss by weight[wOff + r]; a row of weight 0 is skipped like an
+     * ignored one (no exp work; zero loss and gradient even where its logits are not finite).
      * If dLogits is not null, row r of dLogits is OVERWRITTEN with
-     * gradScale * weight_r * (softmax(logits_r) - onehot(target_r)) (zeros for ignored rows).
+     * gradScale * weight_r * (softmax(logits_r) - onehot(target_r)) (zeros for skipped rows).
      *
      * @return the sum over rows of weight_r * -log softmax(logits_r)[target_r], accumulated in double
      * @throws IllegalArgumentException naming the row, the target and cols when a target is outside [0, cols)
@@ -103,4 +104,9 @@ public interface ArrayOps {
                                int[] target, int tOff, int ignoreIndex,
                                float[] weight, int wOff,
                                float[] dLogits, int dOff, float gradScale);
+
+    /** Whether a row of {@link #softmaxCrossEntropy} with target t and weight at weight[w] (weight nullable) counts. */
+    static boolean rowCounts(int t, int ignoreIndex, float[] weight, int w) {
+        return t != ignoreIndex && (weight == null || weight[w] != 0f);
+    }
 }

@@ -251,7 +251,7 @@ final class ScalarArrayOps implements ArrayOps {
         for (int r = 0; r < rows; r++) {
             int lr = lOff + r * cols;
             int t = target[tOff + r];
-            if (t == ignoreIndex) {
+            if (!ArrayOps.rowCounts(t, ignoreIndex, weight, wOff + r)) { // ignored or of weight 0
                 if (dLogits != null) {
                     fill(0f, dLogits, dOff + r * cols, cols);
                 }

@@ -1,5 +1,6 @@
 package dev.lanegrad.engine.vector;
 
+import dev.lanegrad.engine.ArrayOps;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -86,7 +87,7 @@ final class VectorSoftmax {
         for (int r = 0; r < rows; r++) {
             int lr = lOff + r * cols;
             int t = target[tOff + r];
-            if (t == ignoreIndex) {
+            if (!ArrayOps.rowCounts(t, ignoreIndex, weight, wOff + r)) { // ignored or of weight 0
                 if (dLogits != null) {
                     java.util.Arrays.fill(dLogits, dOff + r * cols, dOff + (r + 1) * cols, 0f);
                 }
