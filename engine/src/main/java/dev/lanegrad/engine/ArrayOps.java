@@ -105,8 +105,17 @@ public interface ArrayOps {
                                float[] weight, int wOff,
                                float[] dLogits, int dOff, float gradScale);
 
-    /** Whether a row of {@link #softmaxCrossEntropy} with target t and weight at weight[w] (weight nullable) counts. */
-    static boolean rowCounts(int t, int ignoreIndex, float[] weight, int w) {
-        return t != ignoreIndex && (weight == null || weight[w] != 0f);
+    /**
+     * Whether {@link #softmaxCrossEntropy} skips a row (target t == ignoreIndex, or weight[w] == 0 with
+     * weight not null); if so, its cols gradients from dLogits[dRow] (when dLogits is not null) are zeroed.
+     */
+    static boolean skipsRow(int t, int ignoreIndex, float[] weight, int w, float[] dLogits, int dRow, int cols) {
+        if (t != ignoreIndex && (weight == null || weight[w] != 0f)) {
+            return false;
+        }
+        if (dLogits != null) {
+            java.util.Arrays.fill(dLogits, dRow, dRow + cols, 0f);
+        }
+        return true;
     }
 }

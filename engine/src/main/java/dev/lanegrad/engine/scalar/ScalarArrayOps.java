@@ -251,11 +251,8 @@ final class ScalarArrayOps implements ArrayOps {
         for (int r = 0; r < rows; r++) {
             int lr = lOff + r * cols;
             int t = target[tOff + r];
-            if (!ArrayOps.rowCounts(t, ignoreIndex, weight, wOff + r)) { // ignored or of weight 0
-                if (dLogits != null) {
-                    fill(0f, dLogits, dOff + r * cols, cols);
-                }
-                continue;
+            if (ArrayOps.skipsRow(t, ignoreIndex, weight, wOff + r, dLogits, dOff + r * cols, cols)) {
+                continue; // ignored or of weight 0
             }
             float w = weight == null ? 1f : weight[wOff + r];
             float m = max(logits, lr, cols);

@@ -87,11 +87,8 @@ final class VectorSoftmax {
         for (int r = 0; r < rows; r++) {
             int lr = lOff + r * cols;
             int t = target[tOff + r];
-            if (!ArrayOps.rowCounts(t, ignoreIndex, weight, wOff + r)) { // ignored or of weight 0
-                if (dLogits != null) {
-                    java.util.Arrays.fill(dLogits, dOff + r * cols, dOff + (r + 1) * cols, 0f);
-                }
-                continue;
+            if (ArrayOps.skipsRow(t, ignoreIndex, weight, wOff + r, dLogits, dOff + r * cols, cols)) {
+                continue; // ignored or of weight 0
             }
             float w = weight == null ? 1f : weight[wOff + r];
             float m = VectorArrayOps.maxUnchecked(logits, lr, cols);
