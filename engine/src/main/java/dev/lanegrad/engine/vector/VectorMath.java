@@ -38,16 +38,11 @@ import jdk.incubator.vector.VectorSpecies;
  * interpreted or compiled, and the scalar tails of every kernel call {@link #exp(float)},
  * {@link #tanh(float)}, {@link #sigmoid(float)}: the same polynomial, operation for operation, so an
  * element gets the same value whether it falls in a vector or in the tail.
- * It is OFF by default: inside the fused LSTM/GRU/RNN step kernels the polynomial's ~25 vector calls per
- * activation took C2 past its inlining budget and it boxed the vectors (JDK 17, AVX-512, quick harness
- * after a 5 s warm-up: S1 LSTM 1.5 ms and 4.6 MB per sequence against 1.0 ms and 0 B with SVML; S3 LSTM
- * 35 ms and 39 MB per step against 30 ms and 0.6 KB), far over the 5 % the mode may cost to be the default.
- * Cost of the default (ActivationBench, one brief run on a shared 2-core AVX-512 machine, noisy): see
- * docs/robustness.md. The polynomial has a second price: it is ~25 Vector API calls, each of which C2
- * expands into a few hundred bytecodes, so a caller can exceed C2's inlining budget
- * (NodeCountInliningCutoff, DesiredMethodLimit); the helper is then called instead of inlined and the
- * vectors crossing the call are boxed. Measured with JMH (JDK 17, ActivationBench impl=vector, -prof
- * gc): lanewise 0 B/op; poly up to 29 B per element for exp in some iterations. Elsewhere (aarch64,
+ * The polynomial is ~45 Vector API calls, which once took C2 past its inlining budget inside the fused
+ * LSTM/GRU/RNN step kernels and boxed the vectors (S1 LSTM 4.6 MB per sequence); since exp, sigmoid and
+ * tanh are array loops of their own (expLoop) the mode allocates nothing per step either (0 B/op in S1
+ * and S5, the same bytes per S3/LM step as without it). Its cost per benchmark case, the default and how
+ * it was measured: docs/robustness.md, "Deterministic mode". Elsewhere (aarch64,
  * macOS) the JDK's lanewise operators are a scalar loop per lane, far slower than the polynomial, so
  * there the polynomial is used in both modes. {@code -Dlanegrad.vectormath=lanewise|poly} forces one.
  * The species is {@link #F}, one static final to swap.
@@ -64,11 +59,11 @@ final class VectorMath {
     /** F's vector class (final): a cast to it gives C2 the exact type of a vector, see expLoop */
     private static final Class<? extends Vector<Float>> EXACT = F.vectorType();
 
-    /** {@code -Dlanegrad.deterministic}: true (the default) or false. */
+    /** {@code -Dlanegrad.deterministic}: true or false (the default: the mode costs S5 RNN ~10 %, docs/robustness.md). */
     public static final String DETERMINISTIC_PROPERTY = "lanegrad.deterministic";
 
     /** Bit-reproducible results (the polynomial everywhere); see the class comment. */
-    static final boolean DETERMINISTIC = parseDeterministic(System.getProperty(DETERMINISTIC_PROPERTY, "true"));
+    static final boolean DETERMINISTIC = parseDeterministic(System.getProperty(DETERMINISTIC_PROPERTY, "false"));
 
     /** Whether exp and tanh use the JDK's lanewise operators (decided once; C2 folds the branch). */
     static final boolean LANEWISE = chooseLanewise(System.getProperty("lanegrad.vectormath", ""),
@@ -76,9 +71,9 @@ final class VectorMath {
 
     static boolean parseDeterministic(String value) {
         switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "true", "":
+            case "true":
                 return true;
-            case "false":
+            case "false", "":
                 return false;
             default:
                 throw new IllegalArgumentException("-D" + DETERMINISTIC_PROPERTY + "=" + value + ": expected true or false");
