@@ -66,6 +66,32 @@ public interface RecurrentKernels {
                      float[] dhPrev, int dhPrevOff, int lddhPrev);
 
     /**
+     * {@link #gruBackward}'s formulas for elements [from, H) of one batch row, element by element: gates,
+     * gh, dGatesX, dGatesH (3H) at g, y, dx, dhh; hPrev, dh, dhPrev (H) at hp, dr, dp. The scalar kernel
+     * (from 0) and the vector kernel's tail.
+     */
+    static void gruBackwardElements(int H, int from, float[] gates, int g, float[] gh, int y, float[] hPrev, int hp,
+                                    float[] dh, int dr, float[] dGatesX, int dx, float[] dGatesH, int dhh,
+                                    float[] dhPrev, int dp) {
+        for (int j = from; j < H; j++) {
+            float r = gates[g + j];
+            float z = gates[g + H + j];
+            float n = gates[g + 2 * H + j];
+            float d = dh[dr + j];
+            float dnPre = d * (1f - z) * (1f - n * n);
+            float dzPre = d * (hPrev[hp + j] - n) * z * (1f - z);
+            float drPre = dnPre * gh[y + 2 * H + j] * r * (1f - r);
+            dGatesX[dx + j] = drPre;
+            dGatesX[dx + H + j] = dzPre;
+            dGatesX[dx + 2 * H + j] = dnPre;
+            dGatesH[dhh + j] = drPre;
+            dGatesH[dhh + H + j] = dzPre;
+            dGatesH[dhh + 2 * H + j] = dnPre * r;
+            dhPrev[dp + j] += d * z;
+        }
+    }
+
+    /**
      * Elman RNN step. In: pre (B, H) = W_ih x + b_ih + W_hh h + b_hh.
      * Out: pre overwritten in place with act(pre) (kept for backward) and the same written to h.
      */

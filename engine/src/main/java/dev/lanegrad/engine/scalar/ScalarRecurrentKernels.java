@@ -98,23 +98,8 @@ final class ScalarRecurrentKernels implements RecurrentKernels {
             int y = ghOff + b * 3 * H;
             int dx = dgxOff + b * 3 * H;
             int dhh = dghOff + b * 3 * H;
-            for (int j = 0; j < H; j++) {
-                float r = gates[g + j];
-                float z = gates[g + H + j];
-                float n = gates[g + 2 * H + j];
-                float hp = hPrev[hPrevOff + b * ldhPrev + j];
-                float d = dh[dhOff + b * lddh + j];
-                float dnPre = d * (1f - z) * (1f - n * n);
-                float dzPre = d * (hp - n) * z * (1f - z);
-                float drPre = dnPre * gh[y + 2 * H + j] * r * (1f - r);
-                dGatesX[dx + j] = drPre;
-                dGatesX[dx + H + j] = dzPre;
-                dGatesX[dx + 2 * H + j] = dnPre;
-                dGatesH[dhh + j] = drPre;
-                dGatesH[dhh + H + j] = dzPre;
-                dGatesH[dhh + 2 * H + j] = dnPre * r;
-                dhPrev[dhPrevOff + b * lddhPrev + j] += d * z;
-            }
+            RecurrentKernels.gruBackwardElements(H, 0, gates, g, gh, y, hPrev, hPrevOff + b * ldhPrev, dh, dhOff + b * lddh,
+                    dGatesX, dx, dGatesH, dhh, dhPrev, dhPrevOff + b * lddhPrev);
         }
     }
 

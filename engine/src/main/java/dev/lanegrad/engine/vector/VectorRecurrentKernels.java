@@ -218,23 +218,8 @@ final class VectorRecurrentKernels implements RecurrentKernels {
             dnPre.mul(r).intoArray(dGatesH, dhh + 2 * H + j);
             FloatVector.fromArray(F, dhPrev, dp + j).add(dz).intoArray(dhPrev, dp + j);
         }
-        for (; j < H; j++) { // scalar tail
-            float r = gates[g + j];
-            float z = gates[g + H + j];
-            float n = gates[g + 2 * H + j];
-            float hv = hPrev[hp + j];
-            float d = dh[dr + j];
-            float dnPre = d * (1f - z) * (1f - n * n);
-            float dzPre = d * (hv - n) * z * (1f - z);
-            float drPre = dnPre * gh[y + 2 * H + j] * r * (1f - r);
-            dGatesX[dx + j] = drPre;
-            dGatesX[dx + H + j] = dzPre;
-            dGatesX[dx + 2 * H + j] = dnPre;
-            dGatesH[dhh + j] = drPre;
-            dGatesH[dhh + H + j] = dzPre;
-            dGatesH[dhh + 2 * H + j] = dnPre * r;
-            dhPrev[dp + j] += d * z;
-        }
+        // scalar tail
+        RecurrentKernels.gruBackwardElements(H, j, gates, g, gh, y, hPrev, hp, dh, dr, dGatesX, dx, dGatesH, dhh, dhPrev, dp);
     }
 
     /** pre (B, H) -> act(pre) in place and into h (B, H; ldh) */
