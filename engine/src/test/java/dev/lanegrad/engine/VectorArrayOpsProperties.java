@@ -7,6 +7,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
 import java.util.Random;
+import java.util.function.BiConsumer;
 
 import static dev.lanegrad.engine.KernelTestSupport.EPS;
 import static dev.lanegrad.engine.KernelTestSupport.assertClose;
@@ -38,6 +39,16 @@ class VectorArrayOpsProperties {
         return KernelTestSupport.lengths();
     }
 
+    /** start's copy through the scalar op and another through the vector op end equal to the bit; returns the scalar one */
+    private float[] sameBits(String what, float[] start, BiConsumer<ArrayOps, float[]> op) {
+        float[] e = start.clone();
+        float[] g = start.clone();
+        op.accept(s, e);
+        op.accept(v, g);
+        assertSame(what, e, g);
+        return e;
+    }
+
     /** a (padded) copy: [off garbage][n values][3 garbage] */
     private static float[] place(float[] values, int off, Random random) {
         float[] a = new float[off + values.length + 3];
@@ -55,22 +66,11 @@ class VectorArrayOpsProperties {
         float[] a = place(values(r, n, 10f, 0.05, true), aOff, r);
         float[] b = place(values(r, n, 10f, 0.05, true), bOff, r);
         float[] out0 = place(new float[n], oOff, r);
-        for (String op : new String[]{"add", "sub", "mul"}) {
-            float[] e = out0.clone();
-            float[] g = out0.clone();
-            switch (op) {
-                case "add": s.add(a, aOff, b, bOff, e, oOff, n); v.add(a, aOff, b, bOff, g, oOff, n); break;
-                case "sub": s.sub(a, aOff, b, bOff, e, oOff, n); v.sub(a, aOff, b, bOff, g, oOff, n); break;
-                default: s.mul(a, aOff, b, bOff, e, oOff, n); v.mul(a, aOff, b, bOff, g, oOff, n);
-            }
-            assertSame(op + " n=" + n, e, g);
-        }
+        sameBits("add n=" + n, out0, (ops, out) -> ops.add(a, aOff, b, bOff, out, oOff, n));
+        sameBits("sub n=" + n, out0, (ops, out) -> ops.sub(a, aOff, b, bOff, out, oOff, n));
+        sameBits("mul n=" + n, out0, (ops, out) -> ops.mul(a, aOff, b, bOff, out, oOff, n));
         // in place: out aliases a exactly
-        float[] e = a.clone();
-        float[] g = a.clone();
-        s.add(e, aOff, b, bOff, e, aOff, n);
-        v.add(g, aOff, b, bOff, g, aOff, n);
-        assertSame("add in place n=" + n, e, g);
+        sameBits("add in place n=" + n, a, (ops, out) -> ops.add(out, aOff, b, bOff, out, aOff, n));
     }
 
     @Property(tries = 60)
@@ -88,23 +88,9 @@ class VectorArrayOpsProperties {
         assertClose("axpy n=" + n, e, g, 0, e.length,
                 (i, ev) -> 2 * EPS * (Math.abs(ev) + (i >= yOff && i < yOff + n ? Math.abs(alpha * x[xOff + i - yOff]) + Math.abs(y[i]) : 0)));
 
-        e = x.clone();
-        g = x.clone();
-        s.scale(alpha, e, xOff, n);
-        v.scale(alpha, g, xOff, n);
-        assertSame("scale n=" + n, e, g);
-
-        e = x.clone();
-        g = x.clone();
-        s.fill(alpha, e, xOff, n);
-        v.fill(alpha, g, xOff, n);
-        assertSame("fill n=" + n, e, g);
-
-        e = y.clone();
-        g = y.clone();
-        s.copy(x, xOff, e, yOff, n);
-        v.copy(x, xOff, g, yOff, n);
-        assertSame("copy n=" + n, e, g);
+        sameBits("scale n=" + n, x, (ops, out) -> ops.scale(alpha, out, xOff, n));
+        sameBits("fill n=" + n, x, (ops, out) -> ops.fill(alpha, out, xOff, n));
+        sameBits("copy n=" + n, y, (ops, out) -> ops.copy(x, xOff, out, yOff, n));
     }
 
     @Property(tries = 80)
@@ -146,17 +132,9 @@ class VectorArrayOpsProperties {
         int ld = Math.max(1, cols + pad);
         float[] x = place(values(r, rows * ld, 10f, 0.05, true), off, r);
         float[] bias = place(values(r, cols, 10f, 0.05, true), 2, r);
-        float[] e = x.clone();
-        float[] g = x.clone();
-        s.addRowBias(e, off, rows, cols, ld, bias, 2);
-        v.addRowBias(g, off, rows, cols, ld, bias, 2);
-        assertSame("addRowBias " + rows + "x" + cols + " ld " + ld, e, g);
-
-        float[] eo = bias.clone();
-        float[] go = bias.clone();
-        s.addColumnSums(x, off, rows, cols, ld, eo, 2);
-        v.addColumnSums(x, off, rows, cols, ld, go, 2);
-        assertSame("addColumnSums " + rows + "x" + cols + " ld " + ld, eo, go);
+        sameBits("addRowBias " + rows + "x" + cols + " ld " + ld, x, (ops, out) -> ops.addRowBias(out, off, rows, cols, ld, bias, 2));
+        sameBits("addColumnSums " + rows + "x" + cols + " ld " + ld, bias,
+                (ops, out) -> ops.addColumnSums(x, off, rows, cols, ld, out, 2));
     }
 
     /**
@@ -171,11 +149,7 @@ class VectorArrayOpsProperties {
         int ld = Math.max(1, cols + pad);
         float[] x = values(r, rows * ld, 10f, 0.0, false);
         float[] out0 = values(r, cols, 1f, 0.0, false);
-        float[] e = out0.clone();
-        float[] g = out0.clone();
-        s.addColumnSums(x, 0, rows, cols, ld, e, 0);
-        v.addColumnSums(x, 0, rows, cols, ld, g, 0);
-        assertSame("addColumnSums " + rows + "x" + cols, e, g);
+        float[] e = sameBits("addColumnSums " + rows + "x" + cols, out0, (ops, out) -> ops.addColumnSums(x, 0, rows, cols, ld, out, 0));
         for (int j = 0; j < cols; j++) {
             float total = 0f;
             double exact = 0;
