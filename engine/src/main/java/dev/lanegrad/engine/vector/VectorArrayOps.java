@@ -46,6 +46,11 @@ final class VectorArrayOps implements ArrayOps {
 
     @Override
     public void mul(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
+        mulUnchecked(a, aOff, b, bOff, out, outOff, n);
+    }
+
+    /** out (n) = a (n) * b (n); out may be a or b. Its own small compiled unit for the fused kernels' callers. */
+    static void mulUnchecked(float[] a, int aOff, float[] b, int bOff, float[] out, int outOff, int n) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector.fromArray(F, a, aOff + i).mul(FloatVector.fromArray(F, b, bOff + i)).intoArray(out, outOff + i);

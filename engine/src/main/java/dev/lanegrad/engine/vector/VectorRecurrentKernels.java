@@ -44,7 +44,7 @@ final class VectorRecurrentKernels implements RecurrentKernels {
         VectorMath.apply(VectorMath.SIGMOID, gates, go, gates, go, H);
         lstmCell(H, gates, gi, cPrev, cp, c, cr);
         VectorMath.apply(VectorMath.TANH, c, cr, h, hr, H);
-        mulInPlace(H, gates, go, h, hr);
+        VectorArrayOps.mulUnchecked(gates, go, h, hr, h, hr, H); // h *= o
     }
 
     /** c (H) = f cPrev + i g from the activated gates (4H) at gi */
@@ -58,17 +58,6 @@ final class VectorRecurrentKernels implements RecurrentKernels {
         }
         for (; j < H; j++) { // scalar tail
             c[cr + j] = gates[gi + H + j] * cPrev[cp + j] + gates[gi + j] * gates[gi + 2 * H + j];
-        }
-    }
-
-    /** y (n) *= a (n) */
-    private static void mulInPlace(int n, float[] a, int aOff, float[] y, int yOff) {
-        int j = 0;
-        for (int bound = F.loopBound(n); j < bound; j += L) {
-            FloatVector.fromArray(F, a, aOff + j).mul(FloatVector.fromArray(F, y, yOff + j)).intoArray(y, yOff + j);
-        }
-        for (; j < n; j++) { // scalar tail
-            y[yOff + j] = a[aOff + j] * y[yOff + j];
         }
     }
 
