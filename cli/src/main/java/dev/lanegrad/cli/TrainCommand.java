@@ -15,6 +15,7 @@ import dev.lanegrad.tasks.charlm.Sampler;
 import dev.lanegrad.tasks.charlm.TrainingConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -137,11 +138,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--sample-length", description = "characters of the sample printed at the end, 0 for none (default: ${DEFAULT-VALUE})")
     int sampleLength;
 
-    @Option(names = "--temperature", description = "temperature of that sample (default: ${DEFAULT-VALUE})")
-    float temperature;
-
-    @Option(names = "--prime", description = "text the sample starts from (default: a newline)")
-    String prime;
+    @Mixin
+    SamplingOptions sampling;
 
     /** Defaults shown in --help come from TrainingConfig.defaults(): one source of truth. */
     static final class Defaults implements CommandLine.IDefaultValueProvider {
@@ -174,7 +172,6 @@ final class TrainCommand implements Callable<Integer> {
                 case "--seed" -> Long.toString(d.seed());
                 case "--threads" -> Integer.toString(EngineThreads.threads());
                 case "--sample-length" -> "500";
-                case "--temperature" -> "0.8";
                 default -> null;
             };
         }
@@ -204,9 +201,8 @@ final class TrainCommand implements Callable<Integer> {
         if (sampleLength < 0) {
             throw new IllegalArgumentException("--sample-length " + sampleLength + ": expected a whole number >= 0");
         }
-        if (!(temperature >= 0f)) {
-            throw new IllegalArgumentException("--temperature " + temperature + ": expected a number >= 0");
-        }
+        float temperature = sampling.temperature();
+        String prime = sampling.prime;
         TrainingConfig config = TrainingConfig.defaults().toBuilder()
                 .cell(cell).hidden(hidden).layers(layers).embed(embed).dropout(dropout)
                 .seqLen(seqLen).batch(batch).lr(lr).minLr(minLr).schedule(schedule).warmupSteps(warmup)
