@@ -62,9 +62,6 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--max-length", description = "longer sentences are cut to this many words")
     int maxLength = DEFAULTS.maxLength();
 
-    @Option(names = "--out", paramLabel = "DIR", description = "run folder (default: runs/<timestamp>)")
-    Path out;
-
     @Option(names = "--checkpoint", paramLabel = "DIR", description = "a run folder of `lanegrad classify`: label --text with it")
     Path checkpoint;
 
@@ -109,7 +106,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "classify %s: %d texts, %d labels (%s); train %d, validation %d, test %d%n", source,
                 data.size(), data.labels().size(), String.join(", ", data.labels()), sizes[0], sizes[1], sizes[2]);
 
-        RunDirectory run = RunDirectory.create(out);
+        RunDirectory run = RunDirectory.create(training.out);
         ClassifyResult r;
         try (RunProgress progress = new RunProgress("classify", "ex", "lanegrad classify", "cross-entropy", run, System.err, false)
                 .score("val_accuracy", "%.3f")) {

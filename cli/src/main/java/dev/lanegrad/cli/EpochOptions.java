@@ -5,10 +5,13 @@ import dev.lanegrad.tasks.Cells;
 import dev.lanegrad.tasks.EpochSettings;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
+
 /**
  * The options that mean the same in both epoch tasks (forecast, classify), declared once: the recurrent
- * stack, the epochs, the optimizer's step and the seed. A command mixes it in with its config's defaults
- * (so --help shows the task's own) and sets them on its config builder with {@link #applyTo}.
+ * stack, the epochs, the optimizer's step, the seed and the run folder. A command mixes it in with its
+ * config's defaults (so --help shows the task's own) and sets them on its config builder with
+ * {@link #applyTo}.
  */
 final class EpochOptions {
 
@@ -36,6 +39,9 @@ final class EpochOptions {
 
     @Option(names = "--patience", description = "stop after this many epochs without a better validation score, 0 = never")
     int patience;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "run folder (default: runs/<timestamp>)")
+    Path out;
 
     EpochOptions(EpochSettings.Values defaults) {
         cell = Cells.name(defaults.cell());

@@ -65,9 +65,6 @@ public final class ForecastCommand implements Callable<Integer> {
             + "bundled sunspots, 0 for --csv; use 12 for monthly data with a yearly pattern)")
     Integer season;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "run folder (default: runs/<timestamp>)")
-    Path out;
-
     @Option(names = "--checkpoint", paramLabel = "DIR", description = "a run folder of `lanegrad forecast`: forecast "
             + "the values after the end of the series (--csv/--column, or the sunspots) with it")
     Path checkpoint;
@@ -120,7 +117,7 @@ public final class ForecastCommand implements Callable<Integer> {
                         + "validation %d, test %d%n", source, name, series.length, split.train().length,
                 split.validation().length, split.test().length);
 
-        RunDirectory run = RunDirectory.create(out);
+        RunDirectory run = RunDirectory.create(training.out);
         ForecastResult r;
         try (RunProgress progress = new RunProgress("forecast", "ex", "lanegrad forecast", "MSE (scaled)", run, System.err, false)
                 .score("val_rmse", "%.3f")) {
