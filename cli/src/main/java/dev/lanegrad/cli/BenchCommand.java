@@ -35,8 +35,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--cell", split = ",", description = "rnn, lstm, gru (comma-separated; default: all)")
     List<String> cells;
 
-    @Option(names = "--threads", description = "engine threads (default: all cores)")
-    Integer threads;
+    @Mixin
+    ThreadsOption engineThreads = new ThreadsOption(Runtime.getRuntime().availableProcessors());
 
     @Option(names = "--compare", paramLabel = "BASELINE.json",
             description = "compare with a saved run (case, cell and threads must match); exit 1 if any case regressed")
@@ -64,10 +64,7 @@ final class BenchCommand implements Callable<Integer> {
         for (String c : cells == null ? Arrays.asList(BenchCase.CELLS) : cells) {
             cellList.add(BenchCase.parseCell(c));
         }
-        int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (t < 1) {
-            throw new IllegalArgumentException("--threads " + t + ": expected >= 1");
-        }
+        int t = engineThreads.threads();
         QuickTimer timer = timing.timer(100_000_000L);
         if (!(threshold >= 0)) {
             throw new IllegalArgumentException("--threshold " + threshold + ": expected a percentage >= 0");

@@ -31,8 +31,8 @@ final class BenchGemmCommand implements Callable<Integer> {
     @Option(names = "--trans-b", description = "B is stored transposed (n, k)")
     boolean transB;
 
-    @Option(names = "--threads", defaultValue = "1", description = "engine threads (default: ${DEFAULT-VALUE})")
-    int threads;
+    @Mixin
+    ThreadsOption engineThreads = new ThreadsOption(1);
 
     @Option(names = "--kernels", defaultValue = "vector", description = "vector or scalar (default: ${DEFAULT-VALUE})")
     String kernels;
@@ -56,9 +56,7 @@ final class BenchGemmCommand implements Callable<Integer> {
         if (m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException("--m " + m + " --n " + n + " --k " + k + ": sizes must be >= 0");
         }
-        if (threads < 1) {
-            throw new IllegalArgumentException("--threads " + threads + ": expected >= 1");
-        }
+        int threads = engineThreads.threads();
         QuickTimer timer = timing.timer(50_000_000L);
         GemmQuick.Outcome outcome = GemmQuick.run(gemm, m, n, k, transA, transB, threads, timer);
         QuickTimer.Measurement t = outcome.measurement();

@@ -126,8 +126,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "seed of the initialisation, batches, dropout and sample (default: ${DEFAULT-VALUE})")
     long seed = DEFAULTS.seed();
 
-    @Option(names = "--threads", description = "engine threads (default: the number of cores, ${DEFAULT-VALUE})")
-    int threads = EngineThreads.threads();
+    @Mixin
+    ThreadsOption engineThreads = new ThreadsOption(EngineThreads.threads());
 
     @Option(names = "--out", paramLabel = "DIR", description = "run folder (default: runs/<timestamp>; with --resume: that folder)")
     Path out;
@@ -163,7 +163,7 @@ final class TrainCommand implements Callable<Integer> {
         if (steps != null && steps < 1) {
             throw new IllegalArgumentException("--steps " + steps + ": expected a whole number >= 1");
         }
-        CliChecks.threads("--threads", threads);
+        int threads = engineThreads.threads();
         if (sampleLength < 0) {
             throw new IllegalArgumentException("--sample-length " + sampleLength + ": expected a whole number >= 0");
         }
