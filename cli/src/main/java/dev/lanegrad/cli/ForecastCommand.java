@@ -28,8 +28,8 @@ import java.util.concurrent.Callable;
 /** {@code lanegrad forecast}: parses options, wires progress and plots, prints; the work is in models' tasks.forecast. */
 @Command(name = "forecast", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
         description = {"Train a recurrent forecaster on a time series and compare it with the naive forecasts.",
-                "The model: stacked LSTM or GRU -> Linear, MSE, Adam (--lr with cosine decay to a tenth); its test RMSE and MAE are reported next to the "
-                        + "naive and seasonal-naive forecasts.",
+                "The model: stacked LSTM or GRU -> Linear, MSE, Adam (--lr with cosine decay to a tenth); its test RMSE "
+                        + "and MAE are reported next to the naive and seasonal-naive forecasts.",
                 "Default data: the bundled Zurich monthly sunspot numbers 1749-1983 (season 132 months, the ~11-year cycle).",
                 "The series is split chronologically (70%% train, 15%% validation, 15%% test); the scaler is fitted on the "
                         + "training part only; the epoch with the lowest validation loss is kept.",
