@@ -1,8 +1,9 @@
 package dev.lanegrad.engine.vector;
 
+import dev.lanegrad.engine.ArrayOps;
 import dev.lanegrad.engine.KernelInfo;
 import dev.lanegrad.engine.KernelProvider;
-import dev.lanegrad.engine.KernelSet;
+import dev.lanegrad.engine.RecurrentKernels;
 
 /**
  * The Vector API kernels. Only {@code dev.lanegrad.engine.Kernels} names this class, by reflection,
@@ -11,10 +12,11 @@ import dev.lanegrad.engine.KernelSet;
  */
 public final class VectorKernelProvider {
 
-    public static final KernelProvider INSTANCE = KernelSet.checked("vector", new VectorGemm(), new VectorArrayOps(),
-            new VectorRecurrentKernels(), new KernelInfo.Shape(KernelShape.BITS, KernelShape.PREFERRED_BITS,
-                    KernelShape.LANES, KernelShape.REGISTERS, KernelShape.MR, KernelShape.NR, KernelShape.KC, KernelShape.MC,
-                    KernelShape.NC, VectorMath.F.vectorBitSize()));
+    public static final KernelProvider INSTANCE = new KernelProvider("vector", new VectorGemm(),
+            ArrayOps.checked(new VectorArrayOps()), RecurrentKernels.checked(new VectorRecurrentKernels()),
+            new KernelInfo.Shape(KernelShape.BITS, KernelShape.PREFERRED_BITS, KernelShape.LANES, KernelShape.REGISTERS,
+                    KernelShape.MR, KernelShape.NR, KernelShape.KC, KernelShape.MC, KernelShape.NC,
+                    VectorMath.F.vectorBitSize()));
 
     private VectorKernelProvider() {
     }
