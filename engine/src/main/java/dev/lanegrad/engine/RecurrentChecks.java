@@ -12,10 +12,7 @@ public final class RecurrentChecks {
     public static void lstmForward(int batch, int hidden, float[] gates, int gOff, float[] cPrev, int cPrevOff,
                                    int ldcPrev, float[] c, int cOff, int ldc, float[] h, int hOff, int ldh) {
         String k = "lstmForward";
-        Checks.step(k, batch, hidden);
-        Checks.gates(k, "gates", gates, gOff, batch, 4, hidden);
-        Checks.matrix(k, "cPrev", cPrev, cPrevOff, batch, hidden, ldcPrev);
-        Checks.matrix(k, "c", c, cOff, batch, hidden, ldc);
+        lstmStep(k, batch, hidden, gates, gOff, cPrev, cPrevOff, ldcPrev, c, cOff, ldc);
         Checks.matrix(k, "h", h, hOff, batch, hidden, ldh);
     }
 
@@ -23,10 +20,7 @@ public final class RecurrentChecks {
                                     int ldcPrev, float[] c, int cOff, int ldc, float[] dh, int dhOff, int lddh,
                                     float[] dc, int dcOff, int lddc, float[] dGates, int dgOff) {
         String k = "lstmBackward";
-        Checks.step(k, batch, hidden);
-        Checks.gates(k, "gates", gates, gOff, batch, 4, hidden);
-        Checks.matrix(k, "cPrev", cPrev, cPrevOff, batch, hidden, ldcPrev);
-        Checks.matrix(k, "c", c, cOff, batch, hidden, ldc);
+        lstmStep(k, batch, hidden, gates, gOff, cPrev, cPrevOff, ldcPrev, c, cOff, ldc);
         Checks.matrix(k, "dh", dh, dhOff, batch, hidden, lddh);
         Checks.matrix(k, "dc", dc, dcOff, batch, hidden, lddc);
         Checks.gates(k, "dGates", dGates, dgOff, batch, 4, hidden);
@@ -35,10 +29,7 @@ public final class RecurrentChecks {
     public static void gruForward(int batch, int hidden, float[] xp, int xpOff, float[] gh, int ghOff,
                                   float[] hPrev, int hPrevOff, int ldhPrev, float[] h, int hOff, int ldh) {
         String k = "gruForward";
-        Checks.step(k, batch, hidden);
-        Checks.gates(k, "xp", xp, xpOff, batch, 3, hidden);
-        Checks.gates(k, "gh", gh, ghOff, batch, 3, hidden);
-        Checks.matrix(k, "hPrev", hPrev, hPrevOff, batch, hidden, ldhPrev);
+        gruStep(k, batch, hidden, "xp", xp, xpOff, gh, ghOff, hPrev, hPrevOff, ldhPrev);
         Checks.matrix(k, "h", h, hOff, batch, hidden, ldh);
     }
 
@@ -47,10 +38,7 @@ public final class RecurrentChecks {
                                    float[] dGatesX, int dgxOff, float[] dGatesH, int dghOff, float[] dhPrev,
                                    int dhPrevOff, int lddhPrev) {
         String k = "gruBackward";
-        Checks.step(k, batch, hidden);
-        Checks.gates(k, "gates", gates, gOff, batch, 3, hidden);
-        Checks.gates(k, "gh", gh, ghOff, batch, 3, hidden);
-        Checks.matrix(k, "hPrev", hPrev, hPrevOff, batch, hidden, ldhPrev);
+        gruStep(k, batch, hidden, "gates", gates, gOff, gh, ghOff, hPrev, hPrevOff, ldhPrev);
         Checks.matrix(k, "dh", dh, dhOff, batch, hidden, lddh);
         Checks.gates(k, "dGatesX", dGatesX, dgxOff, batch, 3, hidden);
         Checks.gates(k, "dGatesH", dGatesH, dghOff, batch, 3, hidden);
@@ -72,5 +60,23 @@ public final class RecurrentChecks {
         Checks.gates(k, "y", y, yOff, batch, 1, hidden);
         Checks.matrix(k, "dh", dh, dhOff, batch, hidden, lddh);
         Checks.gates(k, "dPre", dPre, dpOff, batch, 1, hidden);
+    }
+
+    /** What an LSTM step's forward and backward both read: the sizes, the gates (B, 4H), c_{t-1} and c_t. */
+    private static void lstmStep(String k, int batch, int hidden, float[] gates, int gOff, float[] cPrev, int cPrevOff,
+                                 int ldcPrev, float[] c, int cOff, int ldc) {
+        Checks.step(k, batch, hidden);
+        Checks.gates(k, "gates", gates, gOff, batch, 4, hidden);
+        Checks.matrix(k, "cPrev", cPrev, cPrevOff, batch, hidden, ldcPrev);
+        Checks.matrix(k, "c", c, cOff, batch, hidden, ldc);
+    }
+
+    /** What a GRU step's forward and backward both read: the sizes, the input-side gates (B, 3H), gh and h_{t-1}. */
+    private static void gruStep(String k, int batch, int hidden, String gatesName, float[] gates, int gOff, float[] gh,
+                                int ghOff, float[] hPrev, int hPrevOff, int ldhPrev) {
+        Checks.step(k, batch, hidden);
+        Checks.gates(k, gatesName, gates, gOff, batch, 3, hidden);
+        Checks.gates(k, "gh", gh, ghOff, batch, 3, hidden);
+        Checks.matrix(k, "hPrev", hPrev, hPrevOff, batch, hidden, ldhPrev);
     }
 }
