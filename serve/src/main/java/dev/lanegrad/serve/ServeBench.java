@@ -202,8 +202,8 @@ public final class ServeBench {
         return probe.phase(load.closedLoop(steps, nanos));
     }
 
-    private static final long WARM_UP_SLICE = 500_000_000L;
-    private static final long WARM_UP_MAX = 30_000_000_000L;
+    private static final long WARM_UP_SLICE = 1_000_000_000L;
+    private static final long WARM_UP_MAX = 45_000_000_000L;
 
     /** A load that can be run again and again. */
     private interface Load {
@@ -211,30 +211,57 @@ public final class ServeBench {
     }
 
     /**
-     * Runs the load for at least {@code nanos}, then on until the JIT is done with it: until a half-second
-     * slice compiles for less than 2% of its time (at most 30 s). On one core the compiler threads took
-     * 35-40% of the CPU (perf) during a phase measured after a fixed 3 s warm-up: C2 compiling the HTTP
-     * path (single compilations of 0.5-1.7 s: CompletableFuture's tryFire inlining the write path, Netty's
-     * read loop), so the phase's CPU per answer counted the compiler.
+     * Runs the load for at least {@code nanos}, then on until the JIT is done with it: two one-second slices
+     * in a row in which the compiler threads used less than 2% of the time (at most 45 s). On one core the
+     * compiler threads took 35-40% of the CPU (perf) all through a predict phase measured after a fixed 3 s
+     * warm-up, and the server's CPU per answer halved (0.90 -> 0.43 ms) once they were done: C2 compiles
+     * the HTTP path as a few huge methods (CompletableFuture's tryFire, Netty's channelRead, each 0.5-1 s
+     * with ~10 KB of bytecode inlined) and only after them the batcher's. The JIT's own total compilation time
+     * is counted when a compilation ends, so the compiler threads' CPU is read from /proc where there is one.
      */
     private static void warmUp(Load load, long nanos, Consumer<String> log) throws IOException {
-        var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
         long start = System.nanoTime();
+        int quietSlices = 0;
         long slices = 0;
         while (true) {
-            long compiled = jit.getTotalCompilationTime();
-            long t = System.nanoTime();
+            long compiled = compilerMillis();
             load.run();
             slices++;
-            long ms = (System.nanoTime() - t) / 1_000_000;
-            boolean quiet = jit.getTotalCompilationTime() - compiled < ms / 50;
+            quietSlices = compilerMillis() - compiled < WARM_UP_SLICE / 50_000_000L ? quietSlices + 1 : 0;
             long spent = System.nanoTime() - start;
-            if (spent >= nanos && quiet || spent >= WARM_UP_MAX) {
+            if (spent >= nanos && quietSlices >= 2 || spent >= WARM_UP_MAX) {
                 log.accept(String.format("warmed up for %.1f s (%d slices)%s", spent * 1e-9, slices,
-                        quiet ? "" : "; the JIT was still compiling"));
+                        quietSlices >= 2 ? "" : "; the JIT was still compiling"));
                 return;
             }
         }
+    }
+
+    /** CPU milliseconds of the JIT compiler threads (Linux /proc), else the JIT's total compilation time. */
+    static long compilerMillis() {
+        long ticks = 0;
+        boolean found = false;
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+            for (var t : (Iterable<java.nio.file.Path>) tasks::iterator) {
+                String stat;
+                try {
+                    stat = java.nio.file.Files.readString(t.resolve("stat"));
+                } catch (IOException e) {
+                    continue; // the thread ended
+                }
+                int open = stat.indexOf('(');
+                int close = stat.lastIndexOf(')');
+                String name = stat.substring(open + 1, close);
+                if (name.startsWith("C1 Compi") || name.startsWith("C2 Compi")) {
+                    String[] f = stat.substring(close + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15), in 10 ms ticks (USER_HZ 100)
+                    found = true;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            found = false;
+        }
+        return found ? ticks * 10 : java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
     }
 
     /**
@@ -327,9 +354,18 @@ public final class ServeBench {
     /**
      * The heap a session takes: n sessions made, the heap settled, then closed and settled again (the
      * difference of two readings taken with the server in the same state; a reading before making them
-     * drifted by ~9 MB whatever n was, the server's first garbage).
+     * drifted by ~9 MB whatever n was, the server's first garbage); the median of three.
      */
     private static double bytesPerSession(ServeServer server, int n) throws InterruptedException {
+        double[] each = new double[3];
+        for (int i = 0; i < each.length; i++) {
+            each[i] = bytesPerSessionOnce(server, n);
+        }
+        java.util.Arrays.sort(each);
+        return each[1];
+    }
+
+    private static double bytesPerSessionOnce(ServeServer server, int n) throws InterruptedException {
         String[] ids = new String[n];
         for (int i = 0; i < n; i++) {
             ids[i] = server.sessions().create("bench", server.predictors.get("bench").model().streaming()).id();
@@ -342,14 +378,24 @@ public final class ServeBench {
         return (with - settledHeap()) / (double) n;
     }
 
-    /** Heap in use after full collections (a hint the default collectors follow), for a before/after difference. */
+    /**
+     * Heap live after a full collection (a hint the default collectors follow): each heap pool's usage as its
+     * collector left it, so what threads allocate after the collection is not counted (Runtime's used memory
+     * was: with the serial collector, 855 to 3,334 bytes per session in runs of the same code).
+     */
     private static long settledHeap() throws InterruptedException {
-        Runtime rt = Runtime.getRuntime();
         long used = Long.MAX_VALUE;
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 2; i++) {
             System.gc();
-            Thread.sleep(50);
-            used = Math.min(used, rt.totalMemory() - rt.freeMemory());
+            Thread.sleep(20);
+            long sum = 0;
+            for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+                var after = pool.getCollectionUsage();
+                if (pool.getType() == java.lang.management.MemoryType.HEAP && after != null) {
+                    sum += after.getUsed();
+                }
+            }
+            used = Math.min(used, sum);
         }
         return used;
     }
