@@ -47,7 +47,7 @@ final class ServeBenchCommand implements Callable<Integer> {
     @Option(names = "--max-batch", defaultValue = "64", description = "the server's max batch (default: ${DEFAULT-VALUE})")
     int maxBatch;
 
-    @Option(names = "--max-wait-ms", defaultValue = "2", description = "the server's batching window (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-wait-ms", defaultValue = "0.5", description = "the server's batching window (default: ${DEFAULT-VALUE})")
     double maxWaitMs;
 
     @Option(names = "--http", defaultValue = "netty", description = "the server: netty or jdk (default: ${DEFAULT-VALUE})")

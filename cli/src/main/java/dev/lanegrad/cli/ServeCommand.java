@@ -39,7 +39,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-batch", defaultValue = "64", description = "rows per batched forward or step (default: ${DEFAULT-VALUE})")
     int maxBatch;
 
-    @Option(names = "--max-wait-ms", defaultValue = "2", description = "how long a request waits for others to batch with (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-wait-ms", defaultValue = "0.5", description = "how long a request waits for others to batch with (default: ${DEFAULT-VALUE})")
     double maxWaitMs;
 
     @Option(names = "--queue", defaultValue = "1024", description = "requests waiting per model; beyond it 429 (default: ${DEFAULT-VALUE})")

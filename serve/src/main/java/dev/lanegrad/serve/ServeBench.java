@@ -96,8 +96,10 @@ public final class ServeBench {
                 sb.append(String.format("in-process  step B=64              %10.1f session-steps/s (CPU %.4f ms/step)%n",
                         stepRowsPerSec(), 1e3 * step64.cpuSeconds / 64));
             }
-            if (predict != null && s5 != null) {
+            if (predict != null) {
                 sb.append(line("http predict, closed loop", predict));
+            }
+            if (predict != null && s5 != null) {
                 sb.append(String.format("  -> throughput / S5 = %.2f (target >= 0.70); CPU per sequence / S5's = %.2f%n",
                         predict.load.perSecond() / s5SeqPerSec(), predict.cpuMillisPerAnswer / (1e3 * s5.cpuSeconds / 64)));
             }
@@ -142,7 +144,7 @@ public final class ServeBench {
         boolean latency = o.phases().contains("latency");
         boolean stepping = o.phases().contains("sessions");
         log.accept("in-process references (" + o.duration().toSeconds() + " s each) ...");
-        Reference s5 = predicting || latency ? secondsPer(() -> forward(layer, 64, o.steps()), nanos) : null;
+        Reference s5 = predicting ? secondsPer(() -> forward(layer, 64, o.steps()), nanos) : null;
         Reference s1 = latency ? secondsPer(() -> forward(layer, 1, o.steps()), nanos) : null;
         Reference step64 = null;
         if (stepping) {
@@ -182,7 +184,7 @@ public final class ServeBench {
                 measured = bytesPerSession(server, Math.max(o.sessions(), 10_000));
                 steps = sessions(server, load, o, log);
             }
-            return new Report(s5, s1, step64, predicting ? predict : null, half, steps, o.sessionSteps(),
+            return new Report(s5, s1, step64, predict, half, steps, o.sessionSteps(),
                     server.predictors.get("bench").model().streaming().bytesPerSession(), measured);
         }
     }
