@@ -56,7 +56,7 @@ public record ServeConfig(String host, int port, int maxBatch, Duration maxWait,
     }
 
     /**
-     * The defaults: 127.0.0.1:8080, batches of 64 within 2 ms, 10,000 sessions idle up to 10 minutes, bodies up
+     * The defaults: 127.0.0.1:8080, batches of 64 within 0.5 ms, 10,000 sessions idle up to 10 minutes, bodies up
      * to 1 MiB. A parsed JSON body takes up to ~12x its size (boxed numbers), so the worst case of request
      * memory is about httpThreads x 12 x maxBodyBytes: 1.5 GiB at the defaults, far less with x_f32 bodies.
      */
