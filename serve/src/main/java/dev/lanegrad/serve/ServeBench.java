@@ -174,6 +174,9 @@ public final class ServeBench {
                 if (latency) {
                     double rate = predict.load().perSecond() / 2;
                     log.accept(String.format("predict at half rate (%.1f /s, open loop) ...", rate));
+                    // small batches take paths the full ones did not: C2 took ~25% of the core for 2 s of the
+                    // measured half-rate phase after the closed loop's warm-up alone (perf, one core)
+                    warmUp(() -> load.openLoop(body, o.clients(), rate, WARM_UP_SLICE), 2 * WARM_UP_SLICE, log);
                     probe = new Probe(batches);
                     half = probe.phase(load.openLoop(body, o.clients(), rate, nanos));
                 }
