@@ -6,6 +6,7 @@ import dev.lanegrad.bench.rnn.BaselineComparison;
 import dev.lanegrad.bench.rnn.BenchCase;
 import dev.lanegrad.bench.rnn.RnnSuite;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -34,11 +35,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--cell", split = ",", description = "rnn, lstm, gru (comma-separated; default: all)")
     List<String> cells;
 
-    @Option(names = "--threads", description = "engine threads (default: all cores)")
-    Integer threads;
-
-    @Option(names = "--json", description = "also write the results as a JSON list to this file")
-    Path json;
+    @Mixin
+    ThreadsOption engineThreads = new ThreadsOption(Runtime.getRuntime().availableProcessors());
 
     @Option(names = "--compare", paramLabel = "BASELINE.json",
             description = "compare with a saved run (case, cell and threads must match); exit 1 if any case regressed")
@@ -53,11 +51,8 @@ final class BenchCommand implements Callable<Integer> {
                     + "meaningful at 1 thread) (default: ${DEFAULT-VALUE})")
     String compareBy;
 
-    @Option(names = "--warmup-ms", defaultValue = "1000", description = "warm-up per case in ms (default: ${DEFAULT-VALUE})")
-    long warmupMs;
-
-    @Option(names = "--repetitions", defaultValue = "15", description = "timed repetitions per case (default: ${DEFAULT-VALUE})")
-    int repetitions;
+    @Mixin
+    TimingOptions timing;
 
     @Override
     public Integer call() throws Exception {
@@ -69,13 +64,8 @@ final class BenchCommand implements Callable<Integer> {
         for (String c : cells == null ? Arrays.asList(BenchCase.CELLS) : cells) {
             cellList.add(BenchCase.parseCell(c));
         }
-        int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (t < 1) {
-            throw new IllegalArgumentException("--threads " + t + ": expected >= 1");
-        }
-        if (warmupMs < 0 || repetitions < 1) {
-            throw new IllegalArgumentException("--warmup-ms " + warmupMs + " --repetitions " + repetitions + ": expected >= 0 and >= 1");
-        }
+        int t = engineThreads.threads();
+        QuickTimer timer = timing.timer(100_000_000L);
         if (!(threshold >= 0)) {
             throw new IllegalArgumentException("--threshold " + threshold + ": expected a percentage >= 0");
         }
@@ -85,15 +75,12 @@ final class BenchCommand implements Callable<Integer> {
         }
         boolean byCpu = compareBy.equals("cpu");
         Map<String, Object[]> baseline = compare == null ? null : BaselineComparison.read(compare, byCpu ? "cpuValue" : "value");
-        QuickTimer timer = new QuickTimer(warmupMs * 1_000_000L, repetitions, 100_000_000L);
-        System.out.printf("lanegrad bench: java %s, %d threads, median of %d%n", Runtime.version(), t, repetitions);
+        System.out.printf("lanegrad bench: java %s, %d threads, median of %d%n", Runtime.version(), t, timing.repetitions);
         List<BenchResult> results = RnnSuite.run(caseList, cellList, t, timer, r -> System.out.printf(
                 "%-3s %-5s %dt %12s %-9s %8s B/op   (thread CPU time: %s)%n", r.fields().get("case"), r.fields().get("cell"), t,
                 format(r.value()), r.unit(), r.fields().get("allocBytesPerOp"),
                 r.fields().get("cpuValue") instanceof Double v ? format(v) : "n/a"));
-        if (json != null) {
-            BenchResult.writeJson(json, results);
-        }
+        timing.save(results);
         if (baseline == null) {
             return 0;
         }

@@ -1,14 +1,13 @@
 package dev.lanegrad.cli;
 
 import dev.lanegrad.bench.GemmQuick;
-import dev.lanegrad.bench.quick.BenchResult;
 import dev.lanegrad.bench.quick.QuickTimer;
 import dev.lanegrad.engine.Gemm;
 import dev.lanegrad.engine.Kernels;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -32,20 +31,14 @@ final class BenchGemmCommand implements Callable<Integer> {
     @Option(names = "--trans-b", description = "B is stored transposed (n, k)")
     boolean transB;
 
-    @Option(names = "--threads", defaultValue = "1", description = "engine threads (default: ${DEFAULT-VALUE})")
-    int threads;
+    @Mixin
+    ThreadsOption engineThreads = new ThreadsOption(1);
 
     @Option(names = "--kernels", defaultValue = "vector", description = "vector or scalar (default: ${DEFAULT-VALUE})")
     String kernels;
 
-    @Option(names = "--warmup-ms", defaultValue = "1000", description = "warm-up time in ms (default: ${DEFAULT-VALUE})")
-    long warmupMs;
-
-    @Option(names = "--repetitions", defaultValue = "15", description = "timed repetitions (default: ${DEFAULT-VALUE})")
-    int repetitions;
-
-    @Option(names = "--json", description = "also write the result as a JSON list to this file")
-    Path json;
+    @Mixin
+    TimingOptions timing;
 
     @Override
     public Integer call() throws Exception {
@@ -63,16 +56,8 @@ final class BenchGemmCommand implements Callable<Integer> {
         if (m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException("--m " + m + " --n " + n + " --k " + k + ": sizes must be >= 0");
         }
-        if (threads < 1) {
-            throw new IllegalArgumentException("--threads " + threads + ": expected >= 1");
-        }
-        if (warmupMs < 0) {
-            throw new IllegalArgumentException("--warmup-ms " + warmupMs + ": expected >= 0");
-        }
-        if (repetitions < 1) {
-            throw new IllegalArgumentException("--repetitions " + repetitions + ": expected >= 1");
-        }
-        QuickTimer timer = new QuickTimer(warmupMs * 1_000_000L, repetitions, 50_000_000L);
+        int threads = engineThreads.threads();
+        QuickTimer timer = timing.timer(50_000_000L);
         GemmQuick.Outcome outcome = GemmQuick.run(gemm, m, n, k, transA, transB, threads, timer);
         QuickTimer.Measurement t = outcome.measurement();
         System.out.printf("gemm %s m=%d n=%d k=%d transA=%s transB=%s threads=%d: %.2f GFLOP/s "
@@ -80,9 +65,7 @@ final class BenchGemmCommand implements Callable<Integer> {
                 kernels, m, n, k, transA, transB, threads, outcome.result().value(),
                 t.medianNanos() / 1e3, t.minNanos() / 1e3, t.maxNanos() / 1e3, t.repetitions(), t.opsPerRepetition(),
                 t.allocatedBytesPerOp());
-        if (json != null) {
-            BenchResult.writeJson(json, List.of(outcome.result()));
-        }
+        timing.save(List.of(outcome.result()));
         return 0;
     }
 }

@@ -4,7 +4,6 @@ import dev.lanegrad.cli.run.RunDirectory;
 import dev.lanegrad.cli.run.RunProgress;
 import dev.lanegrad.tasks.data.BundledData;
 import dev.lanegrad.tasks.data.LabelledText;
-import dev.lanegrad.models.rnn.RnnMode;
 import dev.lanegrad.tasks.Cells;
 import dev.lanegrad.tasks.CheckpointFolder;
 import dev.lanegrad.tasks.classify.ClassifyConfig;
@@ -14,6 +13,7 @@ import dev.lanegrad.tasks.classify.Pooling;
 import dev.lanegrad.tasks.classify.Prediction;
 import dev.lanegrad.tasks.classify.TextClassifier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -43,17 +43,11 @@ public final class ClassifyCommand implements Callable<Integer> {
             + "bundled sentiment sentences)")
     Path tsv;
 
-    @Option(names = "--cell", paramLabel = "gru|lstm", description = "recurrent cell")
-    String cell = Cells.name(DEFAULTS.cell());
+    @Mixin
+    EpochOptions training = new EpochOptions(DEFAULTS);
 
     @Option(names = "--embedding", description = "word vector size")
     int embedding = DEFAULTS.embedding();
-
-    @Option(names = "--hidden", description = "units per direction")
-    int hidden = DEFAULTS.hidden();
-
-    @Option(names = "--layers", description = "stacked bidirectional layers")
-    int layers = DEFAULTS.layers();
 
     @Option(names = "--pooling", paramLabel = "max|mean|last", description = "outputs over the words -> one vector: "
             + "max or mean over each sentence's own words, or the final states")
@@ -62,29 +56,11 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--dropout", description = "dropout on the word vectors and the pooled vector")
     float dropout = DEFAULTS.dropout();
 
-    @Option(names = "--epochs", description = "passes over the training sentences")
-    int epochs = DEFAULTS.epochs();
-
-    @Option(names = "--lr", description = "Adam learning rate")
-    float lr = DEFAULTS.lr();
-
-    @Option(names = "--batch", description = "sentences per step")
-    int batch = DEFAULTS.batch();
-
-    @Option(names = "--seed", description = "seed of the split, the initialisation, dropout and the shuffling")
-    long seed = DEFAULTS.seed();
-
     @Option(names = "--min-freq", description = "words seen fewer times in the training part become <unk>")
     int minFrequency = DEFAULTS.minFrequency();
 
     @Option(names = "--max-length", description = "longer sentences are cut to this many words")
     int maxLength = DEFAULTS.maxLength();
-
-    @Option(names = "--patience", description = "stop after this many epochs without a better validation accuracy, 0 = never")
-    int patience = DEFAULTS.patience();
-
-    @Option(names = "--out", paramLabel = "DIR", description = "run folder (default: runs/<timestamp>)")
-    Path out;
 
     @Option(names = "--checkpoint", paramLabel = "DIR", description = "a run folder of `lanegrad classify`: label --text with it")
     Path checkpoint;
@@ -120,9 +96,8 @@ public final class ClassifyCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         PrintStream o = System.out;
         // everything is checked before anything is written
-        ClassifyConfig cfg = ClassifyConfig.builder().cell(Cells.parse(cell, RnnMode.LSTM, RnnMode.GRU)).embedding(embedding).hidden(hidden)
-                .layers(layers).pooling(Pooling.parse(pooling)).dropout(dropout).epochs(epochs).lr(lr).batch(batch).seed(seed)
-                .minFrequency(minFrequency).maxLength(maxLength).patience(patience).build();
+        ClassifyConfig cfg = training.applyTo(ClassifyConfig.builder()).embedding(embedding).pooling(Pooling.parse(pooling))
+                .dropout(dropout).minFrequency(minFrequency).maxLength(maxLength).build();
         LabelledText data = tsv == null ? BundledData.sentiment() : InputFiles.tsv(tsv);
         ClassifyTraining.check(data, cfg);
         String source = tsv == null ? "bundled sentiment sentences (" + String.join(", ", BundledData.SENTIMENT) + ")"
@@ -131,7 +106,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "classify %s: %d texts, %d labels (%s); train %d, validation %d, test %d%n", source,
                 data.size(), data.labels().size(), String.join(", ", data.labels()), sizes[0], sizes[1], sizes[2]);
 
-        RunDirectory run = RunDirectory.create(out);
+        RunDirectory run = RunDirectory.create(training.out);
         ClassifyResult r;
         try (RunProgress progress = new RunProgress("classify", "ex", "lanegrad classify", "cross-entropy", run, System.err, false)
                 .score("val_accuracy", "%.3f")) {

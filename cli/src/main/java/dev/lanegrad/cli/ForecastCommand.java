@@ -6,7 +6,6 @@ import dev.lanegrad.cli.run.RunProgress;
 import dev.lanegrad.tasks.data.BundledData;
 import dev.lanegrad.tasks.data.CsvTable;
 import dev.lanegrad.tasks.data.SeriesSplit;
-import dev.lanegrad.models.rnn.RnnMode;
 import dev.lanegrad.tasks.Cells;
 import dev.lanegrad.tasks.CheckpointFolder;
 import dev.lanegrad.tasks.forecast.ErrorMetrics;
@@ -16,6 +15,7 @@ import dev.lanegrad.tasks.forecast.ForecastResult;
 import dev.lanegrad.tasks.forecast.ForecastTraining;
 import dev.lanegrad.tasks.forecast.Forecaster;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -28,8 +28,8 @@ import java.util.concurrent.Callable;
 /** {@code lanegrad forecast}: parses options, wires progress and plots, prints; the work is in models' tasks.forecast. */
 @Command(name = "forecast", mixinStandardHelpOptions = true, sortOptions = false, showDefaultValues = true,
         description = {"Train a recurrent forecaster on a time series and compare it with the naive forecasts.",
-                "The model: stacked LSTM or GRU -> Linear, MSE, Adam; its test RMSE and MAE are reported next to the "
-                        + "naive and seasonal-naive forecasts.",
+                "The model: stacked LSTM or GRU -> Linear, MSE, Adam (--lr with cosine decay to a tenth); its test RMSE "
+                        + "and MAE are reported next to the naive and seasonal-naive forecasts.",
                 "Default data: the bundled Zurich monthly sunspot numbers 1749-1983 (season 132 months, the ~11-year cycle).",
                 "The series is split chronologically (70%% train, 15%% validation, 15%% test); the scaler is fitted on the "
                         + "training part only; the epoch with the lowest validation loss is kept.",
@@ -55,39 +55,15 @@ public final class ForecastCommand implements Callable<Integer> {
     @Option(names = "--horizon", description = "future values it predicts")
     int horizon = DEFAULTS.horizon();
 
-    @Option(names = "--cell", paramLabel = "lstm|gru", description = "recurrent cell")
-    String cell = Cells.name(DEFAULTS.cell());
-
-    @Option(names = "--hidden", description = "units per layer")
-    int hidden = DEFAULTS.hidden();
-
-    @Option(names = "--layers", description = "stacked recurrent layers")
-    int layers = DEFAULTS.layers();
+    @Mixin
+    EpochOptions training = new EpochOptions(DEFAULTS);
 
     @Option(names = "--dropout", description = "dropout between stacked layers")
     float dropout = DEFAULTS.dropout();
 
-    @Option(names = "--epochs", description = "passes over the training windows")
-    int epochs = DEFAULTS.epochs();
-
-    @Option(names = "--lr", description = "Adam learning rate (cosine decay to a tenth)")
-    float lr = DEFAULTS.lr();
-
-    @Option(names = "--batch", description = "windows per step")
-    int batch = DEFAULTS.batch();
-
-    @Option(names = "--seed", description = "seed of the initialisation and the shuffling")
-    long seed = DEFAULTS.seed();
-
     @Option(names = "--season", description = "lag of the seasonal-naive baseline, 0 = none (default: 132 for the "
             + "bundled sunspots, 0 for --csv; use 12 for monthly data with a yearly pattern)")
     Integer season;
-
-    @Option(names = "--patience", description = "stop after this many epochs without a better validation loss, 0 = never")
-    int patience = DEFAULTS.patience();
-
-    @Option(names = "--out", paramLabel = "DIR", description = "run folder (default: runs/<timestamp>)")
-    Path out;
 
     @Option(names = "--checkpoint", paramLabel = "DIR", description = "a run folder of `lanegrad forecast`: forecast "
             + "the values after the end of the series (--csv/--column, or the sunspots) with it")
@@ -130,9 +106,8 @@ public final class ForecastCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         PrintStream o = System.out;
         // everything is checked before anything is written
-        ForecastConfig cfg = ForecastConfig.builder().cell(Cells.parse(cell, RnnMode.LSTM, RnnMode.GRU)).window(window).horizon(horizon)
-                .hidden(hidden).layers(layers).dropout(dropout).epochs(epochs).lr(lr).batch(batch).seed(seed)
-                .season(season != null ? season : csv == null ? SUNSPOT_SEASON : 0).patience(patience).build();
+        ForecastConfig cfg = training.applyTo(ForecastConfig.builder()).window(window).horizon(horizon).dropout(dropout)
+                .season(season != null ? season : csv == null ? SUNSPOT_SEASON : 0).build();
         CsvTable table = csv == null ? BundledData.sunspots() : InputFiles.csv(csv);
         String name = csv == null ? "Sunspots" : column;
         double[] series = table.numbers(name);
@@ -142,7 +117,7 @@ public final class ForecastCommand implements Callable<Integer> {
                         + "validation %d, test %d%n", source, name, series.length, split.train().length,
                 split.validation().length, split.test().length);
 
-        RunDirectory run = RunDirectory.create(out);
+        RunDirectory run = RunDirectory.create(training.out);
         ForecastResult r;
         try (RunProgress progress = new RunProgress("forecast", "ex", "lanegrad forecast", "MSE (scaled)", run, System.err, false)
                 .score("val_rmse", "%.3f")) {

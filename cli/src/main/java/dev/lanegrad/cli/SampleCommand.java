@@ -3,6 +3,7 @@ package dev.lanegrad.cli;
 import dev.lanegrad.tasks.charlm.CharLmCheckpoint;
 import dev.lanegrad.tasks.charlm.Sampler;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -20,8 +21,8 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--length", defaultValue = "500", description = "characters to generate (default: ${DEFAULT-VALUE})")
     int length;
 
-    @Option(names = "--temperature", defaultValue = "0.8", description = "lower: safer, higher: more varied; 0: always the most likely (default: ${DEFAULT-VALUE})")
-    float temperature;
+    @Mixin
+    SamplingOptions sampling;
 
     @Option(names = "--top-k", defaultValue = "0", description = "draw among the K most likely characters only; 0: all (default: ${DEFAULT-VALUE})")
     int topK;
@@ -29,9 +30,6 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--top-p", defaultValue = "1.0", description = "nucleus sampling: draw among the fewest most likely "
             + "characters whose probabilities add up to P; 1: all (default: ${DEFAULT-VALUE})")
     float topP;
-
-    @Option(names = "--prime", description = "text to start from; it is printed first (default: a newline)")
-    String prime;
 
     @Option(names = "--seed", defaultValue = "42", description = "seed of the random draws (default: ${DEFAULT-VALUE})")
     long seed;
@@ -48,15 +46,14 @@ final class SampleCommand implements Callable<Integer> {
         if (length < 0) {
             throw new IllegalArgumentException("--length " + length + ": expected a whole number >= 0");
         }
-        if (!(temperature >= 0f) || Float.isInfinite(temperature)) {
-            throw new IllegalArgumentException("--temperature " + temperature + ": expected a number >= 0");
-        }
+        float temperature = sampling.temperature();
         if (topK < 0) {
             throw new IllegalArgumentException("--top-k " + topK + ": expected a whole number >= 1, or 0 for all characters");
         }
         if (!(topP > 0f && topP <= 1f)) {
             throw new IllegalArgumentException("--top-p " + topP + ": expected a probability in (0, 1], 1 for all characters");
         }
+        String prime = sampling.prime;
         CharLmCheckpoint.Loaded ckpt = CharLmCheckpoint.load(checkpoint);
         String p = prime == null || prime.isEmpty() ? "\n" : prime;
         Sampler.encodePrime(p, ckpt.vocabulary());   // the error names the character and its position

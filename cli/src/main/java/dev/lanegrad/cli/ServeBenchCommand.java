@@ -2,6 +2,7 @@ package dev.lanegrad.cli;
 
 import dev.lanegrad.serve.ServeBench;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -44,14 +45,8 @@ final class ServeBenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "10", description = "length of each measurement (default: ${DEFAULT-VALUE})")
     int seconds;
 
-    @Option(names = "--max-batch", defaultValue = "64", description = "the server's max batch (default: ${DEFAULT-VALUE})")
-    int maxBatch;
-
-    @Option(names = "--max-wait-ms", defaultValue = "0.5", description = "the server's batching window (default: ${DEFAULT-VALUE})")
-    double maxWaitMs;
-
-    @Option(names = "--http", defaultValue = "netty", description = "the server: netty or jdk (default: ${DEFAULT-VALUE})")
-    String http;
+    @Mixin
+    ServerOptions serverOptions;
 
     @Option(names = "--body", defaultValue = "f32", description = "request and answer encoding: json (decimal numbers), f32 "
             + "(JSON with base64 float32 members) or binary (raw float32 in, f32 JSON out) (default: ${DEFAULT-VALUE})")
@@ -63,10 +58,10 @@ final class ServeBenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--seconds, --clients, --sessions, --steps and --session-steps must be >= 1");
         }
         ServeBench.Options o = new ServeBench.Options(cell, input, hidden, steps, clients, sessions, sessionSteps,
-                Duration.ofSeconds(seconds), maxBatch, Duration.ofNanos((long) (maxWaitMs * 1e6)), http, body, phases);
+                Duration.ofSeconds(seconds), serverOptions.maxBatch, serverOptions.maxWait(), serverOptions.http, body, phases);
         System.out.println("serve-bench: " + cell + " I=" + input + " H=" + hidden + " T=" + steps + ", " + Runtime.getRuntime()
                 .availableProcessors() + " cores, JDK " + Runtime.version() + ", kernels " + dev.lanegrad.engine.Kernels.gemm()
-                .getClass().getSimpleName() + ", " + http + " server, " + body + " bodies, GC " + String.join("+",
+                .getClass().getSimpleName() + ", " + serverOptions.http + " server, " + body + " bodies, GC " + String.join("+",
                 java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream().map(b -> b.getName()).toList()));
         ServeBench.Report r = ServeBench.run(o, line -> System.err.println("serve-bench: " + line));
         System.out.print(r.format());

@@ -5,6 +5,7 @@ import dev.lanegrad.serve.ServeConfig;
 import dev.lanegrad.serve.ServeServer;
 import dev.lanegrad.serve.ServedModel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -36,11 +37,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "port; 0 for any free one (default: ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--max-batch", defaultValue = "64", description = "rows per batched forward or step (default: ${DEFAULT-VALUE})")
-    int maxBatch;
-
-    @Option(names = "--max-wait-ms", defaultValue = "0.5", description = "how long a request waits for others to batch with (default: ${DEFAULT-VALUE})")
-    double maxWaitMs;
+    @Mixin
+    ServerOptions serverOptions;
 
     @Option(names = "--queue", defaultValue = "1024", description = "requests waiting per model; beyond it 429 (default: ${DEFAULT-VALUE})")
     int queue;
@@ -60,9 +58,6 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-steps", defaultValue = "4096", description = "longest sequence of a request; beyond it 413 (default: ${DEFAULT-VALUE})")
     int maxSteps;
 
-    @Option(names = "--http", defaultValue = "netty", description = "the HTTP server: netty (event loops) or jdk (the JDK's, a thread per request) (default: ${DEFAULT-VALUE})")
-    String http;
-
     @Option(names = "--http-threads", defaultValue = "128", description = "--http jdk: threads answering requests, about the number of concurrent clients (default: ${DEFAULT-VALUE})")
     int httpThreads;
 
@@ -72,13 +67,10 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException(names.size() + " --name for " + checkpoints.size() + " --checkpoint: give one name per "
                     + "checkpoint, or none");
         }
-        if (!(maxWaitMs >= 0) || Double.isInfinite(maxWaitMs)) {
-            throw new IllegalArgumentException("--max-wait-ms " + maxWaitMs + ": expected a number >= 0");
-        }
         ServeConfig d = ServeConfig.defaults();
-        ServeConfig config = new ServeConfig(host, port, maxBatch, Duration.ofNanos((long) (maxWaitMs * 1e6)), queue, maxSessions,
+        ServeConfig config = new ServeConfig(host, port, serverOptions.maxBatch, serverOptions.maxWait(), queue, maxSessions,
                 parseDuration(sessionTtl), maxBody, maxSteps, d.maxGenerate(), httpThreads, tokenFile, d.requestTimeout(),
-                d.drainTimeout(), http);
+                d.drainTimeout(), serverOptions.http);
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTermination(stop::countDown);
         try (ServeServer server = ServeServer.start(config)) {

@@ -15,6 +15,7 @@ import dev.lanegrad.tasks.charlm.Sampler;
 import dev.lanegrad.tasks.charlm.TrainingConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,7 +36,6 @@ import java.util.concurrent.TimeUnit;
  * {@link dev.lanegrad.tasks.charlm.CharLmTrainer}'s.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        defaultValueProvider = TrainCommand.Defaults.class,
         description = {"Train a character-level language model on a text, then print a sample.",
                 "The model is char-rnn's: embedding, LSTM stack, linear decoder, softmax cross-entropy.",
                 "With no options: LSTM 2 x 256 on the bundled tiny Shakespeare for 4.5 minutes;",
@@ -45,6 +45,9 @@ import java.util.concurrent.TimeUnit;
                 "loss.png."})
 final class TrainCommand implements Callable<Integer> {
 
+    /** The defaults --help shows are TrainingConfig's: one source of truth. */
+    private static final TrainingConfig DEFAULTS = TrainingConfig.defaults();
+
     @Spec
     CommandSpec spec;
 
@@ -52,79 +55,79 @@ final class TrainCommand implements Callable<Integer> {
     Path text;
 
     @Option(names = "--cell", description = "lstm, gru or rnn (default: ${DEFAULT-VALUE})")
-    String cell;
+    String cell = DEFAULTS.cell();
 
     @Option(names = "--hidden", description = "hidden size of each recurrent layer (default: ${DEFAULT-VALUE})")
-    int hidden;
+    int hidden = DEFAULTS.hidden();
 
     @Option(names = "--layers", description = "recurrent layers (default: ${DEFAULT-VALUE})")
-    int layers;
+    int layers = DEFAULTS.layers();
 
     @Option(names = "--embed", description = "embedding size (default: ${DEFAULT-VALUE})")
-    int embed;
+    int embed = DEFAULTS.embed();
 
     @Option(names = "--dropout", description = "dropout between layers and before the decoder (default: ${DEFAULT-VALUE})")
-    float dropout;
+    float dropout = DEFAULTS.dropout();
 
     @Option(names = "--seq-len", description = "characters per window, the truncated-BPTT length (default: ${DEFAULT-VALUE})")
-    int seqLen;
+    int seqLen = DEFAULTS.seqLen();
 
     @Option(names = "--batch", description = "windows per step (default: ${DEFAULT-VALUE})")
-    int batch;
+    int batch = DEFAULTS.batch();
 
     @Option(names = "--lr", description = "peak learning rate (default: ${DEFAULT-VALUE})")
-    float lr;
+    float lr = DEFAULTS.lr();
 
     @Option(names = "--min-lr", description = "learning rate at the end of the cosine schedule (default: ${DEFAULT-VALUE})")
-    float minLr;
+    float minLr = DEFAULTS.minLr();
 
     @Option(names = "--schedule", description = "cosine (over --steps or --minutes, whichever ends first) or constant (default: ${DEFAULT-VALUE})")
-    String schedule;
+    String schedule = DEFAULTS.schedule();
 
     @Option(names = "--warmup", description = "linear warm-up steps (default: ${DEFAULT-VALUE})")
-    int warmup;
+    int warmup = DEFAULTS.warmupSteps();
 
     @Option(names = "--optimizer", description = "adam, adamw, sgd (momentum 0.9) or rmsprop (default: ${DEFAULT-VALUE})")
-    String optimizer;
+    String optimizer = DEFAULTS.optimizer();
 
     @Option(names = "--weight-decay", description = "weight decay (adamw: decoupled) (default: ${DEFAULT-VALUE})")
-    float weightDecay;
+    float weightDecay = DEFAULTS.weightDecay();
 
     @Option(names = "--clip", description = "maximum global gradient norm, 0 for none (default: ${DEFAULT-VALUE})")
-    float clip;
+    float clip = DEFAULTS.clip();
 
     @Option(names = "--steps", description = "stop after this many steps (default: none; with --steps alone there is no time limit)")
     Long steps;
 
     @Option(names = "--minutes", description = "stop after this much training time (default: ${DEFAULT-VALUE} when --steps is "
             + "not given; with --resume: the rest of the resumed run)")
-    Double minutes;
+    Double minutes = DEFAULTS.seconds() / 60;
 
     @Option(names = "--patience", description = "stop after this many validations without a lower validation loss, 0 for never "
             + "(default: ${DEFAULT-VALUE})")
-    int patience;
+    int patience = DEFAULTS.patience();
 
     @Option(names = "--save-every", paramLabel = "N", description = "also write a checkpoint folder DIR/step-<N> every N steps, "
             + "next to the best one, 0 for none (default: ${DEFAULT-VALUE})")
-    long saveEvery;
+    long saveEvery = DEFAULTS.saveEvery();
 
     @Option(names = "--batching", description = "sequential (state carried across batches: truncated BPTT) or random windows (default: ${DEFAULT-VALUE})")
-    String batching;
+    String batching = DEFAULTS.batching();
 
     @Option(names = "--val-frac", description = "the last fraction of the text held out for validation (default: ${DEFAULT-VALUE})")
-    double valFrac;
+    double valFrac = DEFAULTS.valFrac();
 
     @Option(names = "--val-every", description = "validate every N steps on a fixed subset of the held-out text (default: ${DEFAULT-VALUE})")
-    int valEvery;
+    int valEvery = DEFAULTS.valEvery();
 
     @Option(names = "--val-tokens", description = "characters in that subset; the whole held-out text is evaluated at the end (default: ${DEFAULT-VALUE})")
-    int valTokens;
+    int valTokens = DEFAULTS.valTokens();
 
     @Option(names = "--seed", description = "seed of the initialisation, batches, dropout and sample (default: ${DEFAULT-VALUE})")
-    long seed;
+    long seed = DEFAULTS.seed();
 
-    @Option(names = "--threads", description = "engine threads (default: the number of cores, ${DEFAULT-VALUE})")
-    int threads;
+    @Mixin
+    ThreadsOption engineThreads = new ThreadsOption(EngineThreads.threads());
 
     @Option(names = "--out", paramLabel = "DIR", description = "run folder (default: runs/<timestamp>; with --resume: that folder)")
     Path out;
@@ -135,50 +138,10 @@ final class TrainCommand implements Callable<Integer> {
     Path resume;
 
     @Option(names = "--sample-length", description = "characters of the sample printed at the end, 0 for none (default: ${DEFAULT-VALUE})")
-    int sampleLength;
+    int sampleLength = 500;
 
-    @Option(names = "--temperature", description = "temperature of that sample (default: ${DEFAULT-VALUE})")
-    float temperature;
-
-    @Option(names = "--prime", description = "text the sample starts from (default: a newline)")
-    String prime;
-
-    /** Defaults shown in --help come from TrainingConfig.defaults(): one source of truth. */
-    static final class Defaults implements CommandLine.IDefaultValueProvider {
-        @Override
-        public String defaultValue(CommandLine.Model.ArgSpec arg) {
-            if (!(arg instanceof CommandLine.Model.OptionSpec o)) return null;
-            TrainingConfig d = TrainingConfig.defaults();
-            return switch (o.longestName()) {
-                case "--cell" -> d.cell();
-                case "--hidden" -> Integer.toString(d.hidden());
-                case "--layers" -> Integer.toString(d.layers());
-                case "--embed" -> Integer.toString(d.embed());
-                case "--dropout" -> Float.toString(d.dropout());
-                case "--seq-len" -> Integer.toString(d.seqLen());
-                case "--batch" -> Integer.toString(d.batch());
-                case "--lr" -> Float.toString(d.lr());
-                case "--min-lr" -> Float.toString(d.minLr());
-                case "--schedule" -> d.schedule();
-                case "--warmup" -> Integer.toString(d.warmupSteps());
-                case "--optimizer" -> d.optimizer();
-                case "--weight-decay" -> Float.toString(d.weightDecay());
-                case "--clip" -> Float.toString(d.clip());
-                case "--minutes" -> String.format(Locale.ROOT, "%.1f", d.seconds() / 60);
-                case "--patience" -> Integer.toString(d.patience());
-                case "--save-every" -> Long.toString(d.saveEvery());
-                case "--batching" -> d.batching();
-                case "--val-frac" -> Double.toString(d.valFrac());
-                case "--val-every" -> Integer.toString(d.valEvery());
-                case "--val-tokens" -> Integer.toString(d.valTokens());
-                case "--seed" -> Long.toString(d.seed());
-                case "--threads" -> Integer.toString(EngineThreads.threads());
-                case "--sample-length" -> "500";
-                case "--temperature" -> "0.8";
-                default -> null;
-            };
-        }
-    }
+    @Mixin
+    SamplingOptions sampling;
 
     static final List<String> ARCHITECTURE = List.of("--cell", "--hidden", "--layers", "--embed", "--dropout");
     /** What an exact resume takes from the checkpoint: everything but the limits, validation and saving. */
@@ -190,7 +153,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream stdout = System.out;
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
-        double defaultMinutes = TrainingConfig.defaults().seconds() / 60;
+        double defaultMinutes = DEFAULTS.seconds() / 60;
         // --minutes shows its default in --help, so whether the user gave it is asked of the parse
         Double givenMinutes = parsed.hasMatchedOption("--minutes") ? minutes : null;
         double mins = givenMinutes != null ? givenMinutes : steps != null ? 0 : defaultMinutes;
@@ -200,13 +163,12 @@ final class TrainCommand implements Callable<Integer> {
         if (steps != null && steps < 1) {
             throw new IllegalArgumentException("--steps " + steps + ": expected a whole number >= 1");
         }
-        CliChecks.threads("--threads", threads);
+        int threads = engineThreads.threads();
         if (sampleLength < 0) {
             throw new IllegalArgumentException("--sample-length " + sampleLength + ": expected a whole number >= 0");
         }
-        if (!(temperature >= 0f)) {
-            throw new IllegalArgumentException("--temperature " + temperature + ": expected a number >= 0");
-        }
+        float temperature = sampling.temperature();
+        String prime = sampling.prime;
         TrainingConfig config = TrainingConfig.defaults().toBuilder()
                 .cell(cell).hidden(hidden).layers(layers).embed(embed).dropout(dropout)
                 .seqLen(seqLen).batch(batch).lr(lr).minLr(minLr).schedule(schedule).warmupSteps(warmup)

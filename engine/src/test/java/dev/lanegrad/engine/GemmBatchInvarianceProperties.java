@@ -79,15 +79,15 @@ class GemmBatchInvarianceProperties {
         GemmVectorProperties.Case g = GemmVectorProperties.Case.random(r, transA, transB, m2, n, k, alpha, beta);
         EngineThreads.setThreads(1);
         float[] whole = g.run(VECTOR);
-        assertRowsEqual(whole, sgemmRows(g, r0, m1), g.cOff, g.ldc, r0, m1, n, "rows " + r0 + ".." + (r0 + m1)
+        assertRowsEqual(whole, sgemmRows(g, r0, m1), g.cOff(), g.ldc(), r0, m1, n, "rows " + r0 + ".." + (r0 + m1)
                 + " of " + m2 + " in an " + m1 + "-row call, " + describe(g));
-        float[] single = g.c.clone();
+        float[] single = g.c().clone();
         for (int i = 0; i < m2; i++) {
             sgemmInto(g, i, 1, single);
         }
-        assertRowsEqual(whole, single, g.cOff, g.ldc, 0, m2, n, "single-row calls, " + describe(g));
+        assertRowsEqual(whole, single, g.cOff(), g.ldc(), 0, m2, n, "single-row calls, " + describe(g));
         EngineThreads.setThreads(2);
-        assertRowsEqual(whole, g.run(VECTOR), g.cOff, g.ldc, 0, m2, n, "2 threads vs 1, " + describe(g));
+        assertRowsEqual(whole, g.run(VECTOR), g.cOff(), g.ldc(), 0, m2, n, "2 threads vs 1, " + describe(g));
     }
 
     /** Large enough to be split over threads (by columns, or by rows when m > n). */
@@ -100,10 +100,10 @@ class GemmBatchInvarianceProperties {
         float[] one = g.run(VECTOR);
         EngineThreads.setThreads(2);
         float[] two = g.run(VECTOR);
-        assertRowsEqual(one, two, g.cOff, g.ldc, 0, g.m, g.n, "2 threads vs 1, " + describe(g));
-        float[] single = g.c.clone();
+        assertRowsEqual(one, two, g.cOff(), g.ldc(), 0, g.m(), g.n(), "2 threads vs 1, " + describe(g));
+        float[] single = g.c().clone();
         sgemmInto(g, shape[3], 1, single);
-        assertRowsEqual(one, single, g.cOff, g.ldc, shape[3], 1, g.n, "row " + shape[3] + " alone, " + describe(g));
+        assertRowsEqual(one, single, g.cOff(), g.ldc(), shape[3], 1, g.n(), "row " + shape[3] + " alone, " + describe(g));
     }
 
     @Provide
@@ -123,41 +123,41 @@ class GemmBatchInvarianceProperties {
         int r0 = r.nextInt(m2 - m1 + 1);
         GemmVectorProperties.Case g = GemmVectorProperties.Case.random(r, false, transB, m2, n, k, alpha, beta);
         float[] packed = new float[PACKED.packedSize(k, n) + 3];
-        PACKED.pack(transB, k, n, g.b, g.bOff, g.ldb, packed, 3);
-        float[] whole = g.c.clone();
+        PACKED.pack(transB, k, n, g.b(), g.bOff(), g.ldb(), packed, 3);
+        float[] whole = g.c().clone();
         multiplyInto(g, packed, 0, m2, whole);
-        float[] part = g.c.clone();
+        float[] part = g.c().clone();
         multiplyInto(g, packed, r0, m1, part);
-        assertRowsEqual(whole, part, g.cOff, g.ldc, r0, m1, n, "prepacked rows " + r0 + ".." + (r0 + m1)
+        assertRowsEqual(whole, part, g.cOff(), g.ldc(), r0, m1, n, "prepacked rows " + r0 + ".." + (r0 + m1)
                 + " of " + m2 + " in an " + m1 + "-row call, " + describe(g));
-        float[] single = g.c.clone();
+        float[] single = g.c().clone();
         for (int i = 0; i < m2; i++) {
             multiplyInto(g, packed, i, 1, single);
         }
-        assertRowsEqual(whole, single, g.cOff, g.ldc, 0, m2, n, "prepacked single-row calls, " + describe(g));
+        assertRowsEqual(whole, single, g.cOff(), g.ldc(), 0, m2, n, "prepacked single-row calls, " + describe(g));
         EngineThreads.setThreads(1);
-        assertRowsEqual(whole, g.run(VECTOR), g.cOff, g.ldc, 0, m2, n, "prepacked vs sgemm, " + describe(g));
-        float[] sgemmSingle = g.c.clone();
+        assertRowsEqual(whole, g.run(VECTOR), g.cOff(), g.ldc(), 0, m2, n, "prepacked vs sgemm, " + describe(g));
+        float[] sgemmSingle = g.c().clone();
         sgemmInto(g, r0, 1, sgemmSingle);
-        assertRowsEqual(whole, sgemmSingle, g.cOff, g.ldc, r0, 1, n, "prepacked vs a one-row sgemm, " + describe(g));
+        assertRowsEqual(whole, sgemmSingle, g.cOff(), g.ldc(), r0, 1, n, "prepacked vs a one-row sgemm, " + describe(g));
     }
 
     /** Rows [r0, r0 + rows) of g's product, computed by one sgemm call into a copy of the original C. */
     private static float[] sgemmRows(GemmVectorProperties.Case g, int r0, int rows) {
-        float[] out = g.c.clone();
+        float[] out = g.c().clone();
         sgemmInto(g, r0, rows, out);
         return out;
     }
 
     private static void sgemmInto(GemmVectorProperties.Case g, int r0, int rows, float[] out) {
-        int aShift = g.transA ? r0 : r0 * g.lda;
-        VECTOR.sgemm(g.transA, g.transB, rows, g.n, g.k, g.alpha, g.a, g.aOff + aShift, g.lda,
-                g.b, g.bOff, g.ldb, g.beta, out, g.cOff + r0 * g.ldc, g.ldc);
+        int aShift = g.transA() ? r0 : r0 * g.lda();
+        VECTOR.sgemm(g.transA(), g.transB(), rows, g.n(), g.k(), g.alpha(), g.a(), g.aOff() + aShift, g.lda(),
+                g.b(), g.bOff(), g.ldb(), g.beta(), out, g.cOff() + r0 * g.ldc(), g.ldc());
     }
 
     private static void multiplyInto(GemmVectorProperties.Case g, float[] packed, int r0, int rows, float[] out) {
-        PACKED.multiply(rows, g.n, g.k, g.alpha, g.a, g.aOff + r0 * g.lda, g.lda, packed, 3,
-                g.beta, out, g.cOff + r0 * g.ldc, g.ldc);
+        PACKED.multiply(rows, g.n(), g.k(), g.alpha(), g.a(), g.aOff() + r0 * g.lda(), g.lda(), packed, 3,
+                g.beta(), out, g.cOff() + r0 * g.ldc(), g.ldc());
     }
 
     /** Rows [r0, r0 + rows) of C equal bit for bit (NaN payloads included). */
@@ -180,7 +180,7 @@ class GemmBatchInvarianceProperties {
     }
 
     private static String describe(GemmVectorProperties.Case g) {
-        return "transA=" + g.transA + " transB=" + g.transB + " m=" + g.m + " n=" + g.n + " k=" + g.k
-                + " alpha=" + g.alpha + " beta=" + g.beta;
+        return "transA=" + g.transA() + " transB=" + g.transB() + " m=" + g.m() + " n=" + g.n() + " k=" + g.k()
+                + " alpha=" + g.alpha() + " beta=" + g.beta();
     }
 }

@@ -42,30 +42,30 @@ class GemmOrderProperties {
         int n = 1 + r.nextInt(40);
         GemmVectorProperties.Case g = GemmVectorProperties.Case.random(r, transA, transB, m, n, k, 0.75f,
                 accumulate ? 1f : 0f);
-        float[] expected = g.c.clone();
+        float[] expected = g.c().clone();
         int depth = transA && k > 256 ? 64 : 256;
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
-                int ci = g.cOff + i * g.ldc + j;
+                int ci = g.cOff() + i * g.ldc() + j;
                 for (int p0 = 0; p0 < k; p0 += depth) {
                     float sum = 0f;
                     for (int p = p0; p < Math.min(k, p0 + depth); p++) {
-                        float av = transA ? g.a[g.aOff + p * g.lda + i] : g.a[g.aOff + i * g.lda + p];
-                        float bv = transB ? g.b[g.bOff + j * g.ldb + p] : g.b[g.bOff + p * g.ldb + j];
+                        float av = transA ? g.a()[g.aOff() + p * g.lda() + i] : g.a()[g.aOff() + i * g.lda() + p];
+                        float bv = transB ? g.b()[g.bOff() + j * g.ldb() + p] : g.b()[g.bOff() + p * g.ldb() + j];
                         sum = Math.fma(av, bv, sum);
                     }
-                    float beta = p0 == 0 ? g.beta : 1f;
-                    expected[ci] = beta == 0f ? g.alpha * sum : g.alpha * sum + beta * expected[ci];
+                    float beta = p0 == 0 ? g.beta() : 1f;
+                    expected[ci] = beta == 0f ? g.alpha() * sum : g.alpha() * sum + beta * expected[ci];
                 }
             }
         }
-        GemmVectorProperties.VECTOR.sgemm(transA, transB, m, n, k, g.alpha, g.a, g.aOff, g.lda, g.b, g.bOff, g.ldb,
-                g.beta, g.c, g.cOff, g.ldc);
+        GemmVectorProperties.VECTOR.sgemm(transA, transB, m, n, k, g.alpha(), g.a(), g.aOff(), g.lda(), g.b(), g.bOff(), g.ldb(),
+                g.beta(), g.c(), g.cOff(), g.ldc());
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
-                int ci = g.cOff + i * g.ldc + j;
-                if (Float.floatToIntBits(expected[ci]) != Float.floatToIntBits(g.c[ci])) {
-                    fail("C[" + i + "," + j + "] = " + g.c[ci] + ", the block order gives " + expected[ci] + " (m=" + m
+                int ci = g.cOff() + i * g.ldc() + j;
+                if (Float.floatToIntBits(expected[ci]) != Float.floatToIntBits(g.c()[ci])) {
+                    fail("C[" + i + "," + j + "] = " + g.c()[ci] + ", the block order gives " + expected[ci] + " (m=" + m
                             + " n=" + n + " k=" + k + " transA=" + transA + " transB=" + transB + ")");
                 }
             }

@@ -31,8 +31,8 @@ class GemmScalarProperties {
                     exact += prod;
                     mag += Math.abs(prod);
                 }
-                int idx = g.cOff + i * g.ldc + j;
-                double old = beta == 0f ? 0 : (double) beta * g.c[idx];
+                int idx = g.cOff() + i * g.ldc() + j;
+                double old = beta == 0f ? 0 : (double) beta * g.c()[idx];
                 exact = alpha * exact + old;
                 double tol = (k + 2) * eps * (Math.abs(alpha) * mag + Math.abs(old)) + Float.MIN_NORMAL;
                 double diff = Math.abs(actual[idx] - exact);

@@ -98,53 +98,18 @@ class GemmVectorProperties {
     void largeMagnitudes() {
         Random random = new Random(11);
         Case g = Case.random(random, false, true, 37, 45, 129, 1f, 1f);
-        for (int i = 0; i < g.a.length; i++) {
-            g.a[i] *= 1e6f;
+        for (int i = 0; i < g.a().length; i++) {
+            g.a()[i] *= 1e6f;
         }
-        for (int i = 0; i < g.b.length; i++) {
-            g.b[i] *= -3e5f;
+        for (int i = 0; i < g.b().length; i++) {
+            g.b()[i] *= -3e5f;
         }
         g.assertClose(g.run(SCALAR), g.run(VECTOR), "vector vs scalar, large");
     }
 
     /** One GEMM call: operands placed at random offsets with padded leading dimensions. */
-    static final class Case {
-        final boolean transA;
-        final boolean transB;
-        final int m;
-        final int n;
-        final int k;
-        final float alpha;
-        final float beta;
-        final float[] a;
-        final int aOff;
-        final int lda;
-        final float[] b;
-        final int bOff;
-        final int ldb;
-        final float[] c;
-        final int cOff;
-        final int ldc;
-
-        Case(boolean transA, boolean transB, int m, int n, int k, float alpha, float beta,
-             float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
-            this.transA = transA;
-            this.transB = transB;
-            this.m = m;
-            this.n = n;
-            this.k = k;
-            this.alpha = alpha;
-            this.beta = beta;
-            this.a = a;
-            this.aOff = aOff;
-            this.lda = lda;
-            this.b = b;
-            this.bOff = bOff;
-            this.ldb = ldb;
-            this.c = c;
-            this.cOff = cOff;
-            this.ldc = ldc;
-        }
+    record Case(boolean transA, boolean transB, int m, int n, int k, float alpha, float beta,
+                float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
 
         static Case random(Random r, boolean transA, boolean transB, int m, int n, int k, float alpha, float beta) {
             int aRows = transA ? k : m;

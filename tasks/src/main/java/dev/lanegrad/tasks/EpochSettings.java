@@ -42,6 +42,18 @@ public final class EpochSettings {
         }
     }
 
+    /** The shared settings as a task's config record reads them (what a command shows as its defaults). */
+    public interface Values {
+        RnnMode cell();
+        int hidden();
+        int layers();
+        int epochs();
+        float lr();
+        int batch();
+        long seed();
+        int patience();
+    }
+
     /**
      * The setters of the shared settings, for a config's builder B (which adds its own and builds); the builder
      * gives the task's defaults in its constructor.

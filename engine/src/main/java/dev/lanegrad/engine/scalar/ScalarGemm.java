@@ -1,7 +1,6 @@
 package dev.lanegrad.engine.scalar;
 
-import dev.lanegrad.engine.Checks;
-import dev.lanegrad.engine.Gemm;
+import dev.lanegrad.engine.CheckedGemm;
 
 /**
  * C (m,n) = alpha * op(A) (m,k) @ op(B) (k,n) + beta * C, plain loops.
@@ -13,17 +12,16 @@ import dev.lanegrad.engine.Gemm;
  * blocked sum is within it (LargeCaseAccuracyTest). The order of the terms for one element never depends
  * on m, n, threads or how a caller splits C, so results are deterministic.
  */
-public final class ScalarGemm implements Gemm {
+public final class ScalarGemm extends CheckedGemm {
 
     /** Terms per partial sum: about sqrt of the longest reductions we see (T*B of a few hundred to a few thousand). */
     static final int BLOCK = 32;
 
     @Override
-    public void sgemm(boolean transA, boolean transB, int m, int n, int k,
-                      float alpha, float[] a, int aOff, int lda,
-                      float[] b, int bOff, int ldb,
-                      float beta, float[] c, int cOff, int ldc) {
-        Checks.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    protected void product(boolean transA, boolean transB, int m, int n, int k,
+                           float alpha, float[] a, int aOff, int lda,
+                           float[] b, int bOff, int ldb,
+                           float beta, float[] c, int cOff, int ldc) {
         // A[i, p] of op(A) lives at aOff + i*aRow + p*aCol; likewise for B
         int aRow = transA ? 1 : lda;
         int aCol = transA ? lda : 1;

@@ -1,5 +1,6 @@
 package dev.lanegrad.engine.vector;
 
+import dev.lanegrad.engine.CheckedGemm;
 import dev.lanegrad.engine.Checks;
 
 import static dev.lanegrad.engine.vector.GemmMicroKernel.MR;
@@ -67,7 +68,7 @@ final class GemmPrepacked {
             return;
         }
         if (k == 0 || alpha == 0f) {
-            VectorGemm.scale(m, n, beta, c, cOff, ldc);
+            CheckedGemm.scale(m, n, beta, c, cOff, ldc);
             return;
         }
         GemmWorkspace ws = GemmWorkspace.get();

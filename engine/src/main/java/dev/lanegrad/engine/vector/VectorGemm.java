@@ -2,7 +2,7 @@ package dev.lanegrad.engine.vector;
 
 import dev.lanegrad.engine.Checks;
 import dev.lanegrad.engine.EngineThreads;
-import dev.lanegrad.engine.Gemm;
+import dev.lanegrad.engine.CheckedGemm;
 import dev.lanegrad.engine.PrepackedGemm;
 
 import java.util.concurrent.ForkJoinPool;
@@ -34,7 +34,7 @@ import static dev.lanegrad.engine.vector.GemmMicroKernel.NR;
  *     packing buffers ({@link GemmWorkspace}).</li>
  * </ul>
  */
-final class VectorGemm implements Gemm, PrepackedGemm {
+final class VectorGemm extends CheckedGemm implements PrepackedGemm {
 
     /** Cache blocking, chosen with the register tile in {@link KernelShape} (the reasons are there). */
     static final int KC = KernelShape.KC;
@@ -74,18 +74,10 @@ final class VectorGemm implements Gemm, PrepackedGemm {
     static final int CHUNK_MIN = 512;
 
     @Override
-    public void sgemm(boolean transA, boolean transB, int m, int n, int k,
-                      float alpha, float[] a, int aOff, int lda,
-                      float[] b, int bOff, int ldb,
-                      float beta, float[] c, int cOff, int ldc) {
-        Checks.gemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        if (m == 0 || n == 0) {
-            return;
-        }
-        if (k == 0 || alpha == 0f) {
-            scale(m, n, beta, c, cOff, ldc);
-            return;
-        }
+    protected void product(boolean transA, boolean transB, int m, int n, int k,
+                           float alpha, float[] a, int aOff, int lda,
+                           float[] b, int bOff, int ldb,
+                           float beta, float[] c, int cOff, int ldc) {
         int threads = EngineThreads.threads();
         long macs = (long) m * n * k;
         if (threads > 1 && macs >= PARALLEL_MIN_MACS && !EngineThreads.inPool()) {
@@ -218,20 +210,6 @@ final class VectorGemm implements Gemm, PrepackedGemm {
                         GemmMicroKernel.tile(kc, h, pa, aBlock + ir * kc, pb, bIdx, alpha, betaBlock,
                                 c, cOff + ir * ldc + jg + jr, ldc, Math.min(h, m - ir), cols, edge);
                     }
-                }
-            }
-        }
-    }
-
-    /** C = beta * C (beta == 0 clears C, whatever it held). */
-    static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
-        for (int i = 0; i < m; i++) {
-            int row = cOff + i * ldc;
-            if (beta == 0f) {
-                java.util.Arrays.fill(c, row, row + n, 0f);
-            } else if (beta != 1f) {
-                for (int j = 0; j < n; j++) {
-                    c[row + j] *= beta;
                 }
             }
         }

@@ -113,16 +113,10 @@ public final class Rnn {
         RnnArguments.checkInput(config, x);
         final int T = x.dim(0);
         final int B = x.dim(1);
-        final int H = config.hiddenSize();
-        final int S = config.stateCount();
         RnnArguments.checkLengths(lengths, T, B);
-        RnnArguments.checkShape("h0", h0, true, S, B, H);
-        RnnArguments.checkCell(config, "c0", c0);
-        RnnArguments.checkShape("c0", c0, true, S, B, H);
+        RnnArguments.checkStates(config, "h0", h0, "c0", c0, B);
         RnnArguments.checkShape("output", out, false, T, B, config.outputSize());
-        RnnArguments.checkShape("h_n", hn, true, S, B, H);
-        RnnArguments.checkCell(config, "c_n", cn);
-        RnnArguments.checkShape("c_n", cn, true, S, B, H);
+        RnnArguments.checkStates(config, "h_n", hn, "c_n", cn, B);
         stack.forward(ws, x, lengths, h0, c0, training, dropoutSeed, out, hn, cn);
     }
 
@@ -144,16 +138,10 @@ public final class Rnn {
         }
         final int T = ws.steps;
         final int B = ws.batch;
-        final int H = config.hiddenSize();
-        final int S = config.stateCount();
         RnnArguments.checkShape("dOutput", dOut, true, T, B, config.outputSize());
-        RnnArguments.checkShape("dh_n", dHn, true, S, B, H);
-        RnnArguments.checkCell(config, "dc_n", dCn);
-        RnnArguments.checkShape("dc_n", dCn, true, S, B, H);
+        RnnArguments.checkStates(config, "dh_n", dHn, "dc_n", dCn, B);
         RnnArguments.checkShape("dx", dx, true, T, B, config.inputSize());
-        RnnArguments.checkShape("dh0", dh0, true, S, B, H);
-        RnnArguments.checkCell(config, "dc0", dc0);
-        RnnArguments.checkShape("dc0", dc0, true, S, B, H);
+        RnnArguments.checkStates(config, "dh0", dh0, "dc0", dc0, B);
         if (grads != null && !grads.config().equals(config)) {
             throw new IllegalArgumentException("grads are for " + grads.config() + ", expected " + config);
         }

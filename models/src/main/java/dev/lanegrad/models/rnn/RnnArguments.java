@@ -42,6 +42,15 @@ final class RnnArguments {
         }
     }
 
+    /** An initial or final state h [L*D, B, H] and, LSTM only, its cell c of the same shape; each may be null. */
+    static void checkStates(RnnConfig config, String hName, FloatView h, String cName, FloatView c, int B) {
+        int S = config.stateCount();
+        int H = config.hiddenSize();
+        checkShape(hName, h, true, S, B, H);
+        checkCell(config, cName, c);
+        checkShape(cName, c, true, S, B, H);
+    }
+
     // overloads of fixed rank rather than varargs: a check must not allocate on the success path
     static void checkShape(String name, FloatView v, boolean nullable, int d0, int d1) {
         if (v == null ? !nullable : v.rank() != 2 || v.dim(0) != d0 || v.dim(1) != d1) {

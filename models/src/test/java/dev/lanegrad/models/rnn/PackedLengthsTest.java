@@ -22,37 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class PackedLengthsTest {
 
-    /** The rows of pb as problems of one sequence each, at their own length, with pb's parameters. */
-    private static RnnProblem[] apart(RnnProblem pb, long seed) {
-        RnnConfig cfg = pb.cfg;
-        int I = cfg.inputSize();
-        int H = cfg.hiddenSize();
-        int DH = cfg.outputSize();
-        int B = pb.batch;
-        RnnProblem[] rows = new RnnProblem[B];
-        for (int b = 0; b < B; b++) {
-            int len = pb.lengths[b];
-            RnnProblem one = new RnnProblem(cfg, len, 1, false, seed);
-            for (String name : pb.params.names()) {
-                one.params.set(name, pb.params.get(name));
-            }
-            for (int t = 0; t < len; t++) {
-                System.arraycopy(pb.x, (t * B + b) * I, one.x, t * I, I);
-                System.arraycopy(pb.r, (t * B + b) * DH, one.r, t * DH, DH);
-            }
-            for (int s = 0; s < cfg.stateCount(); s++) {
-                System.arraycopy(pb.h0, (s * B + b) * H, one.h0, s * H, H);
-                System.arraycopy(pb.rh, (s * B + b) * H, one.rh, s * H, H);
-                if (pb.c0 != null) {
-                    System.arraycopy(pb.c0, (s * B + b) * H, one.c0, s * H, H);
-                    System.arraycopy(pb.rc, (s * B + b) * H, one.rc, s * H, H);
-                }
-            }
-            rows[b] = one;
-        }
-        return rows;
-    }
-
     private static float[] rowOf(FloatView v, int lead, int b, int batch, int f) {
         return Arrays.copyOfRange(v.data(), (lead * batch + b) * f, (lead * batch + b + 1) * f);
     }
@@ -69,9 +38,8 @@ class PackedLengthsTest {
         int H = cfg.hiddenSize();
         int DH = cfg.outputSize();
         RnnParameters summed = new RnnParameters(cfg);
-        RnnProblem[] rows = apart(pb, seed);
         for (int b = 0; b < batch; b++) {
-            RnnProblem one = rows[b];
+            RnnProblem one = pb.row(b, seed);
             RnnProblem.Run alone = one.forwardBackward(new Rnn(one.params), new RnnWorkspace(), true, 0L);
             for (String name : summed.names()) {
                 float[] acc = summed.get(name);
@@ -166,8 +134,8 @@ class PackedLengthsTest {
                                                             @ForAll @IntRange(min = 1, max = 6) int batch, @ForAll long seed) {
         RnnProblem pb = new RnnProblem(new RnnConfig(mode, 3, 4, layers, true, bidirectional, 0f), steps, batch, true, seed);
         long apart = 0;
-        for (RnnProblem one : apart(pb, seed)) {
-            apart += multiplyAdds(one);
+        for (int b = 0; b < batch; b++) {
+            apart += multiplyAdds(pb.row(b, seed));
         }
         assertEquals(apart, multiplyAdds(pb), "GEMM multiply-adds of the batch with lengths " + Arrays.toString(pb.lengths)
                 + " vs its sequences apart");

@@ -83,23 +83,8 @@ class RnnBehaviourTest {
         int DH = cfg.outputSize();
         int S = cfg.stateCount();
         for (int b = 0; b < batch; b++) {
-            int len = pb.lengths == null ? steps : pb.lengths[b];
-            RnnProblem one = new RnnProblem(cfg, len, 1, false, seed);
-            for (String name : pb.params.names()) {
-                one.params.set(name, pb.params.get(name));
-            }
-            for (int t = 0; t < len; t++) {
-                System.arraycopy(pb.x, (t * batch + b) * I, one.x, t * I, I);
-                System.arraycopy(pb.r, (t * batch + b) * DH, one.r, t * DH, DH);
-            }
-            for (int s = 0; s < S; s++) {
-                System.arraycopy(pb.h0, (s * batch + b) * H, one.h0, s * H, H);
-                System.arraycopy(pb.rh, (s * batch + b) * H, one.rh, s * H, H);
-                if (pb.c0 != null) {
-                    System.arraycopy(pb.c0, (s * batch + b) * H, one.c0, s * H, H);
-                    System.arraycopy(pb.rc, (s * batch + b) * H, one.rc, s * H, H);
-                }
-            }
+            RnnProblem one = pb.row(b, seed);
+            int len = one.steps;
             RnnProblem.Run alone = one.forwardBackward(new Rnn(one.params), new RnnWorkspace(), false, 0L);
             for (int t = 0; t < steps; t++) {
                 float[] row = Arrays.copyOfRange(all.out.data(), (t * batch + b) * DH, (t * batch + b + 1) * DH);

@@ -76,6 +76,34 @@ final class RnnProblem {
         return c0 == null ? null : FloatView.of(c0, stateShape());
     }
 
+    /**
+     * Row b as a problem of its own: one sequence at its own length (all {@code steps} without lengths) with
+     * this problem's parameters, inputs, initial states and loss weights, and a seed for the rest.
+     */
+    RnnProblem row(int b, long seed) {
+        int I = cfg.inputSize();
+        int H = cfg.hiddenSize();
+        int DH = cfg.outputSize();
+        int len = lengths == null ? steps : lengths[b];
+        RnnProblem one = new RnnProblem(cfg, len, 1, false, seed);
+        for (String name : params.names()) {
+            one.params.set(name, params.get(name));
+        }
+        for (int t = 0; t < len; t++) {
+            System.arraycopy(x, (t * batch + b) * I, one.x, t * I, I);
+            System.arraycopy(r, (t * batch + b) * DH, one.r, t * DH, DH);
+        }
+        for (int s = 0; s < cfg.stateCount(); s++) {
+            System.arraycopy(h0, (s * batch + b) * H, one.h0, s * H, H);
+            System.arraycopy(rh, (s * batch + b) * H, one.rh, s * H, H);
+            if (c0 != null) {
+                System.arraycopy(c0, (s * batch + b) * H, one.c0, s * H, H);
+                System.arraycopy(rc, (s * batch + b) * H, one.rc, s * H, H);
+            }
+        }
+        return one;
+    }
+
     /** Everything one forward (+ backward) produced. */
     static final class Run {
         FloatView out;

@@ -20,7 +20,7 @@ import static dev.lanegrad.tasks.EpochSettings.atLeast;
  */
 public record ClassifyConfig(RnnMode cell, int embedding, int hidden, int layers, boolean bidirectional, Pooling pooling,
         float dropout, int epochs, float lr, float weightDecay, int batch, long seed, int minFrequency, int maxLength,
-        double trainFraction, double validationFraction, int patience, double clipNorm) {
+        double trainFraction, double validationFraction, int patience, double clipNorm) implements EpochSettings.Values {
 
     public ClassifyConfig {
         if (cell == null || pooling == null) {

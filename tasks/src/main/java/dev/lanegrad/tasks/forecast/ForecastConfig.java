@@ -19,7 +19,7 @@ import static dev.lanegrad.tasks.EpochSettings.atLeast;
  */
 public record ForecastConfig(RnnMode cell, int window, int horizon, int hidden, int layers, float dropout, int epochs,
         float lr, int batch, long seed, int season, double trainFraction, double validationFraction, Scaler.Kind scaler,
-        int patience, double clipNorm) {
+        int patience, double clipNorm) implements EpochSettings.Values {
 
     public ForecastConfig {
         if (cell == null || scaler == null) {
