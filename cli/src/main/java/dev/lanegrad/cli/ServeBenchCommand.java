@@ -33,6 +33,15 @@ final class ServeBenchCommand implements Callable<Integer> {
     @Option(names = "--sessions", defaultValue = "1000", description = "live sessions stepping at once (default: ${DEFAULT-VALUE})")
     int sessions;
 
+    @Option(names = "--session-steps", defaultValue = "1", description = "time steps per session step request; the session "
+            + "throughput counts time steps x sessions (default: ${DEFAULT-VALUE})")
+    int sessionSteps;
+
+    @Option(names = "--phases", defaultValue = "predict,latency,sessions", split = ",", description = "which targets to measure, "
+            + "each with its own in-process reference: predict (vs S5), latency (p99 at half rate vs S1), sessions "
+            + "(vs a B=64 step) (default: ${DEFAULT-VALUE})")
+    java.util.Set<String> phases;
+
     @Option(names = "--seconds", defaultValue = "10", description = "length of each measurement (default: ${DEFAULT-VALUE})")
     int seconds;
 
@@ -45,11 +54,11 @@ final class ServeBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (seconds < 1 || clients < 1 || sessions < 1 || steps < 1) {
-            throw new IllegalArgumentException("--seconds, --clients, --sessions and --steps must be >= 1");
+        if (seconds < 1 || clients < 1 || sessions < 1 || steps < 1 || sessionSteps < 1) {
+            throw new IllegalArgumentException("--seconds, --clients, --sessions, --steps and --session-steps must be >= 1");
         }
-        ServeBench.Options o = new ServeBench.Options(cell, input, hidden, steps, clients, sessions, Duration.ofSeconds(seconds),
-                serverOptions.maxBatch, serverOptions.maxWait(), serverOptions.http, body);
+        ServeBench.Options o = new ServeBench.Options(cell, input, hidden, steps, clients, sessions, sessionSteps,
+                Duration.ofSeconds(seconds), serverOptions.maxBatch, serverOptions.maxWait(), serverOptions.http, body, phases);
         System.out.println("serve-bench: " + cell + " I=" + input + " H=" + hidden + " T=" + steps + ", " + Runtime.getRuntime()
                 .availableProcessors() + " cores, JDK " + Runtime.version() + ", kernels " + dev.lanegrad.engine.Kernels.gemm()
                 .getClass().getSimpleName() + ", " + serverOptions.http + " server, " + body + " bodies, GC " + String.join("+",

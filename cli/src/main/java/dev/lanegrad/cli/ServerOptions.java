@@ -10,7 +10,7 @@ final class ServerOptions {
     @Option(names = "--max-batch", defaultValue = "64", description = "rows per batched forward or step (default: ${DEFAULT-VALUE})")
     int maxBatch;
 
-    @Option(names = "--max-wait-ms", defaultValue = "2", description = "how long a request waits for others to batch with (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-wait-ms", defaultValue = "0.5", description = "how long a request waits for others to batch with (default: ${DEFAULT-VALUE})")
     double maxWaitMs;
 
     @Option(names = "--http", defaultValue = "netty", description = "the HTTP server: netty (event loops) or jdk (the JDK's, a thread per request) (default: ${DEFAULT-VALUE})")

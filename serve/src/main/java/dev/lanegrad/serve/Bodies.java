@@ -13,7 +13,7 @@ import static dev.lanegrad.serve.ApiError.Status.BAD_REQUEST;
 
 /**
  * A request body as the members the models read: a JSON object, or (Content-Type application/octet-stream)
- * the input itself as little-endian float32 values, member "x_f32" as bytes, with the other members in the
+ * the input itself as little-endian float32 values, member "x_f32" as the body's buffers, with the other members in the
  * query string ({@code ?outputs=false&f32=true}). The binary body skips JSON and base64 altogether.
  */
 final class Bodies {
@@ -31,7 +31,7 @@ final class Bodies {
             if (m.containsKey("x") || m.containsKey("x_f32")) {
                 throw new ApiError(BAD_REQUEST, "a binary body is the input itself; the query cannot also give 'x' or 'x_f32'");
             }
-            m.put("x_f32", c.body());
+            m.put("x_f32", c.bodyBuffers());
             return m;
         }
         return json(c);

@@ -132,7 +132,7 @@ public final class Inputs {
                 throw new ApiError(BAD_REQUEST, "give 'x' or 'x_f32', not both");
             }
             Object v = body.get("x_f32");
-            return v instanceof byte[] raw ? f32Steps(raw, "the body", width, maxSteps)
+            return v instanceof ByteBuffer[] raw ? f32Steps(raw, "the body", width, maxSteps)
                     : base64Steps(string(body, "x_f32"), width, maxSteps);
         }
         Object v = body.get("x");
@@ -179,21 +179,49 @@ public final class Inputs {
         } catch (IllegalArgumentException e) {
             throw new ApiError(BAD_REQUEST, "'x_f32' is not base64: " + e.getMessage());
         }
-        return f32Steps(bytes, "'x_f32'", width, maxSteps);
+        return f32Steps(new ByteBuffer[] {ByteBuffer.wrap(bytes)}, "'x_f32'", width, maxSteps);
     }
 
-    /** Little-endian float32 steps of width values, each finite; what names them in errors. */
-    private static float[] f32Steps(byte[] bytes, String what, int width, int maxSteps) {
-        int step = 4 * width;
-        if (bytes.length == 0 || bytes.length % step != 0) {
-            throw new ApiError(BAD_REQUEST, what + " holds " + bytes.length + " bytes, expected a positive multiple of " + step
+    /**
+     * Little-endian float32 steps of width values, each finite, decoded straight from the body's buffers (a
+     * server's body may come in several; a float may straddle two): no copy of the body. what names them in
+     * errors.
+     */
+    private static float[] f32Steps(ByteBuffer[] parts, String what, int width, int maxSteps) {
+        long length = 0;
+        for (ByteBuffer p : parts) {
+            length += p.remaining();
+        }
+        long step = 4L * width;
+        if (length == 0 || length % step != 0) {
+            throw new ApiError(BAD_REQUEST, what + " holds " + length + " bytes, expected a positive multiple of " + step
                     + " (steps of " + width + " little-endian float32 values)");
         }
-        if (bytes.length / step > maxSteps) {
-            throw new ApiError(TOO_LARGE, what + " has " + bytes.length / step + " steps, more than the limit of " + maxSteps);
+        if (length / step > maxSteps) {
+            throw new ApiError(TOO_LARGE, what + " has " + length / step + " steps, more than the limit of " + maxSteps);
         }
-        float[] out = new float[bytes.length / 4];
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+        float[] out = new float[(int) (length / 4)];
+        int n = 0;
+        int carry = 0; // bytes of a straddling float read so far
+        int bits = 0;
+        for (ByteBuffer part : parts) {
+            ByteBuffer p = part.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            while (carry > 0 && p.hasRemaining()) {
+                bits |= (p.get() & 0xff) << (8 * carry);
+                if (++carry == 4) {
+                    out[n++] = Float.intBitsToFloat(bits);
+                    carry = 0;
+                    bits = 0;
+                }
+            }
+            int whole = p.remaining() / 4;
+            p.asFloatBuffer().get(out, n, whole);
+            n += whole;
+            p.position(p.position() + 4 * whole);
+            while (p.hasRemaining()) {
+                bits |= (p.get() & 0xff) << (8 * carry++);
+            }
+        }
         for (int i = 0; i < out.length; i++) {
             if (!Float.isFinite(out[i])) {
                 throw new ApiError(BAD_REQUEST, "x_f32 value " + i + " (step " + i / width + ", feature " + i % width + ") = "

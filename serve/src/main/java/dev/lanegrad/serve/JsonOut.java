@@ -15,10 +15,23 @@ public final class JsonOut {
     private JsonOut() {
     }
 
+    /**
+     * Each writing thread's builder, kept between answers: growing a new one from 256 chars to an f32
+     * answer's ~3 KB was 0.4 of the server's 3.9 GB of allocation under the predict load (JFR, JDK 17).
+     * One over 1 MB is not kept.
+     */
+    private static final ThreadLocal<StringBuilder> BUILDER = ThreadLocal.withInitial(() -> new StringBuilder(4096));
+    private static final int KEEP_CHARS = 1 << 20;
+
     public static String write(Object value) {
-        StringBuilder sb = new StringBuilder(256);
+        StringBuilder sb = BUILDER.get();
+        sb.setLength(0);
         append(sb, value);
-        return sb.toString();
+        String s = sb.toString();
+        if (sb.capacity() > KEEP_CHARS) {
+            BUILDER.remove();
+        }
+        return s;
     }
 
     public static void append(StringBuilder sb, Object v) {

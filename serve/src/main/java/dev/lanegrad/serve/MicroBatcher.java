@@ -77,6 +77,12 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
     }
 
     private void loop() {
+        try (BatchScratch scratch = BatchScratch.open()) {
+            loop(scratch);
+        }
+    }
+
+    private void loop(BatchScratch scratch) {
         List<Job<I, O>> batch = new ArrayList<>(maxBatch);
         List<I> inputs = new ArrayList<>(maxBatch);
         while (true) {
@@ -110,6 +116,7 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
             } finally {
                 batch.clear();
                 inputs.clear();
+                scratch.reset();
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.lanegrad.serve;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -36,6 +37,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -140,7 +142,7 @@ final class NettyTransport implements ServeServer.Transport {
             String uri = req.uri();
             int q = uri.indexOf('?');
             Call call = new NettyCall(req.method().name(), path(uri), q < 0 ? null : uri.substring(q + 1), req.headers(),
-                    ByteBufUtil.getBytes(req.content()));
+                    req.content());
             ServeServer.Exchange x = server.begin(call);
             written = written.thenCombineAsync(x.answer, (done, a) -> write(ctx, x, a, keepAlive), ctx.executor())
                     .thenCompose(f -> f);
@@ -239,11 +241,25 @@ final class NettyTransport implements ServeServer.Transport {
         return q < 0 ? uri : uri.substring(0, q);
     }
 
-    /** A request read whole by the aggregator (the body is a copy: Netty's buffer is released after the read). */
-    private record NettyCall(String method, String path, String query, HttpHeaders headers, byte[] body) implements Call {
+    /**
+     * A request read whole by the aggregator. Its body lives only while channelRead0 runs (Netty releases the
+     * buffer after it), which is while the request is routed and checked: a binary body is decoded straight
+     * from Netty's buffers, a JSON body copied once into a byte[].
+     */
+    private record NettyCall(String method, String path, String query, HttpHeaders headers, ByteBuf content) implements Call {
         @Override
         public String header(String name) {
             return headers.get(name);
+        }
+
+        @Override
+        public byte[] body() {
+            return ByteBufUtil.getBytes(content);
+        }
+
+        @Override
+        public ByteBuffer[] bodyBuffers() {
+            return content.nioBuffers();
         }
     }
 }

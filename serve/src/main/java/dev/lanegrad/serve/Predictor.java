@@ -71,7 +71,8 @@ public final class Predictor implements AutoCloseable {
 
     /**
      * Steps a session through the time steps in body; the answer depends on the model (outputs of every
-     * step, or the next-character distribution). One step in flight per session: a second is a 409.
+     * step, or only the last with {@code "outputs": false}; or the next-character distribution). One step in
+     * flight per session: a second is a 409.
      */
     public CompletableFuture<Map<String, Object>> step(String sessionId, Map<String, Object> body) {
         Streaming streaming = streaming();
@@ -82,12 +83,13 @@ public final class Predictor implements AutoCloseable {
         }
         float[] x = streaming.parseSteps(body, config.maxSteps());
         int n = x.length / streaming.layer().inputSize();
+        boolean lastOnly = !Inputs.bool(body, "outputs", true);
         if (!s.busy.compareAndSet(false, true)) {
             throw new ApiError(CONFLICT, "session '" + sessionId + "' has a step in flight; send its steps one after another");
         }
         CompletableFuture<float[]> out;
         try {
-            out = steps.submit(new SessionStepper.Job(s, x, n));
+            out = steps.submit(new SessionStepper.Job(s, x, n, lastOnly));
         } catch (RuntimeException e) {
             s.busy.set(false);
             throw e;
@@ -102,7 +104,7 @@ public final class Predictor implements AutoCloseable {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("session", s.id());
             m.put("steps", s.steps);
-            m.putAll(streaming.stepResult(y, n));
+            m.putAll(streaming.stepResult(y, lastOnly ? 1 : n));
             return m;
         });
     }

@@ -56,12 +56,12 @@ public record ServeConfig(String host, int port, int maxBatch, Duration maxWait,
     }
 
     /**
-     * The defaults: 127.0.0.1:8080, batches of 64 within 2 ms, 10,000 sessions idle up to 10 minutes, bodies up
+     * The defaults: 127.0.0.1:8080, batches of 64 within 0.5 ms, 10,000 sessions idle up to 10 minutes, bodies up
      * to 1 MiB. A parsed JSON body takes up to ~12x its size (boxed numbers), so the worst case of request
      * memory is about httpThreads x 12 x maxBodyBytes: 1.5 GiB at the defaults, far less with x_f32 bodies.
      */
     public static ServeConfig defaults() {
-        return new ServeConfig("127.0.0.1", 8080, 64, Duration.ofMillis(2), 1024, 10_000, Duration.ofMinutes(10),
+        return new ServeConfig("127.0.0.1", 8080, 64, Duration.ofNanos(500_000), 1024, 10_000, Duration.ofMinutes(10),
                 1 << 20, 4096, 10_000, 128, null, Duration.ofSeconds(60), Duration.ofSeconds(30), "netty");
     }
 

@@ -17,8 +17,18 @@ import java.util.List;
  */
 final class SessionStepper implements MicroBatcher.Runner<SessionStepper.Job, float[]> {
 
-    /** n time steps x [n, I] for a session; the result is the top layer's h of each step, [n, H]. */
-    record Job(Session session, float[] x, int steps) {
+    /**
+     * n time steps x [n, I] for a session; the result is the top layer's h of each step, [n, H], or with
+     * lastOnly of the last step alone, [1, H] (a long step's answer need not carry every output).
+     */
+    record Job(Session session, float[] x, int steps, boolean lastOnly) {
+        Job(Session session, float[] x, int steps) {
+            this(session, x, steps, false);
+        }
+
+        int rowsOut() {
+            return lastOnly ? 1 : steps;
+        }
     }
 
     private final RecurrentLayer layer;
@@ -27,6 +37,11 @@ final class SessionStepper implements MicroBatcher.Runner<SessionStepper.Job, fl
     private final int layers;
     private final boolean cell;
     private final RecurrentStream[] streams;
+    // the batching thread's buffers, grown on demand and kept (a step allocated ~0.2 GB per 3 s of load without them)
+    private float[] x = new float[0];
+    private float[] y = new float[0];
+    private float[] h = new float[0];
+    private float[] c = new float[0];
 
     SessionStepper(RecurrentLayer layer, int maxBatch) {
         this.layer = layer;
@@ -43,12 +58,10 @@ final class SessionStepper implements MicroBatcher.Runner<SessionStepper.Job, fl
         Arrays.sort(sorted, Comparator.comparingInt((Job j) -> j.steps).reversed()); // stable
         float[][] outs = new float[sorted.length][];
         for (int r = 0; r < sorted.length; r++) {
-            outs[r] = new float[sorted[r].steps * hidden];
+            outs[r] = new float[sorted[r].rowsOut() * hidden];
         }
         int b = 0;
         RecurrentStream stream = null;
-        float[] x = null;
-        float[] y = null;
         for (int t = 0; t < sorted[0].steps; t++) {
             int active = 0;
             while (active < sorted.length && sorted[active].steps > t) {
@@ -61,15 +74,20 @@ final class SessionStepper implements MicroBatcher.Runner<SessionStepper.Job, fl
                 b = active;
                 stream = stream(b);
                 gather(stream, sorted, b);
-                x = new float[b * in];
-                y = new float[b * hidden];
+                x = grown(x, b * in);
+                y = grown(y, b * hidden);
             }
             for (int r = 0; r < b; r++) {
                 System.arraycopy(sorted[r].x, t * in, x, r * in, in);
             }
             stream.step(x, 0, y, 0);
             for (int r = 0; r < b; r++) {
-                System.arraycopy(y, r * hidden, outs[r], t * hidden, hidden);
+                Job j = sorted[r];
+                if (!j.lastOnly) {
+                    System.arraycopy(y, r * hidden, outs[r], t * hidden, hidden);
+                } else if (t == j.steps - 1) {
+                    System.arraycopy(y, r * hidden, outs[r], 0, hidden);
+                }
             }
         }
         scatter(stream, sorted, b);
@@ -86,6 +104,10 @@ final class SessionStepper implements MicroBatcher.Runner<SessionStepper.Job, fl
         return results;
     }
 
+    private static float[] grown(float[] a, int n) {
+        return a.length >= n ? a : new float[n];
+    }
+
     private RecurrentStream stream(int b) {
         if (b >= streams.length) {
             return layer.newStream(b);
@@ -98,8 +120,8 @@ final class SessionStepper implements MicroBatcher.Runner<SessionStepper.Job, fl
 
     /** The first b sessions' states into the stream: [L, H] each -> [L, b, H]. */
     private void gather(RecurrentStream stream, Job[] sessions, int b) {
-        float[] h = new float[layers * b * hidden];
-        float[] c = cell ? new float[layers * b * hidden] : null;
+        h = grown(h, layers * b * hidden);
+        c = cell ? grown(c, layers * b * hidden) : null;
         for (int r = 0; r < b; r++) {
             Session s = sessions[r].session;
             for (int l = 0; l < layers; l++) {

@@ -59,7 +59,10 @@ public final class StackModel extends ServedModel implements Streaming {
         for (Object q : requests) {
             anyOutputs |= ((Request) q).outputs;
         }
-        float[] x = new float[tMax * b * in]; // padding stays zero; the lengths keep it out of every row
+        BatchScratch scratch = BatchScratch.current();
+        boolean padded = !allEqual(lengths, tMax);
+        // padding is zero; the lengths keep it out of every row
+        float[] x = scratch == null ? new float[tMax * b * in] : scratch.input(tMax * b * in, padded);
         for (int r = 0; r < b; r++) {
             Request q = (Request) requests.get(r);
             for (int t = 0; t < q.steps; t++) {
@@ -70,13 +73,18 @@ public final class StackModel extends ServedModel implements Streaming {
         float[] out;
         float[] hn;
         float[] cn;
-        try (Tape tape = new Tape(); Tape.NoGrad ng = tape.noGrad()) {
+        Tape own = scratch == null ? new Tape() : null;
+        try (Tape.NoGrad ng = (own != null ? own : scratch.tape()).noGrad()) {
             Tensor xt = bf ? Tensor.wrap(x, 0, b, tMax, in) : Tensor.wrap(x, 0, tMax, b, in);
             // rows of one length need no packing: the plain forward, as a batch of one caller would run it
-            RecurrentOutput o = layer.forward(xt, allEqual(lengths, tMax) ? null : lengths);
-            out = anyOutputs ? o.output().toArray() : null; // copies: the tape's buffers do not outlive it
+            RecurrentOutput o = layer.forward(xt, padded ? lengths : null);
+            out = anyOutputs ? o.output().toArray() : null; // copies: the tape's buffers do not outlive the batch
             hn = o.hn().toArray();
             cn = o.cn() == null ? null : o.cn().toArray();
+        } finally {
+            if (own != null) {
+                own.close();
+            }
         }
         int dh = layer.hiddenSize() * (layer.bidirectional() ? 2 : 1);
         int h = layer.hiddenSize();

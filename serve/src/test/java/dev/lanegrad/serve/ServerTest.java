@@ -252,6 +252,17 @@ class ServerTest {
         assertEquals(200, step.status(), step.body());
         assertArrayEquals(Client.floats(json.get("output")), Client.f32(step.json().get("output_f32")), "5 binary steps of a session");
         assertEquals(200, client.delete("/v1/sessions/" + id).status());
+
+        // "outputs": false: the answer holds the last step's output only
+        String last = (String) client.post("/v1/models/lstm/sessions", "").json().get("session");
+        Client.Answer lastOnly = client.post("/v1/sessions/" + last + "/step?f32=true&outputs=false", "application/octet-stream",
+                ServeBench.littleEndian(x));
+        assertEquals(200, lastOnly.status(), lastOnly.body());
+        float[] all = Client.floats(json.get("output"));
+        assertArrayEquals(java.util.Arrays.copyOfRange(all, all.length - Fixtures.HIDDEN, all.length),
+                Client.f32(lastOnly.json().get("output_f32")), "the last of 5 steps");
+        assertEquals(5L, lastOnly.json().get("steps"));
+        assertEquals(200, client.delete("/v1/sessions/" + last).status());
     }
 
     @Test
