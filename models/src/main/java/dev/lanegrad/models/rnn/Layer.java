@@ -40,7 +40,6 @@ final class Layer {
         final int D = config.directions();
         for (int d = 0; d < D; d++) {
             int s = k * D + d;
-            project(ws, s, in, config.layerInputSize(k));
             if (d == 0) {
                 // the forward direction's history starts with h0 (the reverse one takes it row by row)
                 int bh = ws.batch * config.hiddenSize();
@@ -49,7 +48,7 @@ final class Layer {
                     ops.copy(ws.c0s, s * bh, ws.cs[s], 0, bh);
                 }
             }
-            forwardLoop(ws, s, d);
+            forwardLoop(ws, s, d, in, config.layerInputSize(k));
             copyOutput(ws, ws.hs[s], d, ws.y[k]);
         }
     }
@@ -68,7 +67,7 @@ final class Layer {
      * direction meets its wide steps first and the reverse direction last. A mixed batch (1 x 100 + 31 x 10)
      * thus runs its long tail of one row as fast as that sequence alone, which StepPair speeds up.
      */
-    private void forwardLoop(RnnWorkspace ws, int s, int d) {
+    private void forwardLoop(RnnWorkspace ws, int s, int d, float[] in, int In) {
         final int T = ws.steps;
         PrepackedGemm packed = prepacked(ws.batch);
         int wide = 0;
@@ -78,6 +77,18 @@ final class Layer {
         int narrowRows = wide < T ? ws.batchSizes[wide] : 0;
         boolean pair = StepPair.pays(narrowRows, config.gateRows(), config.hiddenSize(), packed != null);
         ws.weights.forForward(gemm, packed, params, s, pair);
+        if (!pair && packed != null && StepProjection.pays(ws.batch, config.gateRows(), In)) {
+            // the input projection step by step, inside the loop (StepProjection); StepPair's loops split the
+            // columns of a step between two threads, so they keep the whole-sequence projection
+            ws.projection.set(packed, params.weightIh(s), params.weightIhOff(s), config.gateRows(), in, In);
+            try {
+                forwardRows(ws, s, d, true, T, 0, T);
+            } finally {
+                ws.projection.clear();
+            }
+            return;
+        }
+        project(ws, s, in, In);
         if (!pair) {
             forwardRows(ws, s, d, packed != null, T, 0, T);
             return;

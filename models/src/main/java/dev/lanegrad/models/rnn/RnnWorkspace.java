@@ -60,6 +60,7 @@ public final class RnnWorkspace {
     float[][] cs;
     /** W_hh of the direction being run, as its steps multiply it */
     final Cell.HiddenWeights weights = new Cell.HiddenWeights();
+    final StepProjection projection = new StepProjection();
 
     // backward scratch
     float[] dgx = new float[0];
@@ -91,7 +92,7 @@ public final class RnnWorkspace {
     public long floatsHeld() {
         long n = (long) x0.length + h0s.length + c0s.length + dgx.length + dgh.length + dyA.length + dyB.length
                 + dh.length + dhNext.length + dc.length + dhn.length + dcn.length + dh0s.length + dc0s.length
-                + weights.floatsHeld();
+                + weights.floatsHeld() + projection.floatsHeld();
         for (float[][] group : new float[][][] {y, xd, mask, gates, gh, hs, cs}) {
             if (group != null) {
                 for (float[] a : group) {

@@ -73,6 +73,9 @@ final class TimeLoop {
             int rows = hi - r0;
             Cell.HiddenWeights w = ws.weights;
             if (pair == null) {
+                if (ws.projection.active()) {
+                    ws.projection.project(rows, ws.stepOffset[t] + r0, gates, g);
+                }
                 cell.addBiases(rows, gates, g, gh, g, w.params(), w.slot(), 0, gateRows);
                 cell.forward(rows, w, gates, g, gh, hs, prev, hs, next, cs, prev, cs, next);
                 continue;
