@@ -6,9 +6,10 @@ import dev.lanegrad.engine.PrepackedGemm;
 
 /**
  * One layer of the stack, both directions, over packed rows (PyTorch's FullLayer, BidirectionalLayer and
- * PackedLayer in one): the input projection of all valid tokens in one GEMM, the {@link TimeLoop} of each
- * direction, and in backward the weight and input gradients, each one GEMM over the valid tokens. Every
- * part costs in proportion to sum(lengths), not T*B. Shared and immutable.
+ * PackedLayer in one): the input projection of all valid tokens in one GEMM (or step by step inside the
+ * loop for wide batches, {@link StepProjection}), the {@link TimeLoop} of each direction, and in backward
+ * the weight and input gradients, each one GEMM over the valid tokens. Every part costs in proportion to
+ * sum(lengths), not T*B. Shared and immutable.
  */
 final class Layer {
 

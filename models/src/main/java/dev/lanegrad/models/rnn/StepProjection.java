@@ -18,12 +18,13 @@ import dev.lanegrad.engine.PrepackedGemm;
 final class StepProjection {
 
     /**
-     * Batches of at least this many rows project step by step. Measured (Zen 5, AVX-512, JDK 17, `lanegrad bench
-     * --case S5,S3`, alternating JVMs): S5 (B = 64) at two threads LSTM 5,457/5,332 -> 6,311/6,204 seq/s, RNN
-     * 17,040/16,410 -> 18,680/19,110, GRU 6,996/6,780 -> 7,786/6,825; at one thread RNN +15-19 %, LSTM -1..+18 %,
-     * GRU +2..+8 %; but S3 (B = 32, 16 rows a thread at two threads) RNN 6.31/6.76 -> 6.81/7.35 ms: a step product of
-     * 16 rows x 256 columns costs more than its share of one whole-sequence GEMM. Not final, so that a test can
-     * run both ways in one JVM ({@code -Dlanegrad.rnn.stepProjectionMinRows} sets it).
+     * Batches of at least this many rows project step by step. Measured (AMD EPYC family 26 model 2, Zen 5,
+     * AVX-512, 2 cores, JDK 17, `lanegrad bench --case S5,S3`, alternating JVMs): S5 (B = 64) at two threads
+     * LSTM 5,457/5,332 -> 6,311/6,204 seq/s, RNN 17,040/16,410 -> 18,680/19,110, GRU 6,996/6,780 ->
+     * 7,786/6,825; at one thread RNN +15-19 %, LSTM -1..+18 %, GRU +2..+8 %; but S3 (B = 32, 16 rows a thread
+     * at two threads) RNN 6.31/6.76 -> 6.81/7.35 ms: a step product of 16 rows x 256 columns costs more than
+     * its share of one whole-sequence GEMM. Not final, so that a test can run both ways in one JVM
+     * ({@code -Dlanegrad.rnn.stepProjectionMinRows} sets it).
      */
     static int minRows = Integer.getInteger("lanegrad.rnn.stepProjectionMinRows", 64);
 
