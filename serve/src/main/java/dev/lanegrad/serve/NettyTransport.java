@@ -19,6 +19,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -121,7 +122,14 @@ final class NettyTransport implements ServeServer.Transport {
                 server.refused(server.endpoint(r.method().name(), path(r.uri())), 413);
             }
             Answer a = Answer.error(new ApiError(TOO_LARGE, message));
-            ctx.writeAndFlush(full(a, a.bytes(), false)).addListener(ChannelFutureListener.CLOSE);
+            // Closing at once, while the client is still sending the body it declared, made the kernel reset
+            // the connection with that body unread, and the client could lose the 413 ("header parser received
+            // no bytes": ServerTest failed so in one of five CI runs here). On a keep-alive request whose body is
+            // still to come, the 413 goes out and the aggregator discards the rest of the body, as Netty's own
+            // default does; otherwise the connection closes after the answer.
+            boolean keep = !(oversized instanceof FullHttpMessage) && HttpUtil.isKeepAlive(oversized);
+            ChannelFuture sent = ctx.writeAndFlush(full(a, a.bytes(), keep));
+            sent.addListener(keep ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
         }
     }
 
