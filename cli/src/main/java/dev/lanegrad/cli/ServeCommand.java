@@ -24,6 +24,9 @@ import java.util.concurrent.CountDownLatch;
                 "Endpoints and examples: docs/serving.md. Stops cleanly on SIGTERM (exit 0)."})
 final class ServeCommand implements Callable<Integer> {
 
+    /** The server's defaults live in ServeConfig; the options start from them. */
+    private static final ServeConfig DEFAULTS = ServeConfig.defaults();
+
     @Option(names = "--checkpoint", paramLabel = "DIR", required = true,
             description = "a checkpoint folder of lanegrad, or a .safetensors file of an LSTM/GRU/RNN; repeat for several models")
     List<Path> checkpoints;
@@ -31,20 +34,20 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "the model's name in URLs, one per --checkpoint (default: the folder's name)")
     List<String> names = new ArrayList<>();
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to bind (default: ${DEFAULT-VALUE}, this machine only)")
-    String host;
+    @Option(names = "--host", description = "address to bind (default: ${DEFAULT-VALUE}, this machine only)")
+    String host = DEFAULTS.host();
 
-    @Option(names = "--port", defaultValue = "8080", description = "port; 0 for any free one (default: ${DEFAULT-VALUE})")
-    int port;
+    @Option(names = "--port", description = "port; 0 for any free one (default: ${DEFAULT-VALUE})")
+    int port = DEFAULTS.port();
 
     @Mixin
     ServerOptions serverOptions;
 
-    @Option(names = "--queue", defaultValue = "1024", description = "requests waiting per model; beyond it 429 (default: ${DEFAULT-VALUE})")
-    int queue;
+    @Option(names = "--queue", description = "requests waiting per model; beyond it 429 (default: ${DEFAULT-VALUE})")
+    int queue = DEFAULTS.queueCapacity();
 
-    @Option(names = "--max-sessions", defaultValue = "10000", description = "live streaming sessions; beyond it 429 (default: ${DEFAULT-VALUE})")
-    int maxSessions;
+    @Option(names = "--max-sessions", description = "live streaming sessions; beyond it 429 (default: ${DEFAULT-VALUE})")
+    int maxSessions = DEFAULTS.maxSessions();
 
     @Option(names = "--session-ttl", defaultValue = "10m", description = "idle time before a session is dropped: 90s, 10m, 1h (default: ${DEFAULT-VALUE})")
     String sessionTtl;
@@ -52,14 +55,14 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--token-file", paramLabel = "FILE", description = "every request but /health must carry 'Authorization: Bearer <the file's text>'")
     Path tokenFile;
 
-    @Option(names = "--max-body-bytes", defaultValue = "1048576", description = "largest request body; beyond it 413 (default: ${DEFAULT-VALUE})")
-    int maxBody;
+    @Option(names = "--max-body-bytes", description = "largest request body; beyond it 413 (default: ${DEFAULT-VALUE})")
+    int maxBody = DEFAULTS.maxBodyBytes();
 
-    @Option(names = "--max-steps", defaultValue = "4096", description = "longest sequence of a request; beyond it 413 (default: ${DEFAULT-VALUE})")
-    int maxSteps;
+    @Option(names = "--max-steps", description = "longest sequence of a request; beyond it 413 (default: ${DEFAULT-VALUE})")
+    int maxSteps = DEFAULTS.maxSteps();
 
-    @Option(names = "--http-threads", defaultValue = "128", description = "--http jdk: threads answering requests, about the number of concurrent clients (default: ${DEFAULT-VALUE})")
-    int httpThreads;
+    @Option(names = "--http-threads", description = "--http jdk: threads answering requests, about the number of concurrent clients (default: ${DEFAULT-VALUE})")
+    int httpThreads = DEFAULTS.httpThreads();
 
     @Override
     public Integer call() throws Exception {
@@ -67,10 +70,9 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException(names.size() + " --name for " + checkpoints.size() + " --checkpoint: give one name per "
                     + "checkpoint, or none");
         }
-        ServeConfig d = ServeConfig.defaults();
         ServeConfig config = new ServeConfig(host, port, serverOptions.maxBatch, serverOptions.maxWait(), queue, maxSessions,
-                parseDuration(sessionTtl), maxBody, maxSteps, d.maxGenerate(), httpThreads, tokenFile, d.requestTimeout(),
-                d.drainTimeout(), serverOptions.http);
+                parseDuration(sessionTtl), maxBody, maxSteps, DEFAULTS.maxGenerate(), httpThreads, tokenFile,
+                DEFAULTS.requestTimeout(), DEFAULTS.drainTimeout(), serverOptions.http);
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTermination(stop::countDown);
         try (ServeServer server = ServeServer.start(config)) {
