@@ -74,18 +74,9 @@ class GemmBatchInvarianceProperties {
                                         @ForAll("alphas") float alpha, @ForAll("betas") float beta,
                                         @ForAll long seed) {
         Random r = new Random(seed);
-        int m1 = 1 + m1Pick % (m2 - 1);
-        int r0 = r.nextInt(m2 - m1 + 1);
         GemmVectorProperties.Case g = GemmVectorProperties.Case.random(r, transA, transB, m2, n, k, alpha, beta);
         EngineThreads.setThreads(1);
-        float[] whole = g.run(VECTOR);
-        assertRowsEqual(whole, sgemmRows(g, r0, m1), g.cOff(), g.ldc(), r0, m1, n, "rows " + r0 + ".." + (r0 + m1)
-                + " of " + m2 + " in an " + m1 + "-row call, " + describe(g));
-        float[] single = g.c().clone();
-        for (int i = 0; i < m2; i++) {
-            sgemmInto(g, i, 1, single);
-        }
-        assertRowsEqual(whole, single, g.cOff(), g.ldc(), 0, m2, n, "single-row calls, " + describe(g));
+        float[] whole = assertRowsIndependentOfTheCall(g, (i, rows, out) -> sgemmInto(g, i, rows, out), m1Pick, r, "");
         EngineThreads.setThreads(2);
         assertRowsEqual(whole, g.run(VECTOR), g.cOff(), g.ldc(), 0, m2, n, "2 threads vs 1, " + describe(g));
     }
@@ -119,34 +110,45 @@ class GemmBatchInvarianceProperties {
                                             @ForAll("alphas") float alpha, @ForAll("betas") float beta,
                                             @ForAll long seed) {
         Random r = new Random(seed);
-        int m1 = 1 + m1Pick % (m2 - 1);
-        int r0 = r.nextInt(m2 - m1 + 1);
         GemmVectorProperties.Case g = GemmVectorProperties.Case.random(r, false, transB, m2, n, k, alpha, beta);
         float[] packed = new float[PACKED.packedSize(k, n) + 3];
         PACKED.pack(transB, k, n, g.b(), g.bOff(), g.ldb(), packed, 3);
+        float[] whole = assertRowsIndependentOfTheCall(g, (i, rows, out) -> multiplyInto(g, packed, i, rows, out), m1Pick, r,
+                "prepacked ");
+        EngineThreads.setThreads(1);
+        assertRowsEqual(whole, g.run(VECTOR), g.cOff(), g.ldc(), 0, m2, n, "prepacked vs sgemm, " + describe(g));
+        int row = r.nextInt(m2);
+        float[] sgemmSingle = g.c().clone();
+        sgemmInto(g, row, 1, sgemmSingle);
+        assertRowsEqual(whole, sgemmSingle, g.cOff(), g.ldc(), row, 1, n, "prepacked vs a one-row sgemm, " + describe(g));
+    }
+
+    /** A product of the GEMM under test: rows [r0, r0 + rows) of g's C into out, in one call. */
+    private interface RowsCall {
+        void into(int r0, int rows, float[] out);
+    }
+
+    /**
+     * One call over all of g's rows, one call over a part of them (1 + m1Pick % (m - 1) rows from a row
+     * drawn from r) and one call per row give every row the same bits. Returns the first call's C.
+     */
+    private static float[] assertRowsIndependentOfTheCall(GemmVectorProperties.Case g, RowsCall call, int m1Pick,
+                                                          Random r, String what) {
+        int m2 = g.m();
+        int m1 = 1 + m1Pick % (m2 - 1);
+        int r0 = r.nextInt(m2 - m1 + 1);
         float[] whole = g.c().clone();
-        multiplyInto(g, packed, 0, m2, whole);
+        call.into(0, m2, whole);
         float[] part = g.c().clone();
-        multiplyInto(g, packed, r0, m1, part);
-        assertRowsEqual(whole, part, g.cOff(), g.ldc(), r0, m1, n, "prepacked rows " + r0 + ".." + (r0 + m1)
+        call.into(r0, m1, part);
+        assertRowsEqual(whole, part, g.cOff(), g.ldc(), r0, m1, g.n(), what + "rows " + r0 + ".." + (r0 + m1)
                 + " of " + m2 + " in an " + m1 + "-row call, " + describe(g));
         float[] single = g.c().clone();
         for (int i = 0; i < m2; i++) {
-            multiplyInto(g, packed, i, 1, single);
+            call.into(i, 1, single);
         }
-        assertRowsEqual(whole, single, g.cOff(), g.ldc(), 0, m2, n, "prepacked single-row calls, " + describe(g));
-        EngineThreads.setThreads(1);
-        assertRowsEqual(whole, g.run(VECTOR), g.cOff(), g.ldc(), 0, m2, n, "prepacked vs sgemm, " + describe(g));
-        float[] sgemmSingle = g.c().clone();
-        sgemmInto(g, r0, 1, sgemmSingle);
-        assertRowsEqual(whole, sgemmSingle, g.cOff(), g.ldc(), r0, 1, n, "prepacked vs a one-row sgemm, " + describe(g));
-    }
-
-    /** Rows [r0, r0 + rows) of g's product, computed by one sgemm call into a copy of the original C. */
-    private static float[] sgemmRows(GemmVectorProperties.Case g, int r0, int rows) {
-        float[] out = g.c().clone();
-        sgemmInto(g, r0, rows, out);
-        return out;
+        assertRowsEqual(whole, single, g.cOff(), g.ldc(), 0, m2, g.n(), what + "single-row calls, " + describe(g));
+        return whole;
     }
 
     private static void sgemmInto(GemmVectorProperties.Case g, int r0, int rows, float[] out) {
