@@ -1,5 +1,6 @@
 package dev.lanegrad.cli;
 
+import dev.lanegrad.bench.rnn.BenchCase;
 import dev.lanegrad.serve.ServeBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,20 +16,26 @@ import java.util.concurrent.Callable;
                 "(vs a B=64 step). Run it on a quiet machine."})
 final class ServeBenchCommand implements Callable<Integer> {
 
+    /**
+     * The default model and load are those of the S5 case of `lanegrad bench` (I=128, H=256, T=50, 64 sequences
+     * at once): the in-process reference the predict figure is set against is that case.
+     */
+    private static final BenchCase S5 = BenchCase.S5;
+
     @Option(names = "--cell", defaultValue = "lstm", description = "lstm, gru or rnn (default: ${DEFAULT-VALUE})")
     String cell;
 
-    @Option(names = "--input", defaultValue = "128", description = "input size I (default: ${DEFAULT-VALUE})")
-    int input;
+    @Option(names = "--input", description = "input size I (default: ${DEFAULT-VALUE})")
+    int input = S5.input;
 
-    @Option(names = "--hidden", defaultValue = "256", description = "hidden size H (default: ${DEFAULT-VALUE})")
-    int hidden;
+    @Option(names = "--hidden", description = "hidden size H (default: ${DEFAULT-VALUE})")
+    int hidden = S5.hidden;
 
-    @Option(names = "--steps", defaultValue = "50", description = "time steps T per predict request (default: ${DEFAULT-VALUE})")
-    int steps;
+    @Option(names = "--steps", description = "time steps T per predict request (default: ${DEFAULT-VALUE})")
+    int steps = S5.steps;
 
-    @Option(names = "--clients", defaultValue = "64", description = "concurrent predict clients (default: ${DEFAULT-VALUE})")
-    int clients;
+    @Option(names = "--clients", description = "concurrent predict clients (default: ${DEFAULT-VALUE})")
+    int clients = S5.batch;
 
     @Option(names = "--sessions", defaultValue = "1000", description = "live sessions stepping at once (default: ${DEFAULT-VALUE})")
     int sessions;
