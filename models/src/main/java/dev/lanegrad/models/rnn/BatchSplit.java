@@ -2,7 +2,6 @@ package dev.lanegrad.models.rnn;
 
 import dev.lanegrad.engine.EngineThreads;
 
-import java.util.concurrent.RecursiveAction;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -86,12 +85,9 @@ final class BatchSplit {
                 }
             }
         } else if (queued) {
-            try {
-                task.join();
-            } catch (RuntimeException | Error e) {
-                if (failure == null) {
-                    failure = e;
-                }
+            Throwable workerFailure = task.awaitWorker();
+            if (failure == null) {
+                failure = workerFailure;
             }
         }
         task.clear();
@@ -104,7 +100,7 @@ final class BatchSplit {
     }
 
     /** The second half of a split time loop, as a pool task; whoever claims it first runs it. */
-    private static final class RowsTask extends RecursiveAction {
+    private static final class RowsTask extends HandOff {
         private final AtomicInteger claimed = new AtomicInteger();
         private TimeLoop loop;
         private RnnWorkspace ws;
@@ -119,7 +115,7 @@ final class BatchSplit {
         boolean forked;
 
         void set(TimeLoop loop, RnnWorkspace ws, int s, int d, float[] dy, int from, int to, int r0, int r1) {
-            reinitialize();
+            reset();
             forked = false;
             claimed.set(0);
             this.loop = loop;
@@ -153,7 +149,7 @@ final class BatchSplit {
         }
 
         @Override
-        protected void compute() {
+        void work() {
             if (claim()) {
                 run(r0, r1);
             }

@@ -2,7 +2,6 @@ package dev.lanegrad.models.rnn;
 
 import dev.lanegrad.engine.EngineThreads;
 
-import java.util.concurrent.RecursiveAction;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -19,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p>One instance per calling thread, reused by its passes (a pass allocates nothing), unless the pool
  * still holds the previous one.
  */
-final class StepPair extends RecursiveAction {
+final class StepPair extends HandOff {
 
     /** Spins the caller waits for the worker to start before running the loop alone (tens of microseconds). */
     private static final int START_SPINS = 20_000;
@@ -32,7 +31,6 @@ final class StepPair extends RecursiveAction {
     /** 0 free, 1 the worker runs its part, 2 the caller took the whole loop. */
     private final AtomicInteger claimed = new AtomicInteger();
     private volatile boolean abandoned;
-    private volatile Throwable workerFailure;
     private boolean forked;
     private TimeLoop loop;
     private RnnWorkspace ws;
@@ -79,12 +77,11 @@ final class StepPair extends RecursiveAction {
     }
 
     private void start(TimeLoop loop, RnnWorkspace ws, int s, int d, int rows, int from, int to) {
-        reinitialize();
+        reset();
         arrived.set(0, 0);
         arrived.set(16, 0);
         claimed.set(0);
         abandoned = false;
-        workerFailure = null;
         this.loop = loop;
         this.ws = ws;
         this.s = s;
@@ -113,8 +110,7 @@ final class StepPair extends RecursiveAction {
             abandoned = true; // the worker stops at its next meeting
             throw e;
         }
-        join();
-        Throwable failure = workerFailure;
+        Throwable failure = awaitWorker();
         if (failure instanceof RuntimeException re) {
             throw re;
         }
@@ -135,7 +131,7 @@ final class StepPair extends RecursiveAction {
     }
 
     @Override
-    protected void compute() {
+    void work() {
         if (!claimed.compareAndSet(0, 1)) {
             return;
         }
@@ -143,8 +139,6 @@ final class StepPair extends RecursiveAction {
             loop.forward(ws, s, d, 0, rows, from, to, this, 1);
         } catch (Abandoned callerFailed) {
             // the caller reports its own exception
-        } catch (RuntimeException | Error e) {
-            workerFailure = e;
         }
     }
 
@@ -155,7 +149,7 @@ final class StepPair extends RecursiveAction {
         int other = (1 - part) * 16;
         int spins = 0;
         while (arrived.getAcquire(other) < n) {
-            if (abandoned || workerFailure != null) {
+            if (abandoned || workerFailed()) {
                 throw new Abandoned();
             }
             if (++spins > YIELD_AFTER) {
