@@ -2,7 +2,8 @@
 """The side-by-side table of docs/benchmarks.md from one sitting's JSON rows.
 
 usage: side_by_side.py DIR   (DIR holds lg-1t.json and lg-2t.json from `lanegrad bench --threads 1|2 --json`,
-and pytorch2.7.1_rows.json / ort1.20_rows.json from ../shared/peers/*/run.sh)
+and pytorch2.7.1_rows.json / ort1.20_rows.json from ../shared/peers/*/run.sh, pytorch1.13-1t.json /
+pytorch1.13-2t.json from bench/pytorch/bench_rnn.py --json; a peer whose files are missing is left out)
 """
 import json
 import os
@@ -19,7 +20,9 @@ def rows(name):
 
 
 ours = {**rows("lg-1t.json"), **rows("lg-2t.json")}
-peers = [("PyTorch 2.7.1", rows("pytorch2.7.1_rows.json")), ("ONNX Runtime 1.20", rows("ort1.20_rows.json"))]
+peers = [("PyTorch 2.7.1", rows("pytorch2.7.1_rows.json")), ("ONNX Runtime 1.20", rows("ort1.20_rows.json")),
+         ("PyTorch 1.13", {**rows("pytorch1.13-1t.json"), **rows("pytorch1.13-2t.json")})]
+peers = [(name, p) for name, p in peers if p]
 units = {"S1": "ms/seq", "S2": "us/step", "S3": "ms/step", "S4": "ms/step", "S5": "seq/s", "LM": "tokens/s"}
 higher_better = {"S5", "LM"}
 
