@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -144,7 +145,7 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
                     if (scratch != null) {
                         run(batch, inputs);
                     } else {
-                        CompletableFuture.runAsync(() -> runInPool(batch, inputs), EngineThreads.pool()).join();
+                        runInPoolAndWait(batch, inputs);
                     }
                 } finally {
                     running.decrementAndGet();
@@ -158,6 +159,23 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
                 if (scratch != null) {
                     scratch.reset();
                 }
+            }
+        }
+    }
+
+    private void runInPoolAndWait(List<Job<I, O>> batch, List<I> inputs) {
+        CompletableFuture<Void> done;
+        try {
+            done = CompletableFuture.runAsync(() -> runInPool(batch, inputs), EngineThreads.pool());
+        } catch (RejectedExecutionException replaced) {
+            runInPool(batch, inputs); // setThreads replaced the pool meanwhile: this lane runs the batch itself
+            return;
+        }
+        try {
+            done.join();
+        } catch (RuntimeException e) {
+            for (Job<I, O> j : batch) {
+                j.result.completeExceptionally(e); // run() answers every job; this is for a failure around it
             }
         }
     }
