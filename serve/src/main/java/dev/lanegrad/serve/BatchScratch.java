@@ -29,6 +29,15 @@ final class BatchScratch implements AutoCloseable {
         return s;
     }
 
+    /**
+     * This thread's scratch, opened on first use and kept for the thread's life: for engine pool workers that
+     * run batches ({@link MicroBatcher} in pool mode); its tape stays the worker's current tape.
+     */
+    static BatchScratch ofThisThread() {
+        BatchScratch s = OWN.get();
+        return s != null ? s : open();
+    }
+
     /** This thread's scratch, or null when this thread is not a batching thread. */
     static BatchScratch current() {
         return OWN.get();

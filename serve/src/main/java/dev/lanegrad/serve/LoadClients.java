@@ -36,6 +36,13 @@ public final class LoadClients {
     private static final int READ_BUFFER = 64 * 1024;
 
     private final InetSocketAddress address;
+    /**
+     * The latencies of a run, kept from run to run: a new 16 MB array per run (the warm-up runs one a second)
+     * outlived young collections in the server's JVM, was promoted, and every ~10 s filled the old
+     * generation: the serial collector's full collections (26-53 ms, after young ones of up to 60 ms) then
+     * made the p99 of a 5 s half-rate phase 105 ms instead of ~10 (-Xlog:gc, two cores).
+     */
+    private final long[] latencies = new long[MAX_SAMPLES];
 
     public LoadClients(int port) {
         this.address = new InetSocketAddress("127.0.0.1", port);
@@ -88,9 +95,11 @@ public final class LoadClients {
         }
     }
 
-    /** interval 0: closed loop; otherwise a request is due every interval ns and idle connections take them. */
-    private Result run(byte[][] requests, long nanos, long interval) throws IOException {
-        long[] latencies = new long[MAX_SAMPLES];
+    /**
+     * interval 0: closed loop; otherwise a request is due every interval ns and idle connections take them.
+     * One run at a time (they share the latency array).
+     */
+    private synchronized Result run(byte[][] requests, long nanos, long interval) throws IOException {
         int samples = 0;
         long ok = 0;
         long errors = 0;
@@ -159,10 +168,9 @@ public final class LoadClients {
                 c.ch.close();
             }
             errors += due.size();
-            long[] l = Arrays.copyOf(latencies, samples);
-            Arrays.sort(l);
-            return new Result(requests.length, ok, errors, elapsed * 1e-9, pct(l, 0.50), pct(l, 0.99),
-                    (threadCpu() - cpu0) * 1e-9);
+            Arrays.sort(latencies, 0, samples);
+            return new Result(requests.length, ok, errors, elapsed * 1e-9, pct(latencies, samples, 0.50),
+                    pct(latencies, samples, 0.99), (threadCpu() - cpu0) * 1e-9);
         }
     }
 
@@ -266,8 +274,9 @@ public final class LoadClients {
         return status;
     }
 
-    private static double pct(long[] sorted, double q) {
-        return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] * 1e-6;
+    /** The q quantile of the first n values of sorted, in ms. */
+    private static double pct(long[] sorted, int n, double q) {
+        return n == 0 ? Double.NaN : sorted[(int) Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))] * 1e-6;
     }
 
     private static long threadCpu() {

@@ -1,21 +1,26 @@
 package dev.lanegrad.serve;
 
+import dev.lanegrad.engine.EngineThreads;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import static dev.lanegrad.serve.ApiError.Status.OVERLOADED;
 import static dev.lanegrad.serve.ApiError.Status.UNAVAILABLE;
 
 /**
- * Collects jobs from any number of threads and runs them in batches on ONE worker thread: a batch starts
- * with the oldest waiting job and takes whatever else arrives within {@code maxWait} of that job's
- * arrival, or until {@code maxBatch} jobs. Under load the queue already holds a full batch and nobody
- * waits; at low load a lone job waits at most maxWait. The queue is bounded: a job beyond it is refused
- * at once (429), never parked, so memory and latency stay bounded.
+ * Collects jobs from any number of threads and runs them in batches on one or more lanes (a thread each,
+ * batches one after another): a batch starts with the oldest waiting job and takes whatever else arrives
+ * within {@code maxWait} of that job's arrival, or until {@code maxBatch} jobs. Under load the queue already
+ * holds a full batch and nobody waits; at low load a lone job waits at most maxWait, and with several lanes
+ * not at all when no other lane is running a batch. The queue is bounded: a job beyond it is refused at
+ * once (429), never parked, so memory and latency stay bounded.
  *
  * @param <I> a job's input (already checked)
  * @param <O> its result
@@ -35,14 +40,28 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
     private final ArrayBlockingQueue<Job<I, O>> queue;
     private final Runner<I, O> runner;
     private final Metrics.Histogram batchSizes;
-    private final Thread worker;
+    private final boolean inPool;
+    private final Thread[] lanes;
+    /** Batches running now. */
+    private final AtomicInteger running = new AtomicInteger();
     private volatile boolean closing;
 
+    /** One lane: batches one after another on one thread, whose kernels may split over the engine pool. */
     public MicroBatcher(String name, int maxBatch, long maxWaitNanos, int queueCapacity, Runner<I, O> runner,
                         Metrics.Histogram batchSizes) {
-        if (maxBatch < 1 || queueCapacity < 1 || maxWaitNanos < 0) {
+        this(name, maxBatch, maxWaitNanos, queueCapacity, runner, batchSizes, 1, false);
+    }
+
+    /**
+     * lanes: batches that may run at once (the runner must then be thread-safe). inPool: each batch runs as
+     * one task of the engine pool, so its kernels stay on that one thread ({@link EngineThreads#inPool()})
+     * instead of splitting each batch over the cores; with lanes = cores the cores run separate batches.
+     */
+    public MicroBatcher(String name, int maxBatch, long maxWaitNanos, int queueCapacity, Runner<I, O> runner,
+                        Metrics.Histogram batchSizes, int lanes, boolean inPool) {
+        if (maxBatch < 1 || queueCapacity < 1 || maxWaitNanos < 0 || lanes < 1) {
             throw new IllegalArgumentException("max batch " + maxBatch + ", queue " + queueCapacity + ", max wait "
-                    + maxWaitNanos + " ns: expected >= 1, >= 1, >= 0");
+                    + maxWaitNanos + " ns, lanes " + lanes + ": expected >= 1, >= 1, >= 0, >= 1");
         }
         this.name = name;
         this.maxBatch = maxBatch;
@@ -50,9 +69,13 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.runner = runner;
         this.batchSizes = batchSizes;
-        this.worker = new Thread(this::loop, "lanegrad-batcher-" + name);
-        worker.setDaemon(true);
-        worker.start();
+        this.inPool = inPool;
+        this.lanes = new Thread[lanes];
+        for (int i = 0; i < lanes; i++) {
+            this.lanes[i] = new Thread(this::loop, "lanegrad-batcher-" + name + (lanes > 1 ? "-" + i : ""));
+            this.lanes[i].setDaemon(true);
+            this.lanes[i].start();
+        }
     }
 
     /** Queues a job; the future completes with its result. A full queue or a closing batcher throws {@link ApiError}. */
@@ -77,11 +100,16 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
     }
 
     private void loop() {
+        if (inPool) {
+            loop(null);
+            return;
+        }
         try (BatchScratch scratch = BatchScratch.open()) {
             loop(scratch);
         }
     }
 
+    /** scratch: this thread's, or null when the batches run in the engine pool (each worker keeps its own). */
     private void loop(BatchScratch scratch) {
         List<Job<I, O>> batch = new ArrayList<>(maxBatch);
         List<I> inputs = new ArrayList<>(maxBatch);
@@ -96,8 +124,11 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
+                // with lanes, a batch waits for company only while another lane runs one: when all are idle, the
+                // cores are free and waiting would only add the window to a lone request's latency
+                boolean othersIdle = lanes.length > 1 && running.get() == 0;
                 long deadline = first.arrivedNanos + maxWaitNanos;
-                while (batch.size() < maxBatch && !closing) {
+                while (batch.size() < maxBatch && !closing && !othersIdle) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         break;
@@ -109,15 +140,53 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
                     batch.add(next);
                     queue.drainTo(batch, maxBatch - batch.size());
                 }
-                run(batch, inputs);
+                running.incrementAndGet();
+                try {
+                    if (scratch != null) {
+                        run(batch, inputs);
+                    } else {
+                        runInPoolAndWait(batch, inputs);
+                    }
+                } finally {
+                    running.decrementAndGet();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } finally {
                 batch.clear();
                 inputs.clear();
-                scratch.reset();
+                if (scratch != null) {
+                    scratch.reset();
+                }
             }
+        }
+    }
+
+    private void runInPoolAndWait(List<Job<I, O>> batch, List<I> inputs) {
+        CompletableFuture<Void> done;
+        try {
+            done = CompletableFuture.runAsync(() -> runInPool(batch, inputs), EngineThreads.pool());
+        } catch (RejectedExecutionException replaced) {
+            runInPool(batch, inputs); // setThreads replaced the pool meanwhile: this lane runs the batch itself
+            return;
+        }
+        try {
+            done.join();
+        } catch (RuntimeException e) {
+            for (Job<I, O> j : batch) {
+                j.result.completeExceptionally(e); // run() answers every job; this is for a failure around it
+            }
+        }
+    }
+
+    /** On an engine worker: the batch with that worker's scratch (kept by the worker from batch to batch). */
+    private void runInPool(List<Job<I, O>> batch, List<I> inputs) {
+        BatchScratch scratch = BatchScratch.ofThisThread();
+        try {
+            run(batch, inputs);
+        } finally {
+            scratch.reset();
         }
     }
 
@@ -151,8 +220,11 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
 
     public void close(long timeoutMillis) {
         closing = true;
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         try {
-            worker.join(timeoutMillis);
+            for (Thread lane : lanes) {
+                lane.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000L));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -2,6 +2,7 @@ package dev.lanegrad.serve;
 
 import dev.lanegrad.autograd.Tape;
 import dev.lanegrad.autograd.Tensor;
+import dev.lanegrad.engine.EngineThreads;
 import dev.lanegrad.models.nn.GRU;
 import dev.lanegrad.models.nn.LSTM;
 import dev.lanegrad.models.nn.RNN;
@@ -43,15 +44,21 @@ public final class ServeBench {
         }
     }
 
-    /** An in-process reference: wall and process CPU time per call. */
-    public record Reference(double wallSeconds, double cpuSeconds) {
+    /** An in-process reference: wall and process CPU time per call, and the engine threads it ran on. */
+    public record Reference(double wallSeconds, double cpuSeconds, int threads) {
+        /** The faster of two. */
+        static Reference best(Reference a, Reference b) {
+            return a.wallSeconds <= b.wallSeconds ? a : b;
+        }
     }
 
     /**
      * An HTTP phase: its load result, the process CPU per answer less the load clients' (so: the server's), the
-     * clients' CPU per answer, and the mean rows per batch.
+     * clients' CPU per answer, the mean rows per batch, and the cores other processes used meanwhile (NaN
+     * without /proc/stat): a run that other processes disturbed says so.
      */
-    public record Phase(LoadClients.Result load, double cpuMillisPerAnswer, double clientCpuMillisPerAnswer, double meanBatch) {
+    public record Phase(LoadClients.Result load, double cpuMillisPerAnswer, double clientCpuMillisPerAnswer, double meanBatch,
+                        double otherCores) {
     }
 
     /**
@@ -89,8 +96,8 @@ public final class ServeBench {
                         1e3 * s5.cpuSeconds / 64));
             }
             if (s1 != null) {
-                sb.append(String.format("in-process  S1 forward B=1         %10.3f ms/seq  (CPU %.3f ms/seq)%n", 1e3 * s1.wallSeconds,
-                        1e3 * s1.cpuSeconds));
+                sb.append(String.format("in-process  S1 forward B=1         %10.3f ms/seq  (CPU %.3f ms/seq; the faster of 1 and %d "
+                        + "engine threads: %d)%n", 1e3 * s1.wallSeconds, 1e3 * s1.cpuSeconds, EngineThreads.threads(), s1.threads));
             }
             if (step64 != null) {
                 sb.append(String.format("in-process  step B=64              %10.1f session-steps/s (CPU %.4f ms/step)%n",
@@ -123,8 +130,9 @@ public final class ServeBench {
         private static String line(String what, Phase ph) {
             LoadClients.Result r = ph.load;
             return String.format("%-26s %10.1f /s  p50 %.2f ms  p99 %.2f ms  CPU server %.3f + client %.3f ms/answer  %.1f rows/batch"
-                    + "  (%d ok, %d errors, %d connections)%n", what, r.perSecond(), r.p50Millis(), r.p99Millis(), ph.cpuMillisPerAnswer,
-                    ph.clientCpuMillisPerAnswer, ph.meanBatch, r.ok(), r.errors(), r.clients());
+                    + "  (%d ok, %d errors, %d connections; other processes %.2f cores)%n", what, r.perSecond(), r.p50Millis(),
+                    r.p99Millis(), ph.cpuMillisPerAnswer, ph.clientCpuMillisPerAnswer, ph.meanBatch, r.ok(), r.errors(), r.clients(),
+                    ph.otherCores);
         }
     }
 
@@ -145,7 +153,7 @@ public final class ServeBench {
         boolean stepping = o.phases().contains("sessions");
         log.accept("in-process references (" + o.duration().toSeconds() + " s each) ...");
         Reference s5 = predicting ? secondsPer(() -> forward(layer, 64, o.steps()), nanos) : null;
-        Reference s1 = latency ? secondsPer(() -> forward(layer, 1, o.steps()), nanos) : null;
+        Reference s1 = latency ? bestS1(layer, o.steps(), nanos) : null;
         Reference step64 = null;
         if (stepping) {
             RecurrentStream stream = layer.newStream(64);
@@ -297,6 +305,24 @@ public final class ServeBench {
         }
     }
 
+    /**
+     * S1, the latency a lone request is compared with: the faster of a B=1 forward on the engine's threads
+     * (two on two cores: StepPair runs the time loop in two threads) and on one thread.
+     */
+    private static Reference bestS1(RecurrentLayer layer, int steps, long nanos) {
+        int threads = EngineThreads.threads();
+        Reference all = secondsPer(() -> forward(layer, 1, steps), nanos, threads);
+        if (threads == 1) {
+            return all;
+        }
+        EngineThreads.setThreads(1);
+        try {
+            return Reference.best(all, secondsPer(() -> forward(layer, 1, steps), nanos, 1));
+        } finally {
+            EngineThreads.setThreads(threads);
+        }
+    }
+
     private static void forward(RecurrentLayer layer, int b, int t) {
         float[] x = new float[t * b * layer.inputSize()];
         try (Tape tape = new Tape(); Tape.NoGrad ng = tape.noGrad()) {
@@ -311,6 +337,10 @@ public final class ServeBench {
      * second thread; on a busy machine it is the steadier of the two.
      */
     private static Reference secondsPer(Runnable r, long nanos) {
+        return secondsPer(r, nanos, EngineThreads.threads());
+    }
+
+    private static Reference secondsPer(Runnable r, long nanos, int threads) {
         long end = System.nanoTime() + nanos / 3;
         for (int i = 0; i < 200 || System.nanoTime() < end; i++) {
             r.run();
@@ -322,13 +352,14 @@ public final class ServeBench {
             r.run();
             n++;
         } while (System.nanoTime() - start < nanos);
-        return new Reference((System.nanoTime() - start) * 1e-9 / n, (processCpuNanos() - cpu) * 1e-9 / n);
+        return new Reference((System.nanoTime() - start) * 1e-9 / n, (processCpuNanos() - cpu) * 1e-9 / n, threads);
     }
 
     /** Process CPU time and batch counts at the start of a phase. */
     private static final class Probe {
         private final Metrics.Histogram batches;
         private final long cpu = processCpuNanos();
+        private final long machine = machineBusyNanos();
         private final long count;
         private final double rows;
 
@@ -343,7 +374,24 @@ public final class ServeBench {
             double clientMs = r.clientCpuSeconds() * 1e3 / answers;
             double serverMs = (processCpuNanos() - cpu) * 1e-6 / answers - clientMs;
             long n = batches.count() - count;
-            return new Phase(r, serverMs, clientMs, n == 0 ? 0 : (batches.sum() - rows) / n);
+            long busy = machineBusyNanos();
+            double others = busy < 0 || machine < 0 ? Double.NaN
+                    : Math.max(0, (busy - machine) - (processCpuNanos() - cpu)) * 1e-9 / r.seconds();
+            return new Phase(r, serverMs, clientMs, n == 0 ? 0 : (batches.sum() - rows) / n, others);
+        }
+    }
+
+    /** CPU time every process of the machine used (Linux /proc/stat: user, nice, system, irq, softirq, steal), or -1. */
+    private static long machineBusyNanos() {
+        try {
+            String[] f = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long ticks = 0;
+            for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+                ticks += Long.parseLong(f[i]);
+            }
+            return ticks * 10_000_000L; // USER_HZ 100
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 

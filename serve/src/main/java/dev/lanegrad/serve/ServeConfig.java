@@ -23,10 +23,12 @@ import java.util.function.Consumer;
  * @param drainTimeout    longest wait for in-flight requests on shutdown
  * @param transport       the HTTP server: "netty" (event loops, no thread waits for a batch) or "jdk"
  *                        (com.sun.net.httpserver, a thread per request); docs/serving.md compares them
+ * @param lanes           predict batches that may run at once, each on one engine thread; 0: one per engine
+ *                        thread (core), the default (docs/serving.md, "Lanes")
  */
 public record ServeConfig(String host, int port, int maxBatch, Duration maxWait, int queueCapacity, int maxSessions,
                           Duration sessionTtl, int maxBodyBytes, int maxSteps, int maxGenerate, int httpThreads,
-                          Path tokenFile, Duration requestTimeout, Duration drainTimeout, String transport) {
+                          Path tokenFile, Duration requestTimeout, Duration drainTimeout, String transport, int lanes) {
 
     public ServeConfig {
         if (host == null || host.isBlank()) {
@@ -40,6 +42,7 @@ public record ServeConfig(String host, int port, int maxBatch, Duration maxWait,
         check("max steps", maxSteps, 1, 1 << 20);
         check("max generate", maxGenerate, 1, 1 << 20);
         check("http threads", httpThreads, 1, 10_000);
+        check("lanes", lanes, 0, 1024);
         if (!"netty".equals(transport) && !"jdk".equals(transport)) {
             throw new IllegalArgumentException("http server '" + transport + "': expected netty or jdk");
         }
@@ -47,6 +50,19 @@ public record ServeConfig(String host, int port, int maxBatch, Duration maxWait,
             throw new IllegalArgumentException("max wait " + maxWait + " and session ttl " + sessionTtl
                     + ": expected >= 0 and > 0");
         }
+    }
+
+    /** The settings without lanes: one lane per engine thread. */
+    public ServeConfig(String host, int port, int maxBatch, Duration maxWait, int queueCapacity, int maxSessions,
+                       Duration sessionTtl, int maxBodyBytes, int maxSteps, int maxGenerate, int httpThreads,
+                       Path tokenFile, Duration requestTimeout, Duration drainTimeout, String transport) {
+        this(host, port, maxBatch, maxWait, queueCapacity, maxSessions, sessionTtl, maxBodyBytes, maxSteps, maxGenerate,
+                httpThreads, tokenFile, requestTimeout, drainTimeout, transport, 0);
+    }
+
+    /** Predict lanes: as set, or one per engine thread. */
+    public int predictLanes() {
+        return lanes > 0 ? lanes : dev.lanegrad.engine.EngineThreads.threads();
     }
 
     private static void check(String what, long v, long min, long max) {
@@ -107,6 +123,10 @@ public record ServeConfig(String host, int port, int maxBatch, Duration maxWait,
         return with(s -> s.transport = t);
     }
 
+    public ServeConfig withLanes(int n) {
+        return with(s -> s.lanes = n);
+    }
+
     /** A copy with what change sets changed, checked as a new config. */
     private ServeConfig with(Consumer<Settings> change) {
         Settings s = new Settings(this);
@@ -114,7 +134,7 @@ public record ServeConfig(String host, int port, int maxBatch, Duration maxWait,
         return s.config();
     }
 
-    /** The settings as fields to change, for the with... copies (the 15 components are listed here once). */
+    /** The settings as fields to change, for the with... copies (the 16 components are listed here once). */
     private static final class Settings {
         String host;
         int port;
@@ -131,6 +151,7 @@ public record ServeConfig(String host, int port, int maxBatch, Duration maxWait,
         Duration requestTimeout;
         Duration drainTimeout;
         String transport;
+        int lanes;
 
         Settings(ServeConfig c) {
             host = c.host;
@@ -148,11 +169,12 @@ public record ServeConfig(String host, int port, int maxBatch, Duration maxWait,
             requestTimeout = c.requestTimeout;
             drainTimeout = c.drainTimeout;
             transport = c.transport;
+            lanes = c.lanes;
         }
 
         ServeConfig config() {
             return new ServeConfig(host, port, maxBatch, maxWait, queueCapacity, maxSessions, sessionTtl, maxBodyBytes,
-                    maxSteps, maxGenerate, httpThreads, tokenFile, requestTimeout, drainTimeout, transport);
+                    maxSteps, maxGenerate, httpThreads, tokenFile, requestTimeout, drainTimeout, transport, lanes);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.lanegrad.serve;
 
+import dev.lanegrad.engine.EngineThreads;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -20,12 +21,14 @@ class MicroBatcherTest {
         final Semaphore entered = new Semaphore(0);
         final CountDownLatch release = new CountDownLatch(1);
         final List<Integer> sizes = new ArrayList<>();
+        volatile boolean allInPool = true;
 
         @Override
         public List<Integer> apply(List<Integer> in) {
             synchronized (sizes) {
                 sizes.add(in.size());
             }
+            allInPool &= EngineThreads.inPool();
             entered.release();
             try {
                 assertTrue(release.await(30, TimeUnit.SECONDS));
@@ -62,6 +65,36 @@ class MicroBatcherTest {
         synchronized (runner.sizes) {
             assertEquals(1, runner.sizes.get(0));
             assertTrue(runner.sizes.stream().allMatch(s -> s <= 2), "no batch above max batch: " + runner.sizes);
+        }
+    }
+
+    @Test
+    void lanesRunBatchesAtOnceInTheEnginePoolAndWaitForCompanyOnlyWhileAnotherRuns() throws Exception {
+        int threads = EngineThreads.threads();
+        EngineThreads.setThreads(2); // two pool workers, one per lane, whatever this machine has
+        Held runner = new Held();
+        long hour = TimeUnit.HOURS.toNanos(1);
+        MicroBatcher<Integer, Integer> b = new MicroBatcher<>("t", 2, hour, 100, runner, null, 2, true);
+        try {
+            CompletableFuture<Integer> lone = b.submit(0);
+            // no lane runs a batch: the lone job starts at once, not after the hour's window
+            assertTrue(runner.entered.tryAcquire(30, TimeUnit.SECONDS), "a lone job waited for the window");
+            CompletableFuture<Integer> one = b.submit(1);
+            CompletableFuture<Integer> two = b.submit(2);
+            // the other lane runs while the first is held: with a batch running, it waits for company (max batch 2)
+            assertTrue(runner.entered.tryAcquire(30, TimeUnit.SECONDS), "the second lane did not run beside the first");
+            runner.release.countDown();
+            assertEquals(0, lone.get(30, TimeUnit.SECONDS));
+            assertEquals(2, one.get(30, TimeUnit.SECONDS));
+            assertEquals(4, two.get(30, TimeUnit.SECONDS));
+            synchronized (runner.sizes) {
+                assertEquals(List.of(1, 2), runner.sizes);
+            }
+            assertTrue(runner.allInPool, "a batch ran outside the engine pool, so its kernels could split");
+        } finally {
+            runner.release.countDown();
+            b.close();
+            EngineThreads.setThreads(threads);
         }
     }
 

@@ -31,7 +31,7 @@ class OverloadTest {
     @Test
     void aFullQueueAnswers429WithRetryAfterAndEveryAcceptedRequestIsAnswered() throws Exception {
         LatchModel model = new LatchModel("slow");
-        try (ServeServer server = serving(ServeConfig.defaults().withPort(0).withBatching(1, Duration.ZERO, 2), model)) {
+        try (ServeServer server = serving(ServeConfig.defaults().withPort(0).withBatching(1, Duration.ZERO, 2).withLanes(1), model)) {
             Client client = new Client(server.port());
             List<CompletableFuture<Client.Answer>> accepted = new ArrayList<>(List.of(predictLater(client, 0)));
             model.awaitBatch(); // the worker holds request 0; the queue (2) is empty
@@ -63,7 +63,7 @@ class OverloadTest {
     @Test
     void concurrentRequestsWithinTheWindowRunAsOneBatch() throws Exception {
         LatchModel model = new LatchModel("slow");
-        try (ServeServer server = serving(ServeConfig.defaults().withPort(0).withBatching(8, Duration.ZERO, 64), model)) {
+        try (ServeServer server = serving(ServeConfig.defaults().withPort(0).withBatching(8, Duration.ZERO, 64).withLanes(1), model)) {
             Client client = new Client(server.port());
             var first = predictLater(client, 0);
             model.awaitBatch();
