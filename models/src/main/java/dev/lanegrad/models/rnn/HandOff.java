@@ -5,7 +5,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A part of a time loop handed to an engine worker, whose end the calling thread waits for with its own flag
- * instead of {@code ForkJoinTask.join()}. Once (in about thirty CI runs, JDK 17.0.15) a caller stayed parked
+ * instead of {@code ForkJoinTask.join()}. Once in CI (JDK 17.0.15) a caller stayed parked
  * in join() for 15 minutes after the worker had run the part: no engine worker was left alive, and the main
  * thread had used 2 s of CPU. Here the worker sets {@link #finished} and unparks the waiter, and the waiter
  * also looks again every {@link #RECHECK_NANOS} on its own, so a lost wake-up costs a millisecond, not a hang.
