@@ -235,10 +235,10 @@ public final class ServeBench {
         int quietSlices = 0;
         long slices = 0;
         while (true) {
-            long compiled = compilerMillis();
+            long compiled = ProcessCpu.compilerMillis();
             load.run();
             slices++;
-            quietSlices = compilerMillis() - compiled < WARM_UP_SLICE / 50_000_000L ? quietSlices + 1 : 0;
+            quietSlices = ProcessCpu.compilerMillis() - compiled < WARM_UP_SLICE / 50_000_000L ? quietSlices + 1 : 0;
             long spent = System.nanoTime() - start;
             if (spent >= nanos && quietSlices >= 2 || spent >= WARM_UP_MAX) {
                 log.accept(String.format("warmed up for %.1f s (%d slices)%s", spent * 1e-9, slices,
@@ -246,33 +246,6 @@ public final class ServeBench {
                 return;
             }
         }
-    }
-
-    /** CPU milliseconds of the JIT compiler threads (Linux /proc), else the JIT's total compilation time. */
-    static long compilerMillis() {
-        long ticks = 0;
-        boolean found = false;
-        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
-            for (var t : (Iterable<java.nio.file.Path>) tasks::iterator) {
-                String stat;
-                try {
-                    stat = java.nio.file.Files.readString(t.resolve("stat"));
-                } catch (IOException e) {
-                    continue; // the thread ended
-                }
-                int open = stat.indexOf('(');
-                int close = stat.lastIndexOf(')');
-                String name = stat.substring(open + 1, close);
-                if (name.startsWith("C1 Compi") || name.startsWith("C2 Compi")) {
-                    String[] f = stat.substring(close + 2).split(" ");
-                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15), in 10 ms ticks (USER_HZ 100)
-                    found = true;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            found = false;
-        }
-        return found ? ticks * 10 : java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
     }
 
     /**
@@ -346,20 +319,20 @@ public final class ServeBench {
             r.run();
         }
         long start = System.nanoTime();
-        long cpu = processCpuNanos();
+        long cpu = ProcessCpu.processNanos();
         long n = 0;
         do {
             r.run();
             n++;
         } while (System.nanoTime() - start < nanos);
-        return new Reference((System.nanoTime() - start) * 1e-9 / n, (processCpuNanos() - cpu) * 1e-9 / n, threads);
+        return new Reference((System.nanoTime() - start) * 1e-9 / n, (ProcessCpu.processNanos() - cpu) * 1e-9 / n, threads);
     }
 
     /** Process CPU time and batch counts at the start of a phase. */
     private static final class Probe {
         private final Metrics.Histogram batches;
-        private final long cpu = processCpuNanos();
-        private final long machine = machineBusyNanos();
+        private final long cpu = ProcessCpu.processNanos();
+        private final long machine = ProcessCpu.machineBusyNanos();
         private final long count;
         private final double rows;
 
@@ -372,34 +345,13 @@ public final class ServeBench {
         Phase phase(LoadClients.Result r) {
             double answers = Math.max(1, r.ok());
             double clientMs = r.clientCpuSeconds() * 1e3 / answers;
-            double serverMs = (processCpuNanos() - cpu) * 1e-6 / answers - clientMs;
+            double serverMs = (ProcessCpu.processNanos() - cpu) * 1e-6 / answers - clientMs;
             long n = batches.count() - count;
-            long busy = machineBusyNanos();
+            long busy = ProcessCpu.machineBusyNanos();
             double others = busy < 0 || machine < 0 ? Double.NaN
-                    : Math.max(0, (busy - machine) - (processCpuNanos() - cpu)) * 1e-9 / r.seconds();
+                    : Math.max(0, (busy - machine) - (ProcessCpu.processNanos() - cpu)) * 1e-9 / r.seconds();
             return new Phase(r, serverMs, clientMs, n == 0 ? 0 : (batches.sum() - rows) / n, others);
         }
-    }
-
-    /** CPU time every process of the machine used (Linux /proc/stat: user, nice, system, irq, softirq, steal), or -1. */
-    private static long machineBusyNanos() {
-        try {
-            String[] f = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0).trim().split("\\s+");
-            long ticks = 0;
-            for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
-                ticks += Long.parseLong(f[i]);
-            }
-            return ticks * 10_000_000L; // USER_HZ 100
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
-    private static long processCpuNanos() {
-        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            return os.getProcessCpuTime();
-        }
-        return 0;
     }
 
     /**
