@@ -75,10 +75,11 @@ final class BenchCommand implements Callable<Integer> {
         }
         boolean byCpu = compareBy.equals("cpu");
         Map<String, Object[]> baseline = compare == null ? null : BaselineComparison.read(compare, byCpu ? "cpuValue" : "value");
-        System.out.printf("lanegrad bench: java %s, %d threads, median of %d%n", Runtime.version(), t, timing.repetitions);
+        System.out.printf("lanegrad bench: java %s, %d threads, median (and quartiles) of %d%n", Runtime.version(), t, timing.repetitions);
         List<BenchResult> results = RnnSuite.run(caseList, cellList, t, timer, r -> System.out.printf(
-                "%-3s %-5s %dt %12s %-9s %8s B/op   (thread CPU time: %s)%n", r.fields().get("case"), r.fields().get("cell"), t,
-                format(r.value()), r.unit(), r.fields().get("allocBytesPerOp"),
+                "%-3s %-5s %dt %12s %-9s (p25-p75 %s-%s) %8s B/op   (thread CPU time: %s)%n", r.fields().get("case"),
+                r.fields().get("cell"), t, format(r.value()), r.unit(), format((Double) r.fields().get("p25")),
+                format((Double) r.fields().get("p75")), r.fields().get("allocBytesPerOp"),
                 r.fields().get("cpuValue") instanceof Double v ? format(v) : "n/a"));
         timing.save(results);
         if (baseline == null) {

@@ -22,15 +22,14 @@ public final class QuickTimer {
         void run() throws Exception;
     }
 
-    /** Median and spread of the time per operation, and the allocation per operation. */
-    public record Measurement(double medianNanos, double minNanos, double maxNanos, long opsPerRepetition,
-                              int repetitions, double allocatedBytesPerOp, double medianThreadCpuNanos) {
-
-        /** Without the CPU-time figure (NaN). */
-        public Measurement(double medianNanos, double minNanos, double maxNanos, long opsPerRepetition,
-                           int repetitions, double allocatedBytesPerOp) {
-            this(medianNanos, minNanos, maxNanos, opsPerRepetition, repetitions, allocatedBytesPerOp, Double.NaN);
-        }
+    /**
+     * Median and spread of the time per operation (the quartiles of the repetitions: on a host whose speed
+     * comes and goes, two systems' medians alone can say more about the host than about them), and the
+     * allocation per operation.
+     */
+    public record Measurement(double medianNanos, double p25Nanos, double p75Nanos, double minNanos, double maxNanos,
+                              long opsPerRepetition, int repetitions, double allocatedBytesPerOp,
+                              double medianThreadCpuNanos) {
     }
 
     /**
@@ -101,8 +100,16 @@ public final class QuickTimer {
         double[] sorted = times.clone();
         Arrays.sort(sorted);
         Arrays.sort(cpuTimes);
-        return new Measurement(median(sorted), sorted[0], sorted[sorted.length - 1], batch, repetitions, allocPerOp,
-                median(cpuTimes));
+        return new Measurement(median(sorted), quantile(sorted, 0.25), quantile(sorted, 0.75), sorted[0],
+                sorted[sorted.length - 1], batch, repetitions, allocPerOp, median(cpuTimes));
+    }
+
+    /** The q-quantile of sorted values, interpolated between the two nearest ranks. */
+    static double quantile(double[] sorted, double q) {
+        double pos = q * (sorted.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(lo + 1, sorted.length - 1);
+        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
     }
 
     private static double median(double[] sorted) {

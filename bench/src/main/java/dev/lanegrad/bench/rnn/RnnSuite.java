@@ -50,8 +50,12 @@ public final class RnnSuite {
         float[] sink = new float[1];
         QuickTimer.Measurement m = timer.measure(() -> sink[0] += w.run());
         double value = c.value(m.medianNanos());
+        // the quartiles of the value: seq/s and tokens/s fall as the time grows, so the time's p75 is their p25
+        double a = c.value(m.p25Nanos());
+        double b = c.value(m.p75Nanos());
         return BenchResult.builder()
                 .field("case", c.name()).field("cell", cell).field("threads", threads)
+                .field("p25", round(Math.min(a, b))).field("p75", round(Math.max(a, b)))
                 .field("allocBytesPerOp", Double.isNaN(m.allocatedBytesPerOp()) ? null : Math.round(m.allocatedBytesPerOp()))
                 // the same figure from the calling thread's CPU time: immune to other jobs at 1 thread;
                 // at 2 threads it leaves out the pool worker (what the caller's share of the work costs)
