@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
  * reference (see `lanegrad jmh`); `bench gemm` measures one GEMM shape.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchGemmCommand.class},
-        description = {"Quick in-process benchmarks of the recurrent cases: warm-up, then the median of repeated timings.",
+        description = {"Quick in-process benchmarks of the recurrent cases: warm-up, then the median (and quartiles) of repeated timings.",
                 "  S1 inference I=128 H=256 B=1 T=50 (ms/seq); S2 one streaming step B=1 (us/step);",
                 "  S3 training step I=128 H=256 B=32 T=50 (ms/step); S4 I=512 H=1024 B=64 T=32 (ms/step);",
                 "  S5 inference B=64 T=50 (seq/s); LM char-LM Adam step, 2-layer LSTM 512, B=32 T=64 (tokens/s).",
