@@ -97,24 +97,18 @@ public final class QuickTimer {
         long allocAfter = allocatedBytes();
         double allocPerOp = allocBefore < 0 || allocAfter < 0 ? Double.NaN
                 : (double) (allocAfter - allocBefore) / ((double) batch * repetitions);
-        double[] sorted = times.clone();
-        Arrays.sort(sorted);
+        Arrays.sort(times);
         Arrays.sort(cpuTimes);
-        return new Measurement(median(sorted), quantile(sorted, 0.25), quantile(sorted, 0.75), sorted[0],
-                sorted[sorted.length - 1], batch, repetitions, allocPerOp, median(cpuTimes));
+        return new Measurement(quantile(times, 0.5), quantile(times, 0.25), quantile(times, 0.75), times[0],
+                times[times.length - 1], batch, repetitions, allocPerOp, quantile(cpuTimes, 0.5));
     }
 
-    /** The q-quantile of sorted values, interpolated between the two nearest ranks. */
+    /** The q-quantile of sorted values, interpolated between the two nearest ranks (q = 0.5: the median). */
     static double quantile(double[] sorted, double q) {
         double pos = q * (sorted.length - 1);
         int lo = (int) Math.floor(pos);
         int hi = Math.min(lo + 1, sorted.length - 1);
         return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
-    }
-
-    private static double median(double[] sorted) {
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
     }
 
     /**
