@@ -5,8 +5,10 @@ import dev.lanegrad.serve.ServeConfig;
 import dev.lanegrad.serve.ServeServer;
 import dev.lanegrad.serve.ServedModel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,8 +51,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-sessions", description = "live streaming sessions; beyond it 429 (default: ${DEFAULT-VALUE})")
     int maxSessions = DEFAULTS.maxSessions();
 
-    @Option(names = "--session-ttl", defaultValue = "10m", description = "idle time before a session is dropped: 90s, 10m, 1h (default: ${DEFAULT-VALUE})")
-    String sessionTtl;
+    @Option(names = "--session-ttl", defaultValue = "10m", converter = DurationConverter.class,
+            description = "idle time before a session is dropped: 90s, 10m, 1h (default: ${DEFAULT-VALUE})")
+    Duration sessionTtl;
 
     @Option(names = "--token-file", paramLabel = "FILE", description = "every request but /health must carry 'Authorization: Bearer <the file's text>'")
     Path tokenFile;
@@ -71,7 +74,7 @@ final class ServeCommand implements Callable<Integer> {
                     + "checkpoint, or none");
         }
         ServeConfig config = new ServeConfig(host, port, serverOptions.maxBatch, serverOptions.maxWait(), queue, maxSessions,
-                parseDuration(sessionTtl), maxBody, maxSteps, DEFAULTS.maxGenerate(), httpThreads, tokenFile,
+                sessionTtl, maxBody, maxSteps, DEFAULTS.maxGenerate(), httpThreads, tokenFile,
                 DEFAULTS.requestTimeout(), DEFAULTS.drainTimeout(), serverOptions.http);
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTermination(stop::countDown);
@@ -91,6 +94,18 @@ final class ServeCommand implements Callable<Integer> {
         }
         System.err.println("lanegrad serve: stopped");
         return 0;
+    }
+
+    /** --session-ttl is converted while the options are parsed: a bad value is a usage error that names the option. */
+    static final class DurationConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return parseDuration(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     /** "90s", "10m", "1h", "500ms" or an ISO-8601 duration ("PT10M"). */

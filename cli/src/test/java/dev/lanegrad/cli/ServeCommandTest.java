@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** `lanegrad serve` in a process of its own: it answers, and SIGTERM stops it with exit code 0. */
@@ -69,5 +70,13 @@ class ServeCommandTest {
         assertTrue(e.getMessage().contains("'ten minutes'"), e.getMessage());
         assertEquals(java.time.Duration.ofMinutes(10), ServeCommand.parseDuration("10m"));
         assertEquals(java.time.Duration.ofMillis(1500), ServeCommand.parseDuration("1500ms"));
+    }
+
+    @Test
+    void aBadSessionTtlIsAUsageErrorNamingTheOptionBeforeAnythingLoads() {
+        CommandRun r = CommandRun.of("serve", "--checkpoint", "no-such-folder", "--session-ttl", "ten minutes");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--session-ttl") && r.err().contains("'ten minutes'"), r.err());
+        assertFalse(r.err().contains("no-such-folder"), "the models were looked at before the options were checked: " + r.err());
     }
 }

@@ -30,28 +30,25 @@ final class TorchUnpickler {
     static final int MAX_MEMO = 1 << 22;
     static final int MAX_GLOBAL_NAME = 256;
 
-    /** A module-level name the pickle refers to, already checked against the allow-list. */
+    /**
+     * A module-level name the pickle refers to, already checked against the allow-list. It is known by its
+     * qualified name "module.name", the key torch.load(weights_only=True) looks its allowed globals up by.
+     */
     enum Global {
-        ORDERED_DICT("collections", "OrderedDict", null),
-        REBUILD_TENSOR_V2("torch._utils", "_rebuild_tensor_v2", null),
-        REBUILD_PARAMETER("torch._utils", "_rebuild_parameter", null),
-        FLOAT_STORAGE("torch", "FloatStorage", Dtype.F32),
-        HALF_STORAGE("torch", "HalfStorage", Dtype.F16),
-        BFLOAT16_STORAGE("torch", "BFloat16Storage", Dtype.BF16),
-        DOUBLE_STORAGE("torch", "DoubleStorage", Dtype.F64);
+        ORDERED_DICT("collections.OrderedDict", null),
+        REBUILD_TENSOR_V2("torch._utils._rebuild_tensor_v2", null),
+        REBUILD_PARAMETER("torch._utils._rebuild_parameter", null),
+        FLOAT_STORAGE("torch.FloatStorage", Dtype.F32),
+        HALF_STORAGE("torch.HalfStorage", Dtype.F16),
+        BFLOAT16_STORAGE("torch.BFloat16Storage", Dtype.BF16),
+        DOUBLE_STORAGE("torch.DoubleStorage", Dtype.F64);
 
-        final String module;
-        final String name;
+        final String qualified;
         final Dtype storageDtype;
 
-        Global(String module, String name, Dtype storageDtype) {
-            this.module = module;
-            this.name = name;
+        Global(String qualified, Dtype storageDtype) {
+            this.qualified = qualified;
             this.storageDtype = storageDtype;
-        }
-
-        String qualified() {
-            return module + "." + name;
         }
     }
 
@@ -180,8 +177,9 @@ final class TorchUnpickler {
     // ---- what the allowed globals build ----
 
     private Global global(int at, String module, String name) throws TorchFileException {
+        String qualified = module + "." + name;
         for (Global g : Global.values()) {
-            if (g.module.equals(module) && g.name.equals(name)) {
+            if (g.qualified.equals(qualified)) {
                 return g;
             }
         }
@@ -189,7 +187,6 @@ final class TorchUnpickler {
                 ? " (lanegrad loads FloatStorage, HalfStorage, BFloat16Storage and DoubleStorage tensors)"
                 : "; a state_dict needs only collections.OrderedDict, torch._utils._rebuild_tensor_v2 and torch.*Storage"
                 + " (was the whole model saved instead of model.state_dict()?)";
-        String qualified = module + "." + name;
         throw fail(at, "global " + (qualified.matches("[A-Za-z0-9_.]{1,200}") ? qualified : printable(qualified))
                 + " is refused" + hint);
     }
@@ -199,7 +196,7 @@ final class TorchUnpickler {
             throw fail(at, "REDUCE of " + typeName(callable) + ": only allowed globals may be called");
         }
         if (!(args instanceof Tuple t)) {
-            throw fail(at, "REDUCE of " + g.qualified() + " with " + typeName(args) + " as arguments, expected a tuple");
+            throw fail(at, "REDUCE of " + g.qualified + " with " + typeName(args) + " as arguments, expected a tuple");
         }
         Object[] a = t.items;
         switch (g) {
@@ -239,7 +236,7 @@ final class TorchUnpickler {
                 }
                 return tensor;
             }
-            default -> throw fail(at, "REDUCE of " + g.qualified() + " is not allowed (a storage type is not called)");
+            default -> throw fail(at, "REDUCE of " + g.qualified + " is not allowed (a storage type is not called)");
         }
     }
 
@@ -333,7 +330,7 @@ final class TorchUnpickler {
             return "a mark";
         }
         if (v instanceof Global g) {
-            return g.qualified();
+            return g.qualified;
         }
         if (v instanceof String s) {
             return "the string " + printable(s);

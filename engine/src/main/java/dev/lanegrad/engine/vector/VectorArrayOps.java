@@ -14,8 +14,9 @@ import jdk.incubator.vector.VectorSpecies;
  * accumulator would leave the FP pipes idle most of the time) and call reduceLanes once per result. Transcendentals come from {@link VectorMath}; the
  * scalar tails use the same double-precision formulas as the scalar specification (ScalarArrayOps).
  * Arguments are checked once per call in front of this class ({@link ArrayOps#checked}); here only the work.
+ * The row-wise softmax family is inherited from {@link VectorSoftmax}.
  */
-final class VectorArrayOps implements ArrayOps {
+final class VectorArrayOps extends VectorSoftmax {
 
     private static final VectorSpecies<Float> F = VectorMath.F;
     private static final int L = F.length();
@@ -327,36 +328,5 @@ final class VectorArrayOps implements ArrayOps {
         for (; i < n; i++) { // scalar tail
             dx[dxOff + i] += dy[dyOff + i] / x[xOff + i];
         }
-    }
-
-    // ---- row-wise softmax over contiguous rows (rows, cols), max-subtracted: VectorSoftmax ----
-
-    @Override
-    public void softmaxRows(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
-        VectorSoftmax.softmaxRows(x, xOff, y, yOff, rows, cols);
-    }
-
-    @Override
-    public void softmaxRowsBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, int cols) {
-        VectorSoftmax.softmaxRowsBackward(y, yOff, dy, dyOff, dx, dxOff, rows, cols);
-    }
-
-    @Override
-    public void logSoftmaxRows(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
-        VectorSoftmax.logSoftmaxRows(x, xOff, y, yOff, rows, cols);
-    }
-
-    @Override
-    public void logSoftmaxRowsBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, int cols) {
-        VectorSoftmax.logSoftmaxRowsBackward(y, yOff, dy, dyOff, dx, dxOff, rows, cols);
-    }
-
-    @Override
-    public double softmaxCrossEntropy(float[] logits, int lOff, int rows, int cols,
-                                      int[] target, int tOff, int ignoreIndex,
-                                      float[] weight, int wOff,
-                                      float[] dLogits, int dOff, float gradScale) {
-        return VectorSoftmax.softmaxCrossEntropy(logits, lOff, rows, cols, target, tOff, ignoreIndex, weight, wOff,
-                dLogits, dOff, gradScale);
     }
 }

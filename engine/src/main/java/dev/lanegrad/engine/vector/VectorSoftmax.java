@@ -6,19 +6,19 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Row-wise softmax, log-softmax and the fused softmax cross-entropy on Vector API lanes, over
- * contiguous rows (rows, cols), max-subtracted. Every exp goes through {@link VectorMath}'s array loops
- * (exp of a row into an output, or its sum alone), never a per-vector helper: see VectorMath#map.
+ * contiguous rows (rows, cols), max-subtracted: the part of {@link VectorArrayOps} (which extends this)
+ * in a file of its own, so the ArrayOps methods are implemented here directly, without a forwarding
+ * method each. Every exp goes through {@link VectorMath}'s array loops (exp of a row into an output, or
+ * its sum alone), never a per-vector helper: see VectorMath#map.
  */
-final class VectorSoftmax {
+abstract class VectorSoftmax implements ArrayOps {
 
     private static final VectorSpecies<Float> F = VectorMath.F;
     private static final int L = F.length();
 
-    private VectorSoftmax() {
-    }
-
     /** y (rows, cols) = softmax of each row of x */
-    static void softmaxRows(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
+    @Override
+    public void softmaxRows(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
         for (int r = 0; r < rows; r++) {
             int xr = xOff + r * cols;
             int yr = yOff + r * cols;
@@ -29,7 +29,8 @@ final class VectorSoftmax {
     }
 
     /** dx (rows, cols) += y * (dy - sum_j(dy_j * y_j)) per row */
-    static void softmaxRowsBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, int cols) {
+    @Override
+    public void softmaxRowsBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, int cols) {
         for (int r = 0; r < rows; r++) {
             int o = r * cols;
             float s = VectorArrayOps.dotUnchecked(dy, dyOff + o, y, yOff + o, cols);
@@ -46,7 +47,8 @@ final class VectorSoftmax {
     }
 
     /** y (rows, cols) = log-softmax of each row of x */
-    static void logSoftmaxRows(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
+    @Override
+    public void logSoftmaxRows(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
         for (int r = 0; r < rows; r++) {
             int xr = xOff + r * cols;
             int yr = yOff + r * cols;
@@ -63,7 +65,8 @@ final class VectorSoftmax {
     }
 
     /** dx (rows, cols) += dy - exp(y) * sum_j(dy_j) per row, y the saved log-softmax */
-    static void logSoftmaxRowsBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, int cols) {
+    @Override
+    public void logSoftmaxRowsBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, int cols) {
         for (int r = 0; r < rows; r++) {
             int o = r * cols;
             float s = VectorArrayOps.sumUnchecked(dy, dyOff + o, cols);
@@ -79,7 +82,8 @@ final class VectorSoftmax {
     }
 
     /** logits (rows, cols), target (rows), weight (rows) or null, dLogits (rows, cols) or null: see ArrayOps. */
-    static double softmaxCrossEntropy(float[] logits, int lOff, int rows, int cols,
+    @Override
+    public double softmaxCrossEntropy(float[] logits, int lOff, int rows, int cols,
                                       int[] target, int tOff, int ignoreIndex,
                                       float[] weight, int wOff,
                                       float[] dLogits, int dOff, float gradScale) {

@@ -26,8 +26,7 @@ class RnnSplitTest {
                                                @ForAll boolean bidirectional, @ForAll boolean withLengths,
                                                @ForAll @IntRange(min = 1, max = 6) int steps,
                                                @ForAll @IntRange(min = 8, max = 37) int batch, @ForAll long seed) {
-        RnnConfig cfg = new RnnConfig(mode, 5, 9, layers, true, bidirectional, 0.25f);
-        RnnProblem pb = new RnnProblem(cfg, steps, batch, withLengths, seed);
+        RnnProblem pb = new RnnProblem(new RnnConfig(mode, 5, 9, layers, true, bidirectional, 0.25f), steps, batch, withLengths, seed);
         RnnProblem.Run one = pb.atThreads(1, new RnnWorkspace(), true, 3L);
         RnnWorkspace ws = new RnnWorkspace();
         RnnProblem.Run two = pb.atThreads(2, ws, true, 3L);
