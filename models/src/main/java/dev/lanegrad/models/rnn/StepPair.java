@@ -22,7 +22,11 @@ final class StepPair extends HandOff {
 
     /** Spins the caller waits for the worker to start before running the loop alone (tens of microseconds). */
     private static final int START_SPINS = 20_000;
-    /** Spins at a meeting before also yielding the core (the other thread may have been descheduled). */
+    /**
+     * Spins at a meeting before also yielding the core (the other thread may have been descheduled): ~20 us
+     * on Zen 5, several times a half step's work at H = 256, so a meeting that needs more is a slow one
+     * ({@link PairBackoff}).
+     */
     private static final int YIELD_AFTER = 1_000;
     private static final ThreadLocal<StepPair> LOCAL = new ThreadLocal<>();
 
@@ -39,6 +43,9 @@ final class StepPair extends HandOff {
     private int rows;
     private int from;
     private int to;
+    /** The caller's meetings in this pass, and how many of them outlasted YIELD_AFTER spins. */
+    private int meetings;
+    private int slowMeetings;
 
     /**
      * Products of at least this many multiply-adds per step pay for two meetings per step. Measured on
@@ -54,7 +61,8 @@ final class StepPair extends HandOff {
      */
     static boolean pays(int B, int gateRows, int hidden, boolean packed) {
         return packed && B < Rnn.SPLIT_MIN_ROWS && (long) B * gateRows * hidden >= MIN_STEP_MACS
-                && EngineThreads.threads() >= 2 && !EngineThreads.inPool();
+                && EngineThreads.threads() >= 2 && !EngineThreads.inPool()
+                && PairBackoff.SHARED.allows(System.nanoTime());
     }
 
     /**
@@ -82,6 +90,8 @@ final class StepPair extends HandOff {
         arrived.set(16, 0);
         claimed.set(0);
         abandoned = false;
+        meetings = 0;
+        slowMeetings = 0;
         this.loop = loop;
         this.ws = ws;
         this.s = s;
@@ -111,6 +121,7 @@ final class StepPair extends HandOff {
             throw e;
         }
         Throwable failure = awaitWorker();
+        PairBackoff.SHARED.record(meetings, slowMeetings, System.nanoTime());
         if (failure instanceof RuntimeException re) {
             throw re;
         }
@@ -148,11 +159,17 @@ final class StepPair extends HandOff {
         arrived.setRelease(part * 16, n);
         int other = (1 - part) * 16;
         int spins = 0;
+        if (part == 0) {
+            meetings++;
+        }
         while (arrived.getAcquire(other) < n) {
             if (abandoned || workerFailed()) {
                 throw new Abandoned();
             }
             if (++spins > YIELD_AFTER) {
+                if (spins == YIELD_AFTER + 1 && part == 0) {
+                    slowMeetings++;
+                }
                 Thread.yield();
             } else {
                 Thread.onSpinWait();

@@ -1,0 +1,60 @@
+package dev.lanegrad.models.rnn;
+
+/**
+ * When to stop running small forwards as a {@link StepPair} for a while: after a pass whose meetings were
+ * often slow (the other thread was not running), the next passes run on the calling thread alone for a
+ * back-off time that doubles with every slow pass in a row (up to {@link #MAX_NANOS}) and falls back to
+ * {@link #FIRST_NANOS} after a good one. Either way every element is computed as alone, so this changes
+ * only the speed, never the bits.
+ *
+ * <p>Why (AMD EPYC Zen 5, 2 vCPUs of a microVM, JDK 17, S1 LSTM B = 1, `lanegrad bench --case S1 --threads
+ * 2`): the guest kernel at times keeps both threads on one vCPU for many milliseconds (docs/benchmarks.md,
+ * "Two threads on this VM"); a pass whose 100 meetings each wait for a descheduled partner then took
+ * 1.8-2.9 ms (the quartile above the median) against 0.65 ms alone and 0.47 ms in step. Parking instead
+ * of yielding at a slow meeting did not help. A pass counts as slow when more than an eighth of the
+ * caller's meetings needed more than StepPair's spin budget.
+ *
+ * <p>Thread-safe: the state is a few volatile fields; a lost update only shortens or lengthens one
+ * back-off.
+ */
+final class PairBackoff {
+
+    /** The back-off after one slow pass: short enough to try the pair again soon after the machine calms. */
+    static final long FIRST_NANOS = 50_000_000L;
+    /** The longest back-off: a machine that stays crowded is probed every two seconds. */
+    static final long MAX_NANOS = 2_000_000_000L;
+
+    /** The shared instance StepPair consults ({@code -Dlanegrad.rnn.pairBackoff=false} turns it off). */
+    static final PairBackoff SHARED = new PairBackoff(
+            Boolean.parseBoolean(System.getProperty("lanegrad.rnn.pairBackoff", "true")));
+
+    private final boolean enabled;
+    private volatile long soloUntil;
+    private volatile long backoff = FIRST_NANOS;
+    private volatile boolean backingOff;
+
+    PairBackoff(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    /** Whether a pass starting at time now (System.nanoTime()) may run as a pair. */
+    boolean allows(long now) {
+        return !backingOff || now - soloUntil >= 0;
+    }
+
+    /** Records a pair pass that ended at now, with `slow` of its `meetings` meetings slow. */
+    void record(int meetings, int slow, long now) {
+        if (!enabled) {
+            return;
+        }
+        if (slow * 8L > meetings) {
+            long wait = backingOff ? Math.min(2 * backoff, MAX_NANOS) : FIRST_NANOS;
+            backoff = wait;
+            soloUntil = now + wait;
+            backingOff = true;
+        } else {
+            backingOff = false;
+            backoff = FIRST_NANOS;
+        }
+    }
+}
