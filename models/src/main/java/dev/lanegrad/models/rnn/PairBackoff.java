@@ -7,10 +7,10 @@ package dev.lanegrad.models.rnn;
  * {@link #FIRST_NANOS} after a good one. Either way every element is computed as alone, so this changes
  * only the speed, never the bits.
  *
- * <p>Why (AMD EPYC Zen 5, 2 vCPUs of a microVM, JDK 17, S1 LSTM B = 1, `lanegrad bench --case S1 --threads
+ * <p>Why (AMD EPYC family 26 model 2 (Zen 5), AVX-512, 2 cores (vCPUs of a microVM), JDK 17, S1 LSTM B = 1, `lanegrad bench --case S1 --threads
  * 2`): the guest kernel at times keeps both threads on one vCPU for many milliseconds (docs/benchmarks.md,
  * "Two threads on this VM"); a pass whose 100 meetings each wait for a descheduled partner then took
- * 1.8-2.9 ms (the quartile above the median) against 0.65 ms alone and 0.47 ms in step. Parking instead
+ * 1.7-2.9 ms (the quartile above the median) against 0.65 ms alone and 0.47 ms in step. Parking instead
  * of yielding at a slow meeting did not help. A pass counts as slow when more than an eighth of the
  * caller's meetings needed more than StepPair's spin budget.
  *
@@ -30,8 +30,8 @@ final class PairBackoff {
 
     private final boolean enabled;
     private volatile long soloUntil;
-    private volatile long backoff = FIRST_NANOS;
-    private volatile boolean backingOff;
+    /** The current back-off, 0 while the last pass was good. */
+    private volatile long backoff;
 
     PairBackoff(boolean enabled) {
         this.enabled = enabled;
@@ -39,7 +39,7 @@ final class PairBackoff {
 
     /** Whether a pass starting at time now (System.nanoTime()) may run as a pair. */
     boolean allows(long now) {
-        return !backingOff || now - soloUntil >= 0;
+        return backoff == 0 || now - soloUntil >= 0;
     }
 
     /** Records a pair pass that ended at now, with `slow` of its `meetings` meetings slow. */
@@ -48,13 +48,11 @@ final class PairBackoff {
             return;
         }
         if (slow * 8L > meetings) {
-            long wait = backingOff ? Math.min(2 * backoff, MAX_NANOS) : FIRST_NANOS;
-            backoff = wait;
+            long wait = backoff == 0 ? FIRST_NANOS : Math.min(2 * backoff, MAX_NANOS);
             soloUntil = now + wait;
-            backingOff = true;
+            backoff = wait;
         } else {
-            backingOff = false;
-            backoff = FIRST_NANOS;
+            backoff = 0;
         }
     }
 }
