@@ -66,6 +66,30 @@ public interface ArrayOps {
         return total;
     }
 
+    // ---- optimizer steps ----
+    /**
+     * One Adam step over n parameters p (from pOff) with gradients g (from gOff) and moments m, v (from 0), the
+     * operations of torch.optim.Adam in its order, each rounded to float:
+     * g' = g + l2 p; m = beta1 m + (1 - beta1) g'; v = beta2 v + ((1 - beta2) g') g';
+     * p = p shrink - (stepSize m) / (sqrt(v) / vCorrection + eps). Every implementation gives the same bits.
+     */
+    void adamStep(float[] p, int pOff, float[] g, int gOff, float[] m, float[] v, int n,
+                  float beta1, float beta2, float eps, float l2, float shrink, float stepSize, float vCorrection);
+
+    /** {@link #adamStep} for elements [from, to), one at a time: the specification, and the vector kernels' tail. */
+    static void adamStepRange(float[] p, int pOff, float[] g, int gOff, float[] m, float[] v, int from, int to,
+                              float beta1, float beta2, float eps, float l2, float shrink, float stepSize, float vCorrection) {
+        for (int i = from; i < to; i++) {
+            float w = p[pOff + i];
+            float grad = g[gOff + i] + l2 * w;
+            float mNew = beta1 * m[i] + (1f - beta1) * grad;
+            float vNew = beta2 * v[i] + (1f - beta2) * grad * grad;
+            m[i] = mNew;
+            v[i] = vNew;
+            p[pOff + i] = w * shrink - stepSize * mNew / ((float) Math.sqrt(vNew) / vCorrection + eps);
+        }
+    }
+
     // ---- activations: y = f(x); backward dx += dy * f'(.) ----
     void tanh(float[] x, int xOff, float[] y, int yOff, int n);
     void tanhBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n);

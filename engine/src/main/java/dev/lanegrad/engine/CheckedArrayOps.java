@@ -92,6 +92,16 @@ final class CheckedArrayOps implements ArrayOps {
     }
 
     @Override
+    public void adamStep(float[] p, int pOff, float[] g, int gOff, float[] m, float[] v, int n,
+                         float beta1, float beta2, float eps, float l2, float shrink, float stepSize, float vCorrection) {
+        Checks.range("adamStep", "p", p, pOff, n);
+        Checks.range("adamStep", "g", g, gOff, n);
+        Checks.range("adamStep", "m", m, 0, n);
+        Checks.range("adamStep", "v", v, 0, n);
+        impl.adamStep(p, pOff, g, gOff, m, v, n, beta1, beta2, eps, l2, shrink, stepSize, vCorrection);
+    }
+
+    @Override
     public void tanh(float[] x, int xOff, float[] y, int yOff, int n) {
         Checks.ranges("tanh", "x", x, xOff, "y", y, yOff, n);
         impl.tanh(x, xOff, y, yOff, n);

@@ -138,6 +138,39 @@ class VectorArrayOpsProperties {
     }
 
     /**
+     * An Adam step (with and without weight decay, either form, early and late steps) changes the parameters and
+     * both moments to the same values in both kernels, including gradients of +-100 and +-1e30 and a negative
+     * second moment (NaN, as in the specification).
+     */
+    @Property(tries = 40)
+    void adamStepIsExact(@ForAll("lengths") int n, @ForAll @IntRange(max = 19) int pOff, @ForAll @IntRange(max = 19) int gOff,
+                         @ForAll @IntRange(min = 1, max = 5000) int step, @ForAll boolean decay, @ForAll boolean decoupled,
+                         @ForAll long seed) {
+        Random r = new Random(seed);
+        float[] p = place(values(r, n, 2f, 0.05, false), pOff, r);
+        float[] g = place(values(r, n, 1f, 0.05, true), gOff, r);
+        float[] first = values(r, n, 0.1f, 0.0, false);
+        float[] second = values(r, n, 0.01f, 0.0, false);
+        for (int i = 0; i < n; i++) {
+            second[i] = i == 3 ? -second[i] : Math.abs(second[i]);
+        }
+        float lr = 2e-3f;
+        float weightDecay = decay ? 0.01f : 0f;
+        float l2 = decoupled ? 0f : weightDecay;
+        float shrink = decoupled ? 1f - lr * weightDecay : 1f;
+        float stepSize = (float) (lr / (1.0 - Math.pow(0.9, step)));
+        float vCorrection = (float) Math.sqrt(1.0 - Math.pow(0.999, step));
+        float[][] scalar = {p.clone(), first.clone(), second.clone()};
+        float[][] vector = {p.clone(), first.clone(), second.clone()};
+        s.adamStep(scalar[0], pOff, g, gOff, scalar[1], scalar[2], n, 0.9f, 0.999f, 1e-8f, l2, shrink, stepSize, vCorrection);
+        v.adamStep(vector[0], pOff, g, gOff, vector[1], vector[2], n, 0.9f, 0.999f, 1e-8f, l2, shrink, stepSize, vCorrection);
+        String what = "adamStep n=" + n + " step " + step + (decay ? decoupled ? " decoupled decay" : " L2" : "");
+        assertSame(what + ": p", scalar[0], vector[0]);
+        assertSame(what + ": m", scalar[1], vector[1]);
+        assertSame(what + ": v", scalar[2], vector[2]);
+    }
+
+    /**
      * Long column sums (bias gradients over T*B rows) add in the documented order, blocks of
      * COLUMN_SUM_BLOCK rows, in both kernels: the same bits as that order written out here, whatever
      * the vector width, and within the blocked error bound (32 + rows / 32 + 1) eps sum|x| of the exact sum.

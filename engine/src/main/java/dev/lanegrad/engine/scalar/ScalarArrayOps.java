@@ -101,6 +101,12 @@ final class ScalarArrayOps implements ArrayOps {
     }
 
     @Override
+    public void adamStep(float[] p, int pOff, float[] g, int gOff, float[] m, float[] v, int n,
+                         float beta1, float beta2, float eps, float l2, float shrink, float stepSize, float vCorrection) {
+        ArrayOps.adamStepRange(p, pOff, g, gOff, m, v, 0, n, beta1, beta2, eps, l2, shrink, stepSize, vCorrection);
+    }
+
+    @Override
     public void tanh(float[] x, int xOff, float[] y, int yOff, int n) {
         for (int i = 0; i < n; i++) {
             y[yOff + i] = (float) Math.tanh(x[xOff + i]);

@@ -1,6 +1,8 @@
 package dev.lanegrad.models.optim;
 
 import dev.lanegrad.autograd.Tensor;
+import dev.lanegrad.engine.ArrayOps;
+import dev.lanegrad.engine.Kernels;
 
 import java.util.List;
 
@@ -11,6 +13,8 @@ import java.util.List;
  * {@link AdamW} decouples the weight decay instead.
  */
 public class Adam extends Optimizer {
+
+    private static final ArrayOps OPS = Kernels.ops();
 
     private final float beta1;
     private final float beta2;
@@ -49,14 +53,6 @@ public class Adam extends Optimizer {
         float vCorrection = (float) Math.sqrt(1.0 - Math.pow(beta2, step));
         float l2 = decoupled ? 0f : weightDecay;
         float shrink = decoupled ? 1f - lr * weightDecay : 1f;
-        for (int i = 0; i < n; i++) {
-            float w = p[pOff + i];
-            float grad = g[gOff + i] + l2 * w;
-            float mNew = beta1 * mi[i] + (1f - beta1) * grad;
-            float vNew = beta2 * vi[i] + (1f - beta2) * grad * grad;
-            mi[i] = mNew;
-            vi[i] = vNew;
-            p[pOff + i] = w * shrink - stepSize * mNew / ((float) Math.sqrt(vNew) / vCorrection + eps);
-        }
+        OPS.adamStep(p, pOff, g, gOff, mi, vi, n, beta1, beta2, eps, l2, shrink, stepSize, vCorrection);
     }
 }

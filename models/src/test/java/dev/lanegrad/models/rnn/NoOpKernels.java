@@ -29,6 +29,8 @@ final class NoOpKernels implements Gemm, ArrayOps, RecurrentKernels {
     @Override public float max(float[] x, int xOff, int n) { return 0f; }
     @Override public void addRowBias(float[] x, int xOff, int rows, int cols, int ldx, float[] bias, int biasOff) { }
     @Override public void addColumnSums(float[] x, int xOff, int rows, int cols, int ldx, float[] out, int outOff) { }
+    @Override public void adamStep(float[] p, int pOff, float[] g, int gOff, float[] m, float[] v, int n, float beta1, float beta2,
+                                   float eps, float l2, float shrink, float stepSize, float vCorrection) { }
     @Override public void tanh(float[] x, int xOff, float[] y, int yOff, int n) { }
     @Override public void tanhBackward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int n) { }
     @Override public void sigmoid(float[] x, int xOff, float[] y, int yOff, int n) { }
