@@ -14,8 +14,6 @@ import java.util.List;
  */
 public class Adam extends Optimizer {
 
-    private static final ArrayOps OPS = Kernels.ops();
-
     private final float beta1;
     private final float beta2;
     private final float eps;
@@ -23,6 +21,7 @@ public class Adam extends Optimizer {
     private final boolean decoupled;
     private final List<float[]> m;
     private final List<float[]> v;
+    private final ArrayOps ops = Kernels.ops();
 
     public Adam(List<Tensor> params, float lr) {
         this(params, lr, 0.9f, 0.999f, 1e-8f, 0f);
@@ -53,6 +52,6 @@ public class Adam extends Optimizer {
         float vCorrection = (float) Math.sqrt(1.0 - Math.pow(beta2, step));
         float l2 = decoupled ? 0f : weightDecay;
         float shrink = decoupled ? 1f - lr * weightDecay : 1f;
-        OPS.adamStep(p, pOff, g, gOff, mi, vi, n, beta1, beta2, eps, l2, shrink, stepSize, vCorrection);
+        ops.adamStep(p, pOff, g, gOff, mi, vi, n, beta1, beta2, eps, l2, shrink, stepSize, vCorrection);
     }
 }
