@@ -50,7 +50,7 @@ final class GemmWorkspace {
         return gather;
     }
 
-    /** A scratch row of n accumulators. */
+    /** A scratch row: a GEMV's n accumulators, or addColumnSums' block and total rows (VectorArrayOps). */
     float[] acc = new float[0];
 
     float[] acc(int size) {

@@ -81,7 +81,7 @@ class GradClipAndScheduleTest {
         Optimizer opt = new Adam(p, 0.01f);
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         // The steady state is what counts: until C2 has compiled the step's vector kernel (ArrayOps.adamStep),
-        // the interpreter and C1 allocate every vector they touch (18.6 MB for the first 100 steps, run alone).
+        // the interpreter and C1 allocate every vector they touch (18.6 MB for the first 100 steps in one run of the module's suite).
         // So run blocks of 100 steps until one allocates next to nothing, or give up after 200 blocks.
         long least = Long.MAX_VALUE;
         for (int block = 0; block < 200 && least >= 4096; block++) {
