@@ -106,10 +106,10 @@ final class KernelShape {
     static final int GROUP = NR * Math.max(1, 64 / NR);
 
     /**
-     * Floats of scratch a thread needs for one spilled tile: the GEMM tile or the 8-vector row of
+     * Floats of scratch a thread needs for one spilled tile: the GEMM tile or the 4-panel row of
      * {@link GemmRowKernel}, whichever is larger.
      */
-    static final int TILE_SCRATCH = Math.max(MR * NR, 8 * LANES);
+    static final int TILE_SCRATCH = Math.max(MR * NR, 4 * NR);
 
     private KernelShape() {
     }
