@@ -12,7 +12,6 @@ import dev.lanegrad.engine.PrepackedGemm;
  */
 final class StreamStep {
 
-    private final RnnConfig config;
     private final RnnParameters params;
     private final Gemm gemm;
     private final ArrayOps ops;
@@ -24,7 +23,6 @@ final class StreamStep {
     }
 
     StreamStep(RnnParameters params, Gemm gemm, ArrayOps ops, Cell cell) {
-        this.config = params.config();
         this.params = params;
         this.gemm = gemm;
         this.ops = ops;
@@ -34,6 +32,7 @@ final class StreamStep {
     /** x [B, I] (checked) -> the state moves one step; out [B, H] (or null) gets the last layer's h. */
     void step(RnnStreamState state, FloatView x, FloatView out) {
         final int B = state.batch();
+        final RnnConfig config = params.config();
         final int H = config.hiddenSize();
         final int GH = config.gateRows();
         final int BH = B * H;
@@ -81,6 +80,7 @@ final class StreamStep {
         synchronized (this) {
             p = packed;
             if (p == null || p.version() != version) {
+                RnnConfig config = params.config();
                 int layers = config.numLayers();
                 float[][] ih = new float[layers][];
                 Cell.HiddenWeights[] hh = new Cell.HiddenWeights[layers];
