@@ -205,8 +205,8 @@ final class VectorArrayOps extends VectorSoftmax {
      * per lane. Row by row, with the block's and the total's running sums in a per-thread scratch row each:
      * walking one column strip down all rows instead touched one cache line per row (and a new 4 KiB page
      * per row at ldx = 1024): 1024 x 1024 (a bias gradient over 1024 tokens of an LSTM of H = 256) ran 326 us
-     * at 512 bits and 597 us at 256, against 102 and 86 us this way (AMD Zen 5, JDK 17, one thread; the same
-     * bits, VectorArrayOpsProperties).
+     * at 512 bits and 597 us at 256, against 102 and 86 us this way (AMD EPYC family 26 model 2, Zen 5, AVX-512,
+     * JDK 17, one thread; the same bits, VectorArrayOpsProperties).
      */
     @Override
     public void addColumnSums(float[] x, int xOff, int rows, int cols, int ldx, float[] out, int outOff) {
@@ -227,8 +227,9 @@ final class VectorArrayOps extends VectorSoftmax {
     /**
      * The specification's operations lane by lane (no FMA: each product and sum rounds as in Java's scalar
      * code; the lanewise square root is correctly rounded, as (float) Math.sqrt of a float is), so the same bits.
-     * The scalar loop ran ~3.1 ns per parameter (1M parameters, Zen 5): its square root and division are not
-     * vectorized by C2. Measured figures for this kernel: docs/kernels.md.
+     * The scalar loop ran ~3.1 ns per parameter (1M parameters, AMD EPYC family 26 model 2, Zen 5, AVX-512,
+     * JDK 17): its square root and division are not vectorized by C2. Measured figures for this kernel:
+     * docs/kernels.md.
      */
     @Override
     public void adamStep(float[] p, int pOff, float[] g, int gOff, float[] m, float[] v, int n,

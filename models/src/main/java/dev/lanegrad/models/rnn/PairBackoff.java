@@ -7,12 +7,13 @@ package dev.lanegrad.models.rnn;
  * {@link #FIRST_NANOS} after a good one. Either way every element is computed as alone, so this changes
  * only the speed, never the bits.
  *
- * <p>Why (AMD EPYC family 26 model 2 (Zen 5), AVX-512, 2 cores (vCPUs of a microVM), JDK 17, S1 LSTM B = 1, `lanegrad bench --case S1 --threads
- * 2`): the guest kernel at times keeps both threads on one vCPU for many milliseconds (docs/benchmarks.md,
- * "Two threads on this VM"); a pass whose 100 meetings each wait for a descheduled partner then took
- * 1.7-2.9 ms (the quartile above the median) against 0.65 ms alone and 0.47 ms in step. Parking instead
- * of yielding at a slow meeting did not help. A pass counts as slow when more than an eighth of the
- * caller's meetings needed more than StepPair's spin budget.
+ * <p>Why (AMD EPYC family 26 model 2 (Zen 5), AVX-512, 2 cores (vCPUs of a microVM), JDK 17, S1 LSTM B = 1,
+ * `lanegrad bench --case S1 --threads 2`): a pass whose 100 meetings each wait for a descheduled partner took
+ * 1.7-2.9 ms (the quartile above the median) against 0.65 ms alone and 0.47 ms in step. Parking instead of
+ * yielding at a slow meeting did not help. Those runs went through a timing wrapper that itself kept the
+ * vCPUs busy (docs/benchmarks.md, "ninth sitting"); without it the back-off made no clear difference (0.52-0.68
+ * ms with or without, six pairs of runs), and it stays for machines whose other work crowds the cores. A pass
+ * counts as slow when more than an eighth of the caller's meetings needed more than StepPair's spin budget.
  *
  * <p>Thread-safe: the state is a few volatile fields; a lost update only shortens or lengthens one
  * back-off.
