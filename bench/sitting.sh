@@ -13,8 +13,9 @@
 #      FMAPEAK (../shared/tools/fmapeak.c: compiled with gcc and run once per round when both exist)
 #      JAVA (java)
 # Writes DIR/machine.txt (CPU model, family/model, vector flags, JDK, `lanegrad info`), and per round
-# DIR/roundN/: lg-1t.json, lg-2t.json, ort1.20_rows.json, pytorch2.7.1_rows.json (with its LM rows, the
-# better of oneDNN on and off), pytorch1.13-1t.json, pytorch1.13-2t.json, fmapeak.txt, table.md.
+# DIR/roundN/: lg-1t.json, lg-2t.json, ort1.20_rows.json, pytorch2.7.1_rows.json (its LSTM cells, LM included,
+# run with oneDNN on and off: the better of the two), pytorch1.13-1t.json, pytorch1.13-2t.json, fmapeak.txt,
+# table.md.
 # One-thread runs are pinned to CPU 0 and two-thread runs to CPUs 0,1 with taskset when it exists.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -53,17 +54,24 @@ only() { local want=$1 out=; for c in ${CASES//,/ }; do [[ ",$want," == *",$c,"*
   "${lanegrad_java[@]}" info 2>/dev/null
 } > "$OUT/machine.txt"
 
-torch_peer_rows() {  # merge a peer's per-thread row files into one, plus extra row files
+peer_rows() {  # peer_rows INTO FILES...: one row per case, cell and thread count, the peer's best where a
+              # case was run in two configurations (PyTorch's LSTM with oneDNN on and off)
   local into=$1; shift
   python3 - "$into" "$@" <<'PY'
 import json, sys
-rows = []
+best = {}
 for f in sys.argv[2:]:
     try:
-        rows += json.load(open(f))
+        rows = json.load(open(f))
     except FileNotFoundError:
-        pass
-json.dump(rows, open(sys.argv[1], "w"), indent=1)
+        continue
+    for r in rows:
+        key = (r["case"], r["cell"], r["threads"])
+        rate = r["unit"].endswith("/s")
+        old = best.get(key)
+        if old is None or (r["value"] > old["value"] if rate else r["value"] < old["value"]):
+            best[key] = r
+json.dump(list(best.values()), open(sys.argv[1], "w"), indent=1)
 PY
 }
 
@@ -87,21 +95,16 @@ for r in $(seq 1 "$ROUNDS"); do
     if [[ -n $torch2 && -x $PEERS/pytorch2/run.sh ]]; then
       echo "== $(date -u +%T) PyTorch 2.7.1" >&2
       (cd "$PEERS/pytorch2" && pin "$t" env "${TORCH_ENV[@]}" LOCK=none THREADS="$t" CASES="$torch2" MIN_S=3 \
-          NOMKLDNN_VARIANT=0 OUT="$D/pt2-${t}t.json" ./run.sh >/dev/null)
-      pt_rows+=("$D/pt2-${t}t_rows.json")
+          NOMKLDNN_VARIANT=1 OUT="$D/pt2-${t}t.json" ./run.sh >/dev/null)
+      pt_rows+=("$D/pt2-${t}t_rows.json" "$D/pt2-${t}t_rows_mkldnn_off.json")
     fi
     if has LM && [[ -d $PEERS/pytorch2/target/lib ]]; then
       echo "== $(date -u +%T) PyTorch 2.7.1 LM (oneDNN on, then off)" >&2
       for mk in on off; do
         pin "$t" env "${TORCH_ENV[@]}" THREADS="$t" MIN_S=10 MKLDNN=$mk PEERS="$PEERS/pytorch2" \
             OUT="$D/pt2lm-$mk-${t}t.json" "$ROOT/bench/peers/pytorch2-lm/run.sh" >/dev/null 2>&1
+        pt_rows+=("$D/pt2lm-$mk-${t}t.json")
       done
-      python3 - "$D/pt2lm-${t}t.json" "$D/pt2lm-on-${t}t.json" "$D/pt2lm-off-${t}t.json" <<'PY'
-import json, sys
-rows = [json.load(open(f))[0] for f in sys.argv[2:]]
-json.dump([max(rows, key=lambda r: r["value"])], open(sys.argv[1], "w"), indent=1)
-PY
-      pt_rows+=("$D/pt2lm-${t}t.json")
     fi
     if "$TORCH113" -c 'import torch' 2>/dev/null; then
       echo "== $(date -u +%T) PyTorch 1.13" >&2
@@ -110,8 +113,8 @@ PY
           --json "$D/pytorch1.13-${t}t.json" >/dev/null 2>&1
     fi
   done
-  ((${#pt_rows[@]})) && torch_peer_rows "$D/pytorch2.7.1_rows.json" "${pt_rows[@]}"
-  ((${#ort_rows[@]})) && torch_peer_rows "$D/ort1.20_rows.json" "${ort_rows[@]}"
+  ((${#pt_rows[@]})) && peer_rows "$D/pytorch2.7.1_rows.json" "${pt_rows[@]}"
+  ((${#ort_rows[@]})) && peer_rows "$D/ort1.20_rows.json" "${ort_rows[@]}"
   python3 "$ROOT/bench/results/side_by_side.py" "$D" > "$D/table.md"
   echo "== round $r: $D/table.md" >&2
   cat "$D/table.md"
