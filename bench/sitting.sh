@@ -8,7 +8,8 @@
 #   WIDTH=avx2 ROUNDS=2 bench/sitting.sh DIR     # on an AVX-512 CPU: everything restricted to AVX2
 #
 # env: WIDTH (full | avx2)  THREADS (1,2)  CASES (S1,S2,S3,S4,S5,LM)  ROUNDS (1)  WARMUP_MS (3000)
-#      PEERS (/tmp/peers: a built copy of ../shared/peers; a peer whose folder is missing is skipped)
+#      PEERS (/tmp/peers: a copy of ../shared/peers, made and built here when missing; a peer whose folder
+#             is missing is skipped)
 #      TORCH113 (/usr/bin/python3: Debian's python with torch 1.13; skipped when it has no torch)
 #      FMAPEAK (../shared/tools/fmapeak.c: compiled with gcc and run once per round when both exist)
 #      JAVA (java)
@@ -39,6 +40,14 @@ case "$WIDTH" in
   *) echo "WIDTH=$WIDTH: expected full or avx2" >&2; exit 2 ;;
 esac
 [[ -f $JAR ]] || "$ROOT/lanegrad" build
+if [[ ! -d $PEERS && -d $ROOT/../shared/peers ]]; then
+  cp -r "$ROOT/../shared/peers" "$PEERS"   # shared/ is read-only; the peers build and write beside themselves
+fi
+if [[ -f $PEERS/pytorch2/pom.xml && ! -d $PEERS/pytorch2/target/lib ]]; then
+  # the LM harness needs the PyTorch 2.7.1 jars even when no S1-S5 case runs the peer's own script first
+  (cd "$PEERS/pytorch2" && { mvn -B -q -o compile dependency:copy-dependencies -DoutputDirectory=target/lib 2>/dev/null \
+      || mvn -B -q compile dependency:copy-dependencies -DoutputDirectory=target/lib; })
+fi
 mkdir -p "$OUT"
 # pin T CMD...: CMD (an executable) on CPUs 0..T-1
 pin() { local t=$1; shift; if command -v taskset >/dev/null; then taskset -c "0-$((t - 1))" "$@"; else "$@"; fi; }
