@@ -8,8 +8,8 @@
 #   WIDTH=avx2 ROUNDS=2 bench/sitting.sh DIR     # on an AVX-512 CPU: everything restricted to AVX2
 #
 # env: WIDTH (full | avx2)  THREADS (1,2)  CASES (S1,S2,S3,S4,S5,LM)  ROUNDS (1)  WARMUP_MS (3000)
-#      PEERS (/tmp/peers: a copy of ../shared/peers, made and built here when missing; a peer whose folder
-#             is missing is skipped)
+#      PEERS (/tmp/peers: a copy of ../shared/peers, made here when missing; each peer builds itself on first
+#             use; a peer whose folder is missing is skipped)
 #      TORCH113 (/usr/bin/python3: Debian's python with torch 1.13; skipped when it has no torch)
 #      FMAPEAK (../shared/tools/fmapeak.c: compiled with gcc and run once per round when both exist)
 #      JAVA (java)
@@ -43,16 +43,10 @@ esac
 if [[ ! -d $PEERS && -d $ROOT/../shared/peers ]]; then
   cp -r "$ROOT/../shared/peers" "$PEERS"   # shared/ is read-only; the peers build and write beside themselves
 fi
-if [[ -f $PEERS/pytorch2/pom.xml && ! -d $PEERS/pytorch2/target/lib ]]; then
-  # the LM harness needs the PyTorch 2.7.1 jars even when no S1-S5 case runs the peer's own script first
-  (cd "$PEERS/pytorch2" && { mvn -B -q -o compile dependency:copy-dependencies -DoutputDirectory=target/lib 2>/dev/null \
-      || mvn -B -q compile dependency:copy-dependencies -DoutputDirectory=target/lib; })
-fi
 mkdir -p "$OUT"
 # pin T CMD...: CMD (an executable) on CPUs 0..T-1
 pin() { local t=$1; shift; if command -v taskset >/dev/null; then taskset -c "0-$((t - 1))" "$@"; else "$@"; fi; }
 lanegrad_java=("$JAVA" --add-modules jdk.incubator.vector "${JVM_WIDTH[@]}" -cp "$JAR" dev.lanegrad.cli.Main)
-has() { [[ ",$CASES," == *",$1,"* ]]; }
 only() { local want=$1 out=; for c in ${CASES//,/ }; do [[ ",$want," == *",$c,"* ]] && out+="${out:+,}$c"; done; echo "$out"; }
 
 {
@@ -107,7 +101,7 @@ for r in $(seq 1 "$ROUNDS"); do
           NOMKLDNN_VARIANT=1 OUT="$D/pt2-${t}t.json" ./run.sh >/dev/null)
       pt_rows+=("$D/pt2-${t}t_rows.json" "$D/pt2-${t}t_rows_mkldnn_off.json")
     fi
-    if has LM && [[ -d $PEERS/pytorch2/target/lib ]]; then
+    if [[ -n $(only LM) && -f $PEERS/pytorch2/pom.xml ]]; then
       echo "== $(date -u +%T) PyTorch 2.7.1 LM (oneDNN on, then off)" >&2
       for mk in on off; do
         pin "$t" env "${TORCH_ENV[@]}" THREADS="$t" MIN_S=10 MKLDNN=$mk PEERS="$PEERS/pytorch2" \
