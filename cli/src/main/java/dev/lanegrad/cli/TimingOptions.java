@@ -11,7 +11,7 @@ import java.util.List;
 /** How `bench` and `bench gemm` time and where they save: the warm-up, the repetitions and the JSON file, declared once. */
 final class TimingOptions {
 
-    @Option(names = "--warmup-ms", defaultValue = "1000", description = "warm-up per measurement in ms (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup-ms", defaultValue = "1000", description = "warm-up per measurement in ms, then on until the JIT is quiet for 0.5 s (default: ${DEFAULT-VALUE}; 0: none)")
     long warmupMs;
 
     @Option(names = "--repetitions", defaultValue = "15", description = "timed repetitions per measurement (default: ${DEFAULT-VALUE})")

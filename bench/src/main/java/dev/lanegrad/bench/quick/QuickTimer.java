@@ -1,11 +1,14 @@
 package dev.lanegrad.bench.quick;
 
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
+import java.util.function.LongSupplier;
 
 /**
- * In-process timing for quick measurements (JMH is the reference): warm up for a given time so that C2
- * has compiled the code, then time a number of repetitions, each a batch of calls long enough to be
+ * In-process timing for quick measurements (JMH is the reference): warm up for a given time and then on
+ * until the JIT has compiled nothing for {@link #QUIET_NANOS} (so that C2 has compiled the code), then time
+ * a number of repetitions, each a batch of calls long enough to be
  * well above the clock's resolution, and report the median time per call and the bytes the measuring
  * thread allocated per call.
  *
@@ -40,9 +43,26 @@ public final class QuickTimer {
      */
     static final int MIN_WARMUP_CALLS = 12;
 
+    /**
+     * After the warm-up time, the warm-up goes on until a stretch this long in which the JIT finished no
+     * compilation. Why: a fixed time was not enough at two threads, where the benchmark's threads take
+     * both cores from the compiler. S1 at two threads (AMD EPYC Zen 5, AVX-512, 2 cores, JDK 17.0.15, the
+     * default 1 s) reported 4.1-4.6 ms/seq for the LSTM and 4.3-6.4 for the RNN, 0.6-1.2 MB per call: the
+     * forward still ran in the interpreter, whose Vector API code boxes every vector; C2's compiles of the
+     * kernels landed after ~1.8 s of the JVM's 2 s (-XX:+PrintCompilation). 20 s of warm-up gave 0.14 ms and
+     * 0 B for the RNN. Compiles of the kernels came up to ~400 ms apart while C2 was busy, hence 500 ms.
+     */
+    static final long QUIET_NANOS = 500_000_000L;
+    /** The longest the warm-up waits for a quiet JIT beyond the warm-up time; then it measures anyway. */
+    static final long MAX_EXTRA_WARMUP_NANOS = 30_000_000_000L;
+
     private final long warmupNanos;
     private final int repetitions;
     private final long targetRepetitionNanos;
+    /** Milliseconds the JIT has spent compiling so far, or -1 when the JVM does not say. */
+    private final LongSupplier jitMillis;
+    private final long quietNanos;
+    private final long maxExtraWarmupNanos;
 
     /**
      * @param warmupNanos           how long to run the operation before timing it
@@ -50,6 +70,12 @@ public final class QuickTimer {
      * @param targetRepetitionNanos how long one repetition should last (the batch size is chosen for it)
      */
     public QuickTimer(long warmupNanos, int repetitions, long targetRepetitionNanos) {
+        this(warmupNanos, repetitions, targetRepetitionNanos, QuickTimer::jitMillis, QUIET_NANOS, MAX_EXTRA_WARMUP_NANOS);
+    }
+
+    /** The same, with the JIT's compile time from jitMillis and the quiet stretch and wait limit given (tests). */
+    QuickTimer(long warmupNanos, int repetitions, long targetRepetitionNanos, LongSupplier jitMillis,
+               long quietNanos, long maxExtraWarmupNanos) {
         if (warmupNanos < 0 || repetitions < 1 || targetRepetitionNanos < 1) {
             throw new IllegalArgumentException("QuickTimer: warm-up " + warmupNanos + " ns, repetitions " + repetitions
                     + ", repetition time " + targetRepetitionNanos + " ns; expected >= 0, >= 1 and >= 1");
@@ -57,6 +83,9 @@ public final class QuickTimer {
         this.warmupNanos = warmupNanos;
         this.repetitions = repetitions;
         this.targetRepetitionNanos = targetRepetitionNanos;
+        this.jitMillis = jitMillis;
+        this.quietNanos = quietNanos;
+        this.maxExtraWarmupNanos = maxExtraWarmupNanos;
     }
 
     /** Defaults for a command-line run: 1 s of warm-up, 15 repetitions of ~50 ms. */
@@ -79,6 +108,10 @@ public final class QuickTimer {
             elapsed = System.nanoTime() - start;
             cpu = cpuStart < 0 ? elapsed : threadCpuNanos() - cpuStart;
         } while (elapsed < warmupNanos || cpu < warmupNanos || calls < MIN_WARMUP_CALLS);
+        if (warmupNanos > 0) { // a warm-up of 0 asks for none
+            calls += untilJitQuiet(op, start + warmupNanos + maxExtraWarmupNanos);
+            elapsed = System.nanoTime() - start;
+        }
         double perCall = (double) elapsed / calls;
         long batch = Math.max(1, (long) (targetRepetitionNanos / Math.max(1.0, perCall)));
 
@@ -101,6 +134,37 @@ public final class QuickTimer {
         Arrays.sort(cpuTimes);
         return new Measurement(quantile(times, 0.5), quantile(times, 0.25), quantile(times, 0.75), times[0],
                 times[times.length - 1], batch, repetitions, allocPerOp, quantile(cpuTimes, 0.5));
+    }
+
+    /**
+     * Runs op until a stretch of quietNanos (at least one call) in which the JIT's compile time did not
+     * grow, or until the deadline (System.nanoTime()); returns the calls made. No wait if the JVM does not
+     * report compile time.
+     */
+    long untilJitQuiet(Op op, long deadline) throws Exception {
+        long calls = 0;
+        long before = jitMillis.getAsLong();
+        while (before >= 0) {
+            long windowStart = System.nanoTime();
+            long now;
+            do {
+                op.run();
+                calls++;
+                now = System.nanoTime();
+            } while (now - windowStart < quietNanos);
+            long after = jitMillis.getAsLong();
+            if (after == before || now - deadline >= 0) {
+                break;
+            }
+            before = after;
+        }
+        return calls;
+    }
+
+    /** The JVM's accumulated compile time in ms, or -1 when it does not monitor it. */
+    private static long jitMillis() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
 
     /** The q-quantile of sorted values, interpolated between the two nearest ranks (q = 0.5: the median). */
