@@ -1,6 +1,5 @@
 package dev.lanegrad.models.rnn;
 
-import dev.lanegrad.autograd.ParameterUpdates;
 import dev.lanegrad.engine.ArrayOps;
 import dev.lanegrad.engine.Gemm;
 import dev.lanegrad.engine.PrepackedGemm;
@@ -65,7 +64,7 @@ abstract class Cell {
     final void forward(int rows, HiddenWeights w, float[] gates, int g, float[] gh,
                        float[] hPrev, int hPrevOff, float[] h, int hOff,
                        float[] cPrev, int cPrevOff, float[] c, int cOff) {
-        w.addHiddenProduct(rows, hPrev, hPrevOff, productTarget(gates, gh), g, HiddenWeights.ALL);
+        w.addHiddenProduct(rows, hPrev, hPrevOff, productTarget(gates, gh), g, PackedWeight.ALL);
         pointwise(rows, gates, g, gh, hPrev, hPrevOff, h, hOff, cPrev, cPrevOff, c, cOff);
     }
 
@@ -109,31 +108,19 @@ abstract class Cell {
         private PrepackedGemm packed;
         private RnnParameters params;
         private int slot;
-        private float[] panels = new float[0];
         private float[] whh;
         private int whhOff;
         private int hidden;
         private int gateRows;
-        /** What the panels hold: W_hh at (packedFrom, packedOff), transposed or not, as of update count packedVersion. */
-        private float[] packedFrom;
-        private int packedOff;
-        private boolean packedTransposed;
-        private boolean packedHalves;
-        private long packedVersion;
-        /** The panels hold op(B)'s columns [0, split) at 0 and [split, n) at second. */
-        private int split;
-        private int second;
-
-        /** Which columns of a product: all of them, or the first or second of two threads' halves. */
-        static final int ALL = 0;
-        static final int FIRST = 1;
-        static final int SECOND = 2;
+        /** W_hh^T (forward) or W_hh (backward), whole or in two column halves (see {@link PackedWeight}). */
+        private final PackedWeight panels = new PackedWeight();
 
         /** For forward steps, h W_hh^T: W_hh^T packed when packed is not null (in two column halves when halves). */
         void forForward(Gemm gemm, PrepackedGemm packed, RnnParameters p, int s, boolean halves) {
             set(gemm, packed, p, s);
             if (packed != null) {
-                pack(true, hidden, gateRows, halves);
+                // packing W_hh of H = 256 (1 MB) took 116 us of a 0.8 ms batch-1 LSTM forward on AVX-512: once per version
+                panels.pack(packed, true, hidden, gateRows, whh, whhOff, halves);
             }
         }
 
@@ -141,43 +128,8 @@ abstract class Cell {
         void forBackward(Gemm gemm, PrepackedGemm packed, RnnParameters p, int s) {
             set(gemm, packed, p, s);
             if (packed != null) {
-                pack(false, gateRows, hidden, false);
+                panels.pack(packed, false, gateRows, hidden, whh, whhOff, false);
             }
-        }
-
-        /**
-         * Packs W_hh unless the panels already hold it as of the current {@link ParameterUpdates#count()}: a
-         * run of inference passes packs once (W_hh of H = 256 is 1 MB, and packing it took 116 us of a 0.8 ms
-         * batch-1 LSTM forward on AVX-512), a training step packs as before (every optimizer step records an
-         * update). With halves, op(B)'s columns [0, split) and [split, n) are packed apart (see {@link #FIRST}).
-         */
-        private void pack(boolean transposed, int k, int n, boolean halves) {
-            long version = ParameterUpdates.count();
-            if (packedFrom == whh && packedOff == whhOff && packedTransposed == transposed && packedHalves == halves
-                    && packedVersion == version) {
-                return;
-            }
-            split = halves ? halfColumns(n) : n;
-            int first = packed.packedSize(k, split);
-            panels = RnnWorkspace.grow(panels, first + packed.packedSize(k, n - split));
-            second = first;
-            // op(B) columns are W_hh rows when transposed, W_hh columns otherwise
-            packed.pack(transposed, k, split, whh, whhOff, hidden, panels, 0);
-            if (split < n) {
-                int at = transposed ? whhOff + split * hidden : whhOff + split;
-                packed.pack(transposed, k, n - split, whh, at, hidden, panels, second);
-            }
-            packedFrom = whh;
-            packedOff = whhOff;
-            packedTransposed = transposed;
-            packedHalves = halves;
-            packedVersion = version;
-        }
-
-        /** Where two threads split n product columns: about half, on a 64-column boundary (the widest GEMM panel). */
-        static int halfColumns(int n) {
-            int half = (n / 2 + 63) / 64 * 64;
-            return half < n ? half : n / 2;
         }
 
         private void set(Gemm gemm, PrepackedGemm packed, RnnParameters p, int s) {
@@ -200,14 +152,14 @@ abstract class Cell {
             return slot;
         }
 
-        /** The first product column of a part (ALL and FIRST: 0, SECOND: where the halves meet). */
+        /** The first product column of a part (PackedWeight's ALL, FIRST or SECOND). */
         int firstColumn(int part) {
-            return part == SECOND ? split : 0;
+            return panels.firstColumn(part);
         }
 
         /** The end of a part's product columns. */
         int endColumn(int part) {
-            return part == FIRST ? split : gateRows;
+            return panels.endColumn(part);
         }
 
         /** Whether the products run prepacked (then only on the calling thread, see BatchSplit). */
@@ -225,26 +177,20 @@ abstract class Cell {
                 gemm.sgemm(false, true, rows, gateRows, hidden, 1f, h, hOff, hidden, whh, whhOff, hidden, 1f, target, tOff, gateRows);
                 return;
             }
-            if (part != SECOND) {
-                packed.multiply(rows, split, hidden, 1f, h, hOff, hidden, panels, 0, 1f, target, tOff, gateRows);
-            }
-            if (part != FIRST && split < gateRows) {
-                packed.multiply(rows, gateRows - split, hidden, 1f, h, hOff, hidden, panels, second, 1f,
-                        target, tOff + split, gateRows);
-            }
+            panels.multiply(part, rows, h, hOff, hidden, 1f, target, tOff, gateRows);
         }
 
         /** dh (rows, H) at dhOff = dg (rows, G*H) at gOff . W_hh + beta * dh */
         void backThroughWeights(int rows, float[] dg, int gOff, float beta, float[] dh, int dhOff) {
             if (packed != null) {
-                packed.multiply(rows, hidden, gateRows, 1f, dg, gOff, gateRows, panels, 0, beta, dh, dhOff, hidden);
+                panels.multiply(PackedWeight.ALL, rows, dg, gOff, gateRows, beta, dh, dhOff, hidden);
             } else {
                 gemm.sgemm(false, false, rows, hidden, gateRows, 1f, dg, gOff, gateRows, whh, whhOff, hidden, beta, dh, dhOff, hidden);
             }
         }
 
         long floatsHeld() {
-            return panels.length;
+            return panels.floatsHeld();
         }
     }
 }

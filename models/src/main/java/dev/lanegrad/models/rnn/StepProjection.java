@@ -1,6 +1,5 @@
 package dev.lanegrad.models.rnn;
 
-import dev.lanegrad.autograd.ParameterUpdates;
 import dev.lanegrad.engine.PrepackedGemm;
 
 /**
@@ -41,27 +40,18 @@ final class StepProjection {
         return batch >= minRows && (long) gateRows * inputSize <= MAX_WEIGHT_FLOATS;
     }
 
-    private PrepackedGemm gemm;
-    private float[] panels = new float[0];
-    private float[] packedFrom;
-    private int packedOff = -1;
-    private long packedVersion = -1;
+    /** W_ih^T, whole, or in two column halves for a {@link StepPair}. */
+    private final PackedWeight weight = new PackedWeight();
     private float[] input;
     private int inputSize;
     private int gateRows;
 
-    /** Packs W_ih (G*H, In) at (w, wOff) unless it already is, as of the current parameter-update count. */
-    void set(PrepackedGemm gemm, float[] w, int wOff, int gateRows, float[] input, int inputSize) {
-        long version = ParameterUpdates.count();
-        if (this.gemm != gemm || packedFrom != w || packedOff != wOff || packedVersion != version
-                || this.gateRows != gateRows || this.inputSize != inputSize) {
-            panels = RnnWorkspace.grow(panels, gemm.packedSize(inputSize, gateRows));
-            gemm.pack(true, inputSize, gateRows, w, wOff, inputSize, panels, 0);
-            packedFrom = w;
-            packedOff = wOff;
-            packedVersion = version;
-        }
-        this.gemm = gemm;
+    /**
+     * Packs W_ih (G*H, In) at (w, wOff) unless it already is, as of the current parameter-update count,
+     * whole or (halves) in the two column halves of a StepPair's threads.
+     */
+    void set(PrepackedGemm gemm, float[] w, int wOff, int gateRows, float[] input, int inputSize, boolean halves) {
+        weight.pack(gemm, true, inputSize, gateRows, w, wOff, halves);
         this.gateRows = gateRows;
         this.input = input;
         this.inputSize = inputSize;
@@ -78,10 +68,20 @@ final class StepProjection {
 
     /** gates (rows, G*H) at g = the input rows of packed token `token` on (rows of it) times W_ih^T. */
     void project(int rows, int token, float[] gates, int g) {
-        gemm.multiply(rows, gateRows, inputSize, 1f, input, token * inputSize, inputSize, panels, 0, 0f, gates, g, gateRows);
+        weight.multiply(PackedWeight.ALL, rows, input, token * inputSize, inputSize, 0f, gates, g, gateRows);
+    }
+
+    /**
+     * The columns of one part of a StepPair (PackedWeight.FIRST or SECOND) for packed tokens [from, to): each
+     * thread projects, before its steps, the columns its own steps will add into (the hidden product and the
+     * biases of a part write those columns only), so no meeting is needed for it, and a batch-1 forward needs
+     * no GEMM split over the pool before the pair starts.
+     */
+    void projectPart(int part, int from, int to, float[] gates) {
+        weight.multiply(part, to - from, input, from * inputSize, inputSize, 0f, gates, from * gateRows, gateRows);
     }
 
     long floatsHeld() {
-        return panels.length;
+        return weight.floatsHeld();
     }
 }
