@@ -26,12 +26,23 @@ abstract class HandOff extends RecursiveAction {
     /** Makes the task ready for its next pass (the pool must be done with it: see {@link #isDone()}). */
     void reset() {
         reinitialize();
+        resetPass();
+    }
+
+    /** Clears the last pass's end and failure, for a next pass the worker runs without the pool ({@link #afterPart()}). */
+    final void resetPass() {
         finished = false;
         failure = null;
     }
 
     @Override
     protected final void compute() {
+        runPart();
+        afterPart();
+    }
+
+    /** Runs {@link #work()}, keeps what it threw and tells the waiter that the part is over. */
+    final void runPart() {
         try {
             work();
         } catch (RuntimeException | Error e) {
@@ -43,6 +54,10 @@ abstract class HandOff extends RecursiveAction {
                 LockSupport.unpark(w);
             }
         }
+    }
+
+    /** Runs on the worker after its part is over, before the task ends (StepPair waits there for its next pass). */
+    void afterPart() {
     }
 
     /**

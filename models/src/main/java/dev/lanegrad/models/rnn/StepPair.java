@@ -5,6 +5,7 @@ import dev.lanegrad.engine.EngineThreads;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One forward time loop run by two threads in step: the caller and one engine worker each multiply half of
@@ -16,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * busy pool or machine), the caller runs the loop alone, which gives the same bits.
  *
  * <p>One instance per calling thread, reused by its passes (a pass allocates nothing), unless the pool
- * still holds the previous one.
+ * still holds the previous one. Its part done, the worker waits {@link #LINGER_NANOS} for the next pass,
+ * which the caller then hands to it directly.
  */
 final class StepPair extends HandOff {
 
@@ -29,6 +31,27 @@ final class StepPair extends HandOff {
      */
     private static final int YIELD_AFTER = 1_000;
     private static final ThreadLocal<StepPair> LOCAL = new ThreadLocal<>();
+
+    /**
+     * How long the worker, its part done, spins for the caller's next pass before it returns to the pool
+     * ({@code -Dlanegrad.rnn.pairLingerNanos}; 0: never). A pass handed to a worker that waits needs no wake-up:
+     * waking a parked pool worker cost the caller ~60-80 us per pass, 17 % of its time in S1 LSTM at two
+     * threads (JFR, AMD EPYC Zen 5, 2 vCPUs of a microVM, JDK 17; a park/unpark round trip between two
+     * threads measured 26 us there). The next pass of a forward (the next layer, direction or sequence) usually
+     * starts within microseconds; a lone request costs the other core at most this much spinning, as the
+     * OpenMP runtimes under PyTorch and ONNX Runtime spin before they sleep.
+     */
+    static final long LINGER_NANOS = Long.getLong("lanegrad.rnn.pairLingerNanos", 200_000L);
+
+    // the worker's states between passes
+    private static final int GONE = 0;
+    private static final int WAITING = 1;
+    private static final int RESERVED = 2;
+    private static final int HANDED = 3;
+    /** GONE: not waiting (back in the pool, or running a part); WAITING for a pass; RESERVED by the caller; HANDED one. */
+    private final AtomicInteger worker = new AtomicInteger(GONE);
+    /** Passes handed to a waiting worker so far (all pairs): what the tests check the hand-over by. */
+    private static final LongAdder HANDED_PASSES = new LongAdder();
 
     /** Slots 0 and 16 (128 bytes apart, never one cache line): the meetings each part has reached. */
     private final AtomicLongArray arrived = new AtomicLongArray(32);
@@ -71,11 +94,20 @@ final class StepPair extends HandOff {
      */
     static void forward(TimeLoop loop, RnnWorkspace ws, int s, int d, int B, int from, int to) {
         StepPair pair = LOCAL.get();
-        if (pair == null || pair.forked && !pair.isDone()) {
-            pair = new StepPair();
-            LOCAL.set(pair);
+        if (pair != null && pair.worker.compareAndSet(WAITING, RESERVED)) {
+            // the last pass's worker still waits: hand it this pass (it cannot leave while RESERVED)
+            pair.resetPass();
+            pair.prepare(loop, ws, s, d, B, from, to);
+            pair.forked = true;
+            pair.worker.set(HANDED);
+            HANDED_PASSES.increment();
+        } else {
+            if (pair == null || pair.forked && !pair.isDone()) {
+                pair = new StepPair();
+                LOCAL.set(pair);
+            }
+            pair.start(loop, ws, s, d, B, from, to);
         }
-        pair.start(loop, ws, s, d, B, from, to);
         try {
             pair.runCallerPart();
         } finally {
@@ -86,6 +118,17 @@ final class StepPair extends HandOff {
 
     private void start(TimeLoop loop, RnnWorkspace ws, int s, int d, int rows, int from, int to) {
         reset();
+        prepare(loop, ws, s, d, rows, from, to);
+        try {
+            EngineThreads.pool().execute(this);
+            forked = true;
+        } catch (RejectedExecutionException shutDown) {
+            forked = false;
+        }
+    }
+
+    /** The pass's arguments and a fresh count of meetings and claims (published to the worker by what follows). */
+    private void prepare(TimeLoop loop, RnnWorkspace ws, int s, int d, int rows, int from, int to) {
         arrived.set(0, 0);
         arrived.set(16, 0);
         claimed.set(0);
@@ -99,12 +142,6 @@ final class StepPair extends HandOff {
         this.rows = rows;
         this.from = from;
         this.to = to;
-        try {
-            EngineThreads.pool().execute(this);
-            forked = true;
-        } catch (RejectedExecutionException shutDown) {
-            forked = false;
-        }
     }
 
     private void runCallerPart() {
@@ -150,6 +187,32 @@ final class StepPair extends HandOff {
             loop.forward(ws, s, d, 0, rows, from, to, this, 1);
         } catch (Abandoned callerFailed) {
             // the caller reports its own exception
+        }
+    }
+
+    /** Passes handed to a waiting worker since the JVM started. */
+    static long handedPasses() {
+        return HANDED_PASSES.sum();
+    }
+
+    /**
+     * After a part: wait (spinning) up to LINGER_NANOS for the caller to hand over its next pass, run it,
+     * and wait again; then leave, unless the caller has just reserved this worker.
+     */
+    @Override
+    void afterPart() {
+        while (LINGER_NANOS > 0) {
+            worker.set(WAITING);
+            long deadline = System.nanoTime() + LINGER_NANOS;
+            int state;
+            while ((state = worker.get()) != HANDED) {
+                if (state == WAITING && System.nanoTime() - deadline >= 0 && worker.compareAndSet(WAITING, GONE)) {
+                    return;
+                }
+                Thread.onSpinWait();
+            }
+            worker.set(GONE);
+            runPart();
         }
     }
 

@@ -6,6 +6,10 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.statistics.Statistics;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * With two engine threads, a forward over fewer than Rnn.SPLIT_MIN_ROWS rows runs each time loop in two
@@ -36,6 +40,24 @@ class StepPairTest {
         if (packing()) {
             Statistics.label("two threads in step").coverage(c -> c.check(true).percentage(p -> p > 30));
         }
+    }
+
+    /**
+     * A pass that starts while the last pass's worker still waits for more (StepPair.LINGER_NANOS) is handed
+     * to it instead of to the pool, and computes the same bits. Back-to-back forwards (each with a
+     * one-thread backward between) meet a waiting worker long before 200 tries.
+     */
+    @Test
+    void aPassStartedWhileTheLastPassesWorkerWaitsIsHandedToIt() {
+        Assumptions.assumeTrue(packing() && StepPair.LINGER_NANOS > 0, "StepPair runs with a packing GEMM only");
+        RnnProblem pb = new RnnProblem(new RnnConfig(RnnMode.LSTM, 6, 40, 1, true, false, 0f), 5, 2, false, 7L);
+        RnnProblem.Run one = pb.atThreads(1, new RnnWorkspace(), false, 0L);
+        RnnWorkspace ws = new RnnWorkspace();
+        long before = StepPair.handedPasses();
+        for (int i = 0; i < 200 && StepPair.handedPasses() == before; i++) {
+            RnnBehaviourTest.assertRunsClose("pass " + i, one, pb.atThreads(2, ws, false, 0L), 0.0);
+        }
+        assertTrue(StepPair.handedPasses() > before, "no pass of 200 was handed to a waiting worker");
     }
 
     /** Whether the default GEMM packs (the SIMD kernels): only then does StepPair run. */
