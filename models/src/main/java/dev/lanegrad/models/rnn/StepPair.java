@@ -50,8 +50,9 @@ final class StepPair extends HandOff {
     private static final int HANDED = 3;
     /** GONE: not waiting (back in the pool, or running a part); WAITING for a pass; RESERVED by the caller; HANDED one. */
     private final AtomicInteger worker = new AtomicInteger(GONE);
-    /** Passes handed to a waiting worker so far (all pairs): what the tests check the hand-over by. */
+    /** Passes handed to a waiting worker, and passes the caller ran alone, so far (all pairs): what tests check. */
     private static final LongAdder HANDED_PASSES = new LongAdder();
+    private static final LongAdder SOLO_PASSES = new LongAdder();
 
     /** Slots 0 and 16 (128 bytes apart, never one cache line): the meetings each part has reached. */
     private final AtomicLongArray arrived = new AtomicLongArray(32);
@@ -146,6 +147,7 @@ final class StepPair extends HandOff {
 
     private void runCallerPart() {
         if (!forked || !workerStarted()) {
+            SOLO_PASSES.increment();
             loop.forward(ws, s, d, 0, rows, from, to, null, 0); // alone: the worker, if it starts now, finds the loop taken
             return;
         }
@@ -193,6 +195,11 @@ final class StepPair extends HandOff {
     /** Passes handed to a waiting worker since the JVM started. */
     static long handedPasses() {
         return HANDED_PASSES.sum();
+    }
+
+    /** Passes whose caller ran the loop alone (the worker had not started) since the JVM started. */
+    static long soloPasses() {
+        return SOLO_PASSES.sum();
     }
 
     /**

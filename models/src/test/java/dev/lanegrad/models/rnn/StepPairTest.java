@@ -1,5 +1,6 @@
 package dev.lanegrad.models.rnn;
 
+import dev.lanegrad.engine.EngineThreads;
 import dev.lanegrad.engine.Kernels;
 import dev.lanegrad.engine.PrepackedGemm;
 import net.jqwik.api.ForAll;
@@ -8,6 +9,8 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.statistics.Statistics;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.CountDownLatch;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,6 +61,48 @@ class StepPairTest {
             RnnBehaviourTest.assertRunsClose("pass " + i, one, pb.atThreads(2, ws, false, 0L), 0.0);
         }
         assertTrue(StepPair.handedPasses() > before, "no pass of 200 was handed to a waiting worker");
+    }
+
+    /**
+     * When the pool's workers are all busy, the caller runs the whole loop alone (it never waits for a
+     * worker), with W_ih and W_hh packed in halves: the same bits, for each cell, with lengths, both directions.
+     */
+    @Test
+    void aCallerWhoseWorkerNeverStartsRunsTheLoopAloneToTheSameBits() throws Exception {
+        Assumptions.assumeTrue(packing(), "StepPair runs with a packing GEMM only");
+        RnnMode[] modes = RnnMode.values();
+        RnnProblem[] problems = new RnnProblem[modes.length];
+        RnnProblem.Run[] alone = new RnnProblem.Run[modes.length];
+        for (int m = 0; m < modes.length; m++) {
+            problems[m] = new RnnProblem(new RnnConfig(modes[m], 6, 40, 2, true, true, 0f), 4, 3, true, 11L);
+            alone[m] = problems[m].atThreads(1, new RnnWorkspace(), false, 0L);
+        }
+        int before = EngineThreads.threads();
+        EngineThreads.setThreads(2);
+        CountDownLatch started = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            for (int i = 0; i < 2; i++) { // both workers of the two-thread pool busy until the end
+                EngineThreads.pool().execute(() -> {
+                    started.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+            started.await();
+            for (int m = 0; m < modes.length; m++) {
+                long solo = StepPair.soloPasses();
+                RnnBehaviourTest.assertRunsClose(modes[m] + " alone", alone[m],
+                        problems[m].atThreads(2, new RnnWorkspace(), false, 0L), 0.0);
+                assertTrue(StepPair.soloPasses() > solo, modes[m] + ": no pass ran alone");
+            }
+        } finally {
+            release.countDown();
+            EngineThreads.setThreads(before);
+        }
     }
 
     /** Whether the default GEMM packs (the SIMD kernels): only then does StepPair run. */
