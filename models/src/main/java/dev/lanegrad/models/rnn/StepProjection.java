@@ -37,7 +37,12 @@ final class StepProjection {
 
     /** Whether a forward over `batch` rows with W_ih (gateRows, inputSize) projects step by step. */
     static boolean pays(int batch, int gateRows, int inputSize) {
-        return batch >= minRows && (long) gateRows * inputSize <= MAX_WEIGHT_FLOATS;
+        return batch >= minRows && fits(gateRows, inputSize);
+    }
+
+    /** Whether W_ih (gateRows, inputSize) is small enough to keep packed in a workspace (MAX_WEIGHT_FLOATS). */
+    static boolean fits(int gateRows, int inputSize) {
+        return (long) gateRows * inputSize <= MAX_WEIGHT_FLOATS;
     }
 
     /** W_ih^T, whole, or in two column halves for a {@link StepPair}. */
@@ -69,6 +74,11 @@ final class StepProjection {
     /** gates (rows, G*H) at g = the input rows of packed token `token` on (rows of it) times W_ih^T. */
     void project(int rows, int token, float[] gates, int g) {
         weight.multiply(PackedWeight.ALL, rows, input, token * inputSize, inputSize, 0f, gates, g, gateRows);
+    }
+
+    /** gates (tokens, G*H) = every packed input row times W_ih^T, in one product (then {@link #clear}). */
+    void projectAll(int tokens, float[] gates) {
+        weight.multiply(PackedWeight.ALL, tokens, input, 0, inputSize, 0f, gates, 0, gateRows);
     }
 
     /**
