@@ -7,10 +7,13 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
+import org.junit.jupiter.api.Assertions;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -75,5 +78,42 @@ class GemmThreadsProperties {
         } finally {
             callers.shutdownNow();
         }
+    }
+
+    /**
+     * A split product whose pool cannot run its helpers (both workers busy for the whole call) is computed
+     * by the caller alone, correctly, instead of waiting for tasks that never start; the next calls, with
+     * the pool free again, still give the same results. The timeout only guards the build against a hang.
+     */
+    @Example
+    void aSplitProductDoesNotWaitForHelpersThePoolNeverStarts() {
+        Assertions.assertTimeoutPreemptively(Duration.ofMinutes(2), () -> {
+            EngineThreads.setThreads(2);
+            GemmVectorProperties.Case g = GemmVectorProperties.Case.random(new Random(9), false, true, 200, 257, 130, 1f, 0.5f);
+            float[] expected = g.run(GemmVectorProperties.SCALAR);
+            CountDownLatch started = new CountDownLatch(2);
+            CountDownLatch release = new CountDownLatch(1);
+            try {
+                for (int i = 0; i < 2; i++) {
+                    EngineThreads.pool().execute(() -> {
+                        started.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+                }
+                started.await();
+                for (int call = 0; call < 3; call++) {
+                    g.assertClose(expected, g.run(GemmVectorProperties.VECTOR), "pool busy, call " + call);
+                }
+            } finally {
+                release.countDown();
+            }
+            for (int call = 0; call < 3; call++) {
+                g.assertClose(expected, g.run(GemmVectorProperties.VECTOR), "pool free again, call " + call);
+            }
+        });
     }
 }

@@ -2,22 +2,42 @@ package dev.lanegrad.engine.vector;
 
 import java.util.concurrent.RecursiveAction;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One split GEMM call of a calling thread: its arguments, a counter handing out chunks, and the
- * reusable pool tasks that help. One instance per calling thread (the caller waits for its helpers
- * before returning, so the next call may reuse it), hence a parallel call allocates nothing.
+ * reusable pool tasks that help. One instance per calling thread (the caller waits for every chunk
+ * handed out before returning, so the next call may reuse it), hence a parallel call allocates nothing.
+ *
+ * <p>The caller never waits for a pool task, only for chunks already taken, which are running: it takes
+ * chunks itself until none is left, then waits for those that helpers took. A helper the pool starts late
+ * (or never) only finds no chunk left. Why: the caller used to {@code join()} its helper tasks, and on
+ * JDK 17.0.15 (AMD EPYC Zen 5, 2 vCPUs) a `lanegrad bench --case S1 --threads 2` JVM stayed parked in
+ * {@code ForkJoinTask.join()} for minutes with no engine worker left alive (jstack), as a test run in CI
+ * once did in the models' hand-offs; JDK 17's pool has known bugs that stop it running tasks
+ * (JDK-8330017, fixed in 17.0.17).
  */
 final class GemmSplit {
 
     private static final ThreadLocal<GemmSplit> LOCAL = ThreadLocal.withInitial(GemmSplit::new);
 
-    private final AtomicInteger next = new AtomicInteger();
+    /** How long the caller parks before it looks again at the chunks still running without being woken. */
+    private static final long RECHECK_NANOS = 1_000_000;
+
+    /**
+     * The call's chunks as one word: the count handed out (low 32 bits) and the total (high 32 bits), so that
+     * a chunk is only ever taken together with the total of the call it belongs to.
+     */
+    private final AtomicLong chunkState = new AtomicLong();
+    /** Chunks of the current call finished (run or failed). */
+    private final AtomicInteger finished = new AtomicInteger();
+    private volatile Thread waiter;
+    private volatile Throwable failure;
     private Helper[] helpers = new Helper[0];
 
     private boolean byColumns;
     private int units;
-    private int chunks;
     private int unit;
     private int size;
     private boolean transA;
@@ -46,7 +66,6 @@ final class GemmSplit {
                float beta, float[] c, int cOff, int ldc) {
         this.byColumns = byColumns;
         this.units = units;
-        this.chunks = chunks;
         this.unit = unit;
         this.size = size;
         this.transA = transA;
@@ -65,10 +84,16 @@ final class GemmSplit {
         this.c = c;
         this.cOff = cOff;
         this.ldc = ldc;
-        next.set(0);
+        finished.set(0);
+        failure = null;
+        chunkState.set((long) chunks << 32); // publishes the arguments above: chunks are taken from here on
     }
 
-    /** count reusable helper tasks, reinitialized for this call. */
+    /**
+     * Up to count reusable helper tasks ready to be handed to the pool: a task the pool has not finished
+     * with (still queued, or running from an earlier call) is left out; when it runs it takes whatever
+     * chunks are left then.
+     */
     Helper[] helpers(int count) {
         if (helpers.length < count) {
             Helper[] grown = new Helper[count];
@@ -79,20 +104,63 @@ final class GemmSplit {
             helpers = grown;
         }
         for (int t = 0; t < count; t++) {
-            helpers[t].reinitialize();
+            Helper h = helpers[t];
+            h.ready = !h.handedOut || h.isDone();
+            if (h.ready) {
+                h.reinitialize();
+            }
         }
         return helpers;
     }
 
     /** Takes chunks until none is left; chunk q covers units [units*q/chunks, units*(q+1)/chunks). */
     void work() {
-        int q;
-        while ((q = next.getAndIncrement()) < chunks) {
-            int lo = (int) ((long) units * q / chunks) * unit;
-            int hi = Math.min((int) ((long) units * (q + 1) / chunks) * unit, size);
-            VectorGemm.runPart(byColumns, lo, hi, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
-                    beta, c, cOff, ldc);
+        while (true) {
+            long s = chunkState.get();
+            int q = (int) s;
+            int chunks = (int) (s >>> 32);
+            if (q >= chunks) {
+                return;
+            }
+            if (!chunkState.compareAndSet(s, s + 1)) {
+                continue;
+            }
+            try {
+                int lo = (int) ((long) units * q / chunks) * unit;
+                int hi = Math.min((int) ((long) units * (q + 1) / chunks) * unit, size);
+                VectorGemm.runPart(byColumns, lo, hi, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                        beta, c, cOff, ldc);
+            } catch (RuntimeException | Error e) {
+                if (failure == null) {
+                    failure = e;
+                }
+            } finally {
+                if (finished.incrementAndGet() == chunks) {
+                    Thread w = waiter;
+                    if (w != null) {
+                        LockSupport.unpark(w);
+                    }
+                }
+            }
         }
+    }
+
+    /**
+     * The caller, after its own work(): waits until every chunk handed out has finished and returns the
+     * first failure of one, or null. The waiter is published before the count is read and the count
+     * before the waiter is read, so one of the two threads always sees the other; a lost wake-up costs
+     * RECHECK_NANOS.
+     */
+    Throwable awaitChunks() {
+        int chunks = (int) (chunkState.get() >>> 32);
+        if (finished.get() < chunks) {
+            waiter = Thread.currentThread();
+            while (finished.get() < chunks) {
+                LockSupport.parkNanos(this, RECHECK_NANOS);
+            }
+            waiter = null;
+        }
+        return failure;
     }
 
     /** Drops the references to the caller's arrays once the call is over. */
@@ -105,6 +173,9 @@ final class GemmSplit {
     /** A pool task that takes chunks of its split. */
     static final class Helper extends RecursiveAction {
         private final GemmSplit split;
+        /** Ever handed to the pool; ready: may be handed to it for this call (see helpers()). */
+        boolean handedOut;
+        boolean ready;
 
         Helper(GemmSplit split) {
             this.split = split;

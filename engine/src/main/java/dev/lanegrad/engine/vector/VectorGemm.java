@@ -242,31 +242,23 @@ final class VectorGemm extends CheckedGemm implements PrepackedGemm {
         ForkJoinPool pool = EngineThreads.pool();
         GemmSplit.Helper[] tasks = split.helpers(helpers);
         for (int t = 0; t < helpers; t++) {
-            try {
-                pool.execute(tasks[t]);
-            } catch (RejectedExecutionException shutDown) {
-                // setThreads replaced the pool meanwhile: this thread takes those chunks itself
-                tasks[t].invoke();
-            }
-        }
-        RuntimeException failure = null;
-        try {
-            split.work();
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        for (int t = 0; t < helpers; t++) {
-            try {
-                tasks[t].join();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
+            if (tasks[t].ready) {
+                try {
+                    pool.execute(tasks[t]);
+                    tasks[t].handedOut = true;
+                } catch (RejectedExecutionException shutDown) {
+                    // setThreads replaced the pool meanwhile: this thread takes those chunks itself
                 }
             }
         }
+        split.work();
+        Throwable failure = split.awaitChunks();
         split.clear();
-        if (failure != null) {
-            throw failure;
+        if (failure instanceof RuntimeException re) {
+            throw re;
+        }
+        if (failure instanceof Error e) {
+            throw e;
         }
         return true;
     }
