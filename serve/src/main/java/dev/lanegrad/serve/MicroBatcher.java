@@ -6,8 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -55,7 +58,8 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
     /**
      * lanes: batches that may run at once (the runner must then be thread-safe). inPool: each batch runs as
      * one task of the engine pool, so its kernels stay on that one thread ({@link EngineThreads#inPool()})
-     * instead of splitting each batch over the cores; with lanes = cores the cores run separate batches.
+     * instead of splitting each batch over the cores; with lanes = cores the cores run separate batches. A
+     * batch the pool has not started within {@link #POOL_START_NANOS} runs on its lane instead.
      */
     public MicroBatcher(String name, int maxBatch, long maxWaitNanos, int queueCapacity, Runner<I, O> runner,
                         Metrics.Histogram batchSizes, int lanes, boolean inPool) {
@@ -163,13 +167,37 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
         }
     }
 
+    /**
+     * How long a lane waits for the engine pool to start its batch before it claims the batch and runs it
+     * itself. A healthy pool starts it within microseconds (a worker per lane); JDK 17's pool has a known
+     * bug that can stop it running tasks (JDK-8330017, fixed in 17.0.17), and waiting on it unconditionally
+     * would hang the server (docs/kernels.md, "A split product never waits for a pool task").
+     */
+    static final long POOL_START_NANOS = 50_000_000L;
+
     private void runInPoolAndWait(List<Job<I, O>> batch, List<I> inputs) {
-        CompletableFuture<Void> done;
+        AtomicBoolean claimed = new AtomicBoolean();
+        CompletableFuture<Void> done = new CompletableFuture<>();
         try {
-            done = CompletableFuture.runAsync(() -> runInPool(batch, inputs), EngineThreads.pool());
+            EngineThreads.pool().execute(() -> {
+                if (claimed.compareAndSet(false, true)) {
+                    runAndComplete(batch, inputs, done);
+                }
+            });
         } catch (RejectedExecutionException replaced) {
-            runInPool(batch, inputs); // setThreads replaced the pool meanwhile: this lane runs the batch itself
+            // setThreads replaced the pool meanwhile: the lane claims the batch below
+        }
+        try {
+            done.get(POOL_START_NANOS, TimeUnit.NANOSECONDS);
             return;
+        } catch (TimeoutException notYet) {
+            if (claimed.compareAndSet(false, true)) {
+                runAndComplete(batch, inputs, done); // the pool did not start it: this lane runs it
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException failed) {
+            // answered below
         }
         try {
             done.join();
@@ -177,6 +205,15 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
             for (Job<I, O> j : batch) {
                 j.result.completeExceptionally(e); // run() answers every job; this is for a failure around it
             }
+        }
+    }
+
+    private void runAndComplete(List<Job<I, O>> batch, List<I> inputs, CompletableFuture<Void> done) {
+        try {
+            runInPool(batch, inputs);
+            done.complete(null);
+        } catch (RuntimeException | Error e) {
+            done.completeExceptionally(e);
         }
     }
 

@@ -98,6 +98,43 @@ class MicroBatcherTest {
         }
     }
 
+    /** With the engine pool unable to start tasks (both workers busy), an in-pool lane runs its batch itself. */
+    @Test
+    void aBatchThePoolDoesNotStartRunsOnItsLane() throws Exception {
+        int threads = EngineThreads.threads();
+        EngineThreads.setThreads(2);
+        CountDownLatch started = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Boolean> ranInPool = new ArrayList<>();
+        MicroBatcher<Integer, Integer> b = new MicroBatcher<>("t", 2, 0, 100, in -> {
+            synchronized (ranInPool) {
+                ranInPool.add(EngineThreads.inPool());
+            }
+            return in.stream().map(v -> v + 1).toList();
+        }, null, 2, true);
+        try {
+            for (int i = 0; i < 2; i++) {
+                EngineThreads.pool().execute(() -> {
+                    started.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+            assertTrue(started.await(30, TimeUnit.SECONDS));
+            assertEquals(8, b.submit(7).get(30, TimeUnit.SECONDS));
+            synchronized (ranInPool) {
+                assertEquals(List.of(false), ranInPool, "the batch should have run on its lane, outside the busy pool");
+            }
+        } finally {
+            release.countDown();
+            b.close();
+            EngineThreads.setThreads(threads);
+        }
+    }
+
     @Test
     void aFailingBatchFailsItsJobsAndTheNextBatchStillRuns() throws Exception {
         MicroBatcher<Integer, Integer> b = new MicroBatcher<>("t", 4, 0, 10, in -> {
