@@ -1,6 +1,7 @@
 package dev.lanegrad.engine.vector;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -58,6 +59,13 @@ final class VectorMath {
 
     /** F's vector class (final): a cast to it gives C2 the exact type of a vector, see expLoop */
     private static final Class<? extends Vector<Float>> EXACT = F.vectorType();
+    /**
+     * The int vectors of F's shape, exactly, for the 2^k scaling: without the cast C2 sometimes knew the int
+     * vector's class only from a profile and left those operations unintrinsified, allocating every int
+     * vector (a test JVM allocated 389 KB per RNN forward+backward, int[] and Int512Vector from expLoop in
+     * JFR, in about half of the runs of one test order).
+     */
+    private static final Class<? extends Vector<Integer>> INT_EXACT = F.withLanes(int.class).vectorType();
 
     /** {@code -Dlanegrad.deterministic}: true or false (the default: the mode costs S5 RNN ~10 %, docs/robustness.md). */
     public static final String DETERMINISTIC_PROPERTY = "lanegrad.deterministic";
@@ -226,7 +234,8 @@ final class VectorMath {
                 // int work is one reinterpretation each way
                 FloatVector k1t = kf.fma(half, quarter).add(magic);          // low mantissa bits: k1
                 FloatVector odd = k1t.sub(magic).fma(minusTwo, kf);          // k - 2 k1: 0 or 1, exact
-                FloatVector s1 = k1t.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                IntVector bits = (IntVector) INT_EXACT.cast(k1t.reinterpretAsInts());
+                FloatVector s1 = ((IntVector) INT_EXACT.cast(bits.add(127).lanewise(VectorOperators.LSHL, 23))).reinterpretAsFloats();
                 e = p.mul(s1).mul(s1.mul(odd.add(one)));
             }
             FloatVector out;
