@@ -6,6 +6,7 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import dev.lanegrad.engine.testing.BusyPool;
 import net.jqwik.api.lifecycle.AfterContainer;
 import org.junit.jupiter.api.Assertions;
 
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -91,25 +91,10 @@ class GemmThreadsProperties {
             EngineThreads.setThreads(2);
             GemmVectorProperties.Case g = GemmVectorProperties.Case.random(new Random(9), false, true, 200, 257, 130, 1f, 0.5f);
             float[] expected = g.run(GemmVectorProperties.SCALAR);
-            CountDownLatch started = new CountDownLatch(2);
-            CountDownLatch release = new CountDownLatch(1);
-            try {
-                for (int i = 0; i < 2; i++) {
-                    EngineThreads.pool().execute(() -> {
-                        started.countDown();
-                        try {
-                            release.await();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    });
-                }
-                started.await();
+            try (BusyPool busy = BusyPool.occupy()) {
                 for (int call = 0; call < 3; call++) {
                     g.assertClose(expected, g.run(GemmVectorProperties.VECTOR), "pool busy, call " + call);
                 }
-            } finally {
-                release.countDown();
             }
             for (int call = 0; call < 3; call++) {
                 g.assertClose(expected, g.run(GemmVectorProperties.VECTOR), "pool free again, call " + call);

@@ -1,6 +1,7 @@
 package dev.lanegrad.serve;
 
 import dev.lanegrad.engine.EngineThreads;
+import dev.lanegrad.engine.testing.BusyPool;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -103,8 +104,6 @@ class MicroBatcherTest {
     void aBatchThePoolDoesNotStartRunsOnItsLane() throws Exception {
         int threads = EngineThreads.threads();
         EngineThreads.setThreads(2);
-        CountDownLatch started = new CountDownLatch(2);
-        CountDownLatch release = new CountDownLatch(1);
         List<Boolean> ranInPool = new ArrayList<>();
         MicroBatcher<Integer, Integer> b = new MicroBatcher<>("t", 2, 0, 100, in -> {
             synchronized (ranInPool) {
@@ -112,24 +111,12 @@ class MicroBatcherTest {
             }
             return in.stream().map(v -> v + 1).toList();
         }, null, 2, true);
-        try {
-            for (int i = 0; i < 2; i++) {
-                EngineThreads.pool().execute(() -> {
-                    started.countDown();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
-            }
-            assertTrue(started.await(30, TimeUnit.SECONDS));
+        try (BusyPool busy = BusyPool.occupy()) {
             assertEquals(8, b.submit(7).get(30, TimeUnit.SECONDS));
             synchronized (ranInPool) {
                 assertEquals(List.of(false), ranInPool, "the batch should have run on its lane, outside the busy pool");
             }
         } finally {
-            release.countDown();
             b.close();
             EngineThreads.setThreads(threads);
         }

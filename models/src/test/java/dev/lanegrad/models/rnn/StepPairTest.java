@@ -2,6 +2,7 @@ package dev.lanegrad.models.rnn;
 
 import dev.lanegrad.engine.EngineThreads;
 import dev.lanegrad.engine.Kernels;
+import dev.lanegrad.engine.testing.BusyPool;
 import dev.lanegrad.engine.PrepackedGemm;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -10,7 +11,6 @@ import net.jqwik.api.statistics.Statistics;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-import java.util.concurrent.CountDownLatch;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,20 +88,7 @@ class StepPairTest {
         }
         int before = EngineThreads.threads();
         EngineThreads.setThreads(2);
-        CountDownLatch started = new CountDownLatch(2);
-        CountDownLatch release = new CountDownLatch(1);
-        try {
-            for (int i = 0; i < 2; i++) { // both workers of the two-thread pool busy until the end
-                EngineThreads.pool().execute(() -> {
-                    started.countDown();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
-            }
-            started.await();
+        try (BusyPool busy = BusyPool.occupy()) { // both workers of the two-thread pool busy until the end
             for (int m = 0; m < modes.length; m++) {
                 long solo = StepPair.soloPasses();
                 RnnBehaviourTest.assertRunsClose(modes[m] + " alone", alone[m],
@@ -109,7 +96,6 @@ class StepPairTest {
                 assertTrue(StepPair.soloPasses() > solo, modes[m] + ": no pass ran alone");
             }
         } finally {
-            release.countDown();
             EngineThreads.setThreads(before);
         }
     }
