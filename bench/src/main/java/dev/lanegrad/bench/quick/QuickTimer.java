@@ -61,6 +61,8 @@ public final class QuickTimer {
     private final long targetRepetitionNanos;
     /** Milliseconds the JIT has spent compiling so far, or -1 when the JVM does not say. */
     private final LongSupplier jitMillis;
+    /** The warm-up's clock in ns (System.nanoTime; a test's stand-in). */
+    private final LongSupplier clock;
     private final long quietNanos;
     private final long maxExtraWarmupNanos;
 
@@ -70,11 +72,12 @@ public final class QuickTimer {
      * @param targetRepetitionNanos how long one repetition should last (the batch size is chosen for it)
      */
     public QuickTimer(long warmupNanos, int repetitions, long targetRepetitionNanos) {
-        this(warmupNanos, repetitions, targetRepetitionNanos, QuickTimer::jitMillis, QUIET_NANOS, MAX_EXTRA_WARMUP_NANOS);
+        this(warmupNanos, repetitions, targetRepetitionNanos, QuickTimer::jitMillis, System::nanoTime, QUIET_NANOS,
+                MAX_EXTRA_WARMUP_NANOS);
     }
 
-    /** The same, with the JIT's compile time from jitMillis and the quiet stretch and wait limit given (tests). */
-    QuickTimer(long warmupNanos, int repetitions, long targetRepetitionNanos, LongSupplier jitMillis,
+    /** The same, with the JIT's compile time, the warm-up's clock, the quiet stretch and the wait limit given (tests). */
+    QuickTimer(long warmupNanos, int repetitions, long targetRepetitionNanos, LongSupplier jitMillis, LongSupplier clock,
                long quietNanos, long maxExtraWarmupNanos) {
         if (warmupNanos < 0 || repetitions < 1 || targetRepetitionNanos < 1) {
             throw new IllegalArgumentException("QuickTimer: warm-up " + warmupNanos + " ns, repetitions " + repetitions
@@ -84,6 +87,7 @@ public final class QuickTimer {
         this.repetitions = repetitions;
         this.targetRepetitionNanos = targetRepetitionNanos;
         this.jitMillis = jitMillis;
+        this.clock = clock;
         this.quietNanos = quietNanos;
         this.maxExtraWarmupNanos = maxExtraWarmupNanos;
     }
@@ -98,19 +102,19 @@ public final class QuickTimer {
         // when the JVM measures it: on a machine shared with other jobs, wall time alone left the first
         // case uncompiled (the Vector API boxing, megabytes per call) after a 2 s warm-up.
         long calls = 0;
-        long start = System.nanoTime();
+        long start = clock.getAsLong();
         long cpuStart = threadCpuNanos();
         long elapsed;
         long cpu;
         do {
             op.run();
             calls++;
-            elapsed = System.nanoTime() - start;
+            elapsed = clock.getAsLong() - start;
             cpu = cpuStart < 0 ? elapsed : threadCpuNanos() - cpuStart;
         } while (elapsed < warmupNanos || cpu < warmupNanos || calls < MIN_WARMUP_CALLS);
         if (warmupNanos > 0) { // a warm-up of 0 asks for none
             calls += untilJitQuiet(op, start + warmupNanos + maxExtraWarmupNanos);
-            elapsed = System.nanoTime() - start;
+            elapsed = clock.getAsLong() - start;
         }
         double perCall = (double) elapsed / calls;
         long batch = Math.max(1, (long) (targetRepetitionNanos / Math.max(1.0, perCall)));
@@ -138,19 +142,19 @@ public final class QuickTimer {
 
     /**
      * Runs op until a stretch of quietNanos (at least one call) in which the JIT's compile time did not
-     * grow, or until the deadline (System.nanoTime()); returns the calls made. No wait if the JVM does not
+     * grow, or until the deadline (on the warm-up's clock); returns the calls made. No wait if the JVM does not
      * report compile time.
      */
     long untilJitQuiet(Op op, long deadline) throws Exception {
         long calls = 0;
         long before = jitMillis.getAsLong();
         while (before >= 0) {
-            long windowStart = System.nanoTime();
+            long windowStart = clock.getAsLong();
             long now;
             do {
                 op.run();
                 calls++;
-                now = System.nanoTime();
+                now = clock.getAsLong();
             } while (now - windowStart < quietNanos);
             long after = jitMillis.getAsLong();
             if (after == before || now - deadline >= 0) {

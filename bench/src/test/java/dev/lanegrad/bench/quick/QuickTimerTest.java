@@ -3,6 +3,8 @@ package dev.lanegrad.bench.quick;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,31 +36,40 @@ class QuickTimerTest {
         assertEquals(9, m.repetitions());
     }
 
+    /**
+     * A clock that moves one ns per read: each stretch of 3 ns is one read at its start and three calls of
+     * the operation, each followed by a read.
+     */
+    private static LongSupplier ticking() {
+        AtomicLong now = new AtomicLong();
+        return now::getAndIncrement;
+    }
+
     @Test
     void theWarmUpGoesOnUntilAStretchWithoutCompiles() throws Exception {
         long[] jit = {10, 20, 35, 35, 90};
         AtomicInteger reads = new AtomicInteger();
-        QuickTimer timer = new QuickTimer(1, 3, 1, () -> jit[reads.getAndIncrement()], 1_000_000L, 60_000_000_000L);
-        long calls = timer.untilJitQuiet(() -> { }, System.nanoTime() + 60_000_000_000L);
+        QuickTimer timer = new QuickTimer(1, 3, 1, () -> jit[reads.getAndIncrement()], ticking(), 3, Long.MAX_VALUE / 4);
+        long calls = timer.untilJitQuiet(() -> { }, Long.MAX_VALUE / 4);
         assertEquals(4, reads.get(), "reads of the JIT clock: three stretches with compiles, then the quiet one");
-        assertTrue(calls >= 3, "calls " + calls);
+        assertEquals(9, calls, "three calls in each of the three stretches");
     }
 
     @Test
     void aJitThatNeverSettlesStopsTheWaitAtItsLimit() throws Exception {
         AtomicInteger reads = new AtomicInteger();
-        QuickTimer timer = new QuickTimer(1, 3, 1, reads::incrementAndGet, 1_000_000L, 20_000_000L);
-        long started = System.nanoTime();
-        timer.measure(() -> { });
-        long took = System.nanoTime() - started;
-        assertTrue(reads.get() >= 5 && took < 10_000_000_000L, reads.get() + " reads, " + took + " ns");
+        QuickTimer timer = new QuickTimer(1, 3, 1, reads::incrementAndGet, ticking(), 3, 20);
+        long calls = timer.untilJitQuiet(() -> { }, 20);
+        // stretches end at 3, 7, 11, 15, 19, 23 on the clock: the sixth is the first past the limit of 20
+        assertEquals(7, reads.get(), "one read before the stretches and one after each of six");
+        assertEquals(18, calls);
     }
 
     @Test
     void noWaitWhenTheJvmDoesNotReportCompileTime() throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        QuickTimer timer = new QuickTimer(1, 3, 1, () -> -1, 60_000_000_000L, 60_000_000_000L);
-        assertEquals(0, timer.untilJitQuiet(calls::incrementAndGet, System.nanoTime() + 60_000_000_000L));
+        QuickTimer timer = new QuickTimer(1, 3, 1, () -> -1, ticking(), 3, Long.MAX_VALUE / 4);
+        assertEquals(0, timer.untilJitQuiet(calls::incrementAndGet, Long.MAX_VALUE / 4));
         assertEquals(0, calls.get());
     }
 }

@@ -34,10 +34,10 @@ final class StepPair extends HandOff {
 
     /**
      * How long the worker, its part done, spins for the caller's next pass before it returns to the pool
-     * ({@code -Dlanegrad.rnn.pairLingerNanos}; 0: never). A pass handed to a worker that waits needs no wake-up:
-     * waking a parked pool worker cost the caller ~60-80 us per pass, 17 % of its time in S1 LSTM at two
-     * threads (JFR, AMD EPYC Zen 5, 2 vCPUs of a microVM, JDK 17; a park/unpark round trip between two
-     * threads measured 26 us there). The next pass of a forward (the next layer, direction or sequence) usually
+     * ({@code -Dlanegrad.rnn.pairLingerNanos}; 0: never). A pass handed to a worker that waits needs no
+     * wake-up: waking a parked pool worker cost the caller ~60-80 us per pass, 17 % of its time in S1 LSTM at
+     * two threads (JFR, AMD EPYC family 26 model 2, AVX-512, 2 vCPUs of a microVM, JDK 17; a park/unpark round
+     * trip between two threads measured 26 us there). The next pass of a forward (the next layer, direction or sequence) usually
      * starts within microseconds; a lone request costs the other core at most this much spinning, as the
      * OpenMP runtimes under PyTorch and ONNX Runtime spin before they sleep.
      */
@@ -48,7 +48,7 @@ final class StepPair extends HandOff {
     private static final int WAITING = 1;
     private static final int RESERVED = 2;
     private static final int HANDED = 3;
-    /** GONE: not waiting (back in the pool, or running a part); WAITING for a pass; RESERVED by the caller; HANDED one. */
+    /** GONE: not waiting (back in the pool, or running a part); WAITING for a pass; RESERVED by the caller; HANDED. */
     private final AtomicInteger worker = new AtomicInteger(GONE);
     /** Passes handed to a waiting worker, and passes the caller ran alone, so far (all pairs): what tests check. */
     private static final LongAdder HANDED_PASSES = new LongAdder();
@@ -148,7 +148,8 @@ final class StepPair extends HandOff {
     private void runCallerPart() {
         if (!forked || !workerStarted()) {
             SOLO_PASSES.increment();
-            loop.forward(ws, s, d, 0, rows, from, to, null, 0); // alone: the worker, if it starts now, finds the loop taken
+            // alone: the worker, if it starts now, finds the loop taken
+            loop.forward(ws, s, d, 0, rows, from, to, null, 0);
             return;
         }
         try {

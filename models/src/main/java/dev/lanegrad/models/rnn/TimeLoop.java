@@ -27,7 +27,8 @@ final class TimeLoop {
     /**
      * Forward over all steps of direction d (slot s), rows [r0, r1). Needs the gates of every step filled
      * with the input projection, unless ws.projection is active (then each step projects its own rows first,
-     * or each part of a pair its columns for all its steps; see StepProjection); the biases are added here, step by step. Also ws.weights set and (forward
+     * or each part of a pair its columns for all its steps; see StepProjection); the biases are added here,
+     * step by step. Also ws.weights set and (forward
      * direction) h0 at the history's first rows.
      */
     void forward(RnnWorkspace ws, int s, int d, int r0, int r1) {
@@ -50,13 +51,14 @@ final class TimeLoop {
         final float[] gh = ws.gh[s];
         final float[] hs = ws.hs[s];
         final float[] cs = ws.cs[s];
+        // a pair's part: its columns of the products (PackedWeight.FIRST or SECOND)
+        final int columns = part == 0 ? PackedWeight.FIRST : PackedWeight.SECOND;
         if (pair != null && ws.projection.active()) {
             // this part's columns of the input projection for every token of its steps (all rows: a pair's
             // loop runs the whole batch), before its first step
             int tFirst = d == 0 ? firstStep : T - endStep;
             int tEnd = d == 0 ? endStep : T - firstStep;
-            ws.projection.projectPart(part == 0 ? PackedWeight.FIRST : PackedWeight.SECOND,
-                    ws.stepOffset[tFirst], ws.stepOffset[tEnd], gates);
+            ws.projection.projectPart(columns, ws.stepOffset[tFirst], ws.stepOffset[tEnd], gates);
         }
         for (int step = firstStep; step < endStep; step++) {
             int t = d == 0 ? step : T - 1 - step;
@@ -89,7 +91,6 @@ final class TimeLoop {
                 cell.forward(rows, w, gates, g, gh, hs, prev, hs, next, cs, prev, cs, next);
                 continue;
             }
-            int columns = part == 0 ? PackedWeight.FIRST : PackedWeight.SECOND;
             cell.addBiases(rows, gates, g, gh, g, w.params(), w.slot(), w.firstColumn(columns), w.endColumn(columns));
             w.addHiddenProduct(rows, hs, prev, cell.productTarget(gates, gh), g, columns);
             pair.await(part);
