@@ -44,6 +44,7 @@ if [[ ! -d $PEERS && -d $ROOT/../shared/peers ]]; then
   cp -r "$ROOT/../shared/peers" "$PEERS"   # shared/ is read-only; the peers build and write beside themselves
 fi
 mkdir -p "$OUT"
+OUT="$(cd "$OUT" && pwd)"   # absolute: each peer's run.sh works in its own folder
 # pin T CMD...: CMD (an executable) on CPUs 0..T-1
 pin() { local t=$1; shift; if command -v taskset >/dev/null; then taskset -c "0-$((t - 1))" "$@"; else "$@"; fi; }
 lanegrad_java=("$JAVA" --add-modules jdk.incubator.vector "${JVM_WIDTH[@]}" -cp "$JAR" dev.lanegrad.cli.Main)
