@@ -38,6 +38,31 @@ class GemmOrderProperties {
     @Property(tries = 60)
     void everyElementFollowsTheBlockOrder(@ForAll("rows") int m, @ForAll("depths") int k, @ForAll boolean transA,
                                           @ForAll boolean transB, @ForAll boolean accumulate, @ForAll long seed) {
+        assertBlockOrder(m, k, transA, transB, accumulate, seed);
+    }
+
+    /**
+     * The weight-gradient form over more than one A block (m > 96): its 64-deep chains are summed inside
+     * 256-deep packed blocks in a scratch tile (GemmMicroKernel.tileChained), C written once per block.
+     * 97 rows leave a one-row edge sliver; n up to 40 leaves edge columns.
+     */
+    @Property(tries = 16)
+    void weightGradientChainsOverManyRows(@ForAll("manyRows") int m, @ForAll("longDepths") int k,
+                                          @ForAll boolean transB, @ForAll boolean accumulate, @ForAll long seed) {
+        assertBlockOrder(m, k, true, transB, accumulate, seed);
+    }
+
+    @Provide
+    Arbitrary<Integer> manyRows() {
+        return Arbitraries.of(97, 200);
+    }
+
+    @Provide
+    Arbitrary<Integer> longDepths() {
+        return Arbitraries.of(257, 300, 513, 660);
+    }
+
+    private static void assertBlockOrder(int m, int k, boolean transA, boolean transB, boolean accumulate, long seed) {
         Random r = new Random(seed);
         int n = 1 + r.nextInt(40);
         GemmVectorProperties.Case g = GemmVectorProperties.Case.random(r, transA, transB, m, n, k, 0.75f,

@@ -49,6 +49,38 @@ final class GemmMicroKernel {
      */
     static void tile(int kc, int h, float[] ap, int aIdx, float[] bp, int bIdx,
                      float alpha, float beta, float[] c, int cIdx, int ldc, int rows, int cols, float[] edge) {
+        kernel(kc, h, ap, aIdx, bp, bIdx, edge);
+        update(edge, alpha, beta, c, cIdx, ldc, rows, cols, h);
+    }
+
+    /**
+     * One tile over a packed block of kc steps summed as separate FMA chains of {@code chain} steps each
+     * (chain < kc): exactly the operations of kc / chain calls of {@link #tile}, later chains at beta 1, but
+     * the running value of the tile stays in the scratch sum (MR, NR), so C is read and written once per
+     * packed block instead of once per chain. For the weight gradients' 64-deep chains (KernelShape.KC_LONG)
+     * in 256-deep blocks that is a quarter of the passes over C; each pass over a 4096 x 1024 gradient
+     * (16 MB, in memory) was where 17 % of an S4 LSTM training step went at AVX2 width (docs/kernels.md).
+     */
+    static void tileChained(int kc, int chain, int h, float[] ap, int aIdx, float[] bp, int bIdx,
+                            float alpha, float beta, float[] c, int cIdx, int ldc, int rows, int cols,
+                            float[] edge, float[] sum) {
+        if (beta != 0f) {
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(c, cIdx + r * ldc, sum, r * NR, cols);
+            }
+        }
+        // the padded rows and columns of sum hold whatever was there: computed, never stored into C
+        for (int s = 0; s < kc; s += chain) {
+            kernel(Math.min(chain, kc - s), h, ap, aIdx + s * h, bp, bIdx + s * NR, edge);
+            update(edge, alpha, s == 0 ? beta : 1f, sum, 0, NR, h, NR, h);
+        }
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(sum, r * NR, c, cIdx + r * ldc, cols);
+        }
+    }
+
+    /** The register tile's k loop for a sliver of h rows, into edge (h, NR). */
+    private static void kernel(int kc, int h, float[] ap, int aIdx, float[] bp, int bIdx, float[] edge) {
         if (!KernelShape.TILE_6X2) { // a static final: C2 compiles one branch
             tile4x4(kc, ap, aIdx, bp, bIdx, edge);
         } else if (h == MR) {
@@ -56,7 +88,6 @@ final class GemmMicroKernel {
         } else {
             tile4x2(kc, ap, aIdx, bp, bIdx, edge);
         }
-        update(edge, alpha, beta, c, cIdx, ldc, rows, cols, h);
     }
 
     /** 4 rows x 2 vectors into edge (4, NR), the bottom-edge tile of 16-register targets: 11 live vectors. */

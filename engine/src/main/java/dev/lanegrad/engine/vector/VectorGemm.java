@@ -142,7 +142,10 @@ final class VectorGemm extends CheckedGemm implements PrepackedGemm {
             fewRows(transA, transB, m, n, k, kb, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, ws);
             return;
         }
-        int kcMax = Math.min(kb, k);
+        // blocks of KC are packed and walked; chains of kb (KC_LONG in the weight-gradient form) are summed
+        // within a block's tiles (GemmMicroKernel.tileChained), so C is passed over once per KC steps
+        int span = Math.max(kb, KernelShape.KC);
+        int kcMax = Math.min(span, k);
         int ncMax = Math.min(NC, n);
         float[] pb = ws.packB(kcMax * roundUp(ncMax, NR));
         float[] pa = ws.packA(kcMax * (MC + KernelShape.MR_SMALL));
@@ -150,8 +153,8 @@ final class VectorGemm extends CheckedGemm implements PrepackedGemm {
         int[] gather = transB && m <= GATHER_MAX_M ? ws.gather(ldb) : null;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += kb) {
-                int kc = Math.min(kb, k - pc);
+            for (int pc = 0; pc < k; pc += span) {
+                int kc = Math.min(span, k - pc);
                 // later k blocks accumulate onto what the first one wrote
                 float betaBlock = pc == 0 ? beta : 1f;
                 GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, gather);
@@ -165,8 +168,13 @@ final class VectorGemm extends CheckedGemm implements PrepackedGemm {
                             h = KernelShape.sliverRows(mc - ir);
                             int rows = Math.min(h, mc - ir);
                             int cIdx = cOff + (ic + ir) * ldc + jc + jr;
-                            GemmMicroKernel.tile(kc, h, pa, ir * kc, pb, bIdx,
-                                    alpha, betaBlock, c, cIdx, ldc, rows, cols, edge);
+                            if (kb < kc) {
+                                GemmMicroKernel.tileChained(kc, kb, h, pa, ir * kc, pb, bIdx,
+                                        alpha, betaBlock, c, cIdx, ldc, rows, cols, edge, ws.tileSum);
+                            } else {
+                                GemmMicroKernel.tile(kc, h, pa, ir * kc, pb, bIdx,
+                                        alpha, betaBlock, c, cIdx, ldc, rows, cols, edge);
+                            }
                         }
                     }
                 }
