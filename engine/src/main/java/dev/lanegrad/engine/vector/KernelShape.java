@@ -83,9 +83,10 @@ final class KernelShape {
      * (depth + k / depth) * eps instead of (KC + k / KC) * eps: on that case the worst weight_hh gradient
      * error went from 3.6e-6 (blocks of KC) to 1.4e-6, p99.9 from 1.7e-6 to 8.3e-7 (PyTorch float32: 9.5e-7
      * and 7.2e-7; one ulp of the largest value is 9.5e-7), the same bits at 128, 256 and 512 bits. Blocks
-     * of 32 gave 1.2e-6. The cost is one more pass of the tiles over C per 64 k steps: 771 x 257 x 660
-     * A^T.B ran ~8% slower (512-bit 130 -> 120 GFLOP/s, 256-bit 85 -> 77, Zen 5, one thread). Forward
-     * products (op(A) = A, also every prepacked one) keep KC, and so does every k <= KC.
+     * of 32 gave 1.2e-6. The cost: 771 x 257 x 660 A^T.B ran ~8% slower (512-bit 130 -> 120 GFLOP/s, 256-bit
+     * 85 -> 77, Zen 5, one thread). The blocked path packs KC-deep blocks and sums these chains inside each
+     * tile (GemmMicroKernel.tileChained), so C is not passed over once per chain. Forward products (op(A) =
+     * A, also every prepacked one) keep KC, and so does every k <= KC.
      */
     static final int KC_LONG = 64;
 
