@@ -1,12 +1,13 @@
 package dev.lanegrad.engine;
 
+import dev.lanegrad.engine.testing.BusyPool;
+
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import dev.lanegrad.engine.testing.BusyPool;
 import net.jqwik.api.lifecycle.AfterContainer;
 
 import java.util.ArrayList;

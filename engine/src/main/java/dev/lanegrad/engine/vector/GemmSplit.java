@@ -13,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>The caller never waits for a pool task, only for chunks already taken, which are running: it takes
  * chunks itself until none is left, then waits for those that helpers took. A helper the pool starts late
  * (or never) only finds no chunk left. Why: the caller used to {@code join()} its helper tasks, and on
- * JDK 17.0.15 (AMD EPYC Zen 5, 2 vCPUs) a `lanegrad bench --case S1 --threads 2` JVM stayed parked in
+ * JDK 17.0.15 (AMD EPYC family 26 model 2, Zen 5, AVX-512, 2 vCPUs) a `lanegrad bench --case S1 --threads 2` JVM stayed parked in
  * {@code ForkJoinTask.join()} for minutes with no engine worker left alive (jstack), as a test run in CI
  * once did in the models' hand-offs; JDK 17's pool has known bugs that stop it running tasks
  * (JDK-8330017, fixed in 17.0.17).

@@ -37,9 +37,9 @@ final class StepPair extends HandOff {
      * ({@code -Dlanegrad.rnn.pairLingerNanos}; 0: never). A pass handed to a worker that waits needs no
      * wake-up: waking a parked pool worker cost the caller ~60-80 us per pass, 17 % of its time in S1 LSTM at
      * two threads (JFR, AMD EPYC family 26 model 2, AVX-512, 2 vCPUs of a microVM, JDK 17; a park/unpark round
-     * trip between two threads measured 26 us there). The next pass of a forward (the next layer, direction or sequence) usually
-     * starts within microseconds; a lone request costs the other core at most this much spinning, as the
-     * OpenMP runtimes under PyTorch and ONNX Runtime spin before they sleep.
+     * trip between two threads measured 26 us there). The next pass of a forward (the next layer, direction or
+     * sequence) usually starts within microseconds; a lone request costs the other core at most this much
+     * spinning, as the OpenMP runtimes under PyTorch and ONNX Runtime spin before they sleep.
      */
     static final long LINGER_NANOS = Long.getLong("lanegrad.rnn.pairLingerNanos", 200_000L);
 

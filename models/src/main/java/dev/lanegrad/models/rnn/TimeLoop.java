@@ -28,8 +28,7 @@ final class TimeLoop {
      * Forward over all steps of direction d (slot s), rows [r0, r1). Needs the gates of every step filled
      * with the input projection, unless ws.projection is active (then each step projects its own rows first,
      * or each part of a pair its columns for all its steps; see StepProjection); the biases are added here,
-     * step by step. Also ws.weights set and (forward
-     * direction) h0 at the history's first rows.
+     * step by step. Also ws.weights set and (forward direction) h0 at the history's first rows.
      */
     void forward(RnnWorkspace ws, int s, int d, int r0, int r1) {
         forward(ws, s, d, r0, r1, 0, ws.steps, null, 0);

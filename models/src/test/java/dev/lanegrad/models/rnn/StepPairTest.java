@@ -2,15 +2,14 @@ package dev.lanegrad.models.rnn;
 
 import dev.lanegrad.engine.EngineThreads;
 import dev.lanegrad.engine.Kernels;
-import dev.lanegrad.engine.testing.BusyPool;
 import dev.lanegrad.engine.PrepackedGemm;
+import dev.lanegrad.engine.testing.BusyPool;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.statistics.Statistics;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
