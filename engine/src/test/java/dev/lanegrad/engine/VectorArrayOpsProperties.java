@@ -363,7 +363,12 @@ class VectorArrayOpsProperties {
         double bound = 1e-5 * (Math.abs(le) + rows * (1 + Math.log(cols)) * 2);
         assertTrue(Math.abs(le - lg) <= bound, "softmaxCrossEntropy loss " + rows + "x" + cols + ": " + le + " vs " + lg);
         if (withGrad) {
-            assertClose("softmaxCrossEntropy dLogits " + rows + "x" + cols, de, dg, 0, de.length, tol(1e-7 * scale * 2, 1e-5));
+            // dLogits = (p - onehot) * scale * w: at the target, p close to 1 cancels, leaving the few ulps of 1
+            // by which the two exps and sums may differ, times scale and w (<= 2); 1e-7 * scale * 2 was too
+            // tight for that (4x13, weighted, seed 15964: 8.9e-8 apart against a bound of 5.1e-8)
+            double wMax = weighted ? 2 : 1;
+            assertClose("softmaxCrossEntropy dLogits " + rows + "x" + cols, de, dg, 0, de.length,
+                    tol(8 * EPS * scale * wMax, 1e-5));
         }
     }
 }
