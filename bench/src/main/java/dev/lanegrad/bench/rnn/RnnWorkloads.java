@@ -93,7 +93,7 @@ public final class RnnWorkloads {
         return v;
     }
 
-    /** S1 / S5: one forward over T steps, eval mode, h0 = 0. */
+    /** S1 / S5: one inference pass over T steps (Rnn.infer), h0 = 0. */
     private static Workload inference(BenchCase c, String cell) {
         RnnConfig config = RnnConfig.of(mode(cell), c.input, c.hidden, 1);
         Rnn rnn = new Rnn(RnnParameters.initUniform(config, 1));
@@ -103,7 +103,7 @@ public final class RnnWorkloads {
         FloatView hn = FloatView.zeros(1, c.batch, c.hidden);
         float[] o = out.data();
         return () -> {
-            rnn.forward(ws, x, null, null, null, false, 0L, out, hn, null);
+            rnn.infer(ws, x, null, null, null, out, hn, null);
             return o[o.length - 1];
         };
     }

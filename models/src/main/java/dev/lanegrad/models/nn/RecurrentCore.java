@@ -250,8 +250,14 @@ final class RecurrentCore {
             int h = cfg.hiddenSize();
             Tensor hn = output(s, b, h);
             Tensor cn = cfg.mode().hasCell() ? output(s, b, h) : null;
-            core.rnn.forward(sl.ws, xv, lengths, view(sl, H0, h0), view(sl, C0, c0), training, seed, ov, view(sl, HN, hn),
-                    view(sl, CN, cn));
+            if (recording() || training) {
+                core.rnn.forward(sl.ws, xv, lengths, view(sl, H0, h0), view(sl, C0, c0), training, seed, ov,
+                        view(sl, HN, hn), view(sl, CN, cn));
+            } else {
+                // nothing will call backward: the pass that saves nothing for it
+                core.rnn.infer(sl.ws, xv, lengths, view(sl, H0, h0), view(sl, C0, c0), ov, view(sl, HN, hn),
+                        view(sl, CN, cn));
+            }
             if (batchFirst) {
                 TimeMajor.swapLeadingAxes(ov, view(sl, OUT_BF, out));
             }

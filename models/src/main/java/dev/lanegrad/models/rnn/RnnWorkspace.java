@@ -35,6 +35,11 @@ public final class RnnWorkspace {
     /** sum of the lengths: the rows of every packed buffer */
     int tokens;
     boolean forwardDone;
+    /**
+     * false for an inference pass (Rnn.infer): a loop that projects step by step then keeps each step's gates
+     * in the rows of step 0 only (TimeLoop), since no backward reads them.
+     */
+    boolean saving = true;
     boolean dropped;
     /** whether rows were reordered (lengths given and not all T); else the packed layout is [T*B, F] */
     boolean sorted;

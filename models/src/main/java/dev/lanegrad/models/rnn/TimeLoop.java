@@ -79,7 +79,9 @@ final class TimeLoop {
                     }
                 }
             }
-            int g = (ws.stepOffset[t] + r0) * gateRows;
+            // an inference pass that projects step by step reuses step 0's gate rows: they stay in L2 (see Rnn.infer)
+            boolean reuse = !ws.saving && pair == null && ws.projection.active();
+            int g = ((reuse ? 0 : ws.stepOffset[t]) + r0) * gateRows;
             int rows = hi - r0;
             Cell.HiddenWeights w = ws.weights;
             if (pair == null) {

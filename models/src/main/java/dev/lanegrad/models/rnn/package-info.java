@@ -31,6 +31,8 @@
  * // backward: upstream gradients (null where nothing flows); every gradient is ACCUMULATED
  * rnn.backward(ws, out.grad, hn.grad, cn.grad, g, x.grad, h0.grad, c0.grad);
  * }</pre>
+ * For inference alone, {@code rnn.infer(ws, x, lengths, h0, c0, out, hn, cn)} gives the same outputs as
+ * forward in eval mode and saves nothing for backward (a wide batch's gates then stay in cache).
  * The workspace keeps its own copies of x, h0 and c0 and every intermediate, so the caller may
  * reuse its input buffers once forward returns; it must not change the parameters between a
  * forward and its backward. A workspace holds one forward at a time: a node that may run forward

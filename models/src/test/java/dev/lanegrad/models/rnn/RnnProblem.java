@@ -126,6 +126,16 @@ final class RnnProblem {
         return run;
     }
 
+    /** The inference pass (Rnn.infer): outputs and final states only. */
+    Run infer(Rnn rnn, RnnWorkspace ws) {
+        Run run = new Run();
+        run.out = FloatView.zeros(steps, batch, cfg.outputSize());
+        run.hn = FloatView.zeros(stateShape());
+        run.cn = c0 == null ? null : FloatView.zeros(stateShape());
+        rnn.infer(ws, xView(), lengths, h0View(), c0View(), run.out, run.hn, run.cn);
+        return run;
+    }
+
     Run forwardBackward(Rnn rnn, RnnWorkspace ws, boolean training, long dropoutSeed) {
         Run run = forward(rnn, ws, training, dropoutSeed);
         run.grads = new RnnParameters(cfg);
