@@ -36,7 +36,10 @@ final class Layer {
         this.loop = new TimeLoop(config, cell, ops);
     }
 
-    /** Layer k over the packed input in (tokens, In): fills ws.y[k] (tokens, D*H) and the saved state of each direction. */
+    /**
+     * Layer k over the packed input in (tokens, In): fills ws.y[k] (tokens, D*H) and the saved state of each
+     * direction; a unidirectional last layer's output is its state history itself (RnnWorkspace.output), not copied.
+     */
     void forward(RnnWorkspace ws, int k, float[] in) {
         final int D = config.directions();
         for (int d = 0; d < D; d++) {
@@ -50,7 +53,9 @@ final class Layer {
                 }
             }
             forwardLoop(ws, s, d, in, config.layerInputSize(k));
-            copyOutput(ws, ws.hs[s], d, ws.y[k]);
+            if (ws.y[k] != null) {
+                copyOutput(ws, ws.hs[s], d, ws.y[k]);
+            }
         }
     }
 

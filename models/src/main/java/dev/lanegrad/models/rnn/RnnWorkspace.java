@@ -14,11 +14,13 @@ package dev.lanegrad.models.rnn;
  *
  * <p>Saved by forward, per layer k and direction d (slot s = k*D + d):
  * <ul>
- *   <li>{@code gates[s]} (tokens, G*H): the gate activations of every step; {@code gh[s]}: GRU only,
+ *   <li>{@code gates[s]} (tokens, G*H): the gate activations of every step (after Rnn.infer with a step-by-step
+ *       projection, of the last step only, in step 0's rows); {@code gh[s]}: GRU only,
  *       h W_hh^T + b_hh (backward needs its n block)</li>
  *   <li>{@code hs[s]}, {@code cs[s]} (tokens + B, H): the state history; rows {@link #before} / {@link #after}
  *       say where the state before / after a step is</li>
- *   <li>{@code y[k]} (tokens, D*H): the layer's output; {@code xd[k]}, {@code mask[k]}: the dropped-out
+ *   <li>{@code y[k]} (tokens, D*H): the layer's output (none for a unidirectional last layer, whose output
+ *       is its state history: {@link #output}); {@code xd[k]}, {@code mask[k]}: the dropped-out
  *       input of layer k > 0 and its mask, when dropout was applied</li>
  *   <li>{@code x0} (tokens, I): the input, packed; {@code h0s}, {@code c0s}: the initial states, sorted</li>
  * </ul>
@@ -109,6 +111,20 @@ public final class RnnWorkspace {
     }
 
     /**
+     * The packed output (tokens, D*H) of the last layer, from {@link #outputOffset} on: y of the
+     * last layer, or for a unidirectional one its state history after the h0 rows, which holds the same floats
+     * (the copy of 3.3 MB per S5 forward left out).
+     */
+    float[] output() {
+        int last = config.numLayers() - 1;
+        return config.directions() > 1 ? y[last] : hs[last];
+    }
+
+    int outputOffset() {
+        return config.directions() > 1 ? 0 : after(0, 0) * config.hiddenSize();
+    }
+
+    /**
      * The history row (of hs / cs) holding the state BEFORE step t of direction d, for the step's rows.
      * Forward direction: h0 at rows [0, B), the state after step t at B + stepOffset[t]. Reverse direction:
      * the state before step t at stepOffset[t] (h0 for rows that start there), after step 0 at tokens.
@@ -178,7 +194,8 @@ public final class RnnWorkspace {
             c0s = grow(c0s, states);
         }
         for (int k = 0; k < cfg.numLayers(); k++) {
-            y[k] = grow(y[k], n * cfg.outputSize());
+            // no copy of a unidirectional last layer's output: it is its state history (see output)
+            y[k] = k < cfg.numLayers() - 1 || cfg.directions() > 1 ? grow(y[k], n * cfg.outputSize()) : null;
         }
         for (int s = 0; s < cfg.stateCount(); s++) {
             gates[s] = grow(gates[s], n * cfg.gateRows());
