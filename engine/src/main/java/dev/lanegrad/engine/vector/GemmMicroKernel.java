@@ -83,7 +83,7 @@ final class GemmMicroKernel {
     /** The register tile's k loop for a sliver of h rows, into edge (h, NR). */
     private static void kernel(int kc, int h, float[] ap, int aIdx, float[] bp, int bIdx, float[] edge) {
         if (!KernelShape.TILE_6X2) { // a static final: C2 compiles one branch
-            tile4x4(kc, ap, aIdx, bp, bIdx, edge);
+            tile4x4(kc, ap, aIdx, 1, 4, bp, bIdx, edge);
         } else if (h == MR) {
             tile6x2(kc, ap, aIdx, bp, bIdx, edge);
         } else {
@@ -180,15 +180,26 @@ final class GemmMicroKernel {
         c51.intoArray(edge, 5 * NR + L);
     }
 
-    /** 4 rows x 4 vectors into edge (4, NR): 21 live vectors, for 32-register targets. */
-    private static void tile4x4(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] edge) {
+    /**
+     * 4 rows x 4 vectors into edge (4, NR): 21 live vectors, for 32-register targets. Row r's value of k step p
+     * is ap[aIdx + p * aStep + r * aRow]: a packed sliver (aRow 1, aStep 4) or A in place (aRow lda, aStep 1).
+     */
+    /**
+     * One full-height tile of a 32-register target with A read in place: rows i0..i0+3 of a stored A (row
+     * stride lda) from aIdx = A[i0, p0] instead of a packed sliver; the same operations as {@link #tile}.
+     */
+    static void tileInPlace(int kc, float[] a, int aIdx, int lda, float[] bp, int bIdx,
+                            float alpha, float beta, float[] c, int cIdx, int ldc, int cols, float[] edge) {
+        tile4x4(kc, a, aIdx, lda, 1, bp, bIdx, edge);
+        update(edge, alpha, beta, c, cIdx, ldc, MR, cols, MR);
+    }
+
+    private static void tile4x4(int kc, float[] ap, int aIdx, int aRow, int aStep, float[] bp, int bIdx, float[] edge) {
         FloatVector c00 = FloatVector.fromArray(S, ZEROS, 0), c01 = FloatVector.fromArray(S, ZEROS, L), c02 = FloatVector.fromArray(S, ZEROS, 2 * L), c03 = FloatVector.fromArray(S, ZEROS, 3 * L);
         FloatVector c10 = FloatVector.fromArray(S, ZEROS, 4 * L), c11 = FloatVector.fromArray(S, ZEROS, 5 * L), c12 = FloatVector.fromArray(S, ZEROS, 6 * L), c13 = FloatVector.fromArray(S, ZEROS, 7 * L);
         FloatVector c20 = FloatVector.fromArray(S, ZEROS, 8 * L), c21 = FloatVector.fromArray(S, ZEROS, 9 * L), c22 = FloatVector.fromArray(S, ZEROS, 10 * L), c23 = FloatVector.fromArray(S, ZEROS, 11 * L);
         FloatVector c30 = FloatVector.fromArray(S, ZEROS, 12 * L), c31 = FloatVector.fromArray(S, ZEROS, 13 * L), c32 = FloatVector.fromArray(S, ZEROS, 14 * L), c33 = FloatVector.fromArray(S, ZEROS, 15 * L);
-        for (int p = 0; p < kc; p++) {
-            int bo = bIdx + p * NR;
-            int ao = aIdx + p * MR;
+        for (int p = 0, bo = bIdx, ao = aIdx; p < kc; p++, bo += NR, ao += aStep) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bo);
             FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
             FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * L);
@@ -198,17 +209,17 @@ final class GemmMicroKernel {
             c01 = a.fma(b1, c01);
             c02 = a.fma(b2, c02);
             c03 = a.fma(b3, c03);
-            a = FloatVector.broadcast(S, ap[ao + 1]);
+            a = FloatVector.broadcast(S, ap[ao + aRow]);
             c10 = a.fma(b0, c10);
             c11 = a.fma(b1, c11);
             c12 = a.fma(b2, c12);
             c13 = a.fma(b3, c13);
-            a = FloatVector.broadcast(S, ap[ao + 2]);
+            a = FloatVector.broadcast(S, ap[ao + 2 * aRow]);
             c20 = a.fma(b0, c20);
             c21 = a.fma(b1, c21);
             c22 = a.fma(b2, c22);
             c23 = a.fma(b3, c23);
-            a = FloatVector.broadcast(S, ap[ao + 3]);
+            a = FloatVector.broadcast(S, ap[ao + 3 * aRow]);
             c30 = a.fma(b0, c30);
             c31 = a.fma(b1, c31);
             c32 = a.fma(b2, c32);

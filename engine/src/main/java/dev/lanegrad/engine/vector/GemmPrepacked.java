@@ -25,6 +25,19 @@ final class GemmPrepacked {
     /** Calls of the one-row path so far; racy on purpose (threads only share a cache hint, never a result). */
     private static int turns;
 
+    /**
+     * Whether full MR-row slivers of A are read in place (row stride lda) instead of packed: the 4 x 4-vector
+     * tile of 32-register targets, which has issue slots to spare for the four A streams (16 zmm FMAs take 16
+     * cycles on a core with 256-bit FMA units). A is a step's h (or x), changed at every call, so its packing
+     * was never amortized: in a JFR profile of S5 LSTM at one thread it was 2.7 % of the samples. Measured
+     * (AMD EPYC family 25 model 17, Zen 4, AVX-512, JDK 17.0.15, one thread, the same bits): 64 x 1024 x 256
+     * 107.5 -> 110 GFLOP/s, 64 x 1024 x 128 104 -> 108; S5 (`bench --case S5 --threads 1`, four alternating
+     * rounds) LSTM 2,326-2,354 -> 2,372-2,426 seq/s, RNN 8,719-8,872 -> 9,411-9,516, GRU 3,079-3,111 ->
+     * 3,180-3,258; S3 (training, B = 32) 3-4 % less per step. The 6 x 2-vector tile of 16-register targets
+     * issues ~30 other instructions per 12 FMAs in 6 cycles and keeps the packed sliver (docs/kernels.md).
+     */
+    static final boolean A_IN_PLACE = !KernelShape.TILE_6X2;
+
     private GemmPrepacked() {
     }
 
@@ -97,15 +110,23 @@ final class GemmPrepacked {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 float betaBlock = pc == 0 ? beta : 1f;
-                GemmPacking.packA(false, a, aOff, lda, ic, mc, pc, kc, pa);
+                // rows [0, inPlace) of the block are read where they are, in slivers of MR; the rest is packed
+                int inPlace = A_IN_PLACE ? mc / MR * MR : 0;
+                if (inPlace < mc) {
+                    GemmPacking.packA(false, a, aOff, lda, ic + inPlace, mc - inPlace, pc, kc, pa);
+                }
                 int block = packedOff + pc * nPad;
                 // each panel (kc, NR) is read once per A block and used by all its slivers, from L1
                 for (int jr = 0; jr < n; jr += NR) {
                     int cols = Math.min(NR, n - jr);
                     int bIdx = block + jr * kc;
-                    for (int ir = 0, h; ir < mc; ir += h) {
+                    for (int ir = 0; ir < inPlace; ir += MR) {
+                        GemmMicroKernel.tileInPlace(kc, a, aOff + (ic + ir) * lda + pc, lda, packed, bIdx, alpha,
+                                betaBlock, c, cOff + (ic + ir) * ldc + jr, ldc, cols, edge);
+                    }
+                    for (int ir = inPlace, h; ir < mc; ir += h) {
                         h = KernelShape.sliverRows(mc - ir);
-                        GemmMicroKernel.tile(kc, h, pa, ir * kc, packed, bIdx, alpha, betaBlock,
+                        GemmMicroKernel.tile(kc, h, pa, (ir - inPlace) * kc, packed, bIdx, alpha, betaBlock,
                                 c, cOff + (ic + ir) * ldc + jr, ldc, Math.min(h, mc - ir), cols, edge);
                     }
                 }
