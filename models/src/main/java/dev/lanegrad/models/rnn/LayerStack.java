@@ -58,9 +58,9 @@ final class LayerStack {
         }
 
         unpack(ws, ws.output(), ws.outputOffset(), DH, out.data(), out.offset());
-        scatterFinal(ws, ws.hs, hn);
+        scatterFinal(ws, ws.hs, null, hn);
         if (config.mode().hasCell()) {
-            scatterFinal(ws, ws.cs, cn);
+            scatterFinal(ws, ws.cs, ws.cellRing, cn);
         }
         ws.forwardDone = true;
     }
@@ -199,8 +199,11 @@ final class LayerStack {
         }
     }
 
-    /** h_n (or c_n) from the history: the state after each row's last step (reverse direction: after step 0). */
-    private void scatterFinal(RnnWorkspace ws, float[][] history, FloatView dst) {
+    /**
+     * h_n (or c_n) from the history, or from the two-block cell ring of an inference pass: the state after each
+     * row's last step (reverse direction: after step 0).
+     */
+    private void scatterFinal(RnnWorkspace ws, float[][] history, boolean[] ring, FloatView dst) {
         if (dst == null) {
             return;
         }
@@ -210,7 +213,10 @@ final class LayerStack {
         for (int s = 0; s < config.stateCount(); s++) {
             int d = s % D;
             for (int i = 0; i < B; i++) {
-                int row = ws.after(d, d == 0 ? ws.sortedLen[i] - 1 : 0) + i;
+                // a row's last step is step len - 1 of the forward order, T - 1 of the reverse one
+                int lastStep = d == 0 ? ws.sortedLen[i] - 1 : ws.steps - 1;
+                int row = ring != null && ring[s] ? ((lastStep + 1) & 1) * B + i
+                        : ws.after(d, d == 0 ? ws.sortedLen[i] - 1 : 0) + i;
                 ops.copy(history[s], row * H, dst.data(), dst.offset() + (s * B + ws.order[i]) * H, H);
             }
         }

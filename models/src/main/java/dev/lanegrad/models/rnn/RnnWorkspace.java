@@ -42,6 +42,12 @@ public final class RnnWorkspace {
      * in the rows of step 0 only (TimeLoop), since no backward reads them.
      */
     boolean saving = true;
+    /**
+     * Per slot: whether the last forward kept the cell state in two blocks of B rows instead of the history (an
+     * inference pass that projected step by step, TimeLoop): the state after a row's last step, step i of the
+     * direction's order, is then in block (i + 1) % 2.
+     */
+    boolean[] cellRing = new boolean[0];
     boolean dropped;
     /** whether rows were reordered (lengths given and not all T); else the packed layout is [T*B, F] */
     boolean sorted;
@@ -173,7 +179,9 @@ public final class RnnWorkspace {
             gh = new float[slots][];
             hs = new float[slots][];
             cs = new float[slots][];
+            cellRing = new boolean[slots];
         }
+        java.util.Arrays.fill(cellRing, false);
         filledBy = params;
         steps = t;
         batch = b;

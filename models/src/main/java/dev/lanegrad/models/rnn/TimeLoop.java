@@ -59,6 +59,13 @@ final class TimeLoop {
             int tEnd = d == 0 ? endStep : T - firstStep;
             ws.projection.projectPart(columns, ws.stepOffset[tFirst], ws.stepOffset[tEnd], gates);
         }
+        // an inference pass that projects step by step keeps only what the next step reads (see Rnn.infer): every
+        // step's gates in step 0's rows, and the cell state in two blocks of B rows, the state before step i in
+        // block i % 2 (RnnWorkspace.cellRing); both stay in L2
+        final boolean reuse = !ws.saving && pair == null && ws.projection.active();
+        if (cs != null) {
+            ws.cellRing[s] = reuse;
+        }
         for (int step = firstStep; step < endStep; step++) {
             int t = d == 0 ? step : T - 1 - step;
             int hi = Math.min(bs[t], r1);
@@ -67,20 +74,19 @@ final class TimeLoop {
             }
             int prev = (ws.before(d, t) + r0) * H;
             int next = (ws.after(d, t) + r0) * H;
+            int cPrev = reuse ? ((step & 1) * ws.batch + r0) * H : prev;
+            int cNext = reuse ? (((step + 1) & 1) * ws.batch + r0) * H : next;
             if (d == 1) {
                 // rows whose sequence starts (in reverse) at step t begin from h0
                 int from = Math.max(bs[t + 1], r0);
                 if (hi > from) {
-                    int to = (ws.before(d, t) + from) * H;
                     int h0 = (s * ws.batch + from) * H;
-                    ops.copy(ws.h0s, h0, hs, to, (hi - from) * H);
+                    ops.copy(ws.h0s, h0, hs, (ws.before(d, t) + from) * H, (hi - from) * H);
                     if (cs != null) {
-                        ops.copy(ws.c0s, h0, cs, to, (hi - from) * H);
+                        ops.copy(ws.c0s, h0, cs, cPrev + (from - r0) * H, (hi - from) * H);
                     }
                 }
             }
-            // an inference pass that projects step by step reuses step 0's gate rows: they stay in L2 (see Rnn.infer)
-            boolean reuse = !ws.saving && pair == null && ws.projection.active();
             int g = ((reuse ? 0 : ws.stepOffset[t]) + r0) * gateRows;
             int rows = hi - r0;
             Cell.HiddenWeights w = ws.weights;
@@ -89,7 +95,7 @@ final class TimeLoop {
                     ws.projection.project(rows, ws.stepOffset[t] + r0, gates, g);
                 }
                 cell.addBiases(rows, gates, g, gh, g, w.params(), w.slot(), 0, gateRows);
-                cell.forward(rows, w, gates, g, gh, hs, prev, hs, next, cs, prev, cs, next);
+                cell.forward(rows, w, gates, g, gh, hs, prev, hs, next, cs, cPrev, cs, cNext);
                 continue;
             }
             cell.addBiases(rows, gates, g, gh, g, w.params(), w.slot(), w.firstColumn(columns), w.endColumn(columns));

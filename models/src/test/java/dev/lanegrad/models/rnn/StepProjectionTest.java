@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The input projection done step by step inside the time loop (StepProjection) gives the same bits as the
  * whole-sequence GEMM before it: outputs, final states and every gradient, for every cell, stacked and
  * bidirectional layers, with and without lengths, at one and two threads. The inference pass (Rnn.infer),
- * which keeps a step-by-step projection's gates in step 0's rows only, gives the same outputs as forward.
+ * which keeps a step-by-step projection's gates in step 0's rows and an LSTM's cell state in two blocks of rows,
+ * gives the same outputs as forward.
  */
 class StepProjectionTest {
 
@@ -69,7 +70,7 @@ class StepProjectionTest {
     }
 
     @Example
-    void inferenceWritesOnlyStepZerosGateRowsAndForbidsBackward() {
+    void inferenceKeepsNoHistoryAndForbidsBackward() {
         RnnConfig cfg = new RnnConfig(RnnMode.LSTM, 5, 9, 1, true, false, 0f);
         assumeTrue(Kernels.gemm() instanceof PrepackedGemm, "step-by-step projection needs the prepacked GEMM");
         int steps = 4;
@@ -90,6 +91,12 @@ class StepProjectionTest {
             assertTrue(stepZeroWritten, "the pass's gates are in step 0's rows");
             for (int i = stepFloats; i < steps * stepFloats; i++) {
                 assertEquals(0f, gates[i], "gate float " + i + " (step " + i / stepFloats + ") written by infer");
+            }
+            // the cell state in two blocks of B rows (c0's and the ring's), nothing past them
+            float[] cs = ws.cs[0];
+            int ringFloats = 2 * batch * cfg.hiddenSize();
+            for (int i = ringFloats; i < (steps + 1) * batch * cfg.hiddenSize(); i++) {
+                assertEquals(0f, cs[i], "cell-state float " + i + " written by infer past the two-block ring");
             }
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> rnn.backward(ws,
                     null, null, null, new RnnParameters(cfg), null, null, null));
