@@ -19,6 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
  * 16 registers (AVX2, SSE): 6 rows x 2 vectors, 12 accumulators + 2 B vectors + 1 broadcast = 15, BLIS's
  * Haswell shape; 12 FMA chains still cover a 4-cycle latency at two FMAs per cycle, 8 loads per 12 FMAs.
  * The packed operands are read with unit or constant stride, so C2 removes the bounds checks from the k loop.
+ * A prepacked product on a 32-register target reads A's rows where they lie instead ({@link #tileInPlace}).
  */
 final class GemmMicroKernel {
 
@@ -181,10 +182,6 @@ final class GemmMicroKernel {
     }
 
     /**
-     * 4 rows x 4 vectors into edge (4, NR): 21 live vectors, for 32-register targets. Row r's value of k step p
-     * is ap[aIdx + p * aStep + r * aRow]: a packed sliver (aRow 1, aStep 4) or A in place (aRow lda, aStep 1).
-     */
-    /**
      * One full-height tile of a 32-register target with A read in place: rows i0..i0+3 of a stored A (row
      * stride lda) from aIdx = A[i0, p0] instead of a packed sliver; the same operations as {@link #tile}.
      */
@@ -194,6 +191,13 @@ final class GemmMicroKernel {
         update(edge, alpha, beta, c, cIdx, ldc, MR, cols, MR);
     }
 
+    /**
+     * 4 rows x 4 vectors into edge (4, NR): 21 live vectors, for 32-register targets. Row r's value of k step p
+     * is ap[aIdx + p * aStep + r * aRow]: a packed sliver (aRow 1, aStep 4) or A in place (aRow lda, aStep 1).
+     * Too large to inline (822 bytecodes), so the strides stay arguments; on Zen 4's 256-bit FMA units (16 zmm
+     * FMAs in 16 cycles) the loop has issue slots to spare for their arithmetic and the packed path did not slow
+     * (docs/kernels.md); not yet measured on a core with full-width 512-bit units (Zen 5: 8 cycles).
+     */
     private static void tile4x4(int kc, float[] ap, int aIdx, int aRow, int aStep, float[] bp, int bIdx, float[] edge) {
         FloatVector c00 = FloatVector.fromArray(S, ZEROS, 0), c01 = FloatVector.fromArray(S, ZEROS, L), c02 = FloatVector.fromArray(S, ZEROS, 2 * L), c03 = FloatVector.fromArray(S, ZEROS, 3 * L);
         FloatVector c10 = FloatVector.fromArray(S, ZEROS, 4 * L), c11 = FloatVector.fromArray(S, ZEROS, 5 * L), c12 = FloatVector.fromArray(S, ZEROS, 6 * L), c13 = FloatVector.fromArray(S, ZEROS, 7 * L);
