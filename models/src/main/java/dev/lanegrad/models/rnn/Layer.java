@@ -95,7 +95,11 @@ final class Layer {
         boolean pair = StepPair.pays(narrowRows, config.gateRows(), config.hiddenSize(), packed != null);
         ws.weights.forForward(gemm, packed, params, s, pair);
         boolean pairOnly = pair && wide == 0;
-        if (pairOnly || !pair && packed != null && StepProjection.pays(ws.batch, config.gateRows(), In)) {
+        boolean stepwise = !pair && packed != null && StepProjection.pays(ws.batch, config.gateRows(), In);
+        // an inference pass projecting step by step keeps no history (Rnn.infer); a pair's loop projects all its
+        // steps before them, so its gates need every step's rows
+        ws.stepScratch[s] = stepwise && !ws.saving;
+        if (pairOnly || stepwise) {
             // the input projection inside the loop (StepProjection): step by step, or, in a StepPair's two
             // threads, each thread's half of the columns for all its steps before them, with W_ih packed once
             // per version in the same halves: no whole-sequence GEMM split over the pool (and W_ih packed)

@@ -60,7 +60,7 @@ final class LayerStack {
         unpack(ws, ws.output(), ws.outputOffset(), DH, out.data(), out.offset());
         scatterFinal(ws, ws.hs, null, hn);
         if (config.mode().hasCell()) {
-            scatterFinal(ws, ws.cs, ws.cellRing, cn);
+            scatterFinal(ws, ws.cs, ws.stepScratch, cn);
         }
         ws.forwardDone = true;
     }
@@ -200,8 +200,8 @@ final class LayerStack {
     }
 
     /**
-     * h_n (or c_n) from the history, or from the two-block cell ring of an inference pass: the state after each
-     * row's last step (reverse direction: after step 0).
+     * h_n (or c_n) from the history, or (ring[s]) from the two blocks of an inference pass's cell state
+     * (RnnWorkspace.stepScratch): the state after each row's last step (reverse direction: after step 0).
      */
     private void scatterFinal(RnnWorkspace ws, float[][] history, boolean[] ring, FloatView dst) {
         if (dst == null) {

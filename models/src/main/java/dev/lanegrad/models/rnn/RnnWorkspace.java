@@ -1,5 +1,7 @@
 package dev.lanegrad.models.rnn;
 
+import java.util.Arrays;
+
 /**
  * Everything one forward of an {@link Rnn} saves for its backward, plus the backward's scratch, in the
  * packed layout of the batch. Data only: it calls nothing back.
@@ -37,17 +39,15 @@ public final class RnnWorkspace {
     /** sum of the lengths: the rows of every packed buffer */
     int tokens;
     boolean forwardDone;
-    /**
-     * false for an inference pass (Rnn.infer): a loop that projects step by step then keeps each step's gates
-     * in the rows of step 0 only (TimeLoop), since no backward reads them.
-     */
+    /** false for an inference pass (Rnn.infer): nothing is saved for backward. */
     boolean saving = true;
     /**
-     * Per slot: whether the last forward kept the cell state in two blocks of B rows instead of the history (an
-     * inference pass that projected step by step, TimeLoop): the state after a row's last step, step i of the
-     * direction's order, is then in block (i + 1) % 2.
+     * Per slot: whether its time loop keeps only what the next step reads, set by Layer for an inference pass
+     * that projects step by step on one thread per row range: every step's gates in step 0's rows, and the cell
+     * state in two blocks of B rows instead of its history, the state after step i of the direction's order in
+     * block (i + 1) % 2 (TimeLoop writes them, LayerStack reads c_n from there).
      */
-    boolean[] cellRing = new boolean[0];
+    boolean[] stepScratch = new boolean[0];
     boolean dropped;
     /** whether rows were reordered (lengths given and not all T); else the packed layout is [T*B, F] */
     boolean sorted;
@@ -179,9 +179,9 @@ public final class RnnWorkspace {
             gh = new float[slots][];
             hs = new float[slots][];
             cs = new float[slots][];
-            cellRing = new boolean[slots];
+            stepScratch = new boolean[slots];
         }
-        java.util.Arrays.fill(cellRing, false);
+        Arrays.fill(stepScratch, false);
         filledBy = params;
         steps = t;
         batch = b;

@@ -59,13 +59,9 @@ final class TimeLoop {
             int tEnd = d == 0 ? endStep : T - firstStep;
             ws.projection.projectPart(columns, ws.stepOffset[tFirst], ws.stepOffset[tEnd], gates);
         }
-        // an inference pass that projects step by step keeps only what the next step reads (see Rnn.infer): every
-        // step's gates in step 0's rows, and the cell state in two blocks of B rows, the state before step i in
-        // block i % 2 (RnnWorkspace.cellRing); both stay in L2
-        final boolean reuse = !ws.saving && pair == null && ws.projection.active();
-        if (cs != null) {
-            ws.cellRing[s] = reuse;
-        }
+        // an inference pass that projects step by step keeps only what the next step reads (RnnWorkspace.stepScratch):
+        // every step's gates in step 0's rows, the cell state before step i in block i % 2 of B rows; both stay in L2
+        final boolean reuse = ws.stepScratch[s];
         for (int step = firstStep; step < endStep; step++) {
             int t = d == 0 ? step : T - 1 - step;
             int hi = Math.min(bs[t], r1);
