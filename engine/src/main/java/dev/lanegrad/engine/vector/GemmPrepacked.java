@@ -117,18 +117,22 @@ final class GemmPrepacked {
                     GemmPacking.packA(false, a, aOff, lda, ic + inPlace, mc - inPlace, pc, kc, pa);
                 }
                 int block = packedOff + pc * nPad;
-                // each panel (kc, NR) is read once per A block and used by all its slivers, from L1
-                for (int jr = 0; jr < n; jr += NR) {
-                    int cols = Math.min(NR, n - jr);
-                    int bIdx = block + jr * kc;
-                    for (int ir = 0; ir < inPlace; ir += MR) {
-                        GemmMicroKernel.tileInPlace(kc, a, aOff + (ic + ir) * lda + pc, lda, packed, bIdx, alpha,
-                                betaBlock, c, cOff + (ic + ir) * ldc + jr, ldc, cols, edge);
+                // a sliver's tiles along its rows of C, as in VectorGemm's blocked path (the reason is there):
+                // S4's step product 64 x 4096 x 1024 (C 1 MB) one thread, AMD EPYC family 25 model 17 (Zen
+                // 4), JDK 17.0.15: AVX2 width 88-90 -> 95-97.5 GFLOP/s, 512 bits 100-103.8 -> 101-105.6; S5's
+                // 64 x 1024 x 256 and S3's 32 x 1024 x 256 (C in L2) level at both widths (scratch harness)
+                for (int ir = 0; ir < inPlace; ir += MR) {
+                    for (int jr = 0; jr < n; jr += NR) {
+                        GemmMicroKernel.tileInPlace(kc, a, aOff + (ic + ir) * lda + pc, lda, packed, block + jr * kc,
+                                alpha, betaBlock, c, cOff + (ic + ir) * ldc + jr, ldc, Math.min(NR, n - jr), edge);
                     }
-                    for (int ir = inPlace, h; ir < mc; ir += h) {
-                        h = KernelShape.sliverRows(mc - ir);
-                        GemmMicroKernel.tile(kc, h, pa, (ir - inPlace) * kc, packed, bIdx, alpha, betaBlock,
-                                c, cOff + (ic + ir) * ldc + jr, ldc, Math.min(h, mc - ir), cols, edge);
+                }
+                for (int ir = inPlace, h; ir < mc; ir += h) {
+                    h = KernelShape.sliverRows(mc - ir);
+                    for (int jr = 0; jr < n; jr += NR) {
+                        GemmMicroKernel.tile(kc, h, pa, (ir - inPlace) * kc, packed, block + jr * kc, alpha,
+                                betaBlock, c, cOff + (ic + ir) * ldc + jr, ldc, Math.min(h, mc - ir),
+                                Math.min(NR, n - jr), edge);
                     }
                 }
             }
