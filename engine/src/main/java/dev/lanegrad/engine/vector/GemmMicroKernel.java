@@ -56,28 +56,20 @@ final class GemmMicroKernel {
 
     /**
      * One tile over a packed block of kc steps summed as separate FMA chains of {@code chain} steps each
-     * (chain < kc): exactly the operations of kc / chain calls of {@link #tile}, later chains at beta 1, but
-     * the running value of the tile stays in the scratch sum (MR, NR), so C is read and written once per
-     * packed block instead of once per chain. For the weight gradients' 64-deep chains (KernelShape.KC_LONG)
-     * in 256-deep blocks that is a quarter of the passes over C; the passes over a 4096 x 1024 gradient
-     * (16 MB, sixteen times L2) had taken 17 % of an S4 LSTM training step at AVX2 width (AMD EPYC family 25
-     * model 17, Zen 4, 2 cores, JDK 17.0.15; docs/kernels.md).
+     * (chain < kc): exactly the operations of kc / chain calls of {@link #tile}, later chains at beta 1, run
+     * one after another on the same tile, so its lines of C stay in L1 between chains and C is passed over
+     * once per packed block instead of once per chain. For the weight gradients' 64-deep chains
+     * (KernelShape.KC_LONG) in 256-deep blocks that is a quarter of the passes over C; the passes over a
+     * 4096 x 1024 gradient (16 MB, sixteen times L2) had taken 17 % of an S4 LSTM training step at AVX2 width
+     * (AMD EPYC family 25 model 17, Zen 4, 2 cores, JDK 17.0.15; docs/kernels.md). The tile used to run in a
+     * scratch sum copied from and back to C with System.arraycopy, 12 short copies per tile at AVX2 width:
+     * 8 % of the samples of 4096 x 1024 x 2048 A^T.
      */
     static void tileChained(int kc, int chain, int h, float[] ap, int aIdx, float[] bp, int bIdx,
-                            float alpha, float beta, float[] c, int cIdx, int ldc, int rows, int cols,
-                            float[] edge, float[] sum) {
-        if (beta != 0f) {
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(c, cIdx + r * ldc, sum, r * NR, cols);
-            }
-        }
-        // the padded rows and columns of sum hold whatever was there: computed, never stored into C
+                            float alpha, float beta, float[] c, int cIdx, int ldc, int rows, int cols, float[] edge) {
         for (int s = 0; s < kc; s += chain) {
             kernel(Math.min(chain, kc - s), h, ap, aIdx + s * h, bp, bIdx + s * NR, edge);
-            update(edge, alpha, s == 0 ? beta : 1f, sum, 0, NR, h, NR, h);
-        }
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(sum, r * NR, c, cIdx + r * ldc, cols);
+            update(edge, alpha, s == 0 ? beta : 1f, c, cIdx, ldc, rows, cols, h);
         }
     }
 

@@ -17,8 +17,6 @@ final class GemmWorkspace {
     float[] vec = new float[0];
     /** One spilled register tile (MR, NR) of the GEMM, or the 8 vectors of a GemmRowKernel row, scaled into C from here. */
     final float[] tile = new float[KernelShape.TILE_SCRATCH];
-    /** The running value of one tile summed as several chains (GemmMicroKernel.tileChained). */
-    final float[] tileSum = new float[KernelShape.MR * KernelShape.NR];
 
     /** Gather index map {0, ldb, 2*ldb, ...} for transposing NR rows of a stored B^T; rebuilt when ldb changes. */
     private final int[] gather = new int[GemmMicroKernel.NR];

@@ -178,7 +178,7 @@ final class VectorGemm extends CheckedGemm implements PrepackedGemm {
                             int cIdx = cOff + (ic + ir) * ldc + jc + jr;
                             if (kb < kc) {
                                 GemmMicroKernel.tileChained(kc, kb, h, pa, ir * kc, pb, bIdx,
-                                        alpha, betaBlock, c, cIdx, ldc, rows, cols, edge, ws.tileSum);
+                                        alpha, betaBlock, c, cIdx, ldc, rows, cols, edge);
                             } else {
                                 GemmMicroKernel.tile(kc, h, pa, ir * kc, pb, bIdx,
                                         alpha, betaBlock, c, cIdx, ldc, rows, cols, edge);
