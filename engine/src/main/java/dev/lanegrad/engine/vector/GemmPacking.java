@@ -15,8 +15,15 @@ final class GemmPacking {
 
     private static final VectorSpecies<Float> S = KernelShape.SPECIES;
     private static final int L = KernelShape.LANES;
-    /** k steps of B copied per strip, see packB. */
-    private static final int ROWS_PER_STRIP = 16;
+    /**
+     * k steps of B copied per strip, see packB. 8, not 16: rows of B whose stride is a multiple of 4 KB (n =
+     * 1024, 4096: the usual sizes) all fall in the same sets of L1d, and a 16-row strip kept 16 lines per set
+     * alive (a row's 64-byte panel segment straddles two lines, the second read again for the next panel)
+     * where L1d has 8 ways. Four alternating rounds of `bench gemm` (AMD EPYC family 25 model 17, Zen 4, JDK
+     * 17.0.15, one thread), medians 16 -> 8: 32 x 1024 x 128 at AVX2 width 71.1 -> 81.8 GFLOP/s, 64 x 4096 x 512
+     * 82.3 -> 85.8; at 512 bits 90.6 -> 92.0 and 94.4 -> 94.9; 256^3 level at both (docs/kernels.md).
+     */
+    private static final int ROWS_PER_STRIP = 8;
 
     private GemmPacking() {
     }
@@ -127,7 +134,8 @@ final class GemmPacking {
             // each panel's part is written as one contiguous run. Row by row across all panels wrote
             // `full` lines kc * NR floats apart (16 KiB at 6x16), all in one L1 set: at 256 bits on Zen 5,
             // 256 x 256 took 21.7 us that way and 5.0 us in strips of 16 (6% of a 256^3 GEMM), 256 x 1024
-            // 147 us vs 39, 256 x 64 1.7 us vs 1.3 (PackBench scratch harness, one thread, -XX:UseAVX=2).
+            // 147 us vs 39, 256 x 64 1.7 us vs 1.3 (PackBench scratch harness, one thread, -XX:UseAVX=2). Strips
+            // of 8 since the fourteenth session (ROWS_PER_STRIP).
             for (int ps = 0; ps < kc; ps += ROWS_PER_STRIP) {
                 int pe = Math.min(kc, ps + ROWS_PER_STRIP);
                 for (int q = 0; q < full; q++) {
