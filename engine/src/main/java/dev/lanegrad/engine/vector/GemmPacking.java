@@ -21,7 +21,7 @@ final class GemmPacking {
      * alive (a row's 64-byte panel segment straddles two lines, the second read again for the next panel)
      * where L1d has 8 ways. Four alternating rounds of `bench gemm` (AMD EPYC family 25 model 17, Zen 4, JDK
      * 17.0.15, one thread), medians 16 -> 8: 32 x 1024 x 128 at AVX2 width 71.1 -> 81.8 GFLOP/s, 64 x 4096 x 512
-     * 82.3 -> 85.8; at 512 bits 90.6 -> 92.0 and 94.4 -> 94.9; 256^3 level at both (docs/kernels.md).
+     * 82.1 -> 85.8; at 512 bits 90.6 -> 92.0 and 94.4 -> 94.9; 256^3 level at both (docs/kernels.md).
      */
     private static final int ROWS_PER_STRIP = 8;
 
