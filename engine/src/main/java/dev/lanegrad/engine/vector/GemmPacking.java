@@ -68,7 +68,7 @@ final class GemmPacking {
                         dst[dp + r] = 0f;
                     }
                 }
-            } else if (rows == 6 && MR == 6) {
+            } else if (MR == 6 && rows == MR) {
                 // A stored (m, k), the 6-row sliver of 16-register targets: the six rows side by side, one k step
                 // at a time, so the sliver is written in order (writing one row at a time with stride h cost ~2
                 // cycles per element: 8% of 256^3 at 256 bits, Zen 5). Six named row starts and an index that
