@@ -97,8 +97,9 @@ final class KernelShape {
     static final int MC = 96;
     /**
      * Columns of a packed B block: (KC, NC) = 2 MiB, it lives in L3 and is streamed past each A sliver in
-     * the order it was packed (sequential reads the prefetchers follow; 512 x 4096 x 1024 at AVX2 width, Zen
-     * 4, one thread: 94.8-96.0 GFLOP/s with NC 2048, 91.3-95.3 with NC 1024; docs/kernels.md).
+     * the order it was packed (sequential reads the prefetchers follow; 512 x 4096 x 1024 at AVX2 width, AMD
+     * EPYC family 25 model 17 (Zen 4), JDK 17.0.15, one thread: 94.8-96.0 GFLOP/s with NC 2048, 91.3-95.3 with
+     * NC 1024; docs/kernels.md).
      */
     static final int NC = 2048;
 
