@@ -74,7 +74,7 @@ final class GemmMicroKernel {
     }
 
     /** The register tile's k loop for a sliver of h rows, into edge (h, NR). */
-    private static void kernel(int kc, int h, float[] ap, int aIdx, float[] bp, int bIdx, float[] edge) {
+    static void kernel(int kc, int h, float[] ap, int aIdx, float[] bp, int bIdx, float[] edge) {
         if (!KernelShape.TILE_6X2) { // a static final: C2 compiles one branch
             tile4x4(kc, ap, aIdx, 1, 4, bp, bIdx, edge);
         } else if (h == MR) {
@@ -181,6 +181,11 @@ final class GemmMicroKernel {
                             float alpha, float beta, float[] c, int cIdx, int ldc, int cols, float[] edge) {
         tile4x4(kc, a, aIdx, lda, 1, bp, bIdx, edge);
         update(edge, alpha, beta, c, cIdx, ldc, MR, cols, MR);
+    }
+
+    /** The sums of {@link #tileInPlace} into edge (MR, NR), for a caller that adds them into C itself. */
+    static void sumInPlace(int kc, float[] a, int aIdx, int lda, float[] bp, int bIdx, float[] edge) {
+        tile4x4(kc, a, aIdx, lda, 1, bp, bIdx, edge);
     }
 
     /**

@@ -17,6 +17,10 @@ final class GemmWorkspace {
     float[] vec = new float[0];
     /** One spilled register tile (MR, NR) of the GEMM, or the 8 vectors of a GemmRowKernel row, scaled into C from here. */
     final float[] tile = new float[KernelShape.TILE_SCRATCH];
+    /** A second register tile: the hidden product's sums beside the input product's in the fused LSTM step. */
+    final float[] tile2 = new float[KernelShape.TILE_SCRATCH];
+    /** The fused LSTM step's pre-activations and activations of one unit block (GemmLstmStep). */
+    private float[] gates = new float[0];
 
     /** Gather index map {0, ldb, 2*ldb, ...} for transposing NR rows of a stored B^T; rebuilt when ldb changes. */
     private final int[] gather = new int[GemmMicroKernel.NR];
@@ -58,6 +62,13 @@ final class GemmWorkspace {
             acc = new float[size];
         }
         return acc;
+    }
+
+    float[] gates(int size) {
+        if (gates.length < size) {
+            gates = new float[size];
+        }
+        return gates;
     }
 
     float[] vec(int size) {

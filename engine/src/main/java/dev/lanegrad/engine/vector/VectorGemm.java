@@ -3,6 +3,7 @@ package dev.lanegrad.engine.vector;
 import dev.lanegrad.engine.Checks;
 import dev.lanegrad.engine.EngineThreads;
 import dev.lanegrad.engine.CheckedGemm;
+import dev.lanegrad.engine.FusedLstmStep;
 import dev.lanegrad.engine.PrepackedGemm;
 
 import java.util.concurrent.ForkJoinPool;
@@ -34,7 +35,7 @@ import static dev.lanegrad.engine.vector.GemmMicroKernel.NR;
  *     packing buffers ({@link GemmWorkspace}).</li>
  * </ul>
  */
-final class VectorGemm extends CheckedGemm implements PrepackedGemm {
+final class VectorGemm extends CheckedGemm implements PrepackedGemm, FusedLstmStep {
 
     /** Cache blocking, chosen with the register tile in {@link KernelShape} (the reasons are there). */
     static final int KC = KernelShape.KC;
@@ -102,6 +103,30 @@ final class VectorGemm extends CheckedGemm implements PrepackedGemm {
     public void multiply(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                          float[] packed, int packedOff, float beta, float[] c, int cOff, int ldc) {
         GemmPrepacked.multiply(m, n, k, alpha, a, aOff, lda, packed, packedOff, beta, c, cOff, ldc);
+    }
+
+    @Override
+    public boolean fusesLstm(int inputSize, int hidden) {
+        return GemmLstmStep.fits(inputSize, hidden);
+    }
+
+    @Override
+    public int lstmPackedSize(int k, int hidden) {
+        return GemmLstmStep.packedSize(k, hidden);
+    }
+
+    @Override
+    public void packLstm(int k, int hidden, float[] w, int wOff, float[] packed, int packedOff) {
+        GemmLstmStep.pack(k, hidden, w, wOff, packed, packedOff);
+    }
+
+    @Override
+    public void lstmStep(int rows, int inputSize, int hidden, float[] x, int xOff, float[] hPrev, int hPrevOff,
+                         float[] packedIh, int packedIhOff, float[] packedHh, int packedHhOff,
+                         float[] bih, int bihOff, float[] bhh, int bhhOff,
+                         float[] cPrev, int cPrevOff, float[] h, int hOff, float[] c, int cOff) {
+        GemmLstmStep.step(rows, inputSize, hidden, x, xOff, hPrev, hPrevOff, packedIh, packedIhOff, packedHh, packedHhOff,
+                bih, bihOff, bhh, bhhOff, cPrev, cPrevOff, h, hOff, c, cOff);
     }
 
     /** One thread's share, already checked and non-empty. */

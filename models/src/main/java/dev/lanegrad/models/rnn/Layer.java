@@ -1,6 +1,7 @@
 package dev.lanegrad.models.rnn;
 
 import dev.lanegrad.engine.ArrayOps;
+import dev.lanegrad.engine.FusedLstmStep;
 import dev.lanegrad.engine.Gemm;
 import dev.lanegrad.engine.PrepackedGemm;
 
@@ -93,12 +94,22 @@ final class Layer {
         }
         int narrowRows = wide < T ? ws.batchSizes[wide] : 0;
         boolean pair = StepPair.pays(narrowRows, config.gateRows(), config.hiddenSize(), packed != null);
-        ws.weights.forForward(gemm, packed, params, s, pair);
-        boolean pairOnly = pair && wide == 0;
         boolean stepwise = !pair && packed != null && StepProjection.pays(ws.batch, config.gateRows(), In);
         // an inference pass projecting step by step keeps no history (Rnn.infer); a pair's loop projects all its
         // steps before them, so its gates need every step's rows
         ws.stepScratch[s] = stepwise && !ws.saving;
+        FusedLstmStep fused = ws.stepScratch[s] ? FusedLstm.engine(gemm, cell, In, config.hiddenSize()) : null;
+        if (fused != null) {
+            ws.fusedLstm.set(fused, params, s, in, In);
+            try {
+                forwardRows(ws, s, d, true, T, 0, T);
+            } finally {
+                ws.fusedLstm.clear();
+            }
+            return;
+        }
+        ws.weights.forForward(gemm, packed, params, s, pair);
+        boolean pairOnly = pair && wide == 0;
         if (pairOnly || stepwise) {
             // the input projection inside the loop (StepProjection): step by step, or, in a StepPair's two
             // threads, each thread's half of the columns for all its steps before them, with W_ih packed once

@@ -74,6 +74,7 @@ public final class RnnWorkspace {
     /** W_hh of the direction being run, as its steps multiply it */
     final Cell.HiddenWeights weights = new Cell.HiddenWeights();
     final StepProjection projection = new StepProjection();
+    final FusedLstm fusedLstm = new FusedLstm();
 
     // backward scratch
     float[] dgx = new float[0];
@@ -105,7 +106,7 @@ public final class RnnWorkspace {
     public long floatsHeld() {
         long n = (long) x0.length + h0s.length + c0s.length + dgx.length + dgh.length + dyA.length + dyB.length
                 + dh.length + dhNext.length + dc.length + dhn.length + dcn.length + dh0s.length + dc0s.length
-                + weights.floatsHeld() + projection.floatsHeld();
+                + weights.floatsHeld() + projection.floatsHeld() + fusedLstm.floatsHeld();
         for (float[][] group : new float[][][] {y, xd, mask, gates, gh, hs, cs}) {
             if (group != null) {
                 for (float[] a : group) {

@@ -28,7 +28,8 @@ final class TimeLoop {
      * Forward over all steps of direction d (slot s), rows [r0, r1). Needs the gates of every step filled
      * with the input projection, unless ws.projection is active (then each step projects its own rows first,
      * or each part of a pair its columns for all its steps; see StepProjection); the biases are added here,
-     * step by step. Also ws.weights set and (forward direction) h0 at the history's first rows.
+     * step by step. Also ws.weights set and (forward direction) h0 at the history's first rows. When
+     * ws.fusedLstm is active, each step is the engine's fused LSTM step instead (no gates, no ws.weights).
      */
     void forward(RnnWorkspace ws, int s, int d, int r0, int r1) {
         forward(ws, s, d, r0, r1, 0, ws.steps, null, 0);
@@ -87,6 +88,10 @@ final class TimeLoop {
             int rows = hi - r0;
             Cell.HiddenWeights w = ws.weights;
             if (pair == null) {
+                if (ws.fusedLstm.active()) {
+                    ws.fusedLstm.step(rows, ws.stepOffset[t] + r0, hs, prev, cs, cPrev, hs, next, cs, cNext);
+                    continue;
+                }
                 if (ws.projection.active()) {
                     ws.projection.project(rows, ws.stepOffset[t] + r0, gates, g);
                 }
