@@ -25,6 +25,7 @@ final class FusedLstm {
     private RnnParameters params;
     private int slot;
     private float[] input;
+    private int inputOff;
     private int inputSize;
     private int hidden;
 
@@ -35,7 +36,7 @@ final class FusedLstm {
     }
 
     /** Packs slot s's W_ih and W_hh unless they already are (as of the current parameter version). */
-    void set(FusedLstmStep engine, RnnParameters p, int s, float[] input, int inputSize) {
+    void set(FusedLstmStep engine, RnnParameters p, int s, float[] input, int inputOff, int inputSize) {
         int H = p.config().hiddenSize();
         ih.pack(engine, inputSize, H, p.weightIh(s), p.weightIhOff(s));
         hh.pack(engine, H, H, p.weightHh(s), p.weightHhOff(s));
@@ -43,6 +44,7 @@ final class FusedLstm {
         this.params = p;
         this.slot = s;
         this.input = input;
+        this.inputOff = inputOff;
         this.inputSize = inputSize;
         this.hidden = H;
     }
@@ -62,7 +64,7 @@ final class FusedLstm {
      */
     void step(int rows, int token, float[] hPrev, int hPrevOff, float[] cPrev, int cPrevOff, float[] h, int hOff,
               float[] c, int cOff) {
-        engine.lstmStep(rows, inputSize, hidden, input, token * inputSize, hPrev, hPrevOff, ih.panels, 0, hh.panels, 0,
+        engine.lstmStep(rows, inputSize, hidden, input, inputOff + token * inputSize, hPrev, hPrevOff, ih.panels, 0, hh.panels, 0,
                 params.biasIh(slot), params.biasIhOff(slot), params.biasHh(slot), params.biasHhOff(slot),
                 cPrev, cPrevOff, h, hOff, c, cOff);
     }

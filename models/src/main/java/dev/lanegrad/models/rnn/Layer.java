@@ -38,10 +38,11 @@ final class Layer {
     }
 
     /**
-     * Layer k over the packed input in (tokens, In): fills ws.y[k] (tokens, D*H) and the saved state of each
-     * direction; a unidirectional last layer's output is its state history itself (RnnWorkspace.output), not copied.
+     * Layer k over the packed input (tokens, In) at (in, inOff): fills ws.y[k] (tokens, D*H) and the saved state
+     * of each direction; a unidirectional last layer's output is its state history itself (RnnWorkspace.output),
+     * not copied, or, when RnnWorkspace.direct says so, its states go straight into the caller's output.
      */
-    void forward(RnnWorkspace ws, int k, float[] in) {
+    void forward(RnnWorkspace ws, int k, float[] in, int inOff) {
         final int D = config.directions();
         for (int d = 0; d < D; d++) {
             int s = k * D + d;
@@ -53,7 +54,7 @@ final class Layer {
                     ops.copy(ws.c0s, s * bh, ws.cs[s], 0, bh);
                 }
             }
-            forwardLoop(ws, s, d, in, config.layerInputSize(k));
+            forwardLoop(ws, s, d, in, inOff, config.layerInputSize(k));
             if (ws.y[k] != null) {
                 copyOutput(ws, ws.hs[s], d, ws.y[k]);
             }
@@ -66,16 +67,16 @@ final class Layer {
      * version (StepProjection) instead of packing it in every call: at B = 1 (S1, H = 256, 4H x 128)
      * packing W_ih took ~45 us of each ~0.5 ms forward (JFR, AMD EPYC Zen 5, AVX-512, JDK 17).
      */
-    private void project(RnnWorkspace ws, int s, float[] in, int In, PrepackedGemm packed) {
+    private void project(RnnWorkspace ws, int s, float[] in, int inOff, int In, PrepackedGemm packed) {
         final int N = ws.tokens;
         final int GH = config.gateRows();
         if (packed != null && ws.batch < Rnn.SPLIT_MIN_ROWS && StepProjection.fits(GH, In)) {
-            ws.projection.set(packed, params.weightIh(s), params.weightIhOff(s), GH, in, In, false);
+            ws.projection.set(packed, params.weightIh(s), params.weightIhOff(s), GH, in, inOff, In, false);
             ws.projection.projectAll(N, ws.gates[s]);
             ws.projection.clear();
             return;
         }
-        gemm.sgemm(false, true, N, GH, In, 1f, in, 0, In, params.weightIh(s), params.weightIhOff(s), In, 0f, ws.gates[s], 0, GH);
+        gemm.sgemm(false, true, N, GH, In, 1f, in, inOff, In, params.weightIh(s), params.weightIhOff(s), In, 0f, ws.gates[s], 0, GH);
     }
 
     /**
@@ -85,7 +86,7 @@ final class Layer {
      * direction meets its wide steps first and the reverse direction last. A mixed batch (1 x 100 + 31 x 10)
      * thus runs its long tail of one row as fast as that sequence alone, which StepPair speeds up.
      */
-    private void forwardLoop(RnnWorkspace ws, int s, int d, float[] in, int In) {
+    private void forwardLoop(RnnWorkspace ws, int s, int d, float[] in, int inOff, int In) {
         final int T = ws.steps;
         PrepackedGemm packed = prepacked(ws.batch);
         int wide = 0;
@@ -94,13 +95,16 @@ final class Layer {
         }
         int narrowRows = wide < T ? ws.batchSizes[wide] : 0;
         boolean pair = StepPair.pays(narrowRows, config.gateRows(), config.hiddenSize(), packed != null);
+        if (pair && s == ws.directSlot) {
+            ws.directSlot = -1; // a pair's steps keep the history (LayerStack then copies it out)
+        }
         boolean stepwise = !pair && packed != null && StepProjection.pays(ws.batch, config.gateRows(), In);
         // an inference pass projecting step by step keeps no history (Rnn.infer); a pair's loop projects all its
         // steps before them, so its gates need every step's rows
         ws.stepScratch[s] = stepwise && !ws.saving;
         FusedLstmStep fused = ws.stepScratch[s] ? FusedLstm.engine(gemm, cell, In, config.hiddenSize()) : null;
         if (fused != null) {
-            ws.fusedLstm.set(fused, params, s, in, In);
+            ws.fusedLstm.set(fused, params, s, in, inOff, In);
             try {
                 forwardRows(ws, s, d, true, T, 0, T);
             } finally {
@@ -116,7 +120,7 @@ final class Layer {
             // per version in the same halves: no whole-sequence GEMM split over the pool (and W_ih packed)
             // before every pair. S1 LSTM at two threads: ~30 % of the caller's time was that GEMM, its
             // packing of W_ih and the wait for the pool's worker (JFR, AMD EPYC Zen 5, AVX-512, JDK 17).
-            ws.projection.set(packed, params.weightIh(s), params.weightIhOff(s), config.gateRows(), in, In, pairOnly);
+            ws.projection.set(packed, params.weightIh(s), params.weightIhOff(s), config.gateRows(), in, inOff, In, pairOnly);
             try {
                 if (pairOnly) {
                     StepPair.forward(loop, ws, s, d, narrowRows, 0, T);
@@ -128,7 +132,7 @@ final class Layer {
             }
             return;
         }
-        project(ws, s, in, In, packed);
+        project(ws, s, in, inOff, In, packed);
         if (!pair) {
             forwardRows(ws, s, d, packed != null, T, 0, T);
             return;

@@ -32,7 +32,21 @@ final class LayerStack {
         final int H = config.hiddenSize();
         final int DH = config.outputSize();
         ws.prepareForward(config, params, T, B, lengths);
-        pack(ws, x.data(), x.offset(), config.inputSize(), ws.x0);
+        // An inference pass over a batch in the packed order already (no lengths to sort) reads x where it is
+        // and, unidirectional, writes its last layer's states straight into out: the two copies took 0.13 and
+        // 0.30 ms of each 26 ms S5 LSTM pass at one thread, 3 % of a 13.7 ms pass at two, where only the calling
+        // thread copies (AMD EPYC family 25 model 17, Zen 4, AVX-512, 2 cores, JDK 17.0.15). Not when the
+        // caller's arrays overlap (x or h_n in out).
+        boolean inPlace = !ws.saving && !ws.sorted && x.data() != out.data();
+        float[] x0 = inPlace ? x.data() : ws.x0;
+        int x0Off = inPlace ? x.offset() : 0;
+        if (!inPlace) {
+            pack(ws, x.data(), x.offset(), config.inputSize(), ws.x0);
+        }
+        boolean direct = inPlace && config.directions() == 1 && (hn == null || hn.data() != out.data());
+        ws.direct = direct ? out.data() : null;
+        ws.directOff = out.offset();
+        ws.directSlot = direct ? L - 1 : -1;
         gatherStates(h0, ws.h0s, ws.order, S, B, H);
         if (config.mode().hasCell()) {
             gatherStates(c0, ws.c0s, ws.order, S, B, H);
@@ -43,8 +57,10 @@ final class LayerStack {
         int n = ws.tokens * DH;
         for (int k = 0; k < L; k++) {
             float[] in;
+            int inOff = 0;
             if (k == 0) {
-                in = ws.x0;
+                in = x0;
+                inOff = x0Off;
             } else if (ws.dropped) {
                 // layer k's mask continues the sequence of layer k-1's: one seed, one stream of masks
                 ws.prepareDropout(k);
@@ -54,14 +70,17 @@ final class LayerStack {
             } else {
                 in = ws.y[k - 1];
             }
-            layer.forward(ws, k, in);
+            layer.forward(ws, k, in, inOff);
         }
 
-        unpack(ws, ws.output(), ws.outputOffset(), DH, out.data(), out.offset());
+        if (ws.directSlot < 0) { // (a pair's loop may have declined the direct output)
+            unpack(ws, ws.output(), ws.outputOffset(), DH, out.data(), out.offset());
+        }
         scatterFinal(ws, ws.hs, null, hn);
         if (config.mode().hasCell()) {
             scatterFinal(ws, ws.cs, ws.stepScratch, cn);
         }
+        ws.direct = null;
         ws.forwardDone = true;
     }
 
@@ -217,7 +236,9 @@ final class LayerStack {
                 int lastStep = d == 0 ? ws.sortedLen[i] - 1 : ws.steps - 1;
                 int row = ring != null && ring[s] ? ((lastStep + 1) & 1) * B + i
                         : ws.after(d, d == 0 ? ws.sortedLen[i] - 1 : 0) + i;
-                ops.copy(history[s], row * H, dst.data(), dst.offset() + (s * B + ws.order[i]) * H, H);
+                float[] src = s == ws.directSlot && ring == null ? ws.direct : history[s];
+                int srcOff = src == ws.direct ? ws.directOff + (row - B) * H : row * H; // direct: no h0 rows
+                ops.copy(src, srcOff, dst.data(), dst.offset() + (s * B + ws.order[i]) * H, H);
             }
         }
     }

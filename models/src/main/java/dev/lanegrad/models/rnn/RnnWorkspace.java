@@ -75,6 +75,14 @@ public final class RnnWorkspace {
     final Cell.HiddenWeights weights = new Cell.HiddenWeights();
     final StepProjection projection = new StepProjection();
     final FusedLstm fusedLstm = new FusedLstm();
+    /**
+     * An inference pass over a batch already in the packed order: the caller's output [T, B, H] (at directOff),
+     * into which the loop of slot directSlot (the last layer of a unidirectional stack) writes its states
+     * instead of the history hs, so that no copy follows (LayerStack); directSlot is -1 otherwise.
+     */
+    float[] direct;
+    int directOff;
+    int directSlot = -1;
 
     // backward scratch
     float[] dgx = new float[0];
@@ -122,6 +130,11 @@ public final class RnnWorkspace {
      * last layer, or for a unidirectional one its state history after the h0 rows, which holds the same floats
      * (the copy of 3.3 MB per S5 forward left out).
      */
+    /** Where the states after step t of the direct slot's rows start in {@link #direct}. */
+    int directRow(int t) {
+        return directOff + stepOffset[t] * config.hiddenSize();
+    }
+
     float[] output() {
         int last = config.numLayers() - 1;
         return config.directions() > 1 ? y[last] : hs[last];

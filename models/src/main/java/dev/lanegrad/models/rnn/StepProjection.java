@@ -48,6 +48,7 @@ final class StepProjection {
     /** W_ih^T, whole, or in two column halves for a {@link StepPair}. */
     private final PackedWeight weight = new PackedWeight();
     private float[] input;
+    private int inputOff;
     private int inputSize;
     private int gateRows;
 
@@ -55,10 +56,12 @@ final class StepProjection {
      * Packs W_ih (G*H, In) at (w, wOff) unless it already is, as of the current parameter-update count,
      * whole or (halves) in the two column halves of a StepPair's threads.
      */
-    void set(PrepackedGemm gemm, float[] w, int wOff, int gateRows, float[] input, int inputSize, boolean halves) {
+    void set(PrepackedGemm gemm, float[] w, int wOff, int gateRows, float[] input, int inputOff, int inputSize,
+             boolean halves) {
         weight.pack(gemm, true, inputSize, gateRows, w, wOff, halves);
         this.gateRows = gateRows;
         this.input = input;
+        this.inputOff = inputOff;
         this.inputSize = inputSize;
     }
 
@@ -73,12 +76,12 @@ final class StepProjection {
 
     /** gates (rows, G*H) at g = the input rows of packed token `token` on (rows of it) times W_ih^T. */
     void project(int rows, int token, float[] gates, int g) {
-        weight.multiply(PackedWeight.ALL, rows, input, token * inputSize, inputSize, 0f, gates, g, gateRows);
+        weight.multiply(PackedWeight.ALL, rows, input, inputOff + token * inputSize, inputSize, 0f, gates, g, gateRows);
     }
 
     /** gates (tokens, G*H) = every packed input row times W_ih^T, in one product (then {@link #clear}). */
     void projectAll(int tokens, float[] gates) {
-        weight.multiply(PackedWeight.ALL, tokens, input, 0, inputSize, 0f, gates, 0, gateRows);
+        weight.multiply(PackedWeight.ALL, tokens, input, inputOff, inputSize, 0f, gates, 0, gateRows);
     }
 
     /**
@@ -88,7 +91,7 @@ final class StepProjection {
      * no GEMM split over the pool before the pair starts.
      */
     void projectPart(int part, int from, int to, float[] gates) {
-        weight.multiply(part, to - from, input, from * inputSize, inputSize, 0f, gates, from * gateRows, gateRows);
+        weight.multiply(part, to - from, input, inputOff + from * inputSize, inputSize, 0f, gates, from * gateRows, gateRows);
     }
 
     long floatsHeld() {

@@ -88,15 +88,28 @@ final class TimeLoop {
             int rows = hi - r0;
             Cell.HiddenWeights w = ws.weights;
             if (pair == null) {
+                // the states before and after the step: in the history, or in the caller's output (RnnWorkspace.direct)
+                float[] hIn = hs;
+                float[] hOut = hs;
+                int hPrev = prev;
+                int hNext = next;
+                if (s == ws.directSlot) {
+                    hOut = ws.direct;
+                    hNext = ws.directRow(t) + r0 * H;
+                    if (t > 0) {
+                        hIn = ws.direct;
+                        hPrev = ws.directRow(t - 1) + r0 * H;
+                    }
+                }
                 if (ws.fusedLstm.active()) {
-                    ws.fusedLstm.step(rows, ws.stepOffset[t] + r0, hs, prev, cs, cPrev, hs, next, cs, cNext);
+                    ws.fusedLstm.step(rows, ws.stepOffset[t] + r0, hIn, hPrev, cs, cPrev, hOut, hNext, cs, cNext);
                     continue;
                 }
                 if (ws.projection.active()) {
                     ws.projection.project(rows, ws.stepOffset[t] + r0, gates, g);
                 }
                 cell.addBiases(rows, gates, g, gh, g, w.params(), w.slot(), 0, gateRows);
-                cell.forward(rows, w, gates, g, gh, hs, prev, hs, next, cs, cPrev, cs, cNext);
+                cell.forward(rows, w, gates, g, gh, hIn, hPrev, hOut, hNext, cs, cPrev, cs, cNext);
                 continue;
             }
             cell.addBiases(rows, gates, g, gh, g, w.params(), w.slot(), w.firstColumn(columns), w.endColumn(columns));
