@@ -149,6 +149,9 @@ class GemmLstmStepProperties {
         assertTrue(oneBias.getMessage().contains("bih and bhh"), oneBias.getMessage());
         assertEquals(0f, c[0], "nothing written before the arguments were checked");
         assertThrows(IllegalArgumentException.class, () -> FUSED.packLstm(16, 16, new float[64 * 16 - 1], 0, packed, 0));
+        IllegalArgumentException deep = assertThrows(IllegalArgumentException.class,
+                () -> FUSED.packLstm(257, 16, new float[64 * 257], 0, new float[64 * 257], 0));
+        assertTrue(deep.getMessage().contains("depth 257"), deep.getMessage());
     }
 
     private static void assertOutput(String what, float[] expected, float[] actual, int off) {

@@ -49,18 +49,21 @@ final class GemmLstmStep {
 
     static void pack(int k, int hidden, float[] w, int wOff, float[] packed, int packedOff) {
         requireFits(hidden);
-        Checks.nonNegative("lstm pack", "k", k);
+        if (k < 1 || k > KernelShape.KC) {
+            throw new IllegalArgumentException("lstm pack: depth " + k + " is not fused here (expected 1.." + KernelShape.KC + ")");
+        }
         int gateRows = 4 * hidden;
         Checks.matrix("lstm pack", "W", w, wOff, gateRows, k, k);
         Checks.range("lstm pack", "packed", packed, packedOff, packedSize(k, hidden));
-        // W's rows in the interleaved order, then packed as a prepacked B^T (once per parameter version)
-        float[] interleaved = new float[gateRows * k];
+        // unit block by unit block: its four gates' L rows of W side by side in a per-thread scratch, then packed
+        // as B^T into the block's 4L columns (one k block, so at packedOff + column * k); nothing allocated
+        float[] rows = GemmWorkspace.get().vec(4 * L * k);
         for (int q = 0; q < hidden / L; q++) {
             for (int v = 0; v < 4; v++) {
-                System.arraycopy(w, wOff + (v * hidden + q * L) * k, interleaved, (q * 4 + v) * L * k, L * k);
+                System.arraycopy(w, wOff + (v * hidden + q * L) * k, rows, v * L * k, L * k);
             }
+            GemmPacking.packB(true, rows, 0, k, 0, k, 0, 4 * L, packed, packedOff + q * 4 * L * k, null);
         }
-        GemmPrepacked.pack(true, k, gateRows, interleaved, 0, k, packed, packedOff);
     }
 
     static void step(int rows, int inputSize, int hidden, float[] x, int xOff, float[] hPrev, int hPrevOff,

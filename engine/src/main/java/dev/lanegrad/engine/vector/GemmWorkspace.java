@@ -13,7 +13,7 @@ final class GemmWorkspace {
     float[] packA = new float[0];
     /** Packed B block: NR-column panels, each (kc, NR) with the NR values of one k step side by side. */
     float[] packB = new float[0];
-    /** A contiguous copy of a strided GEMV vector. */
+    /** A contiguous copy of a strided GEMV vector, or one unit block's rows of W being packed for the fused LSTM step. */
     float[] vec = new float[0];
     /** One spilled register tile (MR, NR) of the GEMM, or the 8 vectors of a GemmRowKernel row, scaled into C from here. */
     final float[] tile = new float[KernelShape.TILE_SCRATCH];
