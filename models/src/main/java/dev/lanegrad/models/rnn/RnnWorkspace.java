@@ -130,11 +130,6 @@ public final class RnnWorkspace {
      * last layer, or for a unidirectional one its state history after the h0 rows, which holds the same floats
      * (the copy of 3.3 MB per S5 forward left out).
      */
-    /** Where the states after step t of the direct slot's rows start in {@link #direct}. */
-    int directRow(int t) {
-        return directOff + stepOffset[t] * config.hiddenSize();
-    }
-
     float[] output() {
         int last = config.numLayers() - 1;
         return config.directions() > 1 ? y[last] : hs[last];
@@ -142,6 +137,11 @@ public final class RnnWorkspace {
 
     int outputOffset() {
         return config.directions() > 1 ? 0 : after(0, 0) * config.hiddenSize();
+    }
+
+    /** Where the states after step t of the direct slot's rows start in {@link #direct}. */
+    int directRow(int t) {
+        return directOff + stepOffset[t] * config.hiddenSize();
     }
 
     /**
