@@ -97,7 +97,7 @@ final class GemmLstmStep {
         GemmWorkspace ws = GemmWorkspace.get();
         int chunk = Math.min(CHUNK, rows);
         // the slivers that are not read in place: x's, then hPrev's, each as GemmPrepacked pads them
-        int padded = roundUp(chunk, MR) + KernelShape.MR_SMALL;
+        int padded = GemmPrepacked.roundUp(chunk, MR) + KernelShape.MR_SMALL;
         float[] pa = ws.packA(padded * (In + H));
         int hSlivers = padded * In;
         float[] gates = ws.gates(4 * chunk * L);
@@ -184,9 +184,5 @@ final class GemmLstmStep {
         if (hidden < 1 || hidden % L != 0) {
             throw new IllegalArgumentException("lstm pack: hidden size " + hidden + " is not fused here (expected a positive multiple of " + L + ")");
         }
-    }
-
-    private static int roundUp(int x, int unit) {
-        return (x + unit - 1) / unit * unit;
     }
 }

@@ -179,7 +179,7 @@ final class GemmMicroKernel {
      */
     static void tileInPlace(int kc, float[] a, int aIdx, int lda, float[] bp, int bIdx,
                             float alpha, float beta, float[] c, int cIdx, int ldc, int cols, float[] edge) {
-        tile4x4(kc, a, aIdx, lda, 1, bp, bIdx, edge);
+        sumInPlace(kc, a, aIdx, lda, bp, bIdx, edge);
         update(edge, alpha, beta, c, cIdx, ldc, MR, cols, MR);
     }
 

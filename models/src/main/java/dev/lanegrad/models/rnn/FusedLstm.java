@@ -1,6 +1,5 @@
 package dev.lanegrad.models.rnn;
 
-import dev.lanegrad.autograd.ParameterUpdates;
 import dev.lanegrad.engine.FusedLstmStep;
 import dev.lanegrad.engine.Gemm;
 
@@ -19,8 +18,8 @@ final class FusedLstm {
     /** Off with {@code -Dlanegrad.rnn.fusedLstm=false}; not final, so that a test can run both ways in one JVM. */
     static boolean enabled = !"false".equals(System.getProperty("lanegrad.rnn.fusedLstm"));
 
-    private final Packed ih = new Packed();
-    private final Packed hh = new Packed();
+    private final PackedWeight ih = new PackedWeight();
+    private final PackedWeight hh = new PackedWeight();
     private FusedLstmStep engine;
     private RnnParameters params;
     private int slot;
@@ -38,8 +37,8 @@ final class FusedLstm {
     /** Packs slot s's W_ih and W_hh unless they already are (as of the current parameter version). */
     void set(FusedLstmStep engine, RnnParameters p, int s, float[] input, int inputOff, int inputSize) {
         int H = p.config().hiddenSize();
-        ih.pack(engine, inputSize, H, p.weightIh(s), p.weightIhOff(s));
-        hh.pack(engine, H, H, p.weightHh(s), p.weightHhOff(s));
+        ih.packLstm(engine, inputSize, H, p.weightIh(s), p.weightIhOff(s));
+        hh.packLstm(engine, H, H, p.weightHh(s), p.weightHhOff(s));
         this.engine = engine;
         this.params = p;
         this.slot = s;
@@ -64,39 +63,12 @@ final class FusedLstm {
      */
     void step(int rows, int token, float[] hPrev, int hPrevOff, float[] cPrev, int cPrevOff, float[] h, int hOff,
               float[] c, int cOff) {
-        engine.lstmStep(rows, inputSize, hidden, input, inputOff + token * inputSize, hPrev, hPrevOff, ih.panels, 0, hh.panels, 0,
-                params.biasIh(slot), params.biasIhOff(slot), params.biasHh(slot), params.biasHhOff(slot),
+        engine.lstmStep(rows, inputSize, hidden, input, inputOff + token * inputSize, hPrev, hPrevOff,
+                ih.panels(), 0, hh.panels(), 0, params.biasIh(slot), params.biasIhOff(slot), params.biasHh(slot), params.biasHhOff(slot),
                 cPrev, cPrevOff, h, hOff, c, cOff);
     }
 
     long floatsHeld() {
-        return ih.panels.length + (long) hh.panels.length;
-    }
-
-    /** One weight W (4H, k) in the fused step's layout, with what it was packed from. */
-    private static final class Packed {
-        private float[] panels = new float[0];
-        private FusedLstmStep engine;
-        private float[] from;
-        private int fromOff;
-        private int k;
-        private int hidden;
-        private long version = -1;
-
-        void pack(FusedLstmStep engine, int k, int hidden, float[] w, int wOff) {
-            long now = ParameterUpdates.count();
-            if (this.engine == engine && from == w && fromOff == wOff && this.k == k && this.hidden == hidden
-                    && version == now) {
-                return;
-            }
-            panels = RnnWorkspace.grow(panels, engine.lstmPackedSize(k, hidden));
-            engine.packLstm(k, hidden, w, wOff, panels, 0);
-            this.engine = engine;
-            from = w;
-            fromOff = wOff;
-            this.k = k;
-            this.hidden = hidden;
-            version = now;
-        }
+        return ih.floatsHeld() + hh.floatsHeld();
     }
 }

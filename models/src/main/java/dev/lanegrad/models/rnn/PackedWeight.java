@@ -1,6 +1,7 @@
 package dev.lanegrad.models.rnn;
 
 import dev.lanegrad.autograd.ParameterUpdates;
+import dev.lanegrad.engine.FusedLstmStep;
 import dev.lanegrad.engine.PrepackedGemm;
 
 /**
@@ -8,7 +9,8 @@ import dev.lanegrad.engine.PrepackedGemm;
  * ({@link ParameterUpdates#count()}): a run of inference passes packs once, a training step packs anew.
  * Whole, or in two column halves ({@link #FIRST}, {@link #SECOND}) for the two threads of a
  * {@link StepPair}: each multiplies only its half's panels, which stay in its own core's L2.
- * Every element of a product is the same sum whichever part computes it.
+ * Every element of a product is the same sum whichever part computes it. Or W packed in the fused LSTM step's
+ * own layout ({@link #packLstm}), for that step alone.
  *
  * <p>Mutable scratch of one workspace or stream.
  */
@@ -19,12 +21,19 @@ final class PackedWeight {
     static final int FIRST = 1;
     static final int SECOND = 2;
 
+    /** The panels' layouts: op(B) = W or W^T for the prepacked GEMM, or W for the fused LSTM step. */
+    private static final int PLAIN = 0;
+    private static final int TRANSPOSED = 1;
+    private static final int LSTM = 2;
+
+    /** The GEMM that multiplies the panels (null in the fused LSTM step's layout, which only that step reads). */
     private PrepackedGemm gemm;
     private float[] panels = new float[0];
-    /** What the panels hold: W at (from, fromOff), op(B) (k, n), as of update count version. */
+    /** What the panels hold: W at (from, fromOff), op(B) (k, n), in layout, packed by packer, as of update count version. */
+    private Object packer;
+    private int layout;
     private float[] from;
     private int fromOff;
-    private boolean transposed;
     private boolean halves;
     private int k;
     private int n;
@@ -39,8 +48,8 @@ final class PackedWeight {
      */
     void pack(PrepackedGemm gemm, boolean transposed, int k, int n, float[] w, int wOff, boolean halves) {
         long now = ParameterUpdates.count();
-        if (this.gemm == gemm && from == w && fromOff == wOff && this.transposed == transposed && this.halves == halves
-                && this.k == k && this.n == n && version == now) {
+        int layout = transposed ? TRANSPOSED : PLAIN;
+        if (holds(gemm, layout, w, wOff, halves, k, n, now)) {
             return;
         }
         split = halves ? halfColumns(n) : n;
@@ -54,9 +63,42 @@ final class PackedWeight {
             gemm.pack(transposed, k, n - split, w, transposed ? wOff + split * k : wOff + split, ldw, panels, second);
         }
         this.gemm = gemm;
+        remember(gemm, layout, w, wOff, halves, k, n, now);
+    }
+
+    /**
+     * Packs W (4 * hidden, k) at (w, wOff) in the fused LSTM step's own layout ({@link FusedLstmStep#packLstm}),
+     * read by that step through {@link #panels}, never by {@link #multiply}. Nothing to do if the panels already
+     * hold it.
+     */
+    void packLstm(FusedLstmStep engine, int k, int hidden, float[] w, int wOff) {
+        long now = ParameterUpdates.count();
+        if (holds(engine, LSTM, w, wOff, false, k, 4 * hidden, now)) {
+            return;
+        }
+        panels = RnnWorkspace.grow(panels, engine.lstmPackedSize(k, hidden));
+        engine.packLstm(k, hidden, w, wOff, panels, 0);
+        gemm = null;
+        split = 4 * hidden;
+        second = 0;
+        remember(engine, LSTM, w, wOff, false, k, 4 * hidden, now);
+    }
+
+    /** The packed floats, from 0 (the fused LSTM step reads them itself). */
+    float[] panels() {
+        return panels;
+    }
+
+    private boolean holds(Object packer, int layout, float[] w, int wOff, boolean halves, int k, int n, long now) {
+        return this.packer == packer && this.layout == layout && from == w && fromOff == wOff && this.halves == halves
+                && this.k == k && this.n == n && version == now;
+    }
+
+    private void remember(Object packer, int layout, float[] w, int wOff, boolean halves, int k, int n, long now) {
+        this.packer = packer;
+        this.layout = layout;
         from = w;
         fromOff = wOff;
-        this.transposed = transposed;
         this.halves = halves;
         this.k = k;
         this.n = n;
