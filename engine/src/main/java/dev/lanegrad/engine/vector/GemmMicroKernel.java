@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  * per cycle, so the FMA pipes are the limit (1024^3, one core, 512-bit: 0.91 of OpenBLAS's AVX-512 sgemm).
  * 16 registers (AVX2, SSE): 6 rows x 2 vectors, 12 accumulators + 2 B vectors + 1 broadcast = 15, BLIS's
  * Haswell shape; 12 FMA chains still cover a 4-cycle latency at two FMAs per cycle, 8 loads per 12 FMAs.
- * The packed operands are read with unit or constant stride, so C2 removes the bounds checks from the k loop.
+ * The packed operands are read with unit or constant stride, so C2 removes B's bounds checks from the k loop.
  * A prepacked product on a 32-register target reads A's rows where they lie instead ({@link #tileInPlace}).
  */
 final class GemmMicroKernel {
@@ -90,7 +90,7 @@ final class GemmMicroKernel {
         FloatVector c10 = FloatVector.fromArray(S, ZEROS, 2 * L), c11 = FloatVector.fromArray(S, ZEROS, 3 * L);
         FloatVector c20 = FloatVector.fromArray(S, ZEROS, 4 * L), c21 = FloatVector.fromArray(S, ZEROS, 5 * L);
         FloatVector c30 = FloatVector.fromArray(S, ZEROS, 6 * L), c31 = FloatVector.fromArray(S, ZEROS, 7 * L);
-        for (int p = 0, bo = bIdx, ao = aIdx; p < kc; p++, bo += NR, ao += 4) { // as tile6x2's loop
+        for (int bo = bIdx, ao = aIdx, end = bIdx + kc * NR; bo < end; bo += NR, ao += 4) { // counted as tile6x2's
             FloatVector b0 = FloatVector.fromArray(S, bp, bo);
             FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
             FloatVector a = FloatVector.broadcast(S, ap[ao]);
@@ -121,13 +121,15 @@ final class GemmMicroKernel {
      * tile, each small: a larger body hit NodeCountInliningCutoff, and a vector passed to a method that
      * was not inlined is boxed on the heap.
      * <p>
-     * The loop advances bo and ao by NR and MR instead of computing {@code aIdx + p * 6}. C2 compiles the
-     * two forms differently: from {@code p * 6} (which it rewrites as two shifts) it kept the A sliver's two
-     * range checks inside the loop, behind a chain of shifts and adds recomputed every k step; from this
-     * form it hoists them before the loop (B's two stay). Alone, with its operands in L1 (AMD EPYC family 25
-     * model 17, Zen 4, -XX:UseAVX=2, JDK 17.0.15, a scratch harness, 7 JVMs): 105-109 GFLOP/s against 83-96,
-     * of a ymm FMA peak of 117. A core that dispatches 6 operations per cycle (Zen 3 and 4) must issue this
-     * loop's 12 FMAs and ~30 other instructions in 6 cycles, so its overhead counts (docs/kernels.md).
+     * The loop counts with B's index itself (bo up to bIdx + kc * NR) and advances ao by MR beside it: two
+     * induction variables, not three. C2 removes the range checks of an index that is linear in the loop's own
+     * counter, so B's two vector loads run unchecked (A's two checks stay); with a separate step counter p it
+     * kept B's checks and the counter's arithmetic in the loop, and from {@code aIdx + p * 6} (two shifts
+     * recomputed every k step) A's checks as well. Alone, operands in L1 (AMD EPYC family 25 model 17, Zen 4,
+     * -XX:UseAVX=2, JDK 17.0.15, a scratch harness, k = 256): 110-116 GFLOP/s against 108-109 with the counter
+     * and 83-96 with {@code p * 6}, of a ymm FMA peak of 117; in the GEMM (docs/kernels.md, sixteenth session)
+     * 256^3 96 -> 100 GFLOP/s and 1024^3 99 -> 105. A core that dispatches 6 operations per cycle (Zen 3 and 4)
+     * must issue this loop's 12 FMAs and ~20 other instructions in 6 cycles, so every one of them counts.
      */
     private static void tile6x2(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] edge) {
         FloatVector c00 = FloatVector.fromArray(S, ZEROS, 0), c01 = FloatVector.fromArray(S, ZEROS, L);
@@ -136,7 +138,7 @@ final class GemmMicroKernel {
         FloatVector c30 = FloatVector.fromArray(S, ZEROS, 6 * L), c31 = FloatVector.fromArray(S, ZEROS, 7 * L);
         FloatVector c40 = FloatVector.fromArray(S, ZEROS, 8 * L), c41 = FloatVector.fromArray(S, ZEROS, 9 * L);
         FloatVector c50 = FloatVector.fromArray(S, ZEROS, 10 * L), c51 = FloatVector.fromArray(S, ZEROS, 11 * L);
-        for (int p = 0, bo = bIdx, ao = aIdx; p < kc; p++, bo += NR, ao += MR) {
+        for (int bo = bIdx, ao = aIdx, end = bIdx + kc * NR; bo < end; bo += NR, ao += MR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bo);
             FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
             FloatVector a = FloatVector.broadcast(S, ap[ao]);
@@ -200,7 +202,7 @@ final class GemmMicroKernel {
         FloatVector c10 = FloatVector.fromArray(S, ZEROS, 4 * L), c11 = FloatVector.fromArray(S, ZEROS, 5 * L), c12 = FloatVector.fromArray(S, ZEROS, 6 * L), c13 = FloatVector.fromArray(S, ZEROS, 7 * L);
         FloatVector c20 = FloatVector.fromArray(S, ZEROS, 8 * L), c21 = FloatVector.fromArray(S, ZEROS, 9 * L), c22 = FloatVector.fromArray(S, ZEROS, 10 * L), c23 = FloatVector.fromArray(S, ZEROS, 11 * L);
         FloatVector c30 = FloatVector.fromArray(S, ZEROS, 12 * L), c31 = FloatVector.fromArray(S, ZEROS, 13 * L), c32 = FloatVector.fromArray(S, ZEROS, 14 * L), c33 = FloatVector.fromArray(S, ZEROS, 15 * L);
-        for (int p = 0, bo = bIdx, ao = aIdx; p < kc; p++, bo += NR, ao += aStep) {
+        for (int bo = bIdx, ao = aIdx, end = bIdx + kc * NR; bo < end; bo += NR, ao += aStep) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bo);
             FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
             FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * L);
