@@ -43,6 +43,14 @@ class ForcedShapeTest {
     }
 
     @Test
+    void forcedTileRowsAreHonouredAtSixteenRegisters() {
+        String forced = System.getProperty("lanegrad.vector.tileRows", "");
+        Assumptions.assumeFalse(forced.isEmpty(), "no -Dlanegrad.vector.tileRows in this execution");
+        Assumptions.assumeTrue(SHAPE.registers() == 16, "32-register kernels use the 4 x 4 tile");
+        assertEquals(Integer.parseInt(forced.trim()), SHAPE.mr());
+    }
+
+    @Test
     void theTileFitsTheRegisters() {
         assertTrue(SHAPE.tileRegisters() <= SHAPE.registers(),
                 "tile " + SHAPE.mr() + "x" + SHAPE.nr() + " needs " + SHAPE.tileRegisters() + " of " + SHAPE.registers());

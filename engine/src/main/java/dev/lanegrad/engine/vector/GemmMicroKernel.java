@@ -16,8 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
  * 32 registers (AVX-512, NEON): 4 rows x 4 vectors, 16 accumulators + 4 B vectors + 1 broadcast = 21.
  * Each k step does 4 vector loads and 4 scalar broadcasts for 16 FMAs, well inside two to three loads
  * per cycle, so the FMA pipes are the limit (1024^3, one core, 512-bit: 0.91 of OpenBLAS's AVX-512 sgemm).
- * 16 registers (AVX2, SSE): 6 rows x 2 vectors, 12 accumulators + 2 B vectors + 1 broadcast = 15, BLIS's
- * Haswell shape; 12 FMA chains still cover a 4-cycle latency at two FMAs per cycle, 8 loads per 12 FMAs.
+ * 16 registers (AVX2, SSE): 6 or 5 rows x 2 vectors (KernelShape says which JDK gets which), 12 or 10
+ * accumulators + 2 B vectors + the broadcasts; 10-12 FMA chains still cover a 4-cycle latency at two FMAs per
+ * cycle.
  * The packed operands are read with unit or constant stride, so C2 removes B's bounds checks from the k loop.
  * A prepacked product on a 32-register target reads A's rows where they lie instead ({@link #tileInPlace}).
  */
@@ -75,10 +76,10 @@ final class GemmMicroKernel {
 
     /** The register tile's k loop for a sliver of h rows, into edge (h, NR). */
     static void kernel(int kc, int h, float[] ap, int aIdx, float[] bp, int bIdx, float[] edge) {
-        if (!KernelShape.TILE_6X2) { // a static final: C2 compiles one branch
+        if (!KernelShape.SIXTEEN_REGISTERS) { // a static final: C2 compiles one branch
             tile4x4(kc, ap, aIdx, 1, 4, bp, bIdx, edge);
         } else if (h == MR) {
-            tile6x2(kc, ap, aIdx, bp, bIdx, edge);
+            tileMRx2(kc, ap, aIdx, bp, bIdx, edge);
         } else {
             tile4x2(kc, ap, aIdx, bp, bIdx, edge);
         }
@@ -90,7 +91,7 @@ final class GemmMicroKernel {
         FloatVector c10 = FloatVector.fromArray(S, ZEROS, 2 * L), c11 = FloatVector.fromArray(S, ZEROS, 3 * L);
         FloatVector c20 = FloatVector.fromArray(S, ZEROS, 4 * L), c21 = FloatVector.fromArray(S, ZEROS, 5 * L);
         FloatVector c30 = FloatVector.fromArray(S, ZEROS, 6 * L), c31 = FloatVector.fromArray(S, ZEROS, 7 * L);
-        for (int bo = bIdx, ao = aIdx, end = bIdx + kc * NR; bo < end; bo += NR, ao += 4) { // counted as tile6x2's
+        for (int bo = bIdx, ao = aIdx, end = bIdx + kc * NR; bo < end; bo += NR, ao += 4) { // counted as tileMRx2's
             FloatVector b0 = FloatVector.fromArray(S, bp, bo);
             FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
             FloatVector a = FloatVector.broadcast(S, ap[ao]);
@@ -117,8 +118,8 @@ final class GemmMicroKernel {
     }
 
     /**
-     * 6 rows x 2 vectors into edge (6, NR): 15 live vectors, for 16-register targets. One method per
-     * tile, each small: a larger body hit NodeCountInliningCutoff, and a vector passed to a method that
+     * MR (5 or 6, KernelShape says why) rows x 2 vectors into edge (MR, NR): 13 or 15 live vectors, for
+     * 16-register targets; MR is a static final, so for 5 rows C2 drops the sixth. One method per tile, each small: a larger body hit NodeCountInliningCutoff, and a vector passed to a method that
      * was not inlined is boxed on the heap.
      * <p>
      * The loop counts with B's index itself (bo up to bIdx + kc * NR) and advances ao by MR beside it: two
@@ -131,7 +132,7 @@ final class GemmMicroKernel {
      * 256^3 96 -> 100 GFLOP/s and 1024^3 99 -> 105. A core that dispatches 6 operations per cycle (Zen 3 and 4)
      * must issue this loop's 12 FMAs and ~20 other instructions in 6 cycles, so every one of them counts.
      */
-    private static void tile6x2(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] edge) {
+    private static void tileMRx2(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] edge) {
         FloatVector c00 = FloatVector.fromArray(S, ZEROS, 0), c01 = FloatVector.fromArray(S, ZEROS, L);
         FloatVector c10 = FloatVector.fromArray(S, ZEROS, 2 * L), c11 = FloatVector.fromArray(S, ZEROS, 3 * L);
         FloatVector c20 = FloatVector.fromArray(S, ZEROS, 4 * L), c21 = FloatVector.fromArray(S, ZEROS, 5 * L);
@@ -156,9 +157,11 @@ final class GemmMicroKernel {
             a = FloatVector.broadcast(S, ap[ao + 4]);
             c40 = a.fma(b0, c40);
             c41 = a.fma(b1, c41);
-            a = FloatVector.broadcast(S, ap[ao + 5]);
-            c50 = a.fma(b0, c50);
-            c51 = a.fma(b1, c51);
+            if (MR == 6) {
+                a = FloatVector.broadcast(S, ap[ao + 5]);
+                c50 = a.fma(b0, c50);
+                c51 = a.fma(b1, c51);
+            }
         }
         // the accumulators go to the per-thread scratch tile; update() scales/adds them into C
         c00.intoArray(edge, 0);
@@ -171,8 +174,10 @@ final class GemmMicroKernel {
         c31.intoArray(edge, 3 * NR + L);
         c40.intoArray(edge, 4 * NR);
         c41.intoArray(edge, 4 * NR + L);
-        c50.intoArray(edge, 5 * NR);
-        c51.intoArray(edge, 5 * NR + L);
+        if (MR == 6) {
+            c50.intoArray(edge, 5 * NR);
+            c51.intoArray(edge, 5 * NR + L);
+        }
     }
 
     /**

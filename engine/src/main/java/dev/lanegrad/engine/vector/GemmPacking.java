@@ -68,23 +68,25 @@ final class GemmPacking {
                         dst[dp + r] = 0f;
                     }
                 }
-            } else if (MR == 6 && rows == MR) {
-                // A stored (m, k), the 6-row sliver of 16-register targets: the six rows side by side, one k step
+            } else if (MR >= 5 && rows == MR) {
+                // A stored (m, k), the 5- or 6-row sliver of 16-register targets: the rows side by side, one k step
                 // at a time, so the sliver is written in order (writing one row at a time with stride h cost ~2
-                // cycles per element: 8% of 256^3 at 256 bits, Zen 5). Six named row starts and an index that
-                // advances by 6: a scratch harness (96 x 256 from 256 x 256, -XX:UseAVX=2, AMD EPYC family 25
-                // model 17, JDK 17.0.15) copied a block in 8.1-9.2 us where the loop over r took 10.3-19.0
+                // cycles per element: 8% of 256^3 at 256 bits, Zen 5). Named row starts and an index that
+                // advances by MR: a scratch harness (96 x 256 from 256 x 256, -XX:UseAVX=2, AMD EPYC family 25
+                // model 17, JDK 17.0.15) copied a block in 8.1-9.2 us where the loop over r took 10.3-19.0.
+                // MR is a static final: C2 drops the sixth row's code for 5-row tiles.
                 int s0 = aOff + iBase * lda + p0, s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda, s4 = s3 + lda;
                 int s5 = s4 + lda;
-                for (int p = 0, dp = d; p < kc; p++, dp += 6) {
+                for (int p = 0, dp = d; p < kc; p++, dp += MR) {
                     float v0 = a[s0 + p], v1 = a[s1 + p], v2 = a[s2 + p], v3 = a[s3 + p], v4 = a[s4 + p];
-                    float v5 = a[s5 + p];
                     dst[dp] = v0;
                     dst[dp + 1] = v1;
                     dst[dp + 2] = v2;
                     dst[dp + 3] = v3;
                     dst[dp + 4] = v4;
-                    dst[dp + 5] = v5;
+                    if (MR == 6) {
+                        dst[dp + 5] = a[s5 + p];
+                    }
                 }
             } else if (rows == MR) {
                 // A stored (m, k): the MR rows side by side, one k step at a time, so the sliver is written

@@ -34,10 +34,10 @@ final class GemmPrepacked {
      * JDK 17.0.15, one thread, the same bits): 64 x 1024 x 256 107.5 -> 110 GFLOP/s, 64 x 1024 x 128 104 ->
      * 108; S5 (`bench --case S5 --threads 1`, four alternating rounds) LSTM 2,326-2,354 -> 2,372-2,426 seq/s,
      * RNN 8,719-8,872 -> 9,411-9,516, GRU 3,079-3,111 -> 3,180-3,258; S3 (training, B = 32) 3-4 % less per
-     * step. The 6 x 2-vector tile of 16-register targets issues ~30 other instructions per 12 FMAs in 6 cycles
-     * and keeps the packed sliver (docs/kernels.md).
+     * step. The MR x 2-vector tile of 16-register targets has no register or issue slot to spare for the
+     * strides' arithmetic and keeps the packed sliver (docs/kernels.md).
      */
-    static final boolean A_IN_PLACE = !KernelShape.TILE_6X2;
+    static final boolean A_IN_PLACE = !KernelShape.SIXTEEN_REGISTERS;
 
     private GemmPrepacked() {
     }

@@ -15,6 +15,7 @@ import java.util.Locale;
  * <pre>
  * -Dlanegrad.vector.bits=128|256|512      a species no wider than the preferred one (wider: one warning, preferred)
  * -Dlanegrad.vector.registers=16|32       the register count the tiles are shaped for (measurement, tests)
+ * -Dlanegrad.vector.tileRows=5|6          rows of the 16-register tile (default: 6 on JDK 17, 5 on later JDKs)
  * </pre>
  * A value outside those lists fails class initialisation with an IllegalArgumentException that names
  * the property and the allowed values (the engine's other properties fail loudly the same way):
@@ -30,6 +31,7 @@ final class KernelShape {
 
     static final String BITS_PROPERTY = "lanegrad.vector.bits";
     static final String REGISTERS_PROPERTY = "lanegrad.vector.registers";
+    static final String TILE_ROWS_PROPERTY = "lanegrad.vector.tileRows";
 
     /** The widest species C2 supports on this CPU (and under this JVM's -XX:UseAVX). */
     static final int PREFERRED_BITS = FloatVector.SPECIES_PREFERRED.vectorBitSize();
@@ -46,20 +48,27 @@ final class KernelShape {
 
     /**
      * The GEMM register tile: MR rows of C by NV vectors (NR = NV * LANES columns), MR * NV accumulators
-     * plus NV vectors of B plus one broadcast of A, all in registers for the whole k loop.
+     * plus NV vectors of B plus the broadcasts of A, all in registers for the whole k loop.
      * <ul>
      * <li>32 registers (AVX-512, NEON): 4 x 4 vectors = 16 accumulators + 4 B + 1 broadcast = 21 of 32.
      *     16 independent FMA chains cover a 4-cycle FMA latency at two FMAs per cycle; 8 loads per 16 FMAs.
      *     At 512 bits, 1024^3 on one core: 0.91 of OpenBLAS's AVX-512 (SkylakeX) sgemm.</li>
-     * <li>16 registers (AVX2, SSE): 6 x 2 vectors = 12 accumulators + 2 B + 1 broadcast = 15 of 16 (BLIS's
-     *     Haswell sgemm shape, 6x16 at 256 bits). The 4 x 4 tile needs 21 and C2 spilled accumulators
-     *     in the k loop: at 256 bits with 16 registers it made 0.40-0.63 of OpenBLAS's AVX2 (Haswell)
-     *     sgemm; the figures for 6 x 2 are in docs/kernels.md.</li>
+     * <li>16 registers (AVX2, SSE): MR x 2 vectors. The 4 x 4 tile needs 21 and C2 spilled accumulators in
+     *     the k loop (0.40-0.63 of OpenBLAS's AVX2 sgemm). 6 x 2 (BLIS's Haswell shape, 6x16 at 256 bits) is
+     *     12 accumulators + 2 B + 1 broadcast = 15 of 16, and JDK 17's C2 allocates its loop in exactly
+     *     those. JDK 25's C2 schedules three broadcasts of A ahead of their FMAs, so the loop needs 17 and
+     *     it keeps an accumulator on the stack, loaded and stored every k step: 256^3 at AVX2 width 45
+     *     GFLOP/s where JDK 17 makes 100. 5 x 2 (10 + 2 + up to 4 broadcasts) leaves room for that: 93-95
+     *     GFLOP/s on JDK 25, and on JDK 17 95 where 6 x 2 makes 100 (AMD EPYC family 25 model 17, Zen 4,
+     *     -XX:UseAVX=2, one thread, docs/kernels.md). So 6 rows on JDK 17 and 5 on every later JDK (18 to
+     *     24 not measured: 5 is the safe side).</li>
      * </ul>
      */
-    static final boolean TILE_6X2 = REGISTERS < 32;
-    static final int MR = TILE_6X2 ? 6 : 4;
-    static final int NV = TILE_6X2 ? 2 : 4;
+    static final boolean SIXTEEN_REGISTERS = REGISTERS < 32;
+    static final int MR = SIXTEEN_REGISTERS
+            ? tileRows(System.getProperty(TILE_ROWS_PROPERTY), Runtime.version().feature())
+            : wideTileRows(System.getProperty(TILE_ROWS_PROPERTY));
+    static final int NV = SIXTEEN_REGISTERS ? 2 : 4;
     static final int NR = NV * LANES;
     /**
      * Rows of the smaller tile used near the bottom edge of an A block: with 6-row tiles, 32 rows would
@@ -67,7 +76,7 @@ final class KernelShape {
      * 4 x 2 vectors (8 accumulators + 2 + 1 = 11 registers, 8 FMA chains: still two pipes times a
      * 4-cycle latency) cover the rest with at most 3 padded rows. The 4-row tile needs none.
      */
-    static final int MR_SMALL = TILE_6X2 ? 4 : MR;
+    static final int MR_SMALL = SIXTEEN_REGISTERS ? 4 : MR;
 
     /**
      * Depth of a packed block. 256 k steps: the A sliver (KC, MR) is 4-6 KiB and stays in L1 while the
@@ -91,10 +100,11 @@ final class KernelShape {
     static final int KC_LONG = 64;
 
     /**
-     * Rows of a packed A block, a multiple of both tiles' MR (4 and 6): (MC, KC) = 96 KiB, a fifth of a
-     * 512 KiB L2 and a tenth of a 1 MiB one. Each sliver of it stays in L1 while the B panels stream past.
+     * Rows of a packed A block, a whole number of MR-row tiles (96 for 4 and 6 rows, 100 for 5): (MC, KC) =
+     * 96-100 KiB, a fifth of a 512 KiB L2 and a tenth of a 1 MiB one. Each sliver of it stays in L1 while
+     * the B panels stream past.
      */
-    static final int MC = 96;
+    static final int MC = MR == 5 ? 100 : 96;
     /**
      * Columns of a packed B block: (KC, NC) = 2 MiB, it lives in L3 and is streamed past each A sliver in
      * the order it was packed (sequential reads the prefetchers follow; 512 x 4096 x 1024 at AVX2 width, AMD
@@ -132,15 +142,19 @@ final class KernelShape {
     }
 
     /**
-     * Height of the next A sliver when rem rows of the block are left: MR, except that with 6-row tiles
-     * the last 1-4, 7 or 8 rows go into 4-row slivers (8 = 4 + 4, 7 = 4 + 3, 14 = 6 + 4 + 4), so an
-     * even row count is never padded.
+     * Height of the next A sliver when rem rows of the block are left: MR, except that with 16-register
+     * tiles some rows go into 4-row slivers so that few are padded. 6-row tiles: the last 1-4, 7 or 8 rows
+     * (8 = 4 + 4, 7 = 4 + 3, 14 = 6 + 4 + 4), so an even row count is never padded. 5-row tiles: 4-row
+     * slivers until a multiple of 5 is left (each takes 4 off, so at most four of them: 64 = 4 + 12 x 5,
+     * 32 = 3 x 4 + 4 x 5), so only counts below 12 are ever padded, by at most 3 rows.
      */
     static int sliverRows(int rem) {
-        if (MR_SMALL != MR && (rem <= MR_SMALL || rem == 2 * MR_SMALL - 1 || rem == 2 * MR_SMALL)) {
-            return MR_SMALL;
+        if (MR_SMALL == MR) {
+            return MR;
         }
-        return MR;
+        boolean small = MR == 5 ? rem <= MR_SMALL || rem % MR != 0
+                : rem <= MR_SMALL || rem == 2 * MR_SMALL - 1 || rem == 2 * MR_SMALL;
+        return small ? MR_SMALL : MR;
     }
 
     static int bits(String forced, int preferred) {
@@ -187,6 +201,29 @@ final class KernelShape {
         String a = arch.toLowerCase(Locale.ROOT);
         boolean x86 = a.equals("amd64") || a.equals("x86_64") || a.equals("x86") || a.equals("i386") || a.equals("i686");
         return x86 && preferredBits < 512 ? 16 : 32;
+    }
+
+    static int tileRows(String forced, int jdkFeature) {
+        if (forced == null || forced.isBlank()) {
+            return jdkFeature <= 17 ? 6 : 5;
+        }
+        return switch (forced.trim()) {
+            case "5" -> 5;
+            case "6" -> 6;
+            default -> throw new IllegalArgumentException("-D" + TILE_ROWS_PROPERTY + "=" + forced
+                    + ": expected 5 or 6 (rows of the 16-register GEMM tile)");
+        };
+    }
+
+    /** The 32-register tile's 4 rows; a forced row count is checked, then named as not applying. */
+    static int wideTileRows(String forced) {
+        if (forced != null && !forced.isBlank()) {
+            tileRows(forced, 0);
+            System.getLogger(KernelShape.class.getName()).log(Level.WARNING, "lanegrad: -D" + TILE_ROWS_PROPERTY
+                    + "=" + forced.trim() + " shapes 16-register tiles; these kernels use " + REGISTERS
+                    + " registers and the 4 x 4 tile");
+        }
+        return 4;
     }
 
     /** GEMM tile and blocking as text, e.g. "6x16 (6 rows x 2 vectors), KC 256, MC 96, NC 2048". */

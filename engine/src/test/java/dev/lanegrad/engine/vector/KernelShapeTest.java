@@ -37,6 +37,36 @@ class KernelShapeTest {
     }
 
     @Test
+    void sixteenRegisterTileRowsFollowTheJdk() {
+        assertEquals(6, KernelShape.tileRows(null, 17), "JDK 17's C2 keeps the 6 x 2 loop in 15 registers");
+        assertEquals(5, KernelShape.tileRows(null, 25), "JDK 25's C2 needs 17 registers for 6 x 2");
+        assertEquals(5, KernelShape.tileRows(null, 21), "unmeasured JDKs get the tile with room to spare");
+        assertEquals(6, KernelShape.tileRows("6", 25));
+        assertEquals(5, KernelShape.tileRows(" 5 ", 17));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KernelShape.tileRows("4", 17));
+        assertTrue(e.getMessage().contains("-Dlanegrad.vector.tileRows=4: expected 5 or 6"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> KernelShape.wideTileRows("7"), "checked at 32 registers too");
+        assertEquals(4, KernelShape.wideTileRows("5"), "32 registers: the 4 x 4 tile, with a warning");
+    }
+
+    @Test
+    void sliversCoverEveryRowCountWithFewPaddedRows() {
+        for (int rows = 1; rows <= 3 * KernelShape.MC; rows++) {
+            int computed = 0;
+            for (int rem = rows, h; rem > 0; rem -= h) {
+                h = KernelShape.sliverRows(rem);
+                assertTrue(h == KernelShape.MR || h == KernelShape.MR_SMALL, "sliver of " + h);
+                computed += h;
+            }
+            int padded = computed - rows;
+            assertTrue(padded < KernelShape.MR_SMALL, rows + " rows: " + padded + " padded");
+            if (KernelShape.MR == 5 && rows >= 12 || KernelShape.MR == 6 && rows >= 4 && rows % 2 == 0) {
+                assertEquals(0, padded, rows + " rows");
+            }
+        }
+    }
+
+    @Test
     void longTransposedReductionsUseShallowBlocks() {
         assertEquals(KernelShape.KC, KernelShape.depth(false, 10_000), "forward products keep KC");
         assertEquals(KernelShape.KC, KernelShape.depth(true, KernelShape.KC), "one block: unchanged");
