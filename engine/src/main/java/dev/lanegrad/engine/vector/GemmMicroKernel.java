@@ -78,8 +78,10 @@ final class GemmMicroKernel {
     static void kernel(int kc, int h, float[] ap, int aIdx, float[] bp, int bIdx, float[] edge) {
         if (!KernelShape.SIXTEEN_REGISTERS) { // a static final: C2 compiles one branch
             tile4x4(kc, ap, aIdx, 1, 4, bp, bIdx, edge);
+        } else if (h == MR && MR == 6) {
+            tile6x2(kc, ap, aIdx, bp, bIdx, edge);
         } else if (h == MR) {
-            tileMRx2(kc, ap, aIdx, bp, bIdx, edge);
+            tile5x2(kc, ap, aIdx, bp, bIdx, edge);
         } else {
             tile4x2(kc, ap, aIdx, bp, bIdx, edge);
         }
@@ -91,7 +93,7 @@ final class GemmMicroKernel {
         FloatVector c10 = FloatVector.fromArray(S, ZEROS, 2 * L), c11 = FloatVector.fromArray(S, ZEROS, 3 * L);
         FloatVector c20 = FloatVector.fromArray(S, ZEROS, 4 * L), c21 = FloatVector.fromArray(S, ZEROS, 5 * L);
         FloatVector c30 = FloatVector.fromArray(S, ZEROS, 6 * L), c31 = FloatVector.fromArray(S, ZEROS, 7 * L);
-        for (int bo = bIdx, ao = aIdx, end = bIdx + kc * NR; bo < end; bo += NR, ao += 4) { // counted as tileMRx2's
+        for (int bo = bIdx, ao = aIdx, end = bIdx + kc * NR; bo < end; bo += NR, ao += 4) { // counted as tile6x2's
             FloatVector b0 = FloatVector.fromArray(S, bp, bo);
             FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
             FloatVector a = FloatVector.broadcast(S, ap[ao]);
@@ -118,8 +120,8 @@ final class GemmMicroKernel {
     }
 
     /**
-     * MR (5 or 6, KernelShape says why) rows x 2 vectors into edge (MR, NR): 13 or 15 live vectors, for
-     * 16-register targets; MR is a static final, so for 5 rows C2 drops the sixth. One method per tile, each small: a larger body hit NodeCountInliningCutoff, and a vector passed to a method that
+     * 6 rows x 2 vectors into edge (6, NR): 15 live vectors, for 16-register targets on JDK 17 (KernelShape
+     * says why). One method per tile, each small: a larger body hit NodeCountInliningCutoff, and a vector passed to a method that
      * was not inlined is boxed on the heap.
      * <p>
      * The loop counts with B's index itself (bo up to bIdx + kc * NR) and advances ao by MR beside it: two
@@ -132,14 +134,14 @@ final class GemmMicroKernel {
      * 256^3 96 -> 100 GFLOP/s and 1024^3 99 -> 105. A core that dispatches 6 operations per cycle (Zen 3 and 4)
      * must issue this loop's 12 FMAs and ~20 other instructions in 6 cycles, so every one of them counts.
      */
-    private static void tileMRx2(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] edge) {
+    private static void tile6x2(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] edge) {
         FloatVector c00 = FloatVector.fromArray(S, ZEROS, 0), c01 = FloatVector.fromArray(S, ZEROS, L);
         FloatVector c10 = FloatVector.fromArray(S, ZEROS, 2 * L), c11 = FloatVector.fromArray(S, ZEROS, 3 * L);
         FloatVector c20 = FloatVector.fromArray(S, ZEROS, 4 * L), c21 = FloatVector.fromArray(S, ZEROS, 5 * L);
         FloatVector c30 = FloatVector.fromArray(S, ZEROS, 6 * L), c31 = FloatVector.fromArray(S, ZEROS, 7 * L);
         FloatVector c40 = FloatVector.fromArray(S, ZEROS, 8 * L), c41 = FloatVector.fromArray(S, ZEROS, 9 * L);
         FloatVector c50 = FloatVector.fromArray(S, ZEROS, 10 * L), c51 = FloatVector.fromArray(S, ZEROS, 11 * L);
-        for (int bo = bIdx, ao = aIdx, end = bIdx + kc * NR; bo < end; bo += NR, ao += MR) {
+        for (int bo = bIdx, ao = aIdx, end = bIdx + kc * NR; bo < end; bo += NR, ao += 6) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bo);
             FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
             FloatVector a = FloatVector.broadcast(S, ap[ao]);
@@ -157,11 +159,9 @@ final class GemmMicroKernel {
             a = FloatVector.broadcast(S, ap[ao + 4]);
             c40 = a.fma(b0, c40);
             c41 = a.fma(b1, c41);
-            if (MR == 6) {
-                a = FloatVector.broadcast(S, ap[ao + 5]);
-                c50 = a.fma(b0, c50);
-                c51 = a.fma(b1, c51);
-            }
+            a = FloatVector.broadcast(S, ap[ao + 5]);
+            c50 = a.fma(b0, c50);
+            c51 = a.fma(b1, c51);
         }
         // the accumulators go to the per-thread scratch tile; update() scales/adds them into C
         c00.intoArray(edge, 0);
@@ -174,10 +174,53 @@ final class GemmMicroKernel {
         c31.intoArray(edge, 3 * NR + L);
         c40.intoArray(edge, 4 * NR);
         c41.intoArray(edge, 4 * NR + L);
-        if (MR == 6) {
-            c50.intoArray(edge, 5 * NR);
-            c51.intoArray(edge, 5 * NR + L);
+        c50.intoArray(edge, 5 * NR);
+        c51.intoArray(edge, 5 * NR + L);
+    }
+
+    /**
+     * 5 rows x 2 vectors into edge (5, NR): 10 accumulators, for 16-register targets on JDKs after 17, as
+     * {@link #tile6x2} without its last row. Its own method, not tile6x2 with the sixth row under a static-final
+     * condition: C2 drops that row's FMAs, but its two accumulators are still live locals of the bytecode, so the
+     * loop's safepoint kept them (one in a register, one loaded and stored every k step), and on Temurin 25 at two
+     * threads the GEMM ran at half speed (1024^3 107 GFLOP/s against 197 with 6 rows; AMD EPYC family 25 model 17,
+     * -XX:UseAVX=2).
+     */
+    private static void tile5x2(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] edge) {
+        FloatVector c00 = FloatVector.fromArray(S, ZEROS, 0), c01 = FloatVector.fromArray(S, ZEROS, L);
+        FloatVector c10 = FloatVector.fromArray(S, ZEROS, 2 * L), c11 = FloatVector.fromArray(S, ZEROS, 3 * L);
+        FloatVector c20 = FloatVector.fromArray(S, ZEROS, 4 * L), c21 = FloatVector.fromArray(S, ZEROS, 5 * L);
+        FloatVector c30 = FloatVector.fromArray(S, ZEROS, 6 * L), c31 = FloatVector.fromArray(S, ZEROS, 7 * L);
+        FloatVector c40 = FloatVector.fromArray(S, ZEROS, 8 * L), c41 = FloatVector.fromArray(S, ZEROS, 9 * L);
+        for (int bo = bIdx, ao = aIdx, end = bIdx + kc * NR; bo < end; bo += NR, ao += 5) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector a = FloatVector.broadcast(S, ap[ao]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, ap[ao + 1]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, ap[ao + 2]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, ap[ao + 3]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(S, ap[ao + 4]);
+            c40 = a.fma(b0, c40);
+            c41 = a.fma(b1, c41);
         }
+        c00.intoArray(edge, 0);
+        c01.intoArray(edge, L);
+        c10.intoArray(edge, NR);
+        c11.intoArray(edge, NR + L);
+        c20.intoArray(edge, 2 * NR);
+        c21.intoArray(edge, 2 * NR + L);
+        c30.intoArray(edge, 3 * NR);
+        c31.intoArray(edge, 3 * NR + L);
+        c40.intoArray(edge, 4 * NR);
+        c41.intoArray(edge, 4 * NR + L);
     }
 
     /**
