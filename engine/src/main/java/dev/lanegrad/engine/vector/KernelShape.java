@@ -56,12 +56,12 @@ final class KernelShape {
      * <li>16 registers (AVX2, SSE): MR x 2 vectors. The 4 x 4 tile needs 21 and C2 spilled accumulators in
      *     the k loop (0.40-0.63 of OpenBLAS's AVX2 sgemm). 6 x 2 (BLIS's Haswell shape, 6x16 at 256 bits) is
      *     12 accumulators + 2 B + 1 broadcast = 15 of 16, and JDK 17's C2 allocates its loop in exactly
-     *     those. JDK 25's C2 schedules three broadcasts of A ahead of their FMAs, so the loop needs 17 and
-     *     it keeps an accumulator on the stack, loaded and stored every k step: 256^3 at AVX2 width 45
-     *     GFLOP/s where JDK 17 makes 100. 5 x 2 (10 + 2 + up to 4 broadcasts) leaves room for that: 93-95
-     *     GFLOP/s on JDK 25, and on JDK 17 95 where 6 x 2 makes 100 (AMD EPYC family 25 model 17, Zen 4,
-     *     -XX:UseAVX=2, one thread, docs/kernels.md). So 6 rows on JDK 17 and 5 on every later JDK (18 to
-     *     24 not measured: 5 is the safe side).</li>
+     *     those. Temurin 25's C2 sometimes schedules three broadcasts of A ahead of their FMAs (17 registers)
+     *     and then keeps an accumulator on the stack, loaded and stored every k step: 1024^3 at AVX2 width 45-48
+     *     GFLOP/s at one thread (JDK 17: 102-104), though 191-200 at two, whose compile differed. 5 x 2 (10 + 2,
+     *     room for 4 broadcasts in flight) ran 97.7 at one thread and 186-188 at two on Temurin 25, 98.8-99.0 at
+     *     one on JDK 17 (AMD EPYC family 25 model 17, Zen 4, -XX:UseAVX=2, docs/kernels.md). So 6 rows on JDK
+     *     17 and 5 on every later JDK (18 to 24 not measured: 5 is the side with registers to spare).</li>
      * </ul>
      */
     static final boolean SIXTEEN_REGISTERS = REGISTERS < 32;
