@@ -121,8 +121,8 @@ final class GemmMicroKernel {
 
     /**
      * 6 rows x 2 vectors into edge (6, NR): 15 live vectors, for 16-register targets on JDK 17 (KernelShape
-     * says why). One method per tile, each small: a larger body hit NodeCountInliningCutoff, and a vector passed to a method that
-     * was not inlined is boxed on the heap.
+     * says why). One method per tile, each small: a larger body hit NodeCountInliningCutoff, and a vector
+     * passed to a method that was not inlined is boxed on the heap.
      * <p>
      * The loop counts with B's index itself (bo up to bIdx + kc * NR) and advances ao by MR beside it: two
      * induction variables, not three. C2 removes the range checks of an index that is linear in the loop's own
@@ -182,9 +182,9 @@ final class GemmMicroKernel {
      * 5 rows x 2 vectors into edge (5, NR): 10 accumulators, for 16-register targets on JDKs after 17, as
      * {@link #tile6x2} without its last row. Its own method, not tile6x2 with the sixth row under a static-final
      * condition: C2 drops that row's FMAs, but its two accumulators are still live locals of the bytecode, so the
-     * loop's safepoint kept them (one in a register, one loaded and stored every k step), and on Temurin 25 at two
-     * threads the GEMM ran at half speed (1024^3 107 GFLOP/s against 197 with 6 rows; AMD EPYC family 25 model 17,
-     * -XX:UseAVX=2).
+     * loop's safepoint kept them (one in a register, one loaded and stored every k step): on Temurin 25 at two
+     * threads 1024^3 ran at 107 GFLOP/s that way and at 186-188 as this method (AMD EPYC family 25 model 17,
+     * -XX:UseAVX=2, docs/kernels.md).
      */
     private static void tile5x2(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] edge) {
         FloatVector c00 = FloatVector.fromArray(S, ZEROS, 0), c01 = FloatVector.fromArray(S, ZEROS, L);
