@@ -25,4 +25,15 @@ public interface PrepackedGemm {
     /** C (m, n) = alpha * A (m, k) @ P + beta * C, on the calling thread; beta == 0 ignores C's contents. */
     void multiply(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                   float[] packed, int packedOff, float beta, float[] c, int cOff, int ldc);
+
+    /**
+     * The same product, with a hint for the cache: a caller that multiplies the same panels again and again (a
+     * time loop's W_hh at every step) passes {@code backwards} on every other call, and the implementation may
+     * then walk the panels last to first, so that the panels the last call read last, most likely still in
+     * cache, are read first. The result is the same either way.
+     */
+    default void multiply(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                          float[] packed, int packedOff, float beta, float[] c, int cOff, int ldc, boolean backwards) {
+        multiply(m, n, k, alpha, a, aOff, lda, packed, packedOff, beta, c, cOff, ldc);
+    }
 }

@@ -21,10 +21,6 @@ import static dev.lanegrad.engine.vector.VectorGemm.MC;
  */
 final class GemmPrepacked {
 
-
-    /** Calls of the one-row path so far; racy on purpose (threads only share a cache hint, never a result). */
-    private static int turns;
-
     /**
      * Whether full MR-row slivers of A are read in place (row stride lda) instead of packed: the 4 x 4-vector
      * tile of 32-register targets, which has issue slots to spare for the four A streams (16 zmm FMAs take 16
@@ -70,8 +66,9 @@ final class GemmPrepacked {
         }
     }
 
+    /** See PrepackedGemm#multiply; backwards walks the one-row path's panels last to first. */
     static void multiply(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
-                         float[] packed, int packedOff, float beta, float[] c, int cOff, int ldc) {
+                         float[] packed, int packedOff, float beta, float[] c, int cOff, int ldc, boolean backwards) {
         Checks.nonNegative("gemm prepacked", "m", m);
         Checks.nonNegative("gemm prepacked", "n", n);
         Checks.nonNegative("gemm prepacked", "k", k);
@@ -88,11 +85,10 @@ final class GemmPrepacked {
         GemmWorkspace ws = GemmWorkspace.get();
         int nPad = roundUp(n, NR);
         if (m <= GemmRowKernel.ROWS_ALONE) {
-            // every other call walks the panels backwards: a time loop multiplies the same panels once per
-            // step, and when they are about the size of L2 (W_hh of H = 256: 1 MB) a sweep in one direction
-            // always evicts what the next sweep reads first; turning back re-reads the last-touched panels
-            // from L2. The order of the columns does not change any element's sum.
-            boolean backwards = (turns++ & 1) == 1;
+            // the caller turns back every other call (models' PackedWeight): a time loop multiplies the same
+            // panels once per step, and when they are about the size of L2 (W_hh of H = 256: 1 MB) a sweep in
+            // one direction always evicts what the next sweep reads first; turning back re-reads the
+            // last-touched panels from L2. The order of the columns does not change any element's sum.
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 float betaBlock = pc == 0 ? beta : 1f; // later k blocks accumulate onto the first

@@ -102,7 +102,13 @@ final class VectorGemm extends CheckedGemm implements PrepackedGemm, FusedLstmSt
     @Override
     public void multiply(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                          float[] packed, int packedOff, float beta, float[] c, int cOff, int ldc) {
-        GemmPrepacked.multiply(m, n, k, alpha, a, aOff, lda, packed, packedOff, beta, c, cOff, ldc);
+        GemmPrepacked.multiply(m, n, k, alpha, a, aOff, lda, packed, packedOff, beta, c, cOff, ldc, false);
+    }
+
+    @Override
+    public void multiply(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                         float[] packed, int packedOff, float beta, float[] c, int cOff, int ldc, boolean backwards) {
+        GemmPrepacked.multiply(m, n, k, alpha, a, aOff, lda, packed, packedOff, beta, c, cOff, ldc, backwards);
     }
 
     @Override
