@@ -17,8 +17,10 @@ public final class RnnStreamState {
     final float[] gh;
     final float[] hNew;
     final float[] cNew;
-    /** W_hh of the layer being stepped */
+    /** W_hh of the layer being stepped (a GEMM that does not pack) */
     final Cell.HiddenWeights weights = new Cell.HiddenWeights();
+    /** The step over packed weights, reused by every step of this state */
+    final StreamStep.Pass pass = new StreamStep.Pass();
 
     RnnStreamState(RnnConfig config, int batch) {
         if (batch < 1) {

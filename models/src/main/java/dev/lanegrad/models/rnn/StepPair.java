@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * One forward time loop run by two threads in step: the caller and one engine worker each multiply half of
- * W_hh's columns, meet, each run the pointwise step on half of the rows, and meet again ({@link TimeLoop}).
+ * One forward pass run by two threads in step: the caller and one engine worker each multiply half of the
+ * weights' columns, meet, each run the pointwise step on half of the rows, and meet again, step after step
+ * ({@link TimeLoop}) or once per call of a stream ({@link StreamStep}); any {@link Pass} written that way.
  * Splitting the product by columns keeps each half of the packed W_hh in its own core's L2 for the whole
  * loop (W_hh of H = 256 is 1 MB, a Zen 5 core's whole L2, so one core alone streams it from L3 at every
  * step), and it works at B = 1, where splitting rows cannot. The meetings are spins of well under a
@@ -31,6 +32,8 @@ final class StepPair extends HandOff {
      */
     private static final int YIELD_AFTER = 1_000;
     private static final ThreadLocal<StepPair> LOCAL = new ThreadLocal<>();
+    /** Each thread's time-loop pass, reused by its {@link #forward} calls (nobody reads it once a call returns). */
+    private static final ThreadLocal<LoopPass> LOOP_PASS = ThreadLocal.withInitial(LoopPass::new);
 
     /**
      * How long the worker, its part done, spins for the caller's next pass before it returns to the pool
@@ -60,16 +63,19 @@ final class StepPair extends HandOff {
     private final AtomicInteger claimed = new AtomicInteger();
     private volatile boolean abandoned;
     private boolean forked;
-    private TimeLoop loop;
-    private RnnWorkspace ws;
-    private int s;
-    private int d;
-    private int rows;
-    private int from;
-    private int to;
-    /** The caller's meetings in this pass, and how many of them outlasted YIELD_AFTER spins. */
+    /** The pass being run (read by the worker only once it has claimed its part). */
+    private Pass pass;
+    /**
+     * The caller's meetings since the last report to {@link PairBackoff}, and how many of them outlasted
+     * YIELD_AFTER spins. Reported once there are at least {@link #REPORT_MEETINGS}: a pass of a time loop
+     * (two per step, S1: 100), or many passes of a stream's steps (two per layer each). Reported per pass, a
+     * stream step's single slow meeting (a vCPU descheduled for a moment) made the next 50 ms run alone: at
+     * S2 (LSTM, B = 1, H = 256) 16-19 us per step against 11.5-11.9 us without the back-off (AMD EPYC family
+     * 25 model 17, 2 vCPUs, JDK 17.0.15).
+     */
     private int meetings;
     private int slowMeetings;
+    private static final int REPORT_MEETINGS = 100;
 
     /**
      * Products of at least this many multiply-adds per step pay for two meetings per step. Measured on
@@ -90,36 +96,97 @@ final class StepPair extends HandOff {
     }
 
     /**
+     * A pass two threads can run in step: {@code run(pair, 0)} on the caller and {@code run(pair, 1)} on the
+     * worker, meeting at {@link #await}; or {@code run(null, 0)}, the whole pass on one thread, to the same bits.
+     */
+    interface Pass {
+        void run(StepPair pair, int part);
+    }
+
+    /** loop.forward over rows [0, rows) and steps [from, to) of slot s, direction d, as a {@link Pass}. */
+    private static final class LoopPass implements Pass {
+        private TimeLoop loop;
+        private RnnWorkspace ws;
+        private int s;
+        private int d;
+        private int rows;
+        private int from;
+        private int to;
+
+        @Override
+        public void run(StepPair pair, int part) {
+            loop.forward(ws, s, d, 0, rows, from, to, pair, part);
+        }
+    }
+
+    /**
      * Runs loop.forward over rows [0, B) and steps [from, to) (in the direction's order) of slot s,
      * direction d, with an engine worker as the second part.
      */
     static void forward(TimeLoop loop, RnnWorkspace ws, int s, int d, int B, int from, int to) {
+        LoopPass p = LOOP_PASS.get();
+        p.loop = loop;
+        p.ws = ws;
+        p.s = s;
+        p.d = d;
+        p.rows = B;
+        p.from = from;
+        p.to = to;
+        try {
+            run(p, false);
+        } finally {
+            p.loop = null;
+            p.ws = null;
+        }
+    }
+
+    /**
+     * Runs pass with an engine worker as its second part: handed to this thread's last worker if that still
+     * waits ({@link #LINGER_NANOS}), else a worker is started. {@code noWait}: if none waits, run the pass
+     * alone at once and only start a worker, to wait for the next pass (a stream's step, which takes less
+     * time than a worker takes to wake); otherwise wait up to {@link #START_SPINS} for it to start.
+     */
+    static void run(Pass pass, boolean noWait) {
         StepPair pair = LOCAL.get();
         if (pair != null && pair.worker.compareAndSet(WAITING, RESERVED)) {
             // the last pass's worker still waits: hand it this pass (it cannot leave while RESERVED)
             pair.resetPass();
-            pair.prepare(loop, ws, s, d, B, from, to);
+            pair.prepare(pass);
             pair.forked = true;
             pair.worker.set(HANDED);
             HANDED_PASSES.increment();
+        } else if (noWait) {
+            if (pair == null || !pair.forked || pair.isDone()) {
+                if (pair == null) {
+                    pair = new StepPair();
+                    LOCAL.set(pair);
+                }
+                pair.start(null); // the worker finds no part and waits for the next pass
+            }
+            SOLO_PASSES.increment();
+            pass.run(null, 0);
+            return;
         } else {
             if (pair == null || pair.forked && !pair.isDone()) {
                 pair = new StepPair();
                 LOCAL.set(pair);
             }
-            pair.start(loop, ws, s, d, B, from, to);
+            pair.start(pass);
         }
         try {
             pair.runCallerPart();
         } finally {
-            pair.loop = null;
-            pair.ws = null;
+            pair.pass = null;
         }
     }
 
-    private void start(TimeLoop loop, RnnWorkspace ws, int s, int d, int rows, int from, int to) {
+    /** Starts a worker for pass, or (pass null) one that only waits for the next pass. */
+    private void start(Pass pass) {
         reset();
-        prepare(loop, ws, s, d, rows, from, to);
+        prepare(pass);
+        if (pass == null) {
+            claimed.set(2);
+        }
         try {
             EngineThreads.pool().execute(this);
             forked = true;
@@ -128,32 +195,24 @@ final class StepPair extends HandOff {
         }
     }
 
-    /** The pass's arguments and a fresh count of meetings and claims (published to the worker by what follows). */
-    private void prepare(TimeLoop loop, RnnWorkspace ws, int s, int d, int rows, int from, int to) {
+    /** The pass and fresh claims (published to the worker by what follows). */
+    private void prepare(Pass pass) {
         arrived.set(0, 0);
         arrived.set(16, 0);
         claimed.set(0);
         abandoned = false;
-        meetings = 0;
-        slowMeetings = 0;
-        this.loop = loop;
-        this.ws = ws;
-        this.s = s;
-        this.d = d;
-        this.rows = rows;
-        this.from = from;
-        this.to = to;
+        this.pass = pass;
     }
 
     private void runCallerPart() {
         if (!forked || !workerStarted()) {
             SOLO_PASSES.increment();
-            // alone: the worker, if it starts now, finds the loop taken
-            loop.forward(ws, s, d, 0, rows, from, to, null, 0);
+            // alone: the worker, if it starts now, finds the pass taken
+            pass.run(null, 0);
             return;
         }
         try {
-            loop.forward(ws, s, d, 0, rows, from, to, this, 0);
+            pass.run(this, 0);
         } catch (Abandoned workerFailed) {
             // its exception is thrown below
         } catch (RuntimeException | Error e) {
@@ -161,7 +220,11 @@ final class StepPair extends HandOff {
             throw e;
         }
         Throwable failure = awaitWorker();
-        PairBackoff.SHARED.record(meetings, slowMeetings, System.nanoTime());
+        if (meetings >= REPORT_MEETINGS) {
+            PairBackoff.SHARED.record(meetings, slowMeetings, System.nanoTime());
+            meetings = 0;
+            slowMeetings = 0;
+        }
         if (failure instanceof RuntimeException re) {
             throw re;
         }
@@ -187,7 +250,7 @@ final class StepPair extends HandOff {
             return;
         }
         try {
-            loop.forward(ws, s, d, 0, rows, from, to, this, 1);
+            pass.run(this, 1);
         } catch (Abandoned callerFailed) {
             // the caller reports its own exception
         }
