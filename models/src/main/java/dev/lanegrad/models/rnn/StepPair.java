@@ -65,6 +65,8 @@ final class StepPair extends HandOff {
     private boolean forked;
     /** The pass being run (read by the worker only once it has claimed its part). */
     private Pass pass;
+    /** When the caller's last pass run alone without waiting ended (System.nanoTime()). */
+    private long aloneEnded = System.nanoTime() - LINGER_NANOS - 1;
     /**
      * The caller's meetings since the last report to {@link PairBackoff}, and how many of them outlasted
      * YIELD_AFTER spins. Reported once there are at least {@link #REPORT_MEETINGS}: a pass of a time loop
@@ -143,8 +145,11 @@ final class StepPair extends HandOff {
     /**
      * Runs pass with an engine worker as its second part: handed to this thread's last worker if that still
      * waits ({@link #LINGER_NANOS}), else a worker is started. {@code noWait}: if none waits, run the pass
-     * alone at once and only start a worker, to wait for the next pass (a stream's step, which takes less
-     * time than a worker takes to wake); otherwise wait up to {@link #START_SPINS} for it to start.
+     * alone at once (a stream's step takes less time than a worker takes to wake), and start a worker to wait
+     * for the next pass only if the last pass alone ended less than LINGER_NANOS ago: steps in quick
+     * succession (a stream fed as fast as it goes) then run in two threads from the third on, while a lone
+     * step (a server's session stepped once per request) never leaves a worker spinning for nothing.
+     * Otherwise wait up to {@link #START_SPINS} for the worker to start.
      */
     static void run(Pass pass, boolean noWait) {
         StepPair pair = LOCAL.get();
@@ -156,15 +161,16 @@ final class StepPair extends HandOff {
             pair.worker.set(HANDED);
             HANDED_PASSES.increment();
         } else if (noWait) {
-            if (pair == null || !pair.forked || pair.isDone()) {
-                if (pair == null) {
-                    pair = new StepPair();
-                    LOCAL.set(pair);
-                }
+            if (pair == null) {
+                pair = new StepPair();
+                LOCAL.set(pair);
+            }
+            if (System.nanoTime() - pair.aloneEnded < LINGER_NANOS && (!pair.forked || pair.isDone())) {
                 pair.start(null); // the worker finds no part and waits for the next pass
             }
             SOLO_PASSES.increment();
             pass.run(null, 0);
+            pair.aloneEnded = System.nanoTime();
             return;
         } else {
             if (pair == null || pair.forked && !pair.isDone()) {
