@@ -20,7 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
  * accumulators + 2 B vectors + the broadcasts; 10-12 FMA chains still cover a 4-cycle latency at two FMAs per
  * cycle.
  * The packed operands are read with unit or constant stride, so C2 removes B's bounds checks from the k loop.
- * A prepacked product on a 32-register target reads A's rows where they lie instead ({@link #tileInPlace}).
+ * On a 32-register target the full slivers of a stored A are read where they lie instead ({@link #tileInPlace}),
+ * in the blocked GEMM and the prepacked products.
  */
 final class GemmMicroKernel {
 

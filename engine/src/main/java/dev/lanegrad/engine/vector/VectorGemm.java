@@ -191,7 +191,17 @@ final class VectorGemm extends CheckedGemm implements PrepackedGemm, FusedLstmSt
                 GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, gather);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    GemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, pa);
+                    // On 32-register targets the full slivers of a stored A (not A^T) are read where they lie, as
+                    // GemmPrepacked does (A_IN_PLACE, the reason there); only the rows left over are packed. Packing
+                    // costs about a cycle per element of A, which is then used for n multiply-adds: at n = 128 that
+                    // was a fifth of the time (5.7 % of the char-LM training step's samples, JFR). One thread, 512 bits, four alternating rounds (AMD EPYC
+                    // family 25 model 17, Zen 4, JDK 17.0.15, `bench gemm`, GFLOP/s): 2048 x 128 x 2048 64.7-75.6
+                    // -> 83.7-94.6, 3200 x 1024 x 128 86.4-91.1 -> 92.4-99.6, 2048 x 2048 x 128 85.9-91.1 -> 91.7-95.5,
+                    // 1024^3 88.0-91.5 -> 94.0-99.3; the same bits (the same kernel and sums).
+                    int inPlace = GemmPrepacked.A_IN_PLACE && !transA ? mc / MR * MR : 0;
+                    if (inPlace < mc) {
+                        GemmPacking.packA(transA, a, aOff, lda, ic + inPlace, mc - inPlace, pc, kc, pa);
+                    }
                     // A sliver's tiles are walked along its rows of C (BLIS walks down the column of
                     // slivers for each panel instead). C is row-major: along a row each tile's lines
                     // follow the last tile's, which the hardware prefetchers follow, where a step down
@@ -200,7 +210,14 @@ final class VectorGemm extends CheckedGemm implements PrepackedGemm, FusedLstmSt
                     // 1024^3, one thread, AMD EPYC family 25 model 17 (Zen 4), JDK 17.0.15, three rounds:
                     // AVX2 width 77.7-87.5 -> 94.6-96.2 GFLOP/s, 512 bits 95.8-100.0 -> 101.2-103.8
                     // (docs/kernels.md); with C's lines always in L1 (ldc 0) the old order made 97.5-98.1.
-                    for (int ir = 0, h; ir < mc; ir += h) {
+                    for (int ir = 0; ir < inPlace; ir += MR) {
+                        int aRow = aOff + (ic + ir) * lda + pc;
+                        for (int jr = 0; jr < nc; jr += NR) {
+                            GemmMicroKernel.tileInPlace(kc, a, aRow, lda, pb, (jr / NR) * kc * NR, alpha, betaBlock,
+                                    c, cOff + (ic + ir) * ldc + jc + jr, ldc, Math.min(NR, nc - jr), edge);
+                        }
+                    }
+                    for (int ir = inPlace, h; ir < mc; ir += h) {
                         h = KernelShape.sliverRows(mc - ir);
                         int rows = Math.min(h, mc - ir);
                         for (int jr = 0; jr < nc; jr += NR) {
@@ -208,10 +225,10 @@ final class VectorGemm extends CheckedGemm implements PrepackedGemm, FusedLstmSt
                             int bIdx = (jr / NR) * kc * NR;
                             int cIdx = cOff + (ic + ir) * ldc + jc + jr;
                             if (kb < kc) {
-                                GemmMicroKernel.tileChained(kc, kb, h, pa, ir * kc, pb, bIdx,
+                                GemmMicroKernel.tileChained(kc, kb, h, pa, (ir - inPlace) * kc, pb, bIdx,
                                         alpha, betaBlock, c, cIdx, ldc, rows, cols, edge);
                             } else {
-                                GemmMicroKernel.tile(kc, h, pa, ir * kc, pb, bIdx,
+                                GemmMicroKernel.tile(kc, h, pa, (ir - inPlace) * kc, pb, bIdx,
                                         alpha, betaBlock, c, cIdx, ldc, rows, cols, edge);
                             }
                         }
