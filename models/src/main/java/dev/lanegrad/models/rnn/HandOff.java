@@ -83,6 +83,11 @@ abstract class HandOff extends RecursiveAction {
         return failure;
     }
 
+    /** Whether the worker has run its part of the current pass (or found none to run). */
+    final boolean partEnded() {
+        return finished;
+    }
+
     /** Whether the worker's part has failed so far (read by a thread still running its own part). */
     boolean workerFailed() {
         return failure != null;

@@ -65,8 +65,11 @@ final class StepPair extends HandOff {
     private boolean forked;
     /** The pass being run (read by the worker only once it has claimed its part). */
     private Pass pass;
-    /** When the caller's last pass run alone without waiting ended (System.nanoTime()). */
+    /** When the caller's last pass run alone without waiting ended, and when a worker was last started (System.nanoTime()). */
     private long aloneEnded = System.nanoTime() - LINGER_NANOS - 1;
+    private long startedAt;
+    /** A worker not started this long after it was handed to the pool is given up (a stream then starts another). */
+    private static final long LOST_NANOS = 10_000_000L;
     /**
      * The caller's meetings since the last report to {@link PairBackoff}, and how many of them outlasted
      * YIELD_AFTER spins. Reported once there are at least {@link #REPORT_MEETINGS}: a pass of a time loop
@@ -165,8 +168,16 @@ final class StepPair extends HandOff {
                 pair = new StepPair();
                 LOCAL.set(pair);
             }
-            if (System.nanoTime() - pair.aloneEnded < LINGER_NANOS && (!pair.forked || pair.isDone())) {
-                pair.start(null); // the worker finds no part and waits for the next pass
+            long now = System.nanoTime();
+            if (now - pair.aloneEnded < LINGER_NANOS) {
+                if (pair.forked && !pair.isDone() && !pair.partEnded() && now - pair.startedAt > LOST_NANOS) {
+                    // its worker never came: a busy pool, or JDK 17's pool that stops running tasks (BusyPool's note)
+                    pair = new StepPair();
+                    LOCAL.set(pair);
+                }
+                if (!pair.forked || pair.isDone()) {
+                    pair.start(null); // the worker finds no part and waits for the next pass
+                }
             }
             SOLO_PASSES.increment();
             pass.run(null, 0);
@@ -190,6 +201,7 @@ final class StepPair extends HandOff {
     private void start(Pass pass) {
         reset();
         prepare(pass);
+        startedAt = System.nanoTime();
         if (pass == null) {
             claimed.set(2);
         }

@@ -59,6 +59,32 @@ class StreamPairTest {
     }
 
     /**
+     * A worker handed to a pool that never runs it (here a pool whose workers stay blocked, replaced by a new
+     * one) is given up after StepPair's LOST_NANOS, and the stream's later steps get a worker of the new pool:
+     * without that, every later step of the thread ran alone (JDK 17's pool can stop running tasks, BusyPool's
+     * note).
+     */
+    @Test
+    void aStreamWhoseWorkerNeverCameStartsAnother() throws Exception {
+        Assumptions.assumeTrue(packing() && StepPair.LINGER_NANOS > 0, "StepPair runs with a packing GEMM only");
+        RnnProblem pb = new RnnProblem(new RnnConfig(RnnMode.LSTM, 6, 72, 1, true, false, 0f), 1, 1, false, 13L);
+        int before = EngineThreads.threads();
+        EngineThreads.setThreads(2);
+        try (BusyPool busy = BusyPool.occupy()) {
+            Rnn rnn = new Rnn(pb.params);
+            RnnStreamState state = rnn.newStreamState(1);
+            FloatView x = new FloatView(pb.x, 0, new int[] {1, 6});
+            for (int i = 0; i < 3; i++) {
+                rnn.step(state, x, null); // the second step starts a worker, queued behind the blocked ones
+            }
+            EngineThreads.setThreads(1); // the blocked pool is shut down with the worker still queued
+            assertStepsHanded("after a lost worker", pb, StepPair::handedPasses, 2);
+        } finally {
+            EngineThreads.setThreads(before);
+        }
+    }
+
+    /**
      * Steps pb's first input at the given threads until counter moves (at most 20,000 steps: the first ones,
      * interpreted, can outlast a worker's wait), each step's h as a network packed at one thread gives.
      */
