@@ -56,6 +56,20 @@ abstract class Cell {
     }
 
     /**
+     * {@link #addBiases} for a part of a pair packed by units (PackedWeight#packByUnits): `rows` rows of G*H
+     * gates whose columns [c0, c0 + G * (u1 - u0)) hold units [u0, u1) of each gate block, block after block.
+     */
+    final void addUnitBiases(int rows, float[] xp, int xpOff, float[] gh, int ghOff, RnnParameters p, int s,
+                             int u0, int u1, int c0) {
+        int units = u1 - u0;
+        for (int b = 0; b * hidden < gateRows; b++) {
+            int from = b * hidden + u0;
+            int shift = c0 + b * units - from;
+            addBiases(rows, xp, xpOff + shift, gh, ghOff + shift, p, s, from, from + units);
+        }
+    }
+
+    /**
      * Forward of one step. In: gates (rows, G*H) at g = the input projection with its biases (and gh of a
      * GRU at g); hPrev, cPrev = the state before the step. Adds hPrev W_hh^T, then the fused kernel writes
      * the state after the step to h (and c) and leaves in gates (and gh) what {@link #backward} needs.
@@ -65,7 +79,7 @@ abstract class Cell {
                        float[] hPrev, int hPrevOff, float[] h, int hOff,
                        float[] cPrev, int cPrevOff, float[] c, int cOff) {
         w.addHiddenProduct(rows, hPrev, hPrevOff, productTarget(gates, gh), g, PackedWeight.ALL);
-        pointwise(rows, gates, g, gh, hPrev, hPrevOff, h, hOff, cPrev, cPrevOff, c, cOff);
+        pointwise(rows, hidden, gates, g, gh, hPrev, hPrevOff, h, hOff, cPrev, cPrevOff, c, cOff);
     }
 
     /** Where a step's hidden product hPrev W_hh^T adds into: the gates, or a GRU's own gh. */
@@ -76,9 +90,11 @@ abstract class Cell {
     /**
      * The fused pointwise part of a forward step, once the hidden product is in: from gates (and gh) at g
      * and the state before the step, the state after it. Rows are independent, so any split of them gives
-     * the same bits.
+     * the same bits. units: hidden (rows of G*H gates), or, for one row (rows = 1), a part of a pair packed by
+     * units (PackedWeight#packByUnits), whose gates are those of a cell of that many units: the state's units
+     * from hPrevOff, hOff, cPrevOff and cOff on, the same bits as in the whole row.
      */
-    abstract void pointwise(int rows, float[] gates, int g, float[] gh,
+    abstract void pointwise(int rows, int units, float[] gates, int g, float[] gh,
                             float[] hPrev, int hPrevOff, float[] h, int hOff,
                             float[] cPrev, int cPrevOff, float[] c, int cOff);
 
@@ -114,12 +130,22 @@ abstract class Cell {
         private int gateRows;
         /** W_hh^T (forward) or W_hh (backward), whole or in two column halves (see {@link PackedWeight}). */
         private final PackedWeight panels = new PackedWeight();
+        private boolean byUnits;
 
-        /** For forward steps, h W_hh^T: W_hh^T packed when packed is not null (in two column halves when halves). */
-        void forForward(Gemm gemm, PrepackedGemm packed, RnnParameters p, int s, boolean halves) {
+        /**
+         * For forward steps, h W_hh^T: W_hh^T packed when packed is not null, in two halves when halves (of the
+         * hidden units when byUnits, else of the columns).
+         */
+        void forForward(Gemm gemm, PrepackedGemm packed, RnnParameters p, int s, boolean halves, boolean byUnits) {
             set(gemm, packed, p, s);
-            if (packed != null) {
-                // packing W_hh of H = 256 (1 MB) took 116 us of a 0.8 ms batch-1 LSTM forward on AVX-512: once per version
+            this.byUnits = packed != null && halves && byUnits;
+            if (packed == null) {
+                return;
+            }
+            // packing W_hh of H = 256 (1 MB) took 116 us of a 0.8 ms batch-1 LSTM forward on AVX-512: once per version
+            if (halves && byUnits) {
+                panels.packByUnits(packed, hidden, gateRows, hidden, whh, whhOff);
+            } else {
                 panels.pack(packed, true, hidden, gateRows, whh, whhOff, halves);
             }
         }
@@ -127,6 +153,7 @@ abstract class Cell {
         /** For backward steps, dGates W_hh: W_hh packed when packed is not null. */
         void forBackward(Gemm gemm, PrepackedGemm packed, RnnParameters p, int s) {
             set(gemm, packed, p, s);
+            byUnits = false;
             if (packed != null) {
                 panels.pack(packed, false, gateRows, hidden, whh, whhOff, false);
             }
@@ -160,6 +187,21 @@ abstract class Cell {
         /** The end of a part's product columns. */
         int endColumn(int part) {
             return panels.endColumn(part);
+        }
+
+        /** Packed in halves by hidden units for this pass (PackedWeight#packByUnits). */
+        boolean byUnits() {
+            return byUnits;
+        }
+
+        /** A part's first hidden unit, packed by units. */
+        int firstUnit(int part) {
+            return panels.firstUnit(part);
+        }
+
+        /** The end of a part's hidden units, packed by units. */
+        int endUnit(int part) {
+            return panels.endUnit(part);
         }
 
         /** Whether the products run prepacked (then only on the calling thread, see BatchSplit). */

@@ -14,10 +14,10 @@ final class ElmanCell extends Cell {
     }
 
     @Override
-    void pointwise(int rows, float[] gates, int g, float[] gh,
+    void pointwise(int rows, int units, float[] gates, int g, float[] gh,
                    float[] hPrev, int hPrevOff, float[] h, int hOff,
                    float[] cPrev, int cPrevOff, float[] c, int cOff) {
-        kernels.rnnForward(rows, hidden, relu, gates, g, h, hOff, hidden);
+        kernels.rnnForward(rows, units, relu, gates, g, h, hOff, hidden);
     }
 
     @Override

@@ -27,10 +27,10 @@ final class GruCell extends Cell {
     }
 
     @Override
-    void pointwise(int rows, float[] gates, int g, float[] gh,
+    void pointwise(int rows, int units, float[] gates, int g, float[] gh,
                    float[] hPrev, int hPrevOff, float[] h, int hOff,
                    float[] cPrev, int cPrevOff, float[] c, int cOff) {
-        kernels.gruForward(rows, hidden, gates, g, gh, g, hPrev, hPrevOff, hidden, h, hOff, hidden);
+        kernels.gruForward(rows, units, gates, g, gh, g, hPrev, hPrevOff, hidden, h, hOff, hidden);
     }
 
     @Override

@@ -71,7 +71,7 @@ final class Layer {
         final int N = ws.tokens;
         final int GH = config.gateRows();
         if (packed != null && ws.batch < Rnn.SPLIT_MIN_ROWS && StepProjection.fits(GH, In)) {
-            ws.projection.set(packed, params.weightIh(s), params.weightIhOff(s), GH, in, inOff, In, false);
+            ws.projection.set(packed, params.weightIh(s), params.weightIhOff(s), GH, config.hiddenSize(), in, inOff, In, false, false);
             ws.projection.projectAll(N, ws.gates[s]);
             ws.projection.clear();
             return;
@@ -112,15 +112,19 @@ final class Layer {
             }
             return;
         }
-        ws.weights.forForward(gemm, packed, params, s, pair);
         boolean pairOnly = pair && wide == 0;
+        // an inference pass whose every step is a pair's: each thread its half of the hidden units (of every
+        // gate), so it also runs those units' pointwise step, and the two meet once per step, not twice
+        boolean byUnits = pairOnly && !ws.saving && PackedWeight.splitsByUnits(config.hiddenSize());
+        ws.weights.forForward(gemm, packed, params, s, pair, byUnits);
         if (pairOnly || stepwise) {
             // the input projection inside the loop (StepProjection): step by step, or, in a StepPair's two
             // threads, each thread's half of the columns for all its steps before them, with W_ih packed once
             // per version in the same halves: no whole-sequence GEMM split over the pool (and W_ih packed)
             // before every pair. S1 LSTM at two threads: ~30 % of the caller's time was that GEMM, its
             // packing of W_ih and the wait for the pool's worker (JFR, AMD EPYC Zen 5, AVX-512, JDK 17).
-            ws.projection.set(packed, params.weightIh(s), params.weightIhOff(s), config.gateRows(), in, inOff, In, pairOnly);
+            ws.projection.set(packed, params.weightIh(s), params.weightIhOff(s), config.gateRows(), config.hiddenSize(),
+                    in, inOff, In, pairOnly, byUnits);
             try {
                 if (pairOnly) {
                     StepPair.forward(loop, ws, s, d, narrowRows, 0, T);

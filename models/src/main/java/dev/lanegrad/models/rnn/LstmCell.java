@@ -11,10 +11,10 @@ final class LstmCell extends Cell {
     }
 
     @Override
-    void pointwise(int rows, float[] gates, int g, float[] gh,
+    void pointwise(int rows, int units, float[] gates, int g, float[] gh,
                    float[] hPrev, int hPrevOff, float[] h, int hOff,
                    float[] cPrev, int cPrevOff, float[] c, int cOff) {
-        kernels.lstmForward(rows, hidden, gates, g, cPrev, cPrevOff, hidden, c, cOff, hidden, h, hOff, hidden);
+        kernels.lstmForward(rows, units, gates, g, cPrev, cPrevOff, hidden, c, cOff, hidden, h, hOff, hidden);
     }
 
     @Override

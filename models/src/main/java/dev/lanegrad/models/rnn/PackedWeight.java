@@ -7,9 +7,11 @@ import dev.lanegrad.engine.PrepackedGemm;
 /**
  * A weight as the prepacked GEMM reads it, op(B) (k, n) = W^T or W, packed once per parameter version
  * ({@link ParameterUpdates#count()}): a run of inference passes packs once, a training step packs anew.
- * Whole, or in two column halves ({@link #FIRST}, {@link #SECOND}) for the two threads of a
- * {@link StepPair}: each multiplies only its half's panels, which stay in its own core's L2.
- * Every element of a product is the same sum whichever part computes it. Or W packed in the fused LSTM step's
+ * Whole, or in two halves ({@link #FIRST}, {@link #SECOND}) for the two threads of a {@link StepPair}: each
+ * multiplies only its half's panels, which stay in its own core's L2. Halves of the columns, or halves of the
+ * hidden units ({@link #packByUnits}: each half holds its units' columns of every gate block, so that each
+ * thread can also run the pointwise step of its units). Every element of a product is the same sum
+ * whichever part computes it, wherever its column lands. Or W packed in the fused LSTM step's
  * own layout ({@link #packLstm}), for that step alone.
  *
  * <p>Mutable scratch of one workspace or stream.
@@ -25,6 +27,7 @@ final class PackedWeight {
     private static final int PLAIN = 0;
     private static final int TRANSPOSED = 1;
     private static final int LSTM = 2;
+    private static final int UNITS = 3;
 
     /** The GEMM that multiplies the panels (null in the fused LSTM step's layout, which only that step reads). */
     private PrepackedGemm gemm;
@@ -41,6 +44,9 @@ final class PackedWeight {
     /** The panels hold op(B)'s columns [0, split) at 0 and [split, n) at second. */
     private int split;
     private int second;
+    /** Packed by units: the hidden units of the first half, [0, units), and the hidden size; else 0. */
+    private int units;
+    private int hidden;
     /**
      * Products so far by part (ALL, FIRST, SECOND): every other one walks its panels backwards
      * ({@link PrepackedGemm}'s cache hint). Per weight and per part, so each sweep turns back from where the
@@ -51,7 +57,9 @@ final class PackedWeight {
      * three alternating rounds). Streams sharing a network share its weights and race on these counters,
      * which only ever choose an order of columns, never a result.
      */
-    private final int[] turns = new int[3];
+    private final int[] turns = new int[3 * TURN_STRIDE];
+    /** A part's counter at part * TURN_STRIDE: 64 bytes apart, so a pair's two threads never write one cache line. */
+    private static final int TURN_STRIDE = 16;
 
     /**
      * Packs op(B) (k, n): W^T when transposed (W (n, k) at (w, wOff), row stride k), else W (k, n) with row
@@ -64,6 +72,8 @@ final class PackedWeight {
             return;
         }
         split = halves ? halfColumns(n) : n;
+        units = 0;
+        hidden = 0;
         int first = gemm.packedSize(k, split);
         panels = RnnWorkspace.grow(panels, first + gemm.packedSize(k, n - split));
         second = first;
@@ -92,7 +102,71 @@ final class PackedWeight {
         gemm = null;
         split = 4 * hidden;
         second = 0;
+        units = 0;
+        this.hidden = 0;
         remember(engine, LSTM, w, wOff, false, k, 4 * hidden, now);
+    }
+
+    /**
+     * Packs op(B) = W^T (k, n) in two halves by hidden units, W (n, k) at (w, wOff) made of n / hidden gate
+     * blocks of hidden rows: the first half holds the columns of units [0, {@link #unitHalf}(hidden)) of every
+     * gate block, block after block, the second half those of the other units. A part's product then writes
+     * its units' gates as the gates of a cell of that many units, which the pointwise kernels step as they
+     * are. Nothing to do if the panels already hold it.
+     */
+    void packByUnits(PrepackedGemm gemm, int k, int n, int hidden, float[] w, int wOff) {
+        long now = ParameterUpdates.count();
+        if (holds(gemm, UNITS, w, wOff, true, k, n, now) && this.hidden == hidden) {
+            return;
+        }
+        int blocks = n / hidden;
+        units = unitHalf(hidden);
+        this.hidden = hidden;
+        split = blocks * units;
+        int first = gemm.packedSize(k, split);
+        panels = RnnWorkspace.grow(panels, first + gemm.packedSize(k, n - split));
+        second = first;
+        // the rows of each half gathered, then packed as a whole matrix (once per parameter version)
+        float[] rows = new float[Math.max(split, n - split) * k];
+        gatherUnits(w, wOff, k, blocks, 0, units, rows);
+        gemm.pack(true, k, split, rows, 0, k, panels, 0);
+        gatherUnits(w, wOff, k, blocks, units, hidden, rows);
+        gemm.pack(true, k, n - split, rows, 0, k, panels, second);
+        this.gemm = gemm;
+        remember(gemm, UNITS, w, wOff, true, k, n, now);
+    }
+
+    /** rows = W's rows of units [u0, u1) of every gate block, block after block (rows of k floats). */
+    private void gatherUnits(float[] w, int wOff, int k, int blocks, int u0, int u1, float[] rows) {
+        int to = 0;
+        for (int b = 0; b < blocks; b++) {
+            int n = (u1 - u0) * k;
+            System.arraycopy(w, wOff + (b * hidden + u0) * k, rows, to, n);
+            to += n;
+        }
+    }
+
+    /**
+     * The units of the first of two halves by units: about half, on a 16-unit boundary (the widest vector), so
+     * that the pointwise kernels' vector lanes and scalar tail fall on the same units as over the whole row.
+     */
+    static int unitHalf(int hidden) {
+        return (hidden / 2 + 15) / 16 * 16;
+    }
+
+    /** Whether {@link #packByUnits} can split hidden units into two non-empty halves. */
+    static boolean splitsByUnits(int hidden) {
+        return unitHalf(hidden) < hidden;
+    }
+
+    /** The first hidden unit of a part packed by units (FIRST: 0, SECOND: where the halves meet). */
+    int firstUnit(int part) {
+        return part == SECOND ? units : 0;
+    }
+
+    /** The end of a part's hidden units, packed by units. */
+    int endUnit(int part) {
+        return part == FIRST ? units : hidden;
     }
 
     /** The packed floats, from 0 (the fused LSTM step reads them itself). */
@@ -134,7 +208,7 @@ final class PackedWeight {
 
     /** c (rows, part's columns) at cOff (+ the part's first column) = a (rows, k) . op(B) + beta * c. */
     void multiply(int part, int rows, float[] a, int aOff, int lda, float beta, float[] c, int cOff, int ldc) {
-        boolean backwards = (turns[part]++ & 1) == 1;
+        boolean backwards = (turns[part * TURN_STRIDE]++ & 1) == 1;
         if (backwards && part == ALL && split < n) {
             // the halves' order turns too: the second half was read last
             gemm.multiply(rows, n - split, k, 1f, a, aOff, lda, panels, second, beta, c, cOff + split, ldc, true);

@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.LongAdder;
  * One forward pass run by two threads in step: the caller and one engine worker each multiply half of the
  * weights' columns, meet, each run the pointwise step on half of the rows, and meet again, step after step
  * ({@link TimeLoop}) or once per call of a stream ({@link StreamStep}); any {@link Pass} written that way.
+ * An inference pass's time loop splits the hidden units instead (PackedWeight#packByUnits): each thread
+ * multiplies and steps its units of every gate, and the two meet once per step, for h.
  * Splitting the product by columns keeps each half of the packed W_hh in its own core's L2 for the whole
  * loop (W_hh of H = 256 is 1 MB, a Zen 5 core's whole L2, so one core alone streams it from L3 at every
  * step), and it works at B = 1, where splitting rows cannot. The meetings are spins of well under a

@@ -45,7 +45,7 @@ final class StepProjection {
         return (long) gateRows * inputSize <= MAX_WEIGHT_FLOATS;
     }
 
-    /** W_ih^T, whole, or in two column halves for a {@link StepPair}. */
+    /** W_ih^T, whole, or in two halves for a {@link StepPair} (of the columns, or of the hidden units). */
     private final PackedWeight weight = new PackedWeight();
     private float[] input;
     private int inputOff;
@@ -54,11 +54,16 @@ final class StepProjection {
 
     /**
      * Packs W_ih (G*H, In) at (w, wOff) unless it already is, as of the current parameter-update count,
-     * whole or (halves) in the two column halves of a StepPair's threads.
+     * whole or (halves) in the two halves of a StepPair's threads: of the hidden units when byUnits (as
+     * W_hh, see PackedWeight#packByUnits), else of the columns.
      */
-    void set(PrepackedGemm gemm, float[] w, int wOff, int gateRows, float[] input, int inputOff, int inputSize,
-             boolean halves) {
-        weight.pack(gemm, true, inputSize, gateRows, w, wOff, halves);
+    void set(PrepackedGemm gemm, float[] w, int wOff, int gateRows, int hidden, float[] input, int inputOff,
+             int inputSize, boolean halves, boolean byUnits) {
+        if (halves && byUnits) {
+            weight.packByUnits(gemm, inputSize, gateRows, hidden, w, wOff);
+        } else {
+            weight.pack(gemm, true, inputSize, gateRows, w, wOff, halves);
+        }
         this.gateRows = gateRows;
         this.input = input;
         this.inputOff = inputOff;

@@ -79,7 +79,7 @@ final class StreamStep {
             int in0 = config.layerInputSize(k);
             gemm.sgemm(false, true, B, GH, in0, 1f, in, inOff, in0, params.weightIh(k), params.weightIhOff(k), in0, 0f,
                     state.gates, 0, GH);
-            state.weights.forForward(gemm, null, params, k, false);
+            state.weights.forForward(gemm, null, params, k, false, false);
             cell.addBiases(B, state.gates, 0, state.gh, 0, params, k, 0, GH);
             int hk = k * BH;
             cell.forward(B, state.weights, state.gates, 0, state.gh, state.h, hk, state.hNew, 0, state.c, hk, state.cNew, 0);
@@ -155,7 +155,7 @@ final class StreamStep {
                 pair.await(part);
             }
             if (hi > lo) {
-                cell.pointwise(hi - lo, gates, lo * GH, gh, state.h, hk + lo * H, state.hNew, lo * H,
+                cell.pointwise(hi - lo, H, gates, lo * GH, gh, state.h, hk + lo * H, state.hNew, lo * H,
                         state.c, hk + lo * H, state.cNew, lo * H);
                 commit(state, lo, hi, hk);
             }
@@ -191,7 +191,7 @@ final class StreamStep {
                     ih[k].pack(pg, true, config.layerInputSize(k), config.gateRows(), params.weightIh(k),
                             params.weightIhOff(k), halves);
                     hh[k] = new Cell.HiddenWeights();
-                    hh[k].forForward(gemm, pg, params, k, halves);
+                    hh[k].forForward(gemm, pg, params, k, halves, false);
                 }
                 p = new Packed(version, halves, ih, hh);
                 packed = p;

@@ -53,12 +53,18 @@ final class TimeLoop {
         final float[] cs = ws.cs[s];
         // a pair's part: its columns of the products (PackedWeight.FIRST or SECOND)
         final int columns = part == 0 ? PackedWeight.FIRST : PackedWeight.SECOND;
-        if (pair != null && ws.projection.active()) {
+        // a pair's pass packed by hidden units (Layer): run alone (its worker never came), it runs both parts
+        final boolean byUnits = ws.weights.byUnits();
+        final int firstPart = pair == null ? PackedWeight.FIRST : columns;
+        final int lastPart = pair == null ? PackedWeight.SECOND : columns;
+        if ((pair != null || byUnits) && ws.projection.active()) {
             // this part's columns of the input projection for every token of its steps (all rows: a pair's
             // loop runs the whole batch), before its first step
             int tFirst = d == 0 ? firstStep : T - endStep;
             int tEnd = d == 0 ? endStep : T - firstStep;
-            ws.projection.projectPart(columns, ws.stepOffset[tFirst], ws.stepOffset[tEnd], gates);
+            for (int c = firstPart; c <= lastPart; c++) {
+                projectPart(ws, c, ws.stepOffset[tFirst], ws.stepOffset[tEnd], gates, gh);
+            }
         }
         // an inference pass that projects step by step keeps only what the next step reads (RnnWorkspace.stepScratch):
         // every step's gates in step 0's rows, the cell state before step i in block i % 2 of B rows; both stay in L2
@@ -87,6 +93,17 @@ final class TimeLoop {
             int g = ((reuse ? 0 : ws.stepOffset[t]) + r0) * gateRows;
             int rows = hi - r0;
             Cell.HiddenWeights w = ws.weights;
+            if (byUnits) {
+                // this part's units of every gate, product and pointwise step; the only meeting is for h,
+                // which both parts' next products read whole
+                for (int c = firstPart; c <= lastPart; c++) {
+                    unitsStep(w, c, rows, gates, g, gh, hs, prev, next, cs, cPrev, cNext);
+                }
+                if (pair != null) {
+                    pair.await(part);
+                }
+                continue;
+            }
             if (pair == null) {
                 // the states before and after the step: in the history, or in the caller's output (RnnWorkspace.direct)
                 float[] hIn = hs;
@@ -120,9 +137,40 @@ final class TimeLoop {
             int n = part == 0 ? first : rows - first;
             if (n > 0) {
                 int o = lo * H;
-                cell.pointwise(n, gates, g + lo * gateRows, gh, hs, prev + o, hs, next + o, cs, prev + o, cs, next + o);
+                cell.pointwise(n, H, gates, g + lo * gateRows, gh, hs, prev + o, hs, next + o, cs, prev + o, cs, next + o);
             }
             pair.await(part);
+        }
+    }
+
+    /**
+     * A pair's part (PackedWeight.FIRST or SECOND) of the input projection of packed tokens [from, to), and,
+     * packed by units, its units' biases for all of them while the rows are in its L2.
+     */
+    private void projectPart(RnnWorkspace ws, int part, int from, int to, float[] gates, float[] gh) {
+        ws.projection.projectPart(part, from, to, gates);
+        Cell.HiddenWeights w = ws.weights;
+        if (w.byUnits()) {
+            int g = from * gateRows;
+            cell.addUnitBiases(to - from, gates, g, gh, g, w.params(), w.slot(), w.firstUnit(part), w.endUnit(part),
+                    w.firstColumn(part));
+        }
+    }
+
+    /**
+     * One step of a part of a pair packed by units (PackedWeight#packByUnits) over `rows` rows: the product
+     * into its gate columns, which hold its units' gates as a cell of that many units, then their pointwise
+     * step, which writes its units of h and c.
+     */
+    private void unitsStep(Cell.HiddenWeights w, int part, int rows, float[] gates, int g, float[] gh, float[] hs,
+                           int prev, int next, float[] cs, int cPrev, int cNext) {
+        w.addHiddenProduct(rows, hs, prev, cell.productTarget(gates, gh), g, part);
+        int u0 = w.firstUnit(part);
+        int units = w.endUnit(part) - u0;
+        int block = g + w.firstColumn(part);
+        for (int r = 0; r < rows; r++) {
+            int o = r * hidden + u0;
+            cell.pointwise(1, units, gates, block + r * gateRows, gh, hs, prev + o, hs, next + o, cs, cPrev + o, cs, cNext + o);
         }
     }
 

@@ -45,6 +45,39 @@ class StepPairTest {
     }
 
     /**
+     * An inference pass (Rnn.infer) in two threads splits the hidden units instead of the columns
+     * (PackedWeight#packByUnits: each thread the product and pointwise step of its units, one meeting per
+     * step): the same bits as one thread, across the 16-unit boundary of the split and with a scalar tail.
+     */
+    @Property(tries = 60, seed = "31")
+    void inferenceInTwoThreadsByUnitsEqualsOneThread(@ForAll RnnMode mode, @ForAll @IntRange(min = 1, max = 2) int layers,
+                                                     @ForAll boolean bidirectional, @ForAll boolean withLengths,
+                                                     @ForAll @IntRange(min = 1, max = 5) int steps,
+                                                     @ForAll @IntRange(min = 1, max = 7) int batch,
+                                                     @ForAll @IntRange(min = 1, max = 80) int hidden, @ForAll long seed) {
+        RnnConfig cfg = new RnnConfig(mode, 6, hidden, layers, true, bidirectional, 0f);
+        RnnProblem pb = new RnnProblem(cfg, steps, batch, withLengths, seed);
+        Rnn rnn = new Rnn(pb.params);
+        int threads = EngineThreads.threads();
+        try {
+            EngineThreads.setThreads(1);
+            RnnProblem.Run one = pb.forward(rnn, new RnnWorkspace(), false, 0L);
+            EngineThreads.setThreads(2);
+            Statistics.label("split by units").collect(packing() && PackedWeight.splitsByUnits(hidden));
+            RnnWorkspace ws = new RnnWorkspace();
+            RnnBehaviourTest.assertRunsClose(mode + " inference by units vs one thread", one, pb.infer(rnn, ws), 0.0);
+            // the same workspace: a training pass (halves by columns), then inference again (by units)
+            RnnBehaviourTest.assertRunsClose(mode + " forward after", one, pb.forward(rnn, ws, false, 0L), 0.0);
+            RnnBehaviourTest.assertRunsClose(mode + " inference again", one, pb.infer(rnn, ws), 0.0);
+        } finally {
+            EngineThreads.setThreads(threads);
+        }
+        if (packing()) {
+            Statistics.label("split by units").coverage(c -> c.check(true).percentage(p -> p > 30));
+        }
+    }
+
+    /**
      * A pass that starts while the last pass's worker still waits for more (StepPair.LINGER_NANOS) is handed
      * to it instead of to the pool, and computes the same bits. Forwards back to back, up to 2,000 of them:
      * while the JVM still interprets the code a gap between two passes can outlast the wait, but compiled
@@ -93,6 +126,11 @@ class StepPairTest {
                 RnnBehaviourTest.assertRunsClose(modes[m] + " alone", alone[m],
                         problems[m].atThreads(2, new RnnWorkspace(), false, 0L), 0.0);
                 assertTrue(StepPair.soloPasses() > solo, modes[m] + ": no pass ran alone");
+                // an inference pass packed by units runs both units' halves alone
+                solo = StepPair.soloPasses();
+                RnnBehaviourTest.assertRunsClose(modes[m] + " inference alone",
+                        problems[m].infer(new Rnn(problems[m].params), new RnnWorkspace()), alone[m], 0.0);
+                assertTrue(StepPair.soloPasses() > solo, modes[m] + ": no inference pass ran alone");
             }
         } finally {
             EngineThreads.setThreads(before);
