@@ -130,7 +130,6 @@ abstract class Cell {
         private int gateRows;
         /** W_hh^T (forward) or W_hh (backward), whole or in two column halves (see {@link PackedWeight}). */
         private final PackedWeight panels = new PackedWeight();
-        private boolean byUnits;
 
         /**
          * For forward steps, h W_hh^T: W_hh^T packed when packed is not null, in two halves when halves (of the
@@ -138,7 +137,6 @@ abstract class Cell {
          */
         void forForward(Gemm gemm, PrepackedGemm packed, RnnParameters p, int s, boolean halves, boolean byUnits) {
             set(gemm, packed, p, s);
-            this.byUnits = packed != null && halves && byUnits;
             if (packed == null) {
                 return;
             }
@@ -153,7 +151,6 @@ abstract class Cell {
         /** For backward steps, dGates W_hh: W_hh packed when packed is not null. */
         void forBackward(Gemm gemm, PrepackedGemm packed, RnnParameters p, int s) {
             set(gemm, packed, p, s);
-            byUnits = false;
             if (packed != null) {
                 panels.pack(packed, false, gateRows, hidden, whh, whhOff, false);
             }
@@ -187,11 +184,6 @@ abstract class Cell {
         /** The end of a part's product columns. */
         int endColumn(int part) {
             return panels.endColumn(part);
-        }
-
-        /** Packed in halves by hidden units for this pass (PackedWeight#packByUnits). */
-        boolean byUnits() {
-            return byUnits;
         }
 
         /** A part's first hidden unit, packed by units. */

@@ -51,6 +51,7 @@ final class StepProjection {
     private int inputOff;
     private int inputSize;
     private int gateRows;
+    private boolean byUnits;
 
     /**
      * Packs W_ih (G*H, In) at (w, wOff) unless it already is, as of the current parameter-update count,
@@ -59,7 +60,8 @@ final class StepProjection {
      */
     void set(PrepackedGemm gemm, float[] w, int wOff, int gateRows, int hidden, float[] input, int inputOff,
              int inputSize, boolean halves, boolean byUnits) {
-        if (halves && byUnits) {
+        this.byUnits = halves && byUnits;
+        if (this.byUnits) {
             weight.packByUnits(gemm, inputSize, gateRows, hidden, w, wOff);
         } else {
             weight.pack(gemm, true, inputSize, gateRows, w, wOff, halves);
@@ -77,6 +79,14 @@ final class StepProjection {
     /** Whether the running loop projects its steps (set and not cleared). */
     boolean active() {
         return input != null;
+    }
+
+    /**
+     * Whether the running loop is a StepPair's packed by hidden units (set so, and not cleared): its W_hh is
+     * packed the same way (Layer), and each part steps its own units (TimeLoop).
+     */
+    boolean byUnits() {
+        return input != null && byUnits;
     }
 
     /** gates (rows, G*H) at g = the input rows of packed token `token` on (rows of it) times W_ih^T. */

@@ -54,7 +54,7 @@ final class TimeLoop {
         // a pair's part: its columns of the products (PackedWeight.FIRST or SECOND)
         final int columns = part == 0 ? PackedWeight.FIRST : PackedWeight.SECOND;
         // a pair's pass packed by hidden units (Layer): run alone (its worker never came), it runs both parts
-        final boolean byUnits = ws.weights.byUnits();
+        final boolean byUnits = ws.projection.byUnits();
         final int firstPart = pair == null ? PackedWeight.FIRST : columns;
         final int lastPart = pair == null ? PackedWeight.SECOND : columns;
         if ((pair != null || byUnits) && ws.projection.active()) {
@@ -150,7 +150,7 @@ final class TimeLoop {
     private void projectPart(RnnWorkspace ws, int part, int from, int to, float[] gates, float[] gh) {
         ws.projection.projectPart(part, from, to, gates);
         Cell.HiddenWeights w = ws.weights;
-        if (w.byUnits()) {
+        if (ws.projection.byUnits()) {
             int g = from * gateRows;
             cell.addUnitBiases(to - from, gates, g, gh, g, w.params(), w.slot(), w.firstUnit(part), w.endUnit(part),
                     w.firstColumn(part));

@@ -78,6 +78,33 @@ class StepPairTest {
     }
 
     /**
+     * A workspace whose last pass was an inference by units serves the other paths next: a wider inference
+     * (the fused LSTM step, which packs nothing into the hidden weights) and a training pass, as a fresh one.
+     */
+    @Test
+    void aWorkspaceAfterAnInferenceByUnitsServesOtherPassesAsFresh() {
+        Assumptions.assumeTrue(packing(), "StepPair runs with a packing GEMM only");
+        RnnConfig cfg = new RnnConfig(RnnMode.LSTM, 6, 48, 2, true, false, 0f);
+        RnnProblem narrow = new RnnProblem(cfg, 4, 2, false, 3L);
+        RnnProblem wide = new RnnProblem(cfg, 4, 9, false, 5L);
+        Rnn rnn = new Rnn(narrow.params);
+        Rnn wideRnn = new Rnn(wide.params);
+        int threads = EngineThreads.threads();
+        int minRows = StepProjection.minRows;
+        try {
+            EngineThreads.setThreads(2);
+            StepProjection.minRows = 1; // the wide batch's pass projects step by step: the fused LSTM step
+            RnnProblem.Run wideFresh = wide.infer(wideRnn, new RnnWorkspace());
+            RnnWorkspace ws = new RnnWorkspace();
+            narrow.infer(rnn, ws);
+            RnnBehaviourTest.assertRunsClose("wide inference after one by units", wideFresh, wide.infer(wideRnn, ws), 0.0);
+        } finally {
+            EngineThreads.setThreads(threads);
+            StepProjection.minRows = minRows;
+        }
+    }
+
+    /**
      * A pass that starts while the last pass's worker still waits for more (StepPair.LINGER_NANOS) is handed
      * to it instead of to the pool, and computes the same bits. Forwards back to back, up to 2,000 of them:
      * while the JVM still interprets the code a gap between two passes can outlast the wait, but compiled
