@@ -1,5 +1,6 @@
 package dev.lanegrad.cli;
 
+import dev.lanegrad.engine.EngineThreads;
 import dev.lanegrad.cli.run.RunDirectory;
 import dev.lanegrad.cli.run.RunProgress;
 import dev.lanegrad.tasks.data.BundledData;
@@ -68,8 +69,12 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--text", paramLabel = "TEXT", description = "text to label with --checkpoint (repeatable)")
     List<String> texts;
 
+    @Mixin
+    ThreadsOption engineThreads = new ThreadsOption(EngineThreads.threads());
+
     @Override
     public Integer call() throws Exception {
+        engineThreads.apply();
         if (checkpoint != null) {
             return label();
         }

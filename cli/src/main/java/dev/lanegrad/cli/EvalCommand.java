@@ -1,9 +1,10 @@
 package dev.lanegrad.cli;
 
-
+import dev.lanegrad.engine.EngineThreads;
 import dev.lanegrad.tasks.charlm.CharLanguageModel;
 import dev.lanegrad.tasks.charlm.CharLmCheckpoint;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.Locale;
@@ -21,8 +22,12 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--text", paramLabel = "FILE", required = true, description = "UTF-8 text to evaluate on (only characters of the model's vocabulary)")
     Path text;
 
+    @Mixin
+    ThreadsOption engineThreads = new ThreadsOption(EngineThreads.threads());
+
     @Override
     public Integer call() throws Exception {
+        engineThreads.apply();
         CharLmCheckpoint.Loaded ckpt = CharLmCheckpoint.load(checkpoint);
         String content = TextInput.read(text, "--text");
         int[] ids;

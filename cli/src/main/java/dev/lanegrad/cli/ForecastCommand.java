@@ -1,5 +1,6 @@
 package dev.lanegrad.cli;
 
+import dev.lanegrad.engine.EngineThreads;
 import dev.lanegrad.cli.run.LossPlot;
 import dev.lanegrad.cli.run.RunDirectory;
 import dev.lanegrad.cli.run.RunProgress;
@@ -69,8 +70,12 @@ public final class ForecastCommand implements Callable<Integer> {
             + "the values after the end of the series (--csv/--column, or the sunspots) with it")
     Path checkpoint;
 
+    @Mixin
+    ThreadsOption engineThreads = new ThreadsOption(EngineThreads.threads());
+
     @Override
     public Integer call() throws Exception {
+        engineThreads.apply();
         if (csv == null && column != null && !column.equals("Sunspots")) {
             throw new IllegalArgumentException("--column " + column + " needs --csv FILE (the bundled sunspots have the "
                     + "column Sunspots)");

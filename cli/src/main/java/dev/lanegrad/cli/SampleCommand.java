@@ -1,5 +1,6 @@
 package dev.lanegrad.cli;
 
+import dev.lanegrad.engine.EngineThreads;
 import dev.lanegrad.tasks.charlm.CharLmCheckpoint;
 import dev.lanegrad.tasks.charlm.Sampler;
 import picocli.CommandLine.Command;
@@ -41,8 +42,12 @@ final class SampleCommand implements Callable<Integer> {
         }
     }
 
+    @Mixin
+    ThreadsOption engineThreads = new ThreadsOption(EngineThreads.threads());
+
     @Override
     public Integer call() throws Exception {
+        engineThreads.apply();
         if (length < 0) {
             throw new IllegalArgumentException("--length " + length + ": expected a whole number >= 0");
         }

@@ -110,6 +110,31 @@ class CharLmCommandsTest {
         assertEquals(0, topK.code(), topK.err());
     }
 
+    /** sample and eval take --threads like train: the engine runs at that count, and the text is the same at any. */
+    @Test
+    void sampleAndEvalRunAtTheThreadsGivenWithTheSameResult() throws Exception {
+        int before = dev.lanegrad.engine.EngineThreads.threads();
+        try {
+            String[] a = {"sample", "--checkpoint", run.toString(), "--length", "120", "--seed", "9", "--threads", "1"};
+            CommandRun one = capture(() -> Main.run(a));
+            assertEquals(0, one.code(), one.err());
+            assertEquals(1, dev.lanegrad.engine.EngineThreads.threads());
+            a[a.length - 1] = "2";
+            CommandRun two = capture(() -> Main.run(a));
+            assertEquals(0, two.code(), two.err());
+            assertEquals(2, dev.lanegrad.engine.EngineThreads.threads());
+            assertEquals(one.out(), two.out());
+            Path evalText = dir.resolve("threads-eval.txt");
+            Files.writeString(evalText, text().substring(0, 400));
+            CommandRun evalOne = capture(() -> Main.run("eval", "--checkpoint", run.toString(), "--text", evalText.toString(), "--threads", "1"));
+            CommandRun evalTwo = capture(() -> Main.run("eval", "--checkpoint", run.toString(), "--text", evalText.toString(), "--threads", "2"));
+            assertEquals(0, evalOne.code(), evalOne.err());
+            assertEquals(evalOne.out(), evalTwo.out());
+        } finally {
+            dev.lanegrad.engine.EngineThreads.setThreads(before);
+        }
+    }
+
     static void assertExit2(String expectedPart, String... argv) {
         CommandRun r = capture(() -> Main.run(argv));
         assertEquals(2, r.code(), "exit code of " + String.join(" ", argv) + "\n" + r.out() + r.err());

@@ -63,6 +63,10 @@ class HostileCommandLineTest {
                 // bad numbers
                 Arguments.of("train --threads 100000", 2, "--threads 100000: expected a whole number from 1 to 1024"),
                 Arguments.of("train --threads 0", 2, "--threads 0"),
+                Arguments.of("sample --checkpoint RUN --threads 0", 2, "--threads 0: expected a whole number from 1 to 1024"),
+                Arguments.of("eval --checkpoint RUN --text TEXT --threads 100000", 2, "--threads 100000"),
+                Arguments.of("forecast --threads 0 --epochs 1", 2, "--threads 0"),
+                Arguments.of("classify --threads 0 --epochs 1", 2, "--threads 0"),
                 Arguments.of("train --hidden 100000 --layers 2", 2, "--hidden 100000"),
                 Arguments.of("train --seq-len 2000000000 --batch 2000000000", 2, "--seq-len 2000000000"),
                 Arguments.of("train --embed 2000000000", 2, "--embed 2000000000"),
