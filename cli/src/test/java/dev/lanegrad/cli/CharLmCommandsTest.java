@@ -1,5 +1,6 @@
 package dev.lanegrad.cli;
 
+import dev.lanegrad.engine.EngineThreads;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -113,16 +114,16 @@ class CharLmCommandsTest {
     /** sample and eval take --threads like train: the engine runs at that count, and the text is the same at any. */
     @Test
     void sampleAndEvalRunAtTheThreadsGivenWithTheSameResult() throws Exception {
-        int before = dev.lanegrad.engine.EngineThreads.threads();
+        int before = EngineThreads.threads();
         try {
             String[] a = {"sample", "--checkpoint", run.toString(), "--length", "120", "--seed", "9", "--threads", "1"};
             CommandRun one = capture(() -> Main.run(a));
             assertEquals(0, one.code(), one.err());
-            assertEquals(1, dev.lanegrad.engine.EngineThreads.threads());
+            assertEquals(1, EngineThreads.threads());
             a[a.length - 1] = "2";
             CommandRun two = capture(() -> Main.run(a));
             assertEquals(0, two.code(), two.err());
-            assertEquals(2, dev.lanegrad.engine.EngineThreads.threads());
+            assertEquals(2, EngineThreads.threads());
             assertEquals(one.out(), two.out());
             Path evalText = dir.resolve("threads-eval.txt");
             Files.writeString(evalText, text().substring(0, 400));
@@ -131,7 +132,7 @@ class CharLmCommandsTest {
             assertEquals(0, evalOne.code(), evalOne.err());
             assertEquals(evalOne.out(), evalTwo.out());
         } finally {
-            dev.lanegrad.engine.EngineThreads.setThreads(before);
+            EngineThreads.setThreads(before);
         }
     }
 
