@@ -13,7 +13,7 @@
 #      TORCH113 (/usr/bin/python3: Debian's python with torch 1.13; skipped when it has no torch)
 #      FMAPEAK (../shared/tools/fmapeak.c: compiled with gcc and run once per round when both exist)
 #      JAVA (java)
-# Writes DIR/machine.txt (CPU model, family/model, vector flags, JDK, `lanegrad info`), and per round
+# Writes DIR/machine.txt (CPU model, family/model, vector flags, JDK, the commit timed, `lanegrad info`), and per round
 # DIR/roundN/: lg-1t.json, lg-2t.json, ort1.20_rows.json, pytorch2.7.1_rows.json (its LSTM cells, LM included,
 # run with oneDNN on and off: the better of the two), pytorch1.13-1t.json, pytorch1.13-2t.json, fmapeak.txt,
 # table.md.
@@ -39,7 +39,8 @@ case "$WIDTH" in
   avx2) JVM_WIDTH=(-XX:UseAVX=2); TORCH_ENV=(ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 ONEDNN_MAX_CPU_ISA=AVX2) ;;
   *) echo "WIDTH=$WIDTH: expected full or avx2" >&2; exit 2 ;;
 esac
-[[ -f $JAR ]] || "$ROOT/lanegrad" build
+# ./lanegrad builds the jar first when any source is newer, so a sitting never times a stale jar
+"$ROOT/lanegrad" --version >/dev/null
 if [[ ! -d $PEERS && -d $ROOT/../shared/peers ]]; then
   cp -r "$ROOT/../shared/peers" "$PEERS"   # shared/ is read-only; the peers build and write beside themselves
 fi
@@ -55,6 +56,7 @@ only() { local want=$1 out=; for c in ${CASES//,/ }; do [[ ",$want," == *",$c,"*
   lscpu | grep -E '^(Model name|CPU family|Model|Thread|Core|Socket|L1d|L2|L3)' || true
   echo "vector flags: $(grep -o -w -E 'avx2|fma|avx512f|avx512bw|avx512vl|asimd|sve' /proc/cpuinfo | sort -u | tr '\n' ' ')"
   "$JAVA" -version 2>&1 | head -n 1
+  echo "lanegrad: $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo 'not a git checkout')"
   "${lanegrad_java[@]}" info 2>/dev/null
 } > "$OUT/machine.txt"
 
