@@ -63,7 +63,7 @@ final class TimeLoop {
             int tFirst = d == 0 ? firstStep : T - endStep;
             int tEnd = d == 0 ? endStep : T - firstStep;
             for (int c = firstPart; c <= lastPart; c++) {
-                projectPart(ws, c, ws.stepOffset[tFirst], ws.stepOffset[tEnd], gates, gh);
+                projectPart(ws, c, ws.stepOffset[tFirst], ws.stepOffset[tEnd], gates, gh, byUnits);
             }
         }
         // an inference pass that projects step by step keeps only what the next step reads (RnnWorkspace.stepScratch):
@@ -147,10 +147,10 @@ final class TimeLoop {
      * A pair's part (PackedWeight.FIRST or SECOND) of the input projection of packed tokens [from, to), and,
      * packed by units, its units' biases for all of them while the rows are in its L2.
      */
-    private void projectPart(RnnWorkspace ws, int part, int from, int to, float[] gates, float[] gh) {
+    private void projectPart(RnnWorkspace ws, int part, int from, int to, float[] gates, float[] gh, boolean byUnits) {
         ws.projection.projectPart(part, from, to, gates);
         Cell.HiddenWeights w = ws.weights;
-        if (ws.projection.byUnits()) {
+        if (byUnits) {
             int g = from * gateRows;
             cell.addUnitBiases(to - from, gates, g, gh, g, w.params(), w.slot(), w.firstUnit(part), w.endUnit(part),
                     w.firstColumn(part));
