@@ -130,6 +130,16 @@ abstract class Cell {
         private int gateRows;
         /** W_hh^T (forward) or W_hh (backward), whole or in two column halves (see {@link PackedWeight}). */
         private final PackedWeight panels = new PackedWeight();
+        /**
+         * W_hh^T in two halves of the hidden units, for a StepPair's inference passes. Its own panels, not
+         * {@link #panels} repacked: a busy machine makes PairBackoff switch between paired and solo passes, and
+         * with one set of panels every switch packed W_hh again, allocating a temporary of half of it (S1 LSTM
+         * at two threads, AMD EPYC family 25 model 1, Zen 3, AVX2, JDK 17.0.15: 536-1,433 bytes per pass in
+         * some runs, JFR: PackedWeight.packByUnits from the timed passes).
+         */
+        private final PackedWeight unitPanels = new PackedWeight();
+        /** The panels the current pass multiplies: {@link #panels} or {@link #unitPanels}. */
+        private PackedWeight current = panels;
 
         /**
          * For forward steps, h W_hh^T: W_hh^T packed when packed is not null, in two halves when halves (of the
@@ -142,9 +152,11 @@ abstract class Cell {
             }
             // packing W_hh of H = 256 (1 MB) took 116 us of a 0.8 ms batch-1 LSTM forward on AVX-512: once per version
             if (halves && byUnits) {
-                panels.packByUnits(packed, hidden, gateRows, hidden, whh, whhOff);
+                unitPanels.packByUnits(packed, hidden, gateRows, hidden, whh, whhOff);
+                current = unitPanels;
             } else {
                 panels.pack(packed, true, hidden, gateRows, whh, whhOff, halves);
+                current = panels;
             }
         }
 
@@ -154,6 +166,7 @@ abstract class Cell {
             if (packed != null) {
                 panels.pack(packed, false, gateRows, hidden, whh, whhOff, false);
             }
+            current = panels;
         }
 
         private void set(Gemm gemm, PrepackedGemm packed, RnnParameters p, int s) {
@@ -178,22 +191,22 @@ abstract class Cell {
 
         /** The first product column of a part (PackedWeight's ALL, FIRST or SECOND). */
         int firstColumn(int part) {
-            return panels.firstColumn(part);
+            return current.firstColumn(part);
         }
 
         /** The end of a part's product columns. */
         int endColumn(int part) {
-            return panels.endColumn(part);
+            return current.endColumn(part);
         }
 
         /** A part's first hidden unit, packed by units. */
         int firstUnit(int part) {
-            return panels.firstUnit(part);
+            return current.firstUnit(part);
         }
 
         /** The end of a part's hidden units, packed by units. */
         int endUnit(int part) {
-            return panels.endUnit(part);
+            return current.endUnit(part);
         }
 
         /** Whether the products run prepacked (then only on the calling thread, see BatchSplit). */
@@ -211,20 +224,20 @@ abstract class Cell {
                 gemm.sgemm(false, true, rows, gateRows, hidden, 1f, h, hOff, hidden, whh, whhOff, hidden, 1f, target, tOff, gateRows);
                 return;
             }
-            panels.multiply(part, rows, h, hOff, hidden, 1f, target, tOff, gateRows);
+            current.multiply(part, rows, h, hOff, hidden, 1f, target, tOff, gateRows);
         }
 
         /** dh (rows, H) at dhOff = dg (rows, G*H) at gOff . W_hh + beta * dh */
         void backThroughWeights(int rows, float[] dg, int gOff, float beta, float[] dh, int dhOff) {
             if (packed != null) {
-                panels.multiply(PackedWeight.ALL, rows, dg, gOff, gateRows, beta, dh, dhOff, hidden);
+                current.multiply(PackedWeight.ALL, rows, dg, gOff, gateRows, beta, dh, dhOff, hidden);
             } else {
                 gemm.sgemm(false, false, rows, hidden, gateRows, 1f, dg, gOff, gateRows, whh, whhOff, hidden, beta, dh, dhOff, hidden);
             }
         }
 
         long floatsHeld() {
-            return panels.floatsHeld();
+            return panels.floatsHeld() + unitPanels.floatsHeld();
         }
     }
 }

@@ -47,6 +47,10 @@ final class StepProjection {
 
     /** W_ih^T, whole, or in two halves for a {@link StepPair} (of the columns, or of the hidden units). */
     private final PackedWeight weight = new PackedWeight();
+    /** W_ih^T in halves of the hidden units: its own panels, for the reason of Cell.HiddenWeights' unitPanels. */
+    private final PackedWeight unitWeight = new PackedWeight();
+    /** The panels of the running loop: {@link #weight} or {@link #unitWeight}. */
+    private PackedWeight current = weight;
     private float[] input;
     private int inputOff;
     private int inputSize;
@@ -62,9 +66,11 @@ final class StepProjection {
              int inputSize, boolean halves, boolean byUnits) {
         this.byUnits = halves && byUnits;
         if (this.byUnits) {
-            weight.packByUnits(gemm, inputSize, gateRows, hidden, w, wOff);
+            unitWeight.packByUnits(gemm, inputSize, gateRows, hidden, w, wOff);
+            current = unitWeight;
         } else {
             weight.pack(gemm, true, inputSize, gateRows, w, wOff, halves);
+            current = weight;
         }
         this.gateRows = gateRows;
         this.input = input;
@@ -91,12 +97,12 @@ final class StepProjection {
 
     /** gates (rows, G*H) at g = the input rows of packed token `token` on (rows of it) times W_ih^T. */
     void project(int rows, int token, float[] gates, int g) {
-        weight.multiply(PackedWeight.ALL, rows, input, inputOff + token * inputSize, inputSize, 0f, gates, g, gateRows);
+        current.multiply(PackedWeight.ALL, rows, input, inputOff + token * inputSize, inputSize, 0f, gates, g, gateRows);
     }
 
     /** gates (tokens, G*H) = every packed input row times W_ih^T, in one product (then {@link #clear}). */
     void projectAll(int tokens, float[] gates) {
-        weight.multiply(PackedWeight.ALL, tokens, input, inputOff, inputSize, 0f, gates, 0, gateRows);
+        current.multiply(PackedWeight.ALL, tokens, input, inputOff, inputSize, 0f, gates, 0, gateRows);
     }
 
     /**
@@ -106,10 +112,10 @@ final class StepProjection {
      * no GEMM split over the pool before the pair starts.
      */
     void projectPart(int part, int from, int to, float[] gates) {
-        weight.multiply(part, to - from, input, inputOff + from * inputSize, inputSize, 0f, gates, from * gateRows, gateRows);
+        current.multiply(part, to - from, input, inputOff + from * inputSize, inputSize, 0f, gates, from * gateRows, gateRows);
     }
 
     long floatsHeld() {
-        return weight.floatsHeld();
+        return weight.floatsHeld() + unitWeight.floatsHeld();
     }
 }

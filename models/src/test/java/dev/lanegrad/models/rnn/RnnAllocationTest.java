@@ -1,10 +1,14 @@
 package dev.lanegrad.models.rnn;
 
+import dev.lanegrad.engine.Gemm;
+import dev.lanegrad.engine.Kernels;
+import dev.lanegrad.engine.PrepackedGemm;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A repeated forward + backward with the same shapes, and a repeated stream step, reuse their buffers.
@@ -106,5 +110,40 @@ class RnnAllocationTest {
             // a few hundred bytes may come once from the JIT's bookkeeping; per step it would be >= 16000
             assertTrue(least < 4096, mode + ": 1000 stream steps allocated " + least + " bytes");
         }
+    }
+
+    /**
+     * A busy machine makes PairBackoff alternate a batch-1 inference between a StepPair's passes (W_hh and W_ih
+     * packed in halves of the hidden units) and passes on one thread (packed whole). Each layout keeps its own
+     * panels, so switching back and forth packs nothing again: with one set of panels, every switch to the pair
+     * packed both weights anew, with a temporary of half of each (40 KB a round here).
+     */
+    @Test
+    void switchingBetweenPairedAndSoloPassesRepacksNeitherWeight() {
+        Gemm gemm = Kernels.gemm();
+        assumeTrue(gemm instanceof PrepackedGemm, "the kernels in use do not prepack");
+        PrepackedGemm packed = (PrepackedGemm) gemm;
+        int in = 16;
+        int hidden = 64;
+        RnnConfig cfg = new RnnConfig(RnnMode.LSTM, in, hidden, 1, true, false, 0f);
+        RnnParameters p = RnnParameters.initUniform(cfg, 3L);
+        assertTrue(PackedWeight.splitsByUnits(hidden));
+        Cell.HiddenWeights weights = new Cell.HiddenWeights();
+        StepProjection projection = new StepProjection();
+        float[] x = new float[in];
+        long least = Long.MAX_VALUE;
+        for (int round = 0; round < 50 && least >= 1024; round++) {
+            long before = allocatedBytes();
+            for (boolean pair : new boolean[]{true, false}) {
+                weights.forForward(gemm, packed, p, 0, pair, pair);
+                projection.set(packed, p.weightIh(0), p.weightIhOff(0), cfg.gateRows(), hidden, x, 0, in, pair, pair);
+                projection.clear();
+            }
+            long used = allocatedBytes() - before;
+            if (round > 0) {
+                least = Math.min(least, used);
+            }
+        }
+        assertTrue(least < 1024, "a paired and a solo pass's packing allocated " + least + " bytes after the first round");
     }
 }
