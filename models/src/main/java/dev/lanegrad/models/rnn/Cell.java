@@ -134,7 +134,7 @@ abstract class Cell {
          * W_hh^T in two halves of the hidden units, for a StepPair's inference passes. Its own panels, not
          * {@link #panels} repacked: a busy machine makes PairBackoff switch between paired and solo passes, and
          * with one set of panels every switch packed W_hh again, allocating a temporary of half of it (S1 LSTM
-         * at two threads, AMD EPYC family 25 model 1, Zen 3, AVX2, JDK 17.0.15: 536-1,433 bytes per pass in
+         * at two threads, AMD EPYC family 25 model 1, Zen 3, AVX2, JDK 17.0.15: 492-1,433 bytes per pass in
          * some runs, JFR: PackedWeight.packByUnits from the timed passes).
          */
         private final PackedWeight unitPanels = new PackedWeight();
