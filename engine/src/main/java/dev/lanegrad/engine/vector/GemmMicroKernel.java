@@ -133,7 +133,10 @@ final class GemmMicroKernel {
      * -XX:UseAVX=2, JDK 17.0.15, a scratch harness, k = 256): 110-116 GFLOP/s against 108-109 with the counter
      * and 83-96 with {@code p * 6}, of a ymm FMA peak of 117; in the GEMM (docs/kernels.md, sixteenth session)
      * 256^3 96 -> 100 GFLOP/s and 1024^3 99 -> 105. A core that dispatches 6 operations per cycle (Zen 3 and 4)
-     * must issue this loop's 12 FMAs and ~20 other instructions in 6 cycles, so every one of them counts.
+     * must issue this loop's 12 FMAs and ~20 other instructions in 6 cycles, so every one of them counts. Their
+     * bytes count too: C2 emits 162 bytes per k step, and a front end delivering 16 bytes per cycle (the model
+     * that fits this loop's slow state on a Zen 3 host, 52-56 GFLOP/s against ~90 from the op cache: AMD EPYC
+     * family 25 model 1, AVX2, JDK 17.0.15; docs/kernels.md) needs ~10 cycles for them.
      */
     private static void tile6x2(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float[] edge) {
         FloatVector c00 = FloatVector.fromArray(S, ZEROS, 0), c01 = FloatVector.fromArray(S, ZEROS, L);
