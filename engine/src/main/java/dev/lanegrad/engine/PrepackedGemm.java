@@ -36,4 +36,12 @@ public interface PrepackedGemm {
                           float[] packed, int packedOff, float beta, float[] c, int cOff, int ldc, boolean backwards) {
         multiply(m, n, k, alpha, a, aOff, lda, packed, packedOff, beta, c, cOff, ldc);
     }
+
+    /**
+     * Row counts from 4 on that are multiples of this are multiplied in whole register tiles, no row padded: where
+     * a caller that splits its rows between threads should cut (1: no preference).
+     */
+    default int rowMultiple() {
+        return 1;
+    }
 }

@@ -77,6 +77,11 @@ final class KernelShape {
      * 4-cycle latency) cover the rest with at most 3 padded rows. The 4-row tile needs none.
      */
     static final int MR_SMALL = SIXTEEN_REGISTERS ? 4 : MR;
+    /**
+     * Row counts from 4 on that are multiples of this run in whole slivers, no row padded ({@link #sliverRows}):
+     * every even count with 6-row tiles (6s and 4s), multiples of 4 with 5- and 4-row tiles.
+     */
+    static final int ROW_MULTIPLE = MR == 6 ? 2 : MR_SMALL;
 
     /**
      * Depth of a packed block. 256 k steps: the A sliver (KC, MR) is 4-6 KiB and stays in L1 while the

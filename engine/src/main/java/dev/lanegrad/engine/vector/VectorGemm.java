@@ -112,6 +112,11 @@ final class VectorGemm extends CheckedGemm implements PrepackedGemm, FusedLstmSt
     }
 
     @Override
+    public int rowMultiple() {
+        return KernelShape.ROW_MULTIPLE;
+    }
+
+    @Override
     public boolean fusesLstm(int inputSize, int hidden) {
         return GemmLstmStep.fits(inputSize, hidden);
     }

@@ -60,7 +60,8 @@ class KernelShapeTest {
             }
             int padded = computed - rows;
             assertTrue(padded < KernelShape.MR_SMALL, rows + " rows: " + padded + " padded");
-            if (KernelShape.MR == 5 && rows >= 12 || KernelShape.MR == 6 && rows >= 4 && rows % 2 == 0) {
+            if (KernelShape.MR == 5 && rows >= 12 || KernelShape.MR == 6 && rows >= 4 && rows % 2 == 0
+                    || rows >= 4 && rows % KernelShape.ROW_MULTIPLE == 0) {
                 assertEquals(0, padded, rows + " rows");
             }
         }

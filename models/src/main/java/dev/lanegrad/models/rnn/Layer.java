@@ -106,7 +106,7 @@ final class Layer {
         if (fused != null) {
             ws.fusedLstm.set(fused, params, s, in, inOff, In);
             try {
-                forwardRows(ws, s, d, true, T, 0, T);
+                forwardRows(ws, s, d, packed, T, 0, T);
             } finally {
                 ws.fusedLstm.clear();
             }
@@ -129,7 +129,7 @@ final class Layer {
                 if (pairOnly) {
                     StepPair.forward(loop, ws, s, d, narrowRows, 0, T);
                 } else {
-                    forwardRows(ws, s, d, true, T, 0, T);
+                    forwardRows(ws, s, d, packed, T, 0, T);
                 }
             } finally {
                 ws.projection.clear();
@@ -138,7 +138,7 @@ final class Layer {
         }
         project(ws, s, in, inOff, In, packed);
         if (!pair) {
-            forwardRows(ws, s, d, packed != null, T, 0, T);
+            forwardRows(ws, s, d, packed, T, 0, T);
             return;
         }
         int narrow = T - wide;
@@ -146,7 +146,7 @@ final class Layer {
             StepPair.forward(loop, ws, s, d, narrowRows, 0, narrow);
         }
         if (wide > 0) {
-            forwardRows(ws, s, d, true, wide, d == 0 ? 0 : narrow, d == 0 ? wide : T);
+            forwardRows(ws, s, d, packed, wide, d == 0 ? 0 : narrow, d == 0 ? wide : T);
         }
         if (d == 0) {
             StepPair.forward(loop, ws, s, d, narrowRows, wide, T);
@@ -157,7 +157,7 @@ final class Layer {
      * Forward steps [from, to) (in the direction's order; the steps t < wide of the sequence) over all rows,
      * split by rows over two threads when that pays (see BatchSplit).
      */
-    private void forwardRows(RnnWorkspace ws, int s, int d, boolean packed, int wide, int from, int to) {
+    private void forwardRows(RnnWorkspace ws, int s, int d, PrepackedGemm packed, int wide, int from, int to) {
         int split = BatchSplit.rows(ws, packed, wide);
         if (split > 0) {
             BatchSplit.run(loop, ws, s, d, null, from, to, split, ws.batch);
@@ -167,7 +167,7 @@ final class Layer {
     }
 
     /** The backward time loop of slot s over all rows, split by rows over two threads when that pays. */
-    private void backwardRows(RnnWorkspace ws, int s, int d, float[] dy, boolean packed) {
+    private void backwardRows(RnnWorkspace ws, int s, int d, float[] dy, PrepackedGemm packed) {
         int split = BatchSplit.rows(ws, packed, ws.steps);
         if (split > 0) {
             BatchSplit.run(loop, ws, s, d, dy, 0, ws.steps, split, ws.batch);
@@ -209,7 +209,7 @@ final class Layer {
             int s = k * D + d;
             PrepackedGemm packed = prepacked(ws.batch);
             ws.weights.forBackward(gemm, packed, params, s);
-            backwardRows(ws, s, d, dy, packed != null);
+            backwardRows(ws, s, d, dy, packed);
             if (grads != null) {
                 addHiddenWeightGradient(ws, d, dgh, ws.hs[s], grads, s);
                 // dW_ih (GH, In) += dGates_x^T (GH, N) . X (N, In)

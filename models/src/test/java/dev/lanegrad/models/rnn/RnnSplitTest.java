@@ -3,6 +3,7 @@ package dev.lanegrad.models.rnn;
 import dev.lanegrad.engine.EngineThreads;
 import dev.lanegrad.engine.KernelProvider;
 import dev.lanegrad.engine.Kernels;
+import dev.lanegrad.engine.PrepackedGemm;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -39,13 +40,37 @@ class RnnSplitTest {
         RnnBehaviourTest.assertRunsClose(mode + " 2 threads vs scalar", spec, two, 1e-5);
     }
 
-    /** The split row with two threads for a batch of these lengths (steps = the longest). */
+    /** The split row with two threads for a batch of these lengths (steps = the longest), tiles of 4 rows. */
     private static int split(int... lengths) {
+        return split(4, lengths);
+    }
+
+    /** The same for a product whose whole tiles cover the multiples of rowMultiple (from 4 rows on). */
+    private static int split(int rowMultiple, int... lengths) {
         RnnConfig cfg = new RnnConfig(RnnMode.GRU, 2, 3, 1, true, false, 0f);
         RnnWorkspace ws = new RnnWorkspace();
         ws.prepareForward(cfg, RnnParameters.initUniform(cfg, 1L), Arrays.stream(lengths).max().orElseThrow(),
                 lengths.length, lengths);
-        return BatchSplit.rows(ws, true, ws.steps);
+        return BatchSplit.rows(ws, new RowTiles(rowMultiple), ws.steps);
+    }
+
+    /** A prepacked GEMM that only answers rowMultiple: BatchSplit.rows asks nothing else. */
+    private record RowTiles(int rowMultiple) implements PrepackedGemm {
+        @Override
+        public int packedSize(int k, int n) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void pack(boolean transB, int k, int n, float[] b, int bOff, int ldb, float[] packed, int packedOff) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void multiply(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                             float[] packed, int packedOff, float beta, float[] c, int cOff, int ldc) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     private static int[] lengths(int longRows, int longLength, int shortRows, int shortLength) {
@@ -65,6 +90,11 @@ class RnnSplitTest {
             assertEquals(8, split(lengths(16, 100, 16, 10)), "16 x 100 + 16 x 10: 8 long rows each");
             assertEquals(12, split(lengths(1, 100, 31, 10)), "1 x 100 + 31 x 10: 11 rows, rounded up");
             assertEquals(4, split(lengths(1, 1000, 31, 10)), "one row over half the tokens: one tile");
+            // 6 x 2 tiles (16 registers, JDK 17) cover every even count from 4: halves of 6 rows, not 8 + 4
+            assertEquals(6, split(2, lengths(12, 50, 0, 0)), "12 equal rows at 6-row tiles: 6 + 6");
+            assertEquals(10, split(2, lengths(20, 50, 0, 0)), "20 equal rows: 10 + 10");
+            assertEquals(6, split(2, lengths(5, 7, 5, 7)), "10 equal rows: 5 rounded up to 6");
+            assertEquals(4, split(2, lengths(1, 1000, 31, 10)), "never fewer than 4 rows: a 2-row half is a padded tile");
             EngineThreads.setThreads(1);
             assertEquals(0, split(lengths(32, 100, 0, 0)), "one thread: no split");
         } finally {
