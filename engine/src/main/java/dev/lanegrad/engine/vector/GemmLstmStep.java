@@ -14,7 +14,7 @@ import static dev.lanegrad.engine.vector.KernelShape.LANES;
  * packed W (4H, k): W^T packed as GemmPrepacked packs it, its columns interleaved by units of L lanes:
  *   column q*4L + v*L + l  =  W row v*H + q*L + l      (gate v = i, f, g, o; unit block q = units [qL, qL + L))
  * </pre>
- * So the 4L columns of unit block q hold the four gates of the same L hidden units: one 4x4-vector tile
+ * So the 4L columns of unit block q hold the four gates of the same L hidden units: one MR x 4-vector tile
  * (32 registers) or two MR x 2-vector tiles (16 registers) of them. The step walks the unit blocks; for each, every
  * sliver of rows sums its x W_ih^T and hPrev W_hh^T tiles (the GEMM kernels, into two scratch tiles), adds the
  * biases and the two sums in the unfused order into a small gate scratch (rows x 4L, in L1), and the block's

@@ -13,9 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  * C[i0 + r, j0 + j] = alpha * sum_p Ap[p, r] * Bp[p, j] + beta * C[i0 + r, j0 + j]   (r < rows, j < cols)
  * </pre>
  *
- * 32 registers (AVX-512, NEON): 4 rows x 4 vectors, 16 accumulators + 4 B vectors + 1 broadcast = 21.
- * Each k step does 4 vector loads and 4 scalar broadcasts for 16 FMAs, well inside two to three loads
- * per cycle, so the FMA pipes are the limit (1024^3, one core, 512-bit: 0.91 of OpenBLAS's AVX-512 sgemm).
+ * 32 registers (AVX-512, NEON): 6 rows x 4 vectors, 24 accumulators + 4 B vectors + 1 broadcast = 29; each k
+ * step does 4 vector loads and 6 scalar broadcasts for 24 FMAs (KernelShape says why 6 rows and not 4). The
+ * 4 x 4 tile serves the bottom edge of an A block, and every full sliver when -Dlanegrad.vector.tileRows=4.
  * 16 registers (AVX2, SSE): 6 or 5 rows x 2 vectors (KernelShape says which JDK gets which), 12 or 10
  * accumulators + 2 B vectors + the broadcasts; 10-12 FMA chains still cover a 4-cycle latency at two FMAs per
  * cycle.
@@ -40,7 +40,7 @@ final class GemmMicroKernel {
      * (-XX:UseAVX=2, Zen 5) ran at 39-42 GFLOP/s in those JVMs and 88-96 in the others. Distinct loads
      * gave the clean 44-instruction loop (12 FMAs, no stack access) in every JVM inspected (28 of 28).
      */
-    private static final float[] ZEROS = new float[16 * L];
+    private static final float[] ZEROS = new float[24 * L];
 
     private GemmMicroKernel() {
     }
@@ -77,8 +77,12 @@ final class GemmMicroKernel {
 
     /** The register tile's k loop for a sliver of h rows, into edge (h, NR). */
     static void kernel(int kc, int h, float[] ap, int aIdx, float[] bp, int bIdx, float[] edge) {
-        if (!KernelShape.SIXTEEN_REGISTERS) { // a static final: C2 compiles one branch
-            tile4x4(kc, ap, aIdx, 1, 4, bp, bIdx, edge);
+        if (!KernelShape.SIXTEEN_REGISTERS) { // static finals: C2 compiles one branch
+            if (MR == 6 && h == 6) {
+                tile6x4(kc, ap, aIdx, 1, 6, bp, bIdx, edge);
+            } else {
+                tile4x4(kc, ap, aIdx, 1, 4, bp, bIdx, edge);
+            }
         } else if (h == MR && MR == 6) {
             tile6x2(kc, ap, aIdx, bp, bIdx, edge);
         } else if (h == MR) {
@@ -228,7 +232,7 @@ final class GemmMicroKernel {
     }
 
     /**
-     * One full-height tile of a 32-register target with A read in place: rows i0..i0+3 of a stored A (row
+     * One full-height tile of a 32-register target with A read in place: rows i0..i0+MR-1 of a stored A (row
      * stride lda) from aIdx = A[i0, p0] instead of a packed sliver; the same operations as {@link #tile}.
      */
     static void tileInPlace(int kc, float[] a, int aIdx, int lda, float[] bp, int bIdx,
@@ -239,15 +243,19 @@ final class GemmMicroKernel {
 
     /** The sums of {@link #tileInPlace} into edge (MR, NR), for a caller that adds them into C itself. */
     static void sumInPlace(int kc, float[] a, int aIdx, int lda, float[] bp, int bIdx, float[] edge) {
-        tile4x4(kc, a, aIdx, lda, 1, bp, bIdx, edge);
+        if (MR == 6) {
+            tile6x4(kc, a, aIdx, lda, 1, bp, bIdx, edge);
+        } else {
+            tile4x4(kc, a, aIdx, lda, 1, bp, bIdx, edge);
+        }
     }
 
     /**
-     * 4 rows x 4 vectors into edge (4, NR): 21 live vectors, for 32-register targets. Row r's value of k step p
-     * is ap[aIdx + p * aStep + r * aRow]: a packed sliver (aRow 1, aStep 4) or A in place (aRow lda, aStep 1).
-     * Too large to inline (822 bytecodes), so the strides stay arguments; on Zen 4's 256-bit FMA units (16 zmm
-     * FMAs in 16 cycles) the loop has issue slots to spare for their arithmetic and the packed path did not slow
-     * (docs/kernels.md); not yet measured on a core with full-width 512-bit units (Zen 5: 8 cycles).
+     * 4 rows x 4 vectors into edge (4, NR): 21 live vectors, the bottom-edge tile of 32-register targets (and the
+     * full one under -Dlanegrad.vector.tileRows=4). Row r's value of k step p is ap[aIdx + p * aStep + r * aRow]: a
+     * packed sliver (aRow 1, aStep 4) or A in place (aRow lda, aStep 1). Too large to inline (822 bytecodes), so
+     * the strides stay arguments; the loop has issue slots to spare for their arithmetic (with its operands in L1
+     * it ran at the FMA peak on a Zen 5 core's 512-bit units, docs/kernels.md).
      */
     private static void tile4x4(int kc, float[] ap, int aIdx, int aRow, int aStep, float[] bp, int bIdx, float[] edge) {
         FloatVector c00 = FloatVector.fromArray(S, ZEROS, 0), c01 = FloatVector.fromArray(S, ZEROS, L), c02 = FloatVector.fromArray(S, ZEROS, 2 * L), c03 = FloatVector.fromArray(S, ZEROS, 3 * L);
@@ -300,6 +308,80 @@ final class GemmMicroKernel {
         c31.intoArray(edge, 3 * NR + L);
         c32.intoArray(edge, 3 * NR + 2 * L);
         c33.intoArray(edge, 3 * NR + 3 * L);
+    }
+
+    /**
+     * 6 rows x 4 vectors into edge (6, NR): 29 live vectors, the full tile of 32-register targets; A as in
+     * {@link #tile4x4} (packed: aRow 1, aStep 6). Written out like the other tiles, one method each (the reason is
+     * at {@link #tile6x2}).
+     */
+    private static void tile6x4(int kc, float[] ap, int aIdx, int aRow, int aStep, float[] bp, int bIdx, float[] edge) {
+        FloatVector c00 = FloatVector.fromArray(S, ZEROS, 0), c01 = FloatVector.fromArray(S, ZEROS, L), c02 = FloatVector.fromArray(S, ZEROS, 2 * L), c03 = FloatVector.fromArray(S, ZEROS, 3 * L);
+        FloatVector c10 = FloatVector.fromArray(S, ZEROS, 4 * L), c11 = FloatVector.fromArray(S, ZEROS, 5 * L), c12 = FloatVector.fromArray(S, ZEROS, 6 * L), c13 = FloatVector.fromArray(S, ZEROS, 7 * L);
+        FloatVector c20 = FloatVector.fromArray(S, ZEROS, 8 * L), c21 = FloatVector.fromArray(S, ZEROS, 9 * L), c22 = FloatVector.fromArray(S, ZEROS, 10 * L), c23 = FloatVector.fromArray(S, ZEROS, 11 * L);
+        FloatVector c30 = FloatVector.fromArray(S, ZEROS, 12 * L), c31 = FloatVector.fromArray(S, ZEROS, 13 * L), c32 = FloatVector.fromArray(S, ZEROS, 14 * L), c33 = FloatVector.fromArray(S, ZEROS, 15 * L);
+        FloatVector c40 = FloatVector.fromArray(S, ZEROS, 16 * L), c41 = FloatVector.fromArray(S, ZEROS, 17 * L), c42 = FloatVector.fromArray(S, ZEROS, 18 * L), c43 = FloatVector.fromArray(S, ZEROS, 19 * L);
+        FloatVector c50 = FloatVector.fromArray(S, ZEROS, 20 * L), c51 = FloatVector.fromArray(S, ZEROS, 21 * L), c52 = FloatVector.fromArray(S, ZEROS, 22 * L), c53 = FloatVector.fromArray(S, ZEROS, 23 * L);
+        for (int bo = bIdx, ao = aIdx, end = bIdx + kc * NR; bo < end; bo += NR, ao += aStep) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, bp, bo + 3 * L);
+            FloatVector a = FloatVector.broadcast(S, ap[ao]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            c02 = a.fma(b2, c02);
+            c03 = a.fma(b3, c03);
+            a = FloatVector.broadcast(S, ap[ao + aRow]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            c12 = a.fma(b2, c12);
+            c13 = a.fma(b3, c13);
+            a = FloatVector.broadcast(S, ap[ao + 2 * aRow]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            c22 = a.fma(b2, c22);
+            c23 = a.fma(b3, c23);
+            a = FloatVector.broadcast(S, ap[ao + 3 * aRow]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            c32 = a.fma(b2, c32);
+            c33 = a.fma(b3, c33);
+            a = FloatVector.broadcast(S, ap[ao + 4 * aRow]);
+            c40 = a.fma(b0, c40);
+            c41 = a.fma(b1, c41);
+            c42 = a.fma(b2, c42);
+            c43 = a.fma(b3, c43);
+            a = FloatVector.broadcast(S, ap[ao + 5 * aRow]);
+            c50 = a.fma(b0, c50);
+            c51 = a.fma(b1, c51);
+            c52 = a.fma(b2, c52);
+            c53 = a.fma(b3, c53);
+        }
+        c00.intoArray(edge, 0);
+        c01.intoArray(edge, L);
+        c02.intoArray(edge, 2 * L);
+        c03.intoArray(edge, 3 * L);
+        c10.intoArray(edge, NR);
+        c11.intoArray(edge, NR + L);
+        c12.intoArray(edge, NR + 2 * L);
+        c13.intoArray(edge, NR + 3 * L);
+        c20.intoArray(edge, 2 * NR);
+        c21.intoArray(edge, 2 * NR + L);
+        c22.intoArray(edge, 2 * NR + 2 * L);
+        c23.intoArray(edge, 2 * NR + 3 * L);
+        c30.intoArray(edge, 3 * NR);
+        c31.intoArray(edge, 3 * NR + L);
+        c32.intoArray(edge, 3 * NR + 2 * L);
+        c33.intoArray(edge, 3 * NR + 3 * L);
+        c40.intoArray(edge, 4 * NR);
+        c41.intoArray(edge, 4 * NR + L);
+        c42.intoArray(edge, 4 * NR + 2 * L);
+        c43.intoArray(edge, 4 * NR + 3 * L);
+        c50.intoArray(edge, 5 * NR);
+        c51.intoArray(edge, 5 * NR + L);
+        c52.intoArray(edge, 5 * NR + 2 * L);
+        c53.intoArray(edge, 5 * NR + 3 * L);
     }
 
     /** C (rows, cols) = alpha * tile + beta * C, vectorized for a full tile, scalar at the edges of C. */

@@ -22,11 +22,11 @@ import static dev.lanegrad.engine.vector.VectorGemm.MC;
 final class GemmPrepacked {
 
     /**
-     * Whether full MR-row slivers of A are read in place (row stride lda) instead of packed: the 4 x 4-vector
-     * tile of 32-register targets, which has issue slots to spare for the four A streams (16 zmm FMAs take 16
-     * cycles on a core with 256-bit FMA units; not yet measured on one with 512-bit units). A is a step's h
+     * Whether full MR-row slivers of A are read in place (row stride lda) instead of packed: the MR x 4-vector
+     * tiles of 32-register targets, which have issue slots to spare for the A streams (with operands in L1 they
+     * ran at the FMA peak on 256-bit and on 512-bit FMA units, docs/kernels.md). A is a step's h
      * (or x), changed at every call, so its packing was never amortized: in a JFR profile of S5 LSTM at one
-     * thread it was 2.7 % of the samples. Measured (AMD EPYC family 25 model 17, Zen 4, AVX-512, 2 cores,
+     * thread it was 2.7 % of the samples. Measured with the 4 x 4 tile (AMD EPYC family 25 model 17, Zen 4, AVX-512, 2 cores,
      * JDK 17.0.15, one thread, the same bits): 64 x 1024 x 256 107.5 -> 110 GFLOP/s, 64 x 1024 x 128 104 ->
      * 108; S5 (`bench --case S5 --threads 1`, four alternating rounds) LSTM 2,326-2,354 -> 2,372-2,426 seq/s,
      * RNN 8,719-8,872 -> 9,411-9,516, GRU 3,079-3,111 -> 3,180-3,258; S3 (training, B = 32) 3-4 % less per

@@ -16,6 +16,7 @@ import java.util.Locale;
  * -Dlanegrad.vector.bits=128|256|512      a species no wider than the preferred one (wider: one warning, preferred)
  * -Dlanegrad.vector.registers=16|32       the register count the tiles are shaped for (measurement, tests)
  * -Dlanegrad.vector.tileRows=5|6          rows of the 16-register tile (default: 6 on JDK 17, 5 on later JDKs)
+ * -Dlanegrad.vector.tileRows=4|6          rows of the 32-register tile (default 6; 4 for measurement and tests)
  * </pre>
  * A value outside those lists fails class initialisation with an IllegalArgumentException that names
  * the property and the allowed values (the engine's other properties fail loudly the same way):
@@ -50,9 +51,17 @@ final class KernelShape {
      * The GEMM register tile: MR rows of C by NV vectors (NR = NV * LANES columns), MR * NV accumulators
      * plus NV vectors of B plus the broadcasts of A, all in registers for the whole k loop.
      * <ul>
-     * <li>32 registers (AVX-512, NEON): 4 x 4 vectors = 16 accumulators + 4 B + 1 broadcast = 21 of 32.
-     *     16 independent FMA chains cover a 4-cycle FMA latency at two FMAs per cycle; 8 loads per 16 FMAs.
-     *     At 512 bits, 1024^3 on one core: 0.91 of OpenBLAS's AVX-512 (SkylakeX) sgemm.</li>
+     * <li>32 registers (AVX-512, NEON): 6 x 4 vectors = 24 accumulators + 4 B + 1 broadcast = 29 of 32; 10 loads
+     *     per 24 FMAs. The 4 x 4 tile before it (16 + 4 + 1 = 21) also reaches the FMA peak with its operands in
+     *     L1, but it reads B once per 16 FMAs instead of once per 24, and a product's B panels stream from L2 or
+     *     further (S5's W_hh, 1 MB, is the whole L2 of a Zen 5 core). AMD EPYC family 26 model 2 (Zen 5, 512-bit
+     *     FMA units), 2 cores, JDK 17.0.15, one thread, the same jar with -Dlanegrad.vector.tileRows=4 and 6 in
+     *     alternating JVMs (docs/kernels.md): in-place tiles over 16 panels x 16 slivers 205 -> 214 GFLOP/s (fmapeak
+     *     226), S5's hidden product in its pattern 163-171 -> 180-188, S4 LSTM (`bench --case S4 --cell lstm
+     *     --threads 1`) 546 / 556 -> 488 / 469 ms per step, S5 LSTM 3,678-3,884 -> 3,829-3,979 seq/s (four rounds,
+     *     6 rows ahead in three; level in the three rounds before), S3 and S5 RNN / GRU level. Temurin 25.0.3 the same way: the 16 x 16 in-place tiles 170 -> 190,
+     *     S5's fused forward 3,801 -> 4,005 seq/s. With its operands in L1 the 6 x 4 loop ran at 215-232 GFLOP/s
+     *     on JDK 17 (kc 256 and 128), at the FMA peak, so C2 keeps it in the registers.</li>
      * <li>16 registers (AVX2, SSE): MR x 2 vectors. The 4 x 4 tile needs 21 and C2 spilled accumulators in
      *     the k loop (0.40-0.63 of OpenBLAS's AVX2 sgemm). 6 x 2 (BLIS's Haswell shape, 6x16 at 256 bits) is
      *     12 accumulators + 2 B + 1 broadcast = 15 of 16, and JDK 17's C2 allocates its loop in exactly
@@ -73,10 +82,10 @@ final class KernelShape {
     /**
      * Rows of the smaller tile used near the bottom edge of an A block: with 6-row tiles, 32 rows would
      * be 5 tiles and one of 2 rows padded to 6 (36 rows computed for 32: at 32x1024x128 that cost ~15%);
-     * 4 x 2 vectors (8 accumulators + 2 + 1 = 11 registers, 8 FMA chains: still two pipes times a
-     * 4-cycle latency) cover the rest with at most 3 padded rows. The 4-row tile needs none.
+     * 4 x NV vectors (16 registers: 8 accumulators + 2 + 1 = 11, 8 FMA chains, still two pipes times a
+     * 4-cycle latency; 32 registers: the 4 x 4 tile) cover the rest with at most 3 padded rows.
      */
-    static final int MR_SMALL = SIXTEEN_REGISTERS ? 4 : MR;
+    static final int MR_SMALL = 4;
     /**
      * Row counts from 4 on that are multiples of this run in whole slivers, no row padded ({@link #sliverRows}):
      * every even count with 6-row tiles (6s and 4s), multiples of 4 with 5- and 4-row tiles.
@@ -220,15 +229,17 @@ final class KernelShape {
         };
     }
 
-    /** The 32-register tile's 4 rows; a forced row count is checked, then named as not applying. */
+    /** Rows of the 32-register tile (x 4 vectors): 6, or 4 when forced (the tile before it, for measurements). */
     static int wideTileRows(String forced) {
-        if (forced != null && !forced.isBlank()) {
-            tileRows(forced, 0);
-            System.getLogger(KernelShape.class.getName()).log(Level.WARNING, "lanegrad: -D" + TILE_ROWS_PROPERTY
-                    + "=" + forced.trim() + " shapes 16-register tiles; these kernels use " + REGISTERS
-                    + " registers and the 4 x 4 tile");
+        if (forced == null || forced.isBlank()) {
+            return 6;
         }
-        return 4;
+        return switch (forced.trim()) {
+            case "4" -> 4;
+            case "6" -> 6;
+            default -> throw new IllegalArgumentException("-D" + TILE_ROWS_PROPERTY + "=" + forced
+                    + ": expected 4 or 6 (rows of the GEMM tile at " + REGISTERS + " registers)");
+        };
     }
 
     /** GEMM tile and blocking as text, e.g. "6x16 (6 rows x 2 vectors), KC 256, MC 96, NC 2048". */

@@ -45,8 +45,15 @@ class KernelShapeTest {
         assertEquals(5, KernelShape.tileRows(" 5 ", 17));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KernelShape.tileRows("4", 17));
         assertTrue(e.getMessage().contains("-Dlanegrad.vector.tileRows=4: expected 5 or 6"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> KernelShape.wideTileRows("7"), "checked at 32 registers too");
-        assertEquals(4, KernelShape.wideTileRows("5"), "32 registers: the 4 x 4 tile, with a warning");
+    }
+
+    @Test
+    void thirtyTwoRegisterTileRows() {
+        assertEquals(6, KernelShape.wideTileRows(null), "6 x 4 vectors: 29 of 32 registers");
+        assertEquals(6, KernelShape.wideTileRows(" "));
+        assertEquals(4, KernelShape.wideTileRows("4"), "the 4 x 4 tile, for measurements");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KernelShape.wideTileRows("5"));
+        assertTrue(e.getMessage().contains("-Dlanegrad.vector.tileRows=5: expected 4 or 6"), e.getMessage());
     }
 
     @Test
