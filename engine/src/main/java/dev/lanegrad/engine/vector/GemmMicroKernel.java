@@ -312,8 +312,8 @@ final class GemmMicroKernel {
 
     /**
      * 6 rows x 4 vectors into edge (6, NR): 29 live vectors, the full tile of 32-register targets; A as in
-     * {@link #tile4x4} (packed: aRow 1, aStep 6). Written out like the other tiles, one method each (the reason is
-     * at {@link #tile6x2}).
+     * {@link #tile4x4} (packed: aRow 1, aStep 6). Its own method beside tile4x4, not tile4x4 with two more rows under
+     * a static-final condition, for the reason at {@link #tile5x2}: the unused rows' accumulators would stay live.
      */
     private static void tile6x4(int kc, float[] ap, int aIdx, int aRow, int aStep, float[] bp, int bIdx, float[] edge) {
         FloatVector c00 = FloatVector.fromArray(S, ZEROS, 0), c01 = FloatVector.fromArray(S, ZEROS, L), c02 = FloatVector.fromArray(S, ZEROS, 2 * L), c03 = FloatVector.fromArray(S, ZEROS, 3 * L);
