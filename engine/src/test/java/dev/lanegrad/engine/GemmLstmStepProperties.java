@@ -35,7 +35,7 @@ class GemmLstmStepProperties {
 
     @Provide
     Arbitrary<Integer> rows() {
-        return Arbitraries.of(1, 2, 3, 4, 5, 6, 7, 8, 13, 31, 64, 95, 96, 97, 130, 200);
+        return Arbitraries.of(1, 2, 3, 4, 5, 6, 7, 8, 13, 14, 20, 31, 32, 64, 95, 96, 97, 130, 200);
     }
 
     @Provide

@@ -103,7 +103,7 @@ final class GemmLstmStep {
         float[] gates = ws.gates(4 * chunk * L);
         for (int r0 = 0; r0 < rows; r0 += CHUNK) {
             int R = Math.min(CHUNK, rows - r0);
-            int inPlace = GemmPrepacked.A_IN_PLACE ? R / MR * MR : 0;
+            int inPlace = GemmPrepacked.A_IN_PLACE ? KernelShape.inPlaceRows(R) : 0;
             if (inPlace < R) {
                 GemmPacking.packA(false, x, xOff, In, r0 + inPlace, R - inPlace, 0, In, pa, 0);
                 GemmPacking.packA(false, hPrev, hPrevOff, H, r0 + inPlace, R - inPlace, 0, H, pa, hSlivers);
@@ -111,13 +111,13 @@ final class GemmLstmStep {
             for (int q = 0; q < H / L; q++) {
                 int u = q * L;
                 for (int ir = 0, rh; ir < R; ir += rh) {
-                    rh = ir < inPlace ? MR : KernelShape.sliverRows(R - ir);
+                    rh = KernelShape.sliverRows((ir < inPlace ? inPlace : R) - ir);
                     for (int j = 0; j < 4 * L; j += NR) {
                         int bx = packedIhOff + (q * 4 * L + j) * In;
                         int bh = packedHhOff + (q * 4 * L + j) * H;
                         if (ir < inPlace) {
-                            GemmMicroKernel.sumInPlace(In, x, xOff + (r0 + ir) * In, In, packedIh, bx, ws.tile);
-                            GemmMicroKernel.sumInPlace(H, hPrev, hPrevOff + (r0 + ir) * H, H, packedHh, bh, ws.tile2);
+                            GemmMicroKernel.sumInPlace(In, rh, x, xOff + (r0 + ir) * In, In, packedIh, bx, ws.tile);
+                            GemmMicroKernel.sumInPlace(H, rh, hPrev, hPrevOff + (r0 + ir) * H, H, packedHh, bh, ws.tile2);
                         } else {
                             GemmMicroKernel.kernel(In, rh, pa, (ir - inPlace) * In, packedIh, bx, ws.tile);
                             GemmMicroKernel.kernel(H, rh, pa, hSlivers + (ir - inPlace) * H, packedHh, bh, ws.tile2);

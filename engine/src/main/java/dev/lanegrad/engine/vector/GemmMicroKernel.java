@@ -20,8 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
  * accumulators + 2 B vectors + the broadcasts; 10-12 FMA chains still cover a 4-cycle latency at two FMAs per
  * cycle.
  * The packed operands are read with unit or constant stride, so C2 removes B's bounds checks from the k loop.
- * On a 32-register target the full slivers of a stored A are read where they lie instead ({@link #tileInPlace}),
- * in the blocked GEMM and the prepacked products.
+ * On a 32-register target the slivers of a stored A (all its rows but 1-3, KernelShape.inPlaceRows) are read
+ * where they lie instead ({@link #tileInPlace}), in the blocked GEMM, the prepacked products and the fused LSTM step.
  */
 final class GemmMicroKernel {
 
@@ -232,18 +232,18 @@ final class GemmMicroKernel {
     }
 
     /**
-     * One full-height tile of a 32-register target with A read in place: rows i0..i0+MR-1 of a stored A (row
-     * stride lda) from aIdx = A[i0, p0] instead of a packed sliver; the same operations as {@link #tile}.
+     * One tile of a 32-register target with A read in place: rows i0..i0+h-1 (h = MR or MR_SMALL) of a stored A
+     * (row stride lda) from aIdx = A[i0, p0] instead of a packed sliver; the same operations as {@link #tile}.
      */
-    static void tileInPlace(int kc, float[] a, int aIdx, int lda, float[] bp, int bIdx,
+    static void tileInPlace(int kc, int h, float[] a, int aIdx, int lda, float[] bp, int bIdx,
                             float alpha, float beta, float[] c, int cIdx, int ldc, int cols, float[] edge) {
-        sumInPlace(kc, a, aIdx, lda, bp, bIdx, edge);
-        update(edge, alpha, beta, c, cIdx, ldc, MR, cols, MR);
+        sumInPlace(kc, h, a, aIdx, lda, bp, bIdx, edge);
+        update(edge, alpha, beta, c, cIdx, ldc, h, cols, h);
     }
 
-    /** The sums of {@link #tileInPlace} into edge (MR, NR), for a caller that adds them into C itself. */
-    static void sumInPlace(int kc, float[] a, int aIdx, int lda, float[] bp, int bIdx, float[] edge) {
-        if (MR == 6) {
+    /** The sums of {@link #tileInPlace} into edge (h, NR), for a caller that adds them into C itself. */
+    static void sumInPlace(int kc, int h, float[] a, int aIdx, int lda, float[] bp, int bIdx, float[] edge) {
+        if (MR == 6 && h == 6) {
             tile6x4(kc, a, aIdx, lda, 1, bp, bIdx, edge);
         } else {
             tile4x4(kc, a, aIdx, lda, 1, bp, bIdx, edge);

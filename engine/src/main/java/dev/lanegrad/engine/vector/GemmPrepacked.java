@@ -107,8 +107,9 @@ final class GemmPrepacked {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 float betaBlock = pc == 0 ? beta : 1f;
-                // rows [0, inPlace) of the block are read where they are, in slivers of MR; the rest is packed
-                int inPlace = A_IN_PLACE ? mc / MR * MR : 0;
+                // rows [0, inPlace) of the block are read where they are, in slivers of MR and MR_SMALL; the
+                // rest (a few rows) is packed
+                int inPlace = A_IN_PLACE ? KernelShape.inPlaceRows(mc) : 0;
                 if (inPlace < mc) {
                     GemmPacking.packA(false, a, aOff, lda, ic + inPlace, mc - inPlace, pc, kc, pa);
                 }
@@ -117,9 +118,10 @@ final class GemmPrepacked {
                 // S4's step product 64 x 4096 x 1024 (C 1 MB) one thread, AMD EPYC family 25 model 17 (Zen
                 // 4), JDK 17.0.15: AVX2 width 88-90 -> 95-97.5 GFLOP/s, 512 bits 100-103.8 -> 101-105.6; S5's
                 // 64 x 1024 x 256 and S3's 32 x 1024 x 256 (C in L2) level at both widths (scratch harness)
-                for (int ir = 0; ir < inPlace; ir += MR) {
+                for (int ir = 0, h; ir < inPlace; ir += h) {
+                    h = KernelShape.sliverRows(inPlace - ir);
                     for (int jr = 0; jr < n; jr += NR) {
-                        GemmMicroKernel.tileInPlace(kc, a, aOff + (ic + ir) * lda + pc, lda, packed, block + jr * kc,
+                        GemmMicroKernel.tileInPlace(kc, h, a, aOff + (ic + ir) * lda + pc, lda, packed, block + jr * kc,
                                 alpha, betaBlock, c, cOff + (ic + ir) * ldc + jr, ldc, Math.min(NR, n - jr), edge);
                     }
                 }

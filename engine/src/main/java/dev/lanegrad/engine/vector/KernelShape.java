@@ -171,6 +171,17 @@ final class KernelShape {
         return small ? MR_SMALL : MR;
     }
 
+    /**
+     * Rows of a block of {@code rows} that a 32-register target reads in place ({@link GemmPrepacked#A_IN_PLACE}),
+     * in slivers of {@link #sliverRows}{@code (inPlace - done)}: the largest multiple of {@link #ROW_MULTIPLE} from 4
+     * on, so at most ROW_MULTIPLE - 1 rows (or a block of 1-3) are packed and padded. Full MR slivers alone left
+     * 32 rows at 6-row tiles as 30 in place and 2 packed into a 4-row sliver (34 rows computed, and the packing):
+     * each half of S5's batch at two threads.
+     */
+    static int inPlaceRows(int rows) {
+        return rows < MR_SMALL ? 0 : rows / ROW_MULTIPLE * ROW_MULTIPLE;
+    }
+
     static int bits(String forced, int preferred) {
         if (forced == null || forced.isBlank()) {
             return preferred;

@@ -196,14 +196,14 @@ final class VectorGemm extends CheckedGemm implements PrepackedGemm, FusedLstmSt
                 GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, gather);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    // On 32-register targets the full slivers of a stored A (not A^T) are read where they lie, as
-                    // GemmPrepacked does (A_IN_PLACE, the reason there); only the rows left over are packed. Packing
+                    // On 32-register targets the slivers of a stored A (not A^T) are read where they lie, as
+                    // GemmPrepacked does (A_IN_PLACE, the reason there); only 1-3 rows left over are packed. Packing
                     // costs about a cycle per element of A, which is then used for n multiply-adds: at n = 128 that
                     // was a fifth of the time (5.7 % of the char-LM training step's samples, JFR). One thread, 512 bits, four alternating rounds (AMD EPYC
                     // family 25 model 17, Zen 4, JDK 17.0.15, `bench gemm`, GFLOP/s): 2048 x 128 x 2048 64.7-75.6
                     // -> 83.7-94.6, 3200 x 1024 x 128 86.4-91.1 -> 92.4-99.6, 2048 x 2048 x 128 85.9-91.1 -> 91.7-95.5,
                     // 1024^3 88.0-91.5 -> 94.0-99.3; the same bits (the same kernel and sums).
-                    int inPlace = GemmPrepacked.A_IN_PLACE && !transA ? mc / MR * MR : 0;
+                    int inPlace = GemmPrepacked.A_IN_PLACE && !transA ? KernelShape.inPlaceRows(mc) : 0;
                     if (inPlace < mc) {
                         GemmPacking.packA(transA, a, aOff, lda, ic + inPlace, mc - inPlace, pc, kc, pa);
                     }
@@ -215,10 +215,11 @@ final class VectorGemm extends CheckedGemm implements PrepackedGemm, FusedLstmSt
                     // 1024^3, one thread, AMD EPYC family 25 model 17 (Zen 4), JDK 17.0.15, three rounds:
                     // AVX2 width 77.7-87.5 -> 94.6-96.2 GFLOP/s, 512 bits 95.8-100.0 -> 101.2-103.8
                     // (docs/kernels.md); with C's lines always in L1 (ldc 0) the old order made 97.5-98.1.
-                    for (int ir = 0; ir < inPlace; ir += MR) {
+                    for (int ir = 0, h; ir < inPlace; ir += h) {
+                        h = KernelShape.sliverRows(inPlace - ir);
                         int aRow = aOff + (ic + ir) * lda + pc;
                         for (int jr = 0; jr < nc; jr += NR) {
-                            GemmMicroKernel.tileInPlace(kc, a, aRow, lda, pb, (jr / NR) * kc * NR, alpha, betaBlock,
+                            GemmMicroKernel.tileInPlace(kc, h, a, aRow, lda, pb, (jr / NR) * kc * NR, alpha, betaBlock,
                                     c, cOff + (ic + ir) * ldc + jc + jr, ldc, Math.min(NR, nc - jr), edge);
                         }
                     }

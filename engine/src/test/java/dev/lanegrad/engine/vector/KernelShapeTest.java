@@ -75,6 +75,25 @@ class KernelShapeTest {
     }
 
     @Test
+    void inPlaceSliversEndAtTheBlockAndLeaveAFewRows() {
+        for (int rows = 1; rows <= 3 * KernelShape.MC; rows++) {
+            int inPlace = KernelShape.inPlaceRows(rows);
+            int covered = 0;
+            for (int rem = inPlace, h; rem > 0; rem -= h) {
+                h = KernelShape.sliverRows(rem);
+                assertTrue(h == KernelShape.MR || h == KernelShape.MR_SMALL, rows + " rows: sliver of " + h);
+                assertTrue(h <= rem, rows + " rows: a sliver of " + h + " read in place past the block's last row");
+                covered += h;
+            }
+            assertEquals(inPlace, covered, rows + " rows");
+            assertTrue(rows - inPlace < KernelShape.MR_SMALL, rows + " rows: " + (rows - inPlace) + " packed");
+            if (rows >= 4 && rows % KernelShape.ROW_MULTIPLE == 0) {
+                assertEquals(rows, inPlace, rows + " rows: all in place");
+            }
+        }
+    }
+
+    @Test
     void longTransposedReductionsUseShallowBlocks() {
         assertEquals(KernelShape.KC, KernelShape.depth(false, 10_000), "forward products keep KC");
         assertEquals(KernelShape.KC, KernelShape.depth(true, KernelShape.KC), "one block: unchanged");
