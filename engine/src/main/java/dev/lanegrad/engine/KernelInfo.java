@@ -26,13 +26,14 @@ public record KernelInfo(String javaVersion, String javaVendor, String osArch, S
      * @param kc            depth of a packed GEMM block
      * @param mc            rows of a packed A block
      * @param nc            columns of a packed B block
+     * @param l2Columns     columns of that block streamed past all the slivers of an A block per pass
      * @param activationBits species width of the activations and fused recurrent steps
      */
     public record Shape(int bits, int preferredBits, int lanes, int registers, int mr, int nr, int kc, int mc, int nc,
-                        int activationBits) {
+                        int l2Columns, int activationBits) {
 
         /** No vector kernels in this JVM. */
-        public static final Shape NONE = new Shape(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        public static final Shape NONE = new Shape(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
         /** Vectors per row of the register tile. */
         public int tileVectors() {
@@ -64,7 +65,7 @@ public record KernelInfo(String javaVersion, String javaVendor, String osArch, S
                     .append(shape.mr()).append(" rows x ").append(shape.tileVectors()).append(" vectors, ")
                     .append(shape.tileRegisters()).append(" of ").append(shape.registers()).append(" registers)\n");
             s.append("gemm blocking: KC ").append(shape.kc()).append(", MC ").append(shape.mc()).append(", NC ")
-                    .append(shape.nc()).append('\n');
+                    .append(shape.nc()).append(" (passes of ").append(shape.l2Columns()).append(")\n");
         }
         s.append("threads:       ").append(threads).append('\n');
         return s.toString();

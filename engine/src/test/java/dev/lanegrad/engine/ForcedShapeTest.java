@@ -51,6 +51,13 @@ class ForcedShapeTest {
     }
 
     @Test
+    void forcedL2ColumnsAreHonoured() {
+        String forced = System.getProperty("lanegrad.vector.l2Columns", "");
+        Assumptions.assumeFalse(forced.isEmpty(), "no -Dlanegrad.vector.l2Columns in this execution");
+        assertEquals(Integer.parseInt(forced.trim()), SHAPE.l2Columns(), "-Dlanegrad.vector.l2Columns=" + forced);
+    }
+
+    @Test
     void theTileFitsTheRegisters() {
         assertTrue(SHAPE.tileRegisters() <= SHAPE.registers(),
                 "tile " + SHAPE.mr() + "x" + SHAPE.nr() + " needs " + SHAPE.tileRegisters() + " of " + SHAPE.registers());

@@ -51,13 +51,18 @@ class GemmVectorProperties {
         g.assertClose(expected, actual, "vector vs scalar");
     }
 
-    /** Wider than one packed B block (2048 columns) and deeper than one k block (256). */
+    /**
+     * Wider than one packed B block (2048 columns, several passes of KernelShape.L2_COLUMNS) and deeper than one
+     * k block (256), with one A block (6 rows) and with more (98: a block of 96, then 2 rows).
+     */
     @Example
     void blocksPastEveryCacheBlock() {
-        for (boolean transA : new boolean[]{false, true}) {
-            for (boolean transB : new boolean[]{false, true}) {
-                Case g = Case.random(new Random(7), transA, transB, 6, 2100, 260, 1.5f, 0.5f);
-                g.assertClose(g.run(SCALAR), g.run(VECTOR), "vector vs scalar, wide");
+        for (int m : new int[]{6, 98}) {
+            for (boolean transA : new boolean[]{false, true}) {
+                for (boolean transB : new boolean[]{false, true}) {
+                    Case g = Case.random(new Random(7), transA, transB, m, 2100, 260, 1.5f, 0.5f);
+                    g.assertClose(g.run(SCALAR), g.run(VECTOR), "vector vs scalar, wide, " + m + " rows");
+                }
             }
         }
     }

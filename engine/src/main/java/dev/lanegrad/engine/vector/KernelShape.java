@@ -9,7 +9,7 @@ import java.util.Locale;
 /**
  * The one place where the vector kernels' shapes are decided, once, at class initialisation: the
  * species width, the vector register count assumed, the GEMM register tile (MR x NR), the cache
- * blocking (KC, MC, NC). Every field is a static final, so C2 folds the
+ * blocking (KC, MC, NC, L2_COLUMNS). Every field is a static final, so C2 folds the
  * choices and the kernels compile as if the numbers were literals.
  *
  * <pre>
@@ -17,6 +17,7 @@ import java.util.Locale;
  * -Dlanegrad.vector.registers=16|32       the register count the tiles are shaped for (measurement, tests)
  * -Dlanegrad.vector.tileRows=5|6          rows of the 16-register tile (default: 6 on JDK 17, 5 on later JDKs)
  * -Dlanegrad.vector.tileRows=4|6          rows of the 32-register tile (default 6; 4 for measurement and tests)
+ * -Dlanegrad.vector.l2Columns=N           columns of B per pass of an A block's slivers (default 512 at 32 registers)
  * </pre>
  * A value outside those lists fails class initialisation with an IllegalArgumentException that names
  * the property and the allowed values (the engine's other properties fail loudly the same way):
@@ -33,6 +34,7 @@ final class KernelShape {
     static final String BITS_PROPERTY = "lanegrad.vector.bits";
     static final String REGISTERS_PROPERTY = "lanegrad.vector.registers";
     static final String TILE_ROWS_PROPERTY = "lanegrad.vector.tileRows";
+    static final String L2_COLUMNS_PROPERTY = "lanegrad.vector.l2Columns";
 
     /** The widest species C2 supports on this CPU (and under this JVM's -XX:UseAVX). */
     static final int PREFERRED_BITS = FloatVector.SPECIES_PREFERRED.vectorBitSize();
@@ -126,6 +128,21 @@ final class KernelShape {
      * NC 1024; docs/kernels.md).
      */
     static final int NC = 2048;
+    /**
+     * Columns of the packed B block that all the slivers of an A block stream past before the next columns:
+     * (KC, L2_COLUMNS) should stay in the core's L2 while it is read once per sliver. At 32 registers 512
+     * (512 KB, half the 1 MB or more of L2 per core of the AVX-512 and Arm server cores we know); the whole
+     * 2 MB block before it was read from L3 sixteen times per A block. The B block is still packed NC columns
+     * at a time and the A block once per k block (NC 512 instead re-packed A per 512 columns: 4096 x 1024 x 2048
+     * A^T 4-6 % slower). AMD EPYC family 26 model 2 (Zen 5, 1 MB L2), AVX-512, JDK 17.0.15, one thread, `bench
+     * gemm --warmup-ms 2000 --repetitions 9`, the same jar with 2048 (the order before) and 512 in alternating
+     * JVMs, two rounds, GFLOP/s: 1024^3 152.6 / 160.8 -> 168.4 / 170.0 (beside OpenBLAS 0.3.21 SkylakeX's
+     * 180.9 / 176.6: 144.0 / 170.3 -> 166.9 / 178.5), 4096 x 1024 x 2048 A^T 129.1 / 114.1 -> 130.5 / 133.0,
+     * 2048 x 4096 x 512 154.9 / 149.3 -> 156.7 / 163.9, 512 x 4096 x 1024 151.9 / 146.3 -> 153.7 / 157.9,
+     * 3200 x 1024 x 128 167.1 / 172.3 -> 169.2 / 173.5. At 16 registers NC, as before (not measured on an AVX2
+     * core with 512 KB of L2 yet). {@code -Dlanegrad.vector.l2Columns=N} forces it (measurements, tests).
+     */
+    static final int L2_COLUMNS = l2Columns(System.getProperty(L2_COLUMNS_PROPERTY), SIXTEEN_REGISTERS ? NC : 512, NR);
 
     /**
      * Columns of B packed at once when op(A) fits one block (m <= MC), a whole number of panels: 256
@@ -255,9 +272,21 @@ final class KernelShape {
         };
     }
 
-    /** GEMM tile and blocking as text, e.g. "6x16 (6 rows x 2 vectors), KC 256, MC 96, NC 2048". */
-    static String describeGemm() {
-        return MR + "x" + NR + " (" + MR + " rows x " + NV + " vectors, " + (MR * NV + NV + 1) + " of " + REGISTERS
-                + " registers), KC " + KC + ", MC " + MC + ", NC " + NC;
+    /** Columns of B per pass of an A block's slivers: forced (a multiple of nr from nr to NC), or the default. */
+    static int l2Columns(String forced, int defaultColumns, int nr) {
+        if (forced == null || forced.isBlank()) {
+            return defaultColumns;
+        }
+        int columns;
+        try {
+            columns = Integer.parseInt(forced.trim());
+        } catch (NumberFormatException e) {
+            columns = -1;
+        }
+        if (columns < nr || columns > NC || columns % nr != 0) {
+            throw new IllegalArgumentException("-D" + L2_COLUMNS_PROPERTY + "=" + forced + ": expected a multiple of "
+                    + nr + " from " + nr + " to " + NC + " (columns of B per pass of an A block, whole panels)");
+        }
+        return columns;
     }
 }

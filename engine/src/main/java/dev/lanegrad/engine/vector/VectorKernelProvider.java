@@ -16,7 +16,7 @@ public final class VectorKernelProvider {
             ArrayOps.checked(new VectorArrayOps()), RecurrentKernels.checked(new VectorRecurrentKernels()),
             new KernelInfo.Shape(KernelShape.BITS, KernelShape.PREFERRED_BITS, KernelShape.LANES, KernelShape.REGISTERS,
                     KernelShape.MR, KernelShape.NR, KernelShape.KC, KernelShape.MC, KernelShape.NC,
-                    VectorMath.F.vectorBitSize()));
+                    KernelShape.L2_COLUMNS, VectorMath.F.vectorBitSize()));
 
     private VectorKernelProvider() {
     }

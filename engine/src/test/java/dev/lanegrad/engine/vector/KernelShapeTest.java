@@ -57,6 +57,20 @@ class KernelShapeTest {
     }
 
     @Test
+    void l2ColumnsAreWholePanelsOfOneBlock() {
+        assertEquals(512, KernelShape.l2Columns(null, 512, 64));
+        assertEquals(128, KernelShape.l2Columns(" 128 ", 512, 64));
+        assertEquals(KernelShape.NC, KernelShape.l2Columns(String.valueOf(KernelShape.NC), 512, 64));
+        for (String bad : new String[]{"0", "100", "-64", "many", String.valueOf(KernelShape.NC + 64)}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KernelShape.l2Columns(bad, 512, 64));
+            assertTrue(e.getMessage().contains("-Dlanegrad.vector.l2Columns=" + bad + ": expected a multiple of 64 from 64 to "
+                    + KernelShape.NC), e.getMessage());
+        }
+        assertTrue(KernelShape.L2_COLUMNS % KernelShape.NR == 0 && KernelShape.L2_COLUMNS <= KernelShape.NC,
+                "L2_COLUMNS " + KernelShape.L2_COLUMNS);
+    }
+
+    @Test
     void sliversCoverEveryRowCountWithFewPaddedRows() {
         for (int rows = 1; rows <= 3 * KernelShape.MC; rows++) {
             int computed = 0;
