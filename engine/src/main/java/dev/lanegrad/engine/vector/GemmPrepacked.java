@@ -117,20 +117,30 @@ final class GemmPrepacked {
                 // a sliver's tiles along its rows of C, as in VectorGemm's blocked path (the reason is there):
                 // S4's step product 64 x 4096 x 1024 (C 1 MB) one thread, AMD EPYC family 25 model 17 (Zen
                 // 4), JDK 17.0.15: AVX2 width 88-90 -> 95-97.5 GFLOP/s, 512 bits 100-103.8 -> 101-105.6; S5's
-                // 64 x 1024 x 256 and S3's 32 x 1024 x 256 (C in L2) level at both widths (scratch harness)
-                for (int ir = 0, h; ir < inPlace; ir += h) {
-                    h = KernelShape.sliverRows(inPlace - ir);
-                    for (int jr = 0; jr < n; jr += NR) {
-                        GemmMicroKernel.tileInPlace(kc, h, a, aOff + (ic + ir) * lda + pc, lda, packed, block + jr * kc,
-                                alpha, betaBlock, c, cOff + (ic + ir) * ldc + jr, ldc, Math.min(NR, n - jr), edge);
+                // 64 x 1024 x 256 and S3's 32 x 1024 x 256 (C in L2) level at both widths (scratch harness).
+                // The columns in passes of L2_COLUMNS, each streamed past every sliver while it stays in L2: a k
+                // block of W_hh's panels is 1 MB at n = 1024 and 4 MB at S4's 4096, re-read from L3 by every
+                // sliver before. One thread, p50 of 0.2-s windows (a scratch harness, the jars before and after in
+                // alternating JVMs, two rounds), AMD EPYC family 26 model 2 (Zen 5, 1 MB L2), AVX-512, JDK 17.0.15,
+                // GFLOP/s: 64 x 4096 x 1024 153.3 / 144.1 -> 179.1 / 170.9, 64 x 1024 x 4096 152.5 / 151.1 ->
+                // 175.1 / 161.1, 64 x 768 x 256 (S5 GRU) 174.9 / 163.7 -> 190.0 / 183.4; at AVX2 width
+                // (-XX:UseAVX=2, passes of 2048) 64 x 4096 x 1024 level, 87.3 / 90.4 -> 87.1 / 87.6.
+                for (int j0 = 0; j0 < n; j0 += KernelShape.L2_COLUMNS) {
+                    int j1 = Math.min(n, j0 + KernelShape.L2_COLUMNS);
+                    for (int ir = 0, h; ir < inPlace; ir += h) {
+                        h = KernelShape.sliverRows(inPlace - ir);
+                        for (int jr = j0; jr < j1; jr += NR) {
+                            GemmMicroKernel.tileInPlace(kc, h, a, aOff + (ic + ir) * lda + pc, lda, packed, block + jr * kc,
+                                    alpha, betaBlock, c, cOff + (ic + ir) * ldc + jr, ldc, Math.min(NR, n - jr), edge);
+                        }
                     }
-                }
-                for (int ir = inPlace, h; ir < mc; ir += h) {
-                    h = KernelShape.sliverRows(mc - ir);
-                    for (int jr = 0; jr < n; jr += NR) {
-                        GemmMicroKernel.tile(kc, h, pa, (ir - inPlace) * kc, packed, block + jr * kc, alpha,
-                                betaBlock, c, cOff + (ic + ir) * ldc + jr, ldc, Math.min(h, mc - ir),
-                                Math.min(NR, n - jr), edge);
+                    for (int ir = inPlace, h; ir < mc; ir += h) {
+                        h = KernelShape.sliverRows(mc - ir);
+                        for (int jr = j0; jr < j1; jr += NR) {
+                            GemmMicroKernel.tile(kc, h, pa, (ir - inPlace) * kc, packed, block + jr * kc, alpha,
+                                    betaBlock, c, cOff + (ic + ir) * ldc + jr, ldc, Math.min(h, mc - ir),
+                                    Math.min(NR, n - jr), edge);
+                        }
                     }
                 }
             }

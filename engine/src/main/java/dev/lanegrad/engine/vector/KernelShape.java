@@ -129,7 +129,8 @@ final class KernelShape {
      */
     static final int NC = 2048;
     /**
-     * Columns of the packed B block that all the slivers of an A block stream past before the next columns:
+     * Columns of the packed B block that all the slivers of an A block stream past before the next columns (and
+     * of a prepacked B, GemmPrepacked):
      * (KC, L2_COLUMNS) should stay in the core's L2 while it is read once per sliver. At 32 registers 512
      * (512 KB, half the 1 MB or more of L2 per core of the AVX-512 and Arm server cores we know); the whole
      * 2 MB block before it was read from L3 sixteen times per A block. The B block is still packed NC columns
