@@ -125,22 +125,43 @@ final class GemmPrepacked {
                 // GFLOP/s: 64 x 4096 x 1024 153.3 / 144.1 -> 179.1 / 170.9, 64 x 1024 x 4096 152.5 / 151.1 ->
                 // 175.1 / 161.1, 64 x 768 x 256 (S5 GRU) 174.9 / 163.7 -> 190.0 / 183.4; at AVX2 width
                 // (-XX:UseAVX=2, passes of 2048) 64 x 4096 x 1024 level, 87.3 / 90.4 -> 87.1 / 87.6.
-                for (int j0 = 0; j0 < n; j0 += KernelShape.L2_COLUMNS) {
-                    int j1 = Math.min(n, j0 + KernelShape.L2_COLUMNS);
-                    for (int ir = 0, h; ir < inPlace; ir += h) {
-                        h = KernelShape.sliverRows(inPlace - ir);
-                        for (int jr = j0; jr < j1; jr += NR) {
-                            GemmMicroKernel.tileInPlace(kc, h, a, aOff + (ic + ir) * lda + pc, lda, packed, block + jr * kc,
-                                    alpha, betaBlock, c, cOff + (ic + ir) * ldc + jr, ldc, Math.min(NR, n - jr), edge);
-                        }
-                    }
-                    for (int ir = inPlace, h; ir < mc; ir += h) {
-                        h = KernelShape.sliverRows(mc - ir);
-                        for (int jr = j0; jr < j1; jr += NR) {
-                            GemmMicroKernel.tile(kc, h, pa, (ir - inPlace) * kc, packed, block + jr * kc, alpha,
-                                    betaBlock, c, cOff + (ic + ir) * ldc + jr, ldc, Math.min(h, mc - ir),
-                                    Math.min(NR, n - jr), edge);
-                        }
+                blockTimesPanels(kc, kc, mc, inPlace, a, aOff + ic * lda + pc, lda, pa, packed, block, n, alpha,
+                        betaBlock, c, cOff + ic * ldc, ldc, edge);
+            }
+        }
+    }
+
+    /**
+     * C (mc, nc) at cIdx, row stride ldc, = alpha * (an A block . nc columns of panels) + beta * C: the block's rows
+     * [0, inPlace) read where they lie from aIdx = A[i0, p0] (row stride lda), the rest from the packed slivers in
+     * pa; the (kc, NR) panels one after another from bIdx. Each sliver's tiles are walked along its rows of C
+     * (VectorGemm's blocked path says why), the columns in passes of KernelShape.L2_COLUMNS, each streamed past
+     * every sliver while it stays in L2. kb < kc sums chains of kb steps in each tile (GemmMicroKernel.tileChained;
+     * only packed slivers, of A^T, take them). The blocked GEMM and the prepacked products both walk their blocks here.
+     */
+    static void blockTimesPanels(int kc, int kb, int mc, int inPlace, float[] a, int aIdx, int lda, float[] pa,
+                                 float[] bp, int bIdx, int nc, float alpha, float beta, float[] c, int cIdx, int ldc,
+                                 float[] edge) {
+        for (int j0 = 0; j0 < nc; j0 += KernelShape.L2_COLUMNS) {
+            int j1 = Math.min(nc, j0 + KernelShape.L2_COLUMNS);
+            for (int ir = 0, h; ir < inPlace; ir += h) {
+                h = KernelShape.sliverRows(inPlace - ir);
+                for (int jr = j0; jr < j1; jr += NR) {
+                    GemmMicroKernel.tileInPlace(kc, h, a, aIdx + ir * lda, lda, bp, bIdx + jr * kc, alpha, beta,
+                            c, cIdx + ir * ldc + jr, ldc, Math.min(NR, nc - jr), edge);
+                }
+            }
+            for (int ir = inPlace, h; ir < mc; ir += h) {
+                h = KernelShape.sliverRows(mc - ir);
+                int rows = Math.min(h, mc - ir);
+                for (int jr = j0; jr < j1; jr += NR) {
+                    int cols = Math.min(NR, nc - jr);
+                    if (kb < kc) {
+                        GemmMicroKernel.tileChained(kc, kb, h, pa, (ir - inPlace) * kc, bp, bIdx + jr * kc, alpha,
+                                beta, c, cIdx + ir * ldc + jr, ldc, rows, cols, edge);
+                    } else {
+                        GemmMicroKernel.tile(kc, h, pa, (ir - inPlace) * kc, bp, bIdx + jr * kc, alpha, beta,
+                                c, cIdx + ir * ldc + jr, ldc, rows, cols, edge);
                     }
                 }
             }

@@ -41,7 +41,6 @@ final class VectorGemm extends CheckedGemm implements PrepackedGemm, FusedLstmSt
     static final int KC = KernelShape.KC;
     static final int MC = KernelShape.MC;
     static final int NC = KernelShape.NC;
-    static final int L2_COLUMNS = KernelShape.L2_COLUMNS;
     /** Columns of B packed at once when op(A) is one block (m <= MC), see {@link KernelShape#GROUP}. */
     static final int GROUP = KernelShape.GROUP;
     /**
@@ -216,35 +215,8 @@ final class VectorGemm extends CheckedGemm implements PrepackedGemm, FusedLstmSt
                     // 1024^3, one thread, AMD EPYC family 25 model 17 (Zen 4), JDK 17.0.15, three rounds:
                     // AVX2 width 77.7-87.5 -> 94.6-96.2 GFLOP/s, 512 bits 95.8-100.0 -> 101.2-103.8
                     // (docs/kernels.md); with C's lines always in L1 (ldc 0) the old order made 97.5-98.1.
-                    // The block's columns in passes of L2_COLUMNS, each streamed past every sliver while it stays
-                    // in L2 (KernelShape.L2_COLUMNS)
-                    for (int j0 = 0; j0 < nc; j0 += L2_COLUMNS) {
-                        int j1 = Math.min(nc, j0 + L2_COLUMNS);
-                        for (int ir = 0, h; ir < inPlace; ir += h) {
-                            h = KernelShape.sliverRows(inPlace - ir);
-                            int aRow = aOff + (ic + ir) * lda + pc;
-                            for (int jr = j0; jr < j1; jr += NR) {
-                                GemmMicroKernel.tileInPlace(kc, h, a, aRow, lda, pb, (jr / NR) * kc * NR, alpha, betaBlock,
-                                        c, cOff + (ic + ir) * ldc + jc + jr, ldc, Math.min(NR, nc - jr), edge);
-                            }
-                        }
-                        for (int ir = inPlace, h; ir < mc; ir += h) {
-                            h = KernelShape.sliverRows(mc - ir);
-                            int rows = Math.min(h, mc - ir);
-                            for (int jr = j0; jr < j1; jr += NR) {
-                                int cols = Math.min(NR, nc - jr);
-                                int bIdx = (jr / NR) * kc * NR;
-                                int cIdx = cOff + (ic + ir) * ldc + jc + jr;
-                                if (kb < kc) {
-                                    GemmMicroKernel.tileChained(kc, kb, h, pa, (ir - inPlace) * kc, pb, bIdx,
-                                            alpha, betaBlock, c, cIdx, ldc, rows, cols, edge);
-                                } else {
-                                    GemmMicroKernel.tile(kc, h, pa, (ir - inPlace) * kc, pb, bIdx,
-                                            alpha, betaBlock, c, cIdx, ldc, rows, cols, edge);
-                                }
-                            }
-                        }
-                    }
+                    GemmPrepacked.blockTimesPanels(kc, kb, mc, inPlace, a, aOff + ic * lda + pc, lda, pa, pb, 0, nc,
+                            alpha, betaBlock, c, cOff + ic * ldc + jc, ldc, edge);
                 }
             }
         }
