@@ -134,24 +134,35 @@ final class GemmLstmStep {
     /**
      * Gates first..first+NV-1 of `rows` rows from the two sums (tile layout (MR, NR)): ((x part + b_ih) + b_hh)
      * + h part, the unfused step's order (the projection stored, the biases added, the hidden product added
-     * last), into the gate scratch at slot SLOT[gate], row `row` on, R rows per slot.
+     * last), into the gate scratch at slot SLOT[gate], row `row` on, R rows per slot. Two gates per pass over
+     * the rows (NV is 2 or 4), their four bias vectors loaded once: loading the biases for every row, a gate
+     * per pass, took 55-69 ns per 6-row call against 31-34 ns this way (S5's 176 calls per step, a scratch loop
+     * on AMD EPYC family 26 model 2, Zen 5, AVX-512, JDK 17.0.15), 1-2.5 % of S5 LSTM at one thread.
      */
     private static void preActivations(int rows, int first, float[] xSum, float[] hSum, float[] bih, int bihOff,
                                        float[] bhh, int bhhOff, int H, int u, float[] gates, int R, int row) {
-        for (int v = 0; v < NR / L; v++) {
-            int gate = first + v;
-            int dst = (SLOT[gate] * R + row) * L;
-            int b = gate * H + u;
-            for (int r = 0; r < rows; r++) {
-                int t = r * NR + v * L;
-                FloatVector sum = FloatVector.fromArray(GemmMicroKernel.S, xSum, t);
-                if (bih != null) {
-                    sum = sum.add(FloatVector.fromArray(GemmMicroKernel.S, bih, bihOff + b))
-                            .add(FloatVector.fromArray(GemmMicroKernel.S, bhh, bhhOff + b));
+        for (int v = 0; v < NR / L; v += 2) {
+            int g0 = first + v;
+            int d0 = (SLOT[g0] * R + row) * L;
+            int d1 = (SLOT[g0 + 1] * R + row) * L;
+            if (bih == null) {
+                for (int r = 0, t = v * L, d = 0; r < rows; r++, t += NR, d += L) {
+                    load(xSum, t).add(load(hSum, t)).intoArray(gates, d0 + d);
+                    load(xSum, t + L).add(load(hSum, t + L)).intoArray(gates, d1 + d);
                 }
-                sum.add(FloatVector.fromArray(GemmMicroKernel.S, hSum, t)).intoArray(gates, dst + r * L);
+                continue;
+            }
+            FloatVector i0 = load(bih, bihOff + g0 * H + u), h0 = load(bhh, bhhOff + g0 * H + u);
+            FloatVector i1 = load(bih, bihOff + (g0 + 1) * H + u), h1 = load(bhh, bhhOff + (g0 + 1) * H + u);
+            for (int r = 0, t = v * L, d = 0; r < rows; r++, t += NR, d += L) {
+                load(xSum, t).add(i0).add(h0).add(load(hSum, t)).intoArray(gates, d0 + d);
+                load(xSum, t + L).add(i1).add(h1).add(load(hSum, t + L)).intoArray(gates, d1 + d);
             }
         }
+    }
+
+    private static FloatVector load(float[] a, int i) {
+        return FloatVector.fromArray(GemmMicroKernel.S, a, i);
     }
 
     /**
