@@ -224,7 +224,7 @@ class VectorArrayOpsProperties {
             KernelTestSupport.Tolerance t = op.equals("exp") ? (i, ev) -> 2.0 * Math.ulp(ev)
                     : op.equals("relu") ? tol(0, 0) : tol(5e-7, 0);
             assertClose(op + " n=" + n, e, g, 0, e.length, t);
-            // y aliasing x gives the same values (within the tolerance: the JDK's lanewise EXP/TANH may
+            // y aliasing x gives the same values (within the tolerance: the JDK's lanewise EXP may
             // round differently in the interpreter, a per-lane Java fallback, and in C2, which calls SVML)
             float[] shifted = y0.clone();
             System.arraycopy(inPlace, xOff, shifted, yOff, n);

@@ -10,47 +10,45 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * exp, sigmoid, tanh and log on whole FloatVectors.
  *
- * Two candidates were measured for exp and tanh: the JDK's lanewise {@code VectorOperators.EXP / TANH}
- * (on x86_64 Linux and Windows C2 turns them into calls of Intel's SVML vector routines, JDK 17+)
- * and our own on FMA lanes ({@link #expPoly}, {@link #tanhPoly}: Cody-Waite range reduction and
- * Cephes' minimax polynomials, no tables). On the project machine (AMD EPYC, AVX-512, 16 float lanes),
- * ns per element over 4096 floats in [-8, 8], each kernel its own compiled loop (a scratch harness:
- * 20000 warm-up calls, then the median of 5 rounds of 5000 calls; ActivationBench's impl=jdk vs
- * impl=vector reproduces the comparison under JMH):
+ * sigmoid and tanh are our own single-pass polynomials on FMA lanes in every mode: sigmoid = 1 / (1 + e^-x),
+ * tanh = sign(x) m / (m + 2) with m = expm1(2|x|), both on one Cody-Waite reduction and Cephes' minimax
+ * polynomial for e^r - 1, 2^k added into the exponent field with one integer add (the input clamped where
+ * that add stays in the normal range). expm1 keeps tanh accurate near 0 without a second polynomial: for
+ * |x| < ln2 / 4 it is the polynomial itself. They are faster than the JDK's lanewise operators (SVML calls,
+ * which also spill the loop's constants around every call) on every JDK and width measured, ns per element
+ * over 4096 floats in [-8, 8] (a scratch loop, best of 30 x 2000 calls, one thread; AMD EPYC family 26
+ * model 2, Zen 5, 2 cores):
  * <pre>
- *                 JDK 17.0.15          JDK 25 (Temurin)
- *             lanewise  FMA poly    lanewise  FMA poly
- *   exp         0.277     0.324       0.133     0.281
- *   sigmoid     0.297     0.367       0.218     0.330     (1 / (1 + exp(-x)) either way)
- *   tanh        0.434     0.503       0.512     0.473
+ *                           sigmoid: ours   lanewise     tanh: ours   lanewise   (the two-pass poly before)
+ *   JDK 17.0.15, 512 bits         0.275-0.280  0.368-0.385        0.382-0.396  0.467-0.484  (0.678)
+ *   Temurin 25.0.3, 512 bits      0.250-0.254  0.285-0.307        0.231-0.323  0.430-0.445
+ *   JDK 17.0.15, -XX:UseAVX=2     0.403        0.486              0.393        1.367
  * </pre>
- * Max error over a dense grid of [-20, 20] (step 2^-12, 163841 points) against the double function:
- * <pre>
- *               lanewise (SVML)   FMA poly     bound
- *   exp         0.50 ulp          0.98 ulp     2 ulp
- *   sigmoid     8.9e-8 abs        8.9e-8 abs   5e-7
- *   tanh        3.0e-8 abs        7.2e-8 abs   5e-7
- * </pre>
- * The lanewise operators are faster for exp and sigmoid (1.2x on JDK 17, 2x on JDK 25), tie on tanh and
- * are more accurate, but they are not reproducible: before C2 compiles a loop, the JDK computes them
- * per lane in Java ((float) Math.exp), which rounds differently (by an ulp) from SVML, so the same
- * model gives other low bits in a cold and a warm JVM. Hence the deterministic mode (-Dlanegrad.deterministic=true):
- * exp, tanh and sigmoid use the polynomial, pure FMA/IEEE arithmetic, which gives the same bits
- * interpreted or compiled, and the scalar tails of every kernel call {@link #exp(float)},
- * {@link #tanh(float)}, {@link #sigmoid(float)}: the same polynomial, operation for operation, so an
- * element gets the same value whether it falls in a vector or in the tail.
- * The polynomial is ~45 Vector API calls, which once took C2 past its inlining budget inside the fused
- * LSTM/GRU/RNN step kernels and boxed the vectors (S1 LSTM 4.6 MB per sequence); since exp, sigmoid and
- * tanh are array loops of their own (expLoop) the mode allocates nothing per step either (0 B/op in S1
- * and S5, the same bytes per S3/LM step as without it). Its cost per benchmark case, the default and how
- * it was measured: docs/robustness.md, "Deterministic mode". Elsewhere (aarch64,
- * macOS) the JDK's lanewise operators are a scalar loop per lane, far slower than the polynomial, so
- * there the polynomial is used in both modes. {@code -Dlanegrad.vectormath=lanewise|poly} forces one.
+ * Max error over a dense grid of [-20, 20] (step 2^-12) against the double function: sigmoid 8.9e-8, tanh
+ * 8.8e-8 absolute and 1.4e-7 relative (also over [2^-30, 1]); the bound the tests hold is 5e-7 absolute.
+ * Being pure FMA/IEEE arithmetic they give the same bits interpreted or compiled, and the scalar tails of
+ * every kernel call their twins {@link #sigmoid(float)} and {@link #tanh(float)}, the same operations in the
+ * same order, so an element gets the same value whether it falls in a vector or in the tail.
+ *
+ * For exp two candidates remain: the JDK's lanewise {@code VectorOperators.EXP} (an SVML call on x86_64
+ * Linux and Windows, JDK 17+) and our polynomial ({@link #expPoly}). ns per element as above, measured
+ * earlier on the same machine: JDK 17.0.15 lanewise 0.277 / poly 0.324, JDK 25 0.133 / 0.281; max error 0.50
+ * / 0.98 ulp (bound 2 ulp). The lanewise one is faster but not reproducible: before C2 compiles a loop the
+ * JDK computes it per lane in Java ((float) Math.exp), which rounds differently (by an ulp) from SVML, so the
+ * same softmax gives other low bits in a cold and a warm JVM. Hence the deterministic mode
+ * (-Dlanegrad.deterministic=true): exp uses the polynomial too. Elsewhere (aarch64, macOS) the lanewise
+ * operators are a scalar loop per lane, far slower, so there the polynomial is used in both modes.
+ * {@code -Dlanegrad.vectormath=lanewise|poly} forces one for exp.
+ *
+ * JDK 17's C2 boxed vectors (an object per vector) in large compiled methods: the polynomials took C2 past
+ * its inlining budget inside the fused LSTM/GRU/RNN step kernels (S1 LSTM 4.6 MB per sequence). So every
+ * function here is an array loop of its own, too large to be inlined into a caller (see expLoop), and the
+ * kernels allocate nothing per step (0 B/op in S1 and S5).
  * The species is {@link #F}, one static final to swap.
  *
- * Edge behaviour of both: exp(x) = +Infinity above ~88.72 and a subnormal or 0 below ~-87.3;
- * sigmoid is exactly 1 from x ~ 16.6 and exactly 0 below ~ -88.7 (like PyTorch's float32);
- * tanh is exactly +-1 from |x| ~ 9; NaN in gives NaN out (VectorMathAccuracyTest asserts all of it).
+ * Edge behaviour: exp(x) = +Infinity above ~88.72 and a subnormal or 0 below ~-87.3; sigmoid is exactly 1
+ * from x ~ 16.6 and exactly 0 below -88.7 (like PyTorch's float32); tanh is exactly +-1 from |x| ~ 9.01 and
+ * keeps the sign of 0; NaN in gives NaN out (VectorMathAccuracyTest asserts all of it).
  */
 final class VectorMath {
 
@@ -120,14 +118,15 @@ final class VectorMath {
     private static final float P1 = 1.6666665459e-1f;
     private static final float P0 = 5.0000001201e-1f;
 
-    // tanh for |x| < 0.625: x + x^3 Q(x^2) (Cephes tanhf's coefficients); above: 1 - 2 / (e^(2|x|) + 1),
-    // which has no cancellation problem there because the result is >= 0.55.
-    private static final float TANH_SMALL = 0.625f;
-    private static final float Q4 = -5.70498872745e-3f;
-    private static final float Q3 = 2.06390887954e-2f;
-    private static final float Q2 = -5.37397155531e-2f;
-    private static final float Q1 = 1.33314422036e-1f;
-    private static final float Q0 = -3.33332819422e-1f;
+    // sigmoid's e^-x with 2^k added into the exponent field: -x clamped to [SIGMOID_LO, SIGMOID_HI], where
+    // k <= 128 meets e^r < 1 and the sum stays finite; above SIGMOID_HI, e is +Infinity (sigmoid 0); below
+    // SIGMOID_LO, e is ~1e-35 and sigmoid 1 long before.
+    private static final float SIGMOID_LO = -80f;
+    private static final float SIGMOID_HI = 88.7f;
+    // tanh's |x| clamp: from 9.01 tanh is 1 in float, and at 10 m + 2 rounds to m
+    private static final float TANH_CLAMP = 10f;
+    private static final int ONE_BITS = Float.floatToRawIntBits(1f);
+    private static final int SIGN_BIT = 0x80000000;
 
     private VectorMath() {
     }
@@ -139,64 +138,48 @@ final class VectorMath {
 
     // the modes of expLoop
     private static final int STORE = 0;
-    private static final int SIGMOID_STORE = 1;
-    private static final int ACCUMULATE = 2;
-    private static final int TANH_PREP = 3;
-    private static final int TANH_FINISH = 4;
+    private static final int ACCUMULATE = 1;
 
     /** y (n) = f(x (n)) for f = EXP, SIGMOID or TANH; y may be x (same offset). */
     static void apply(int f, float[] x, int xOff, float[] y, int yOff, int n) {
         if (f == TANH) {
-            expLoop(TANH_PREP, x, xOff, 0f, 2f, y, yOff, n, 0f); // with LANEWISE: y = tanh(x) outright
-            if (!LANEWISE) {
-                expLoop(TANH_FINISH, y, yOff, 0f, 1f, y, yOff, n, 0f);
-            }
+            tanhLoop(x, xOff, y, yOff, n);
+        } else if (f == SIGMOID) {
+            sigmoidLoop(x, xOff, y, yOff, n);
         } else {
-            expLoop(f == SIGMOID ? SIGMOID_STORE : STORE, x, xOff, 0f, f == SIGMOID ? -1f : 1f, y, yOff, n, 0f);
+            expLoop(STORE, x, xOff, 0f, y, yOff, n, 0f);
         }
     }
 
     /** y (n) = exp(x (n) - shift) */
     static void expShifted(float[] x, int xOff, float shift, float[] y, int yOff, int n) {
-        expLoop(STORE, x, xOff, shift, 1f, y, yOff, n, 0f);
+        expLoop(STORE, x, xOff, shift, y, yOff, n, 0f);
     }
 
     /** y (n) = fma(exp(x (n)), alpha, y (n)); y may be x. */
     static void addScaledExp(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
-        expLoop(ACCUMULATE, x, xOff, 0f, 1f, y, yOff, n, alpha);
+        expLoop(ACCUMULATE, x, xOff, 0f, y, yOff, n, alpha);
     }
 
     /**
-     * The one vector loop with the exp polynomial: e = exp(scale (x (n) - shift)), then by mode: y = e
-     * (STORE), y = 1 / (1 + e) (SIGMOID_STORE, scale -1), y = fma(e, alpha, y) (ACCUMULATE), or
-     * TANH_PREP (scale 2, shift 0): e = exp(2 |x|) and y = x where |x| < 0.625, else e with the sign of
-     * x, which TANH_FINISH (tanhFinish) turns into tanh in place (the two ranges do not meet: |x| < 0.625
-     * against e >= 3.49). Each element is read before it is written: y may be x.
+     * The vector loop of exp: e = exp(x (n) - shift), then by mode: y = e (STORE) or y = fma(e, alpha, y)
+     * (ACCUMULATE). Each element is read before it is written: y may be x.
      *
-     * Why the exp, sigmoid and tanh of the vector kernels are array loops split like this, with no
-     * helper that takes or returns a vector, no vector accumulator and no vector merged from two
-     * branches: JDK 17's C2 boxed vectors (an object per vector) in large compiled methods, depending on
-     * compilation order: a helper compiled on its own first and then not inlined, or a Vector API call it
-     * failed to intrinsify (a "missing constant" species after a type-profile guard), most often on a
-     * loop-carried vector or after a merge. The polynomial is ~45 Vector API calls. Inside the fused LSTM
+     * Why exp, sigmoid and tanh are array loops of their own, with no helper that takes or returns a vector,
+     * no vector accumulator and no vector merged from two branches: JDK 17's C2 boxed vectors (an object per
+     * vector) in large compiled methods, depending on compilation order: a helper compiled on its own first
+     * and then not inlined, or a Vector API call it failed to intrinsify (a "missing constant" species after
+     * a type-profile guard), most often on a loop-carried vector or after a merge. Inside the fused LSTM
      * step (five activations in one method) the deterministic mode allocated 0.9 MB per S1 sequence and
      * 39 MB per S3 step; one loop for all of exp, sigmoid and tanh (~80 intrinsics, with a running sum)
      * still 0.2-1.2 MB per S1 sequence in some JVM runs (JDK 17.0.15, AVX-512; JDK 25 was clean). Only
-     * arrays and numbers cross this method's boundary, and being over FreqInlineSize (325 bytecodes) it
-     * is never inlined into a caller: each call runs this unit as compiled alone. The tanh finish lives
-     * behind it for the same reason (small on its own, it would be inlined into the fused kernels).
+     * arrays and numbers cross these methods' boundaries, and each is over FreqInlineSize (325 bytecodes), so
+     * it is never inlined into a caller: each call runs its loop as compiled alone.
      */
-    private static void expLoop(int mode, float[] x, int xOff, float shift, float scale, float[] y, int yOff,
-                                int n, float alpha) {
-        if (mode == TANH_FINISH || LANEWISE && mode == TANH_PREP) {
-            tanhFinish(mode == TANH_PREP, x, xOff, y, yOff, n);
-            return;
-        }
+    private static void expLoop(int mode, float[] x, int xOff, float shift, float[] y, int yOff, int n, float alpha) {
         // every constant broadcast once, outside the loop; the loop-invariant mode by branches whose
         // values stay inside them (no merged vector for C2 to lose the type of)
-        VectorMask<Float> absolute = F.maskAll(mode == TANH_PREP);
-        FloatVector scaleV = FloatVector.broadcast(F, scale);
-        FloatVector offset = FloatVector.broadcast(F, -shift * scale);
+        FloatVector offset = FloatVector.broadcast(F, -shift);
         FloatVector lo = FloatVector.broadcast(F, -EXP_CLAMP);
         FloatVector hi = FloatVector.broadcast(F, EXP_CLAMP);
         FloatVector log2e = FloatVector.broadcast(F, LOG2E);
@@ -216,9 +199,7 @@ final class VectorMath {
         FloatVector alphaV = FloatVector.broadcast(F, alpha);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
-            // scale (v - shift) with one rounding (scale is 1, -1 or 2: exact); 2 |v| for tanh
-            FloatVector arg = v.blend(v.abs(), absolute).fma(scaleV, offset);
+            FloatVector arg = FloatVector.fromArray(F, x, xOff + i).add(offset); // x - shift, as the tail
             FloatVector e;
             if (LANEWISE) {
                 e = arg.lanewise(VectorOperators.EXP);
@@ -242,62 +223,89 @@ final class VectorMath {
             FloatVector out;
             if (mode == STORE) {
                 out = e;
-            } else if (mode == SIGMOID_STORE) {
-                out = one.div(e.add(one));
-            } else if (mode == ACCUMULATE) {
-                out = e.fma(alphaV, FloatVector.fromArray(F, y, yOff + i));
             } else {
-                out = e.blend(e.neg(), v.lt(0f)).blend(v, v.abs().lt(TANH_SMALL));
+                out = e.fma(alphaV, FloatVector.fromArray(F, y, yOff + i));
             }
             // the exact class for C2, which may otherwise know it only from a profile and lose the
             // species constant on the store (it boxed this vector in about half the JDK 17 runs)
             ((FloatVector) EXACT.cast(out)).intoArray(y, yOff + i);
         }
-        for (; i < n; i++) { // scalar tail: the twins below, operation for operation
-            float v = x[xOff + i];
-            float e = exp(Math.fma(mode == TANH_PREP ? Math.abs(v) : v, scale, -shift * scale));
-            if (mode == STORE) {
-                y[yOff + i] = e;
-            } else if (mode == SIGMOID_STORE) {
-                y[yOff + i] = 1f / (e + 1f);
-            } else if (mode == ACCUMULATE) {
-                y[yOff + i] = Math.fma(e, alpha, y[yOff + i]);
-            } else if (mode == TANH_PREP) {
-                y[yOff + i] = Math.abs(v) < TANH_SMALL ? v : v < 0f ? -e : e;
-            }
+        for (; i < n; i++) { // scalar tail: the twin, operation for operation
+            float e = exp(x[xOff + i] - shift);
+            y[yOff + i] = mode == STORE ? e : Math.fma(e, alpha, y[yOff + i]);
         }
     }
 
-    /**
-     * y (n) = tanh from TANH_PREP's w = x (n), in place: |w| < 1 holds x itself: x + x^3 Q(x^2); else
-     * |w| = e^(2|x|): 1 - 2 / (|w| + 1), no cancellation there (>= 0.55); the sign of w; tanh(-0) = -0.
-     * lanewise: y = tanh(x) by the JDK's TANH instead (SVML on x86), one call. A loop of its own (called
-     * from expLoop, so that no caller inlines it: see there).
-     */
-    private static void tanhFinish(boolean lanewise, float[] x, int xOff, float[] y, int yOff, int n) {
+    /** y (n) = sigmoid(x (n)) = 1 / (1 + e^-x); y may be x. The lanes of {@link #sigmoid(float)}. */
+    private static void sigmoidLoop(float[] x, int xOff, float[] y, int yOff, int n) {
+        FloatVector lo = FloatVector.broadcast(F, SIGMOID_LO);
+        FloatVector hi = FloatVector.broadcast(F, SIGMOID_HI);
+        FloatVector infinity = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);
+        FloatVector log2e = FloatVector.broadcast(F, LOG2E);
+        FloatVector magic = FloatVector.broadcast(F, ROUND_MAGIC);
+        FloatVector ln2hi = FloatVector.broadcast(F, -LN2_HI);
+        FloatVector ln2lo = FloatVector.broadcast(F, -LN2_LO);
+        FloatVector p5 = FloatVector.broadcast(F, P5);
+        FloatVector p4 = FloatVector.broadcast(F, P4);
+        FloatVector p3 = FloatVector.broadcast(F, P3);
+        FloatVector p2 = FloatVector.broadcast(F, P2);
+        FloatVector p1 = FloatVector.broadcast(F, P1);
+        FloatVector p0 = FloatVector.broadcast(F, P0);
         FloatVector one = FloatVector.broadcast(F, 1f);
-        FloatVector two = FloatVector.broadcast(F, 2f);
-        FloatVector q4 = FloatVector.broadcast(F, Q4);
-        FloatVector q3 = FloatVector.broadcast(F, Q3);
-        FloatVector q2 = FloatVector.broadcast(F, Q2);
-        FloatVector q1 = FloatVector.broadcast(F, Q1);
-        FloatVector q0 = FloatVector.broadcast(F, Q0);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-            FloatVector w = FloatVector.fromArray(F, x, xOff + i);
-            if (lanewise) {
-                w.lanewise(VectorOperators.TANH).intoArray(y, yOff + i);
-            } else {
-                FloatVector a = w.abs();
-                FloatVector z = a.mul(a);
-                FloatVector small = z.fma(q4, q3).fma(z, q2).fma(z, q1).fma(z, q0).mul(z).fma(a, a);
-                FloatVector large = two.div(a.add(one)).neg().add(one);
-                FloatVector t = large.blend(small, a.lt(one));
-                ((FloatVector) EXACT.cast(t.blend(t.neg(), w.lt(0f)).blend(w, a.eq(0f)))).intoArray(y, yOff + i);
-            }
+            FloatVector a = FloatVector.fromArray(F, x, xOff + i).neg();
+            // clamped by compare and blend (Java's min and max order NaNs and zeros: several instructions each)
+            VectorMask<Float> over = a.compare(VectorOperators.GT, hi);
+            FloatVector ac = a.blend(lo, a.compare(VectorOperators.LT, lo)).blend(hi, over);
+            FloatVector km = ac.fma(log2e, magic);                          // low mantissa bits: k
+            FloatVector kf = km.sub(magic);
+            FloatVector r = kf.fma(ln2hi, ac);
+            r = kf.fma(ln2lo, r);
+            FloatVector q = r.fma(p5, p4).fma(r, p3).fma(r, p2).fma(r, p1).fma(r, p0).fma(r.mul(r), r);
+            IntVector k23 = ((IntVector) INT_EXACT.cast(km.reinterpretAsInts())).lanewise(VectorOperators.LSHL, 23);
+            FloatVector e = ((IntVector) INT_EXACT.cast(q.add(one).reinterpretAsInts())).add(k23).reinterpretAsFloats();
+            ((FloatVector) EXACT.cast(one.div(e.blend(infinity, over).add(one)))).intoArray(y, yOff + i);
         }
-        for (; i < n; i++) { // scalar tail
-            y[yOff + i] = lanewise ? (float) Math.tanh(x[xOff + i]) : tanhFinish(x[xOff + i]);
+        for (; i < n; i++) {
+            y[yOff + i] = sigmoid(x[xOff + i]);
+        }
+    }
+
+    /** y (n) = tanh(x (n)) = sign(x) m / (m + 2), m = expm1(2|x|); y may be x. The lanes of {@link #tanh(float)}. */
+    private static void tanhLoop(float[] x, int xOff, float[] y, int yOff, int n) {
+        FloatVector clamp = FloatVector.broadcast(F, TANH_CLAMP);
+        FloatVector log2e2 = FloatVector.broadcast(F, 2f * LOG2E);
+        FloatVector magic = FloatVector.broadcast(F, ROUND_MAGIC);
+        FloatVector ln2hi = FloatVector.broadcast(F, -LN2_HI);
+        FloatVector ln2lo = FloatVector.broadcast(F, -LN2_LO);
+        FloatVector p5 = FloatVector.broadcast(F, P5);
+        FloatVector p4 = FloatVector.broadcast(F, P4);
+        FloatVector p3 = FloatVector.broadcast(F, P3);
+        FloatVector p2 = FloatVector.broadcast(F, P2);
+        FloatVector p1 = FloatVector.broadcast(F, P1);
+        FloatVector p0 = FloatVector.broadcast(F, P0);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        FloatVector two = FloatVector.broadcast(F, 2f);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+            FloatVector a = v.abs();
+            a = a.blend(clamp, a.compare(VectorOperators.GT, clamp));
+            FloatVector km = a.fma(log2e2, magic);                          // low mantissa bits: k
+            FloatVector kf = km.sub(magic);
+            FloatVector r = kf.fma(ln2hi, a.add(a));
+            r = kf.fma(ln2lo, r);
+            FloatVector q = r.fma(p5, p4).fma(r, p3).fma(r, p2).fma(r, p1).fma(r, p0).fma(r.mul(r), r);
+            FloatVector s = ((IntVector) INT_EXACT.cast(km.reinterpretAsInts())).lanewise(VectorOperators.LSHL, 23)
+                    .add(ONE_BITS).reinterpretAsFloats();                   // 2^k
+            FloatVector m = s.fma(q, s.sub(one));                           // 2^k (q + 1) - 1
+            IntVector t = (IntVector) INT_EXACT.cast(m.div(m.add(two)).reinterpretAsInts());
+            IntVector signOfX = ((IntVector) INT_EXACT.cast(v.reinterpretAsInts())).and(SIGN_BIT);
+            ((FloatVector) EXACT.cast(t.or(signOfX).reinterpretAsFloats())).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] = tanh(x[xOff + i]);
         }
     }
 
@@ -313,53 +321,54 @@ final class VectorMath {
         return LANEWISE ? (float) Math.exp(x) : expPoly(x);
     }
 
-    /** tanh for one float, as the lanes of {@link #apply} compute it. */
-    static float tanh(float x) {
-        return LANEWISE ? (float) Math.tanh(x) : tanhPoly(x);
-    }
-
-    /** sigmoid for one float, as the lanes of {@link #apply} compute it. */
-    static float sigmoid(float x) {
-        return 1f / (exp(-x) + 1f);
-    }
-
     /** The polynomial e^x of expLoop on one float, operation for operation. */
     static float expPoly(float x) {
         float xc = Math.min(Math.max(x, -EXP_CLAMP), EXP_CLAMP);
         float kf = Math.fma(xc, LOG2E, ROUND_MAGIC) - ROUND_MAGIC;
         float r = Math.fma(kf, -LN2_HI, xc);
         r = Math.fma(kf, -LN2_LO, r);
-        float p = Math.fma(r, P5, P4);
-        p = Math.fma(p, r, P3);
-        p = Math.fma(p, r, P2);
-        p = Math.fma(p, r, P1);
-        p = Math.fma(p, r, P0);
-        p = Math.fma(p, r * r, r) + 1f;
+        float p = expm1Reduced(r) + 1f;
         float k1t = Math.fma(kf, 0.5f, -0.25f) + ROUND_MAGIC;
         float odd = Math.fma(k1t - ROUND_MAGIC, -2f, kf);
         float s1 = Float.intBitsToFloat((Float.floatToRawIntBits(k1t) + 127) << 23);
         return p * s1 * (s1 * (odd + 1f));
     }
 
-    /** The polynomial tanh of expLoop's TANH_PREP and tanhFinish on one float, operation for operation. */
-    static float tanhPoly(float x) {
-        float a = Math.abs(x);
-        float e = expPoly(a + a);
-        return tanhFinish(a < TANH_SMALL ? x : x < 0f ? -e : e);
+    /** sigmoid for one float, as the lanes of sigmoidLoop compute it. */
+    static float sigmoid(float x) {
+        float a = -x;
+        boolean over = a > SIGMOID_HI;
+        float ac = over ? SIGMOID_HI : a < SIGMOID_LO ? SIGMOID_LO : a;
+        float km = Math.fma(ac, LOG2E, ROUND_MAGIC);
+        float kf = km - ROUND_MAGIC;
+        float r = Math.fma(kf, -LN2_HI, ac);
+        r = Math.fma(kf, -LN2_LO, r);
+        float e = Float.intBitsToFloat(Float.floatToRawIntBits(expm1Reduced(r) + 1f) + (Float.floatToRawIntBits(km) << 23));
+        return 1f / ((over ? Float.POSITIVE_INFINITY : e) + 1f);
     }
 
-    private static float tanhFinish(float w) {
-        float a = Math.abs(w);
-        float z = a * a;
-        float q = Math.fma(z, Q4, Q3);
-        q = Math.fma(q, z, Q2);
-        q = Math.fma(q, z, Q1);
-        q = Math.fma(q, z, Q0);
-        float small = Math.fma(q * z, a, a);
-        float large = -(2f / (a + 1f)) + 1f;
-        float t = a < 1f ? small : large;
-        t = w < 0f ? -t : t;
-        return a == 0f ? w : t;
+    /** tanh for one float, as the lanes of tanhLoop compute it. */
+    static float tanh(float x) {
+        float a = Math.abs(x);
+        a = a > TANH_CLAMP ? TANH_CLAMP : a;
+        float km = Math.fma(a, 2f * LOG2E, ROUND_MAGIC);
+        float kf = km - ROUND_MAGIC;
+        float r = Math.fma(kf, -LN2_HI, a + a);
+        r = Math.fma(kf, -LN2_LO, r);
+        float s = Float.intBitsToFloat((Float.floatToRawIntBits(km) << 23) + ONE_BITS);
+        float m = Math.fma(s, expm1Reduced(r), s - 1f);
+        float t = m / (m + 2f);
+        return Float.intBitsToFloat(Float.floatToRawIntBits(t) | (Float.floatToRawIntBits(x) & SIGN_BIT));
+    }
+
+    /** e^r - 1 for the reduced argument (|r| <= ln2 / 2): r + r^2 P(r), the polynomial of all three. */
+    private static float expm1Reduced(float r) {
+        float p = Math.fma(r, P5, P4);
+        p = Math.fma(p, r, P3);
+        p = Math.fma(p, r, P2);
+        p = Math.fma(p, r, P1);
+        p = Math.fma(p, r, P0);
+        return Math.fma(p, r * r, r);
     }
 
     /** The JDK's lanewise natural log (an SVML intrinsic on x86 with JDK 17+). */
