@@ -177,8 +177,11 @@ final class VectorMath {
      * it is never inlined into a caller: each call runs its loop as compiled alone.
      */
     private static void expLoop(int mode, float[] x, int xOff, float shift, float[] y, int yOff, int n, float alpha) {
-        // every constant broadcast once, outside the loop; the loop-invariant mode by branches whose
-        // values stay inside them (no merged vector for C2 to lose the type of)
+        // every constant broadcast once, outside the loop, in each of the three loops: as static final
+        // FloatVectors C2 reloads them from their boxes in every iteration (the sigmoid loop 0.537 against 0.282 ns
+        // per element on JDK 17, 0.392 against 0.252 on Temurin 25; AMD EPYC family 26 model 2, AVX-512), and a
+        // helper returning them would be a vector crossing a method boundary. The loop-invariant mode by branches
+        // whose values stay inside them (no merged vector for C2 to lose the type of)
         FloatVector offset = FloatVector.broadcast(F, -shift);
         FloatVector lo = FloatVector.broadcast(F, -EXP_CLAMP);
         FloatVector hi = FloatVector.broadcast(F, EXP_CLAMP);
@@ -238,6 +241,7 @@ final class VectorMath {
 
     /** y (n) = sigmoid(x (n)) = 1 / (1 + e^-x); y may be x. The lanes of {@link #sigmoid(float)}. */
     private static void sigmoidLoop(float[] x, int xOff, float[] y, int yOff, int n) {
+        // the constants broadcast here, as in expLoop (which says why)
         FloatVector lo = FloatVector.broadcast(F, SIGMOID_LO);
         FloatVector hi = FloatVector.broadcast(F, SIGMOID_HI);
         FloatVector infinity = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);
@@ -274,6 +278,7 @@ final class VectorMath {
 
     /** y (n) = tanh(x (n)) = sign(x) m / (m + 2), m = expm1(2|x|); y may be x. The lanes of {@link #tanh(float)}. */
     private static void tanhLoop(float[] x, int xOff, float[] y, int yOff, int n) {
+        // the constants broadcast here, as in expLoop (which says why)
         FloatVector clamp = FloatVector.broadcast(F, TANH_CLAMP);
         FloatVector log2e2 = FloatVector.broadcast(F, 2f * LOG2E);
         FloatVector magic = FloatVector.broadcast(F, ROUND_MAGIC);

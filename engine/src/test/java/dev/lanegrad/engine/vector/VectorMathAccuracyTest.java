@@ -84,13 +84,18 @@ class VectorMathAccuracyTest {
         return VectorMath.chooseLanewise("", System.getProperty("os.arch", ""), System.getProperty("os.name", ""), false);
     }
 
+    /** The lanes of VectorMath.apply(f) and the scalar twin within 5e-7 of the exact function over the grid. */
+    private static void within5e7(int f, Scalar twin, DoubleUnaryOperator exact, String name) {
+        float[] x = grid();
+        double lanes = maxAbsError(x, used(f, x), exact);
+        double twins = maxAbsError(x, scalar(twin, x), exact);
+        assertTrue(lanes <= 5e-7, name + " max abs error " + lanes);
+        assertTrue(twins <= 5e-7, name + " twin max abs error " + twins);
+    }
+
     @Test
     void tanhWithin5e7() {
-        float[] x = grid();
-        double lanes = maxAbsError(x, used(VectorMath.TANH, x), Math::tanh);
-        double twin = maxAbsError(x, scalar(VectorMath::tanh, x), Math::tanh);
-        assertTrue(lanes <= 5e-7, "tanh max abs error " + lanes);
-        assertTrue(twin <= 5e-7, "tanh twin max abs error " + twin);
+        within5e7(VectorMath.TANH, VectorMath::tanh, Math::tanh, "tanh");
     }
 
     /** m / (m + 2) with m = expm1(2|x|): no cancellation near 0, where 1 - 2 / (e^2x + 1) would lose every bit. */
@@ -111,11 +116,7 @@ class VectorMathAccuracyTest {
 
     @Test
     void sigmoidWithin5e7() {
-        float[] x = grid();
-        double lanes = maxAbsError(x, used(VectorMath.SIGMOID, x), VectorMathAccuracyTest::sigmoid);
-        double twin = maxAbsError(x, scalar(VectorMath::sigmoid, x), VectorMathAccuracyTest::sigmoid);
-        assertTrue(lanes <= 5e-7, "sigmoid max abs error " + lanes);
-        assertTrue(twin <= 5e-7, "sigmoid twin max abs error " + twin);
+        within5e7(VectorMath.SIGMOID, VectorMath::sigmoid, VectorMathAccuracyTest::sigmoid, "sigmoid");
     }
 
     @Test
