@@ -387,6 +387,25 @@ final class GemmMicroKernel {
     /** C (rows, cols) = alpha * tile + beta * C, vectorized for a full tile, scalar at the edges of C. */
     private static void update(float[] edge, float alpha, float beta, float[] c, int cIdx, int ldc, int rows, int cols,
                                int h) {
+        if (rows == h && cols == NR && alpha == 1f && (beta == 1f || beta == 0f)) {
+            // C + tile, or the tile: the products of a layer (alpha 1, beta 0 or 1) and every chain of the weight
+            // gradients after the first, without multiplying by 1 (exact: the same bits). Those two multiplications
+            // sat between each chain's tile and C: 4096 x 1024 x 2048 A^T, 64-deep chains, 138.5-145.1 ->
+            // 151.5-158.4 GFLOP/s (AMD EPYC family 26 model 2, Zen 5, AVX-512, JDK 17.0.15, one thread, three
+            // alternating rounds of `bench gemm --trans-a`).
+            for (int r = 0; r < h; r++) {
+                int ci = cIdx + r * ldc;
+                int ei = r * NR;
+                for (int v = 0; v < NR; v += L) {
+                    FloatVector t = FloatVector.fromArray(S, edge, ei + v);
+                    if (beta != 0f) {
+                        t = FloatVector.fromArray(S, c, ci + v).add(t);
+                    }
+                    t.intoArray(c, ci + v);
+                }
+            }
+            return;
+        }
         if (rows == h && cols == NR) {
             for (int r = 0; r < h; r++) {
                 int ci = cIdx + r * ldc;
