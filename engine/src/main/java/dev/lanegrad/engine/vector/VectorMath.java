@@ -31,8 +31,9 @@ import jdk.incubator.vector.VectorSpecies;
  * same order, so an element gets the same value whether it falls in a vector or in the tail.
  *
  * For exp two candidates remain: the JDK's lanewise {@code VectorOperators.EXP} (an SVML call on x86_64
- * Linux and Windows, JDK 17+) and our polynomial ({@link #expPoly}). ns per element as above, measured
- * earlier on the same machine: JDK 17.0.15 lanewise 0.277 / poly 0.324, JDK 25 0.133 / 0.281; max error 0.50
+ * Linux and Windows, JDK 17+) and our polynomial ({@link #expPoly}). ns per element as above, measured in an
+ * earlier session on an AMD EPYC with AVX-512 (16 float lanes; its family and model not recorded): JDK 17.0.15
+ * lanewise 0.277 / poly 0.324, JDK 25 0.133 / 0.281; max error 0.50
  * / 0.98 ulp (bound 2 ulp). The lanewise one is faster but not reproducible: before C2 compiles a loop the
  * JDK computes it per lane in Java ((float) Math.exp), which rounds differently (by an ulp) from SVML, so the
  * same softmax gives other low bits in a cold and a warm JVM. Hence the deterministic mode
