@@ -115,8 +115,8 @@ final class GemmPacking {
      * of the kernels' species, stored over the next SPILL steps' places too (those steps then overwrite them; the
      * last SPILL steps, and targets with fewer lanes than MR, copy MR scalars). A 2048 x 4096 A^T packed in the
      * GEMM's 96 x 256 blocks (a scratch harness, one thread, medians; AMD EPYC family 26 model 2, Zen 5, JDK
-     * 17.0.15): 0.93-1.00 -> 0.36-0.44 ns per element at 512 bits, 0.89-0.90 -> 0.35 at AVX2 width; finding the
-     * slivers once alone made 0.62-0.71. `bench gemm --m 4096 --n 1024 --k 2048 --trans-a` (S4's dW_hh), one
+     * 17.0.15): 0.93-1.00 -> 0.40-0.44 ns per element at 512 bits, 0.89-0.90 -> 0.35 at AVX2 width; finding the
+     * slivers once alone made 0.62-0.70. `bench gemm --m 4096 --n 1024 --k 2048 --trans-a` (S4's dW_hh), one
      * thread, alternating: 136.8 / 147.2 -> 153.5 / 151.2 GFLOP/s at 512 bits, level at AVX2 width (88.2 / 86.0
      * -> 87.2 / 86.3). A second species (256-bit vectors beside the kernels' 512-bit ones) was not intrinsified
      * in the GEMM's compile of this method: 54 GB allocated per call of that shape, 3.5 GFLOP/s.
