@@ -16,10 +16,10 @@ final class GemmPacking {
     private static final VectorSpecies<Float> S = KernelShape.SPECIES;
     private static final int L = KernelShape.LANES;
     /**
-     * Later k steps of an A^T sliver whose places a vector store of one k step's MR values runs into (when LANES >=
-     * MR); packATransposed copies those steps after it, so they overwrite what ran over.
+     * Later k steps of an A^T sliver whose places a vector store of one k step's MR values runs into (its last lane
+     * lands L - 1 places on); packATransposed copies those steps after it, so they overwrite what ran over.
      */
-    private static final int SPILL = (L - MR + MR - 1) / MR;
+    private static final int SPILL = (L - 1) / MR;
     /**
      * k steps of B copied per strip, see packB. 8, not 16: rows of B whose stride is a multiple of 4 KB (n =
      * 1024, 4096: the usual sizes) all fall in the same sets of L1d, and a 16-row strip kept 16 lines per set
