@@ -39,6 +39,15 @@ public interface ArrayOps {
     /** x[r, j] += bias[j] for every row r */
     void addRowBias(float[] x, int xOff, int rows, int cols, int ldx, float[] bias, int biasOff);
     /**
+     * x[r, j] = (x[r, j] + first[j]) + second[j] for every row r: {@link #addRowBias} with first, then with
+     * second, the same bits, which a kernel may give in one pass over x (an LSTM's b_ih and b_hh).
+     */
+    default void addRowBiases(float[] x, int xOff, int rows, int cols, int ldx,
+                              float[] first, int firstOff, float[] second, int secondOff) {
+        addRowBias(x, xOff, rows, cols, ldx, first, firstOff);
+        addRowBias(x, xOff, rows, cols, ldx, second, secondOff);
+    }
+    /**
      * out[j] += sum over r of x[r, j] (the gradient of a row-broadcast bias), summed in blocks of
      * {@link #COLUMN_SUM_BLOCK} rows: a running sum within each block, the block sums added in row order,
      * the total added to out[j] last. Every implementation adds in this order, so the bits do not depend

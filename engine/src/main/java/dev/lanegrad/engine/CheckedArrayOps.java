@@ -85,6 +85,15 @@ final class CheckedArrayOps implements ArrayOps {
     }
 
     @Override
+    public void addRowBiases(float[] x, int xOff, int rows, int cols, int ldx,
+                             float[] first, int firstOff, float[] second, int secondOff) {
+        Checks.matrix("addRowBiases", "x", x, xOff, rows, cols, ldx);
+        Checks.range("addRowBiases", "first", first, firstOff, cols);
+        Checks.range("addRowBiases", "second", second, secondOff, cols);
+        impl.addRowBiases(x, xOff, rows, cols, ldx, first, firstOff, second, secondOff);
+    }
+
+    @Override
     public void addColumnSums(float[] x, int xOff, int rows, int cols, int ldx, float[] out, int outOff) {
         Checks.matrix("addColumnSums", "x", x, xOff, rows, cols, ldx);
         Checks.range("addColumnSums", "out", out, outOff, cols);

@@ -28,6 +28,7 @@ class KernelArgumentErrorsTest {
             fails(() -> ops.sum(ten, -1, 2), "sum", "x");
             fails(() -> ops.sigmoidBackward(twenty, 0, twenty, 0, null, 0, 3), "sigmoidBackward", "null");
             fails(() -> ops.addRowBias(twenty, 0, 3, 8, 7, ten, 0), "addRowBias", "leading dimension 7", "at least 8");
+            fails(() -> ops.addRowBiases(twenty, 0, 2, 8, 8, ten, 0, ten, 3), "addRowBiases", "second", "length 10");
             fails(() -> ops.softmaxRows(twenty, 0, ten, 0, 3, 5), "softmaxRows", "y", "length 10");
             fails(() -> ops.softmaxCrossEntropy(twenty, 0, 2, 10, new int[]{3, 10}, 0, -100, null, 0, null, 0, 1f),
                     "target 10", "row 1", "[0, 10)");

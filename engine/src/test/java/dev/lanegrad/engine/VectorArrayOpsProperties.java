@@ -133,6 +133,9 @@ class VectorArrayOpsProperties {
         float[] x = place(values(r, rows * ld, 10f, 0.05, true), off, r);
         float[] bias = place(values(r, cols, 10f, 0.05, true), 2, r);
         sameBits("addRowBias " + rows + "x" + cols + " ld " + ld, x, (ops, out) -> ops.addRowBias(out, off, rows, cols, ld, bias, 2));
+        float[] second = place(values(r, cols, 10f, 0.05, true), 5, r);
+        sameBits("addRowBiases " + rows + "x" + cols + " ld " + ld, x,
+                (ops, out) -> ops.addRowBiases(out, off, rows, cols, ld, bias, 2, second, 5));
         sameBits("addColumnSums " + rows + "x" + cols + " ld " + ld, bias,
                 (ops, out) -> ops.addColumnSums(x, off, rows, cols, ld, out, 2));
     }

@@ -50,8 +50,8 @@ abstract class Cell {
     void addBiases(int rows, float[] xp, int xpOff, float[] gh, int ghOff, RnnParameters p, int s, int c0, int c1) {
         float[] bih = p.biasIh(s);
         if (bih != null) {
-            ops.addRowBias(xp, xpOff + c0, rows, c1 - c0, gateRows, bih, p.biasIhOff(s) + c0);
-            ops.addRowBias(xp, xpOff + c0, rows, c1 - c0, gateRows, p.biasHh(s), p.biasHhOff(s) + c0);
+            ops.addRowBiases(xp, xpOff + c0, rows, c1 - c0, gateRows,
+                    bih, p.biasIhOff(s) + c0, p.biasHh(s), p.biasHhOff(s) + c0);
         }
     }
 
