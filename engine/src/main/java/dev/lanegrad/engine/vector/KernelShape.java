@@ -63,7 +63,11 @@ final class KernelShape {
      *     --threads 1`) 546 / 556 -> 488 / 469 ms per step, S5 LSTM 3,678-3,884 -> 3,829-3,979 seq/s (four rounds,
      *     6 rows ahead in three; level in the three rounds before), S3 and S5 RNN / GRU level. Temurin 25.0.3 the same way: the 16 x 16 in-place tiles 170 -> 190,
      *     S5's fused forward 3,801 -> 4,005 seq/s. With its operands in L1 the 6 x 4 loop ran at 215-232 GFLOP/s
-     *     on JDK 17 (kc 256 and 128), at the FMA peak, so C2 keeps it in the registers.</li>
+     *     on JDK 17 (kc 256 and 128), at the FMA peak, so C2 keeps it in the registers. On AMD EPYC family 25
+     *     model 17 (Zen 4: AVX-512 on 256-bit units, half the FMAs per cycle, so half the bytes of B per cycle)
+     *     the two tiles ran level: S4 LSTM 765-845 against 780-833 ms, S5 LSTM 2,259-2,451 against 2,210-2,482
+     *     seq/s, 1024^3 90-101 against 91-105 GFLOP/s (docs/kernels.md, twenty-sixth session), so one tile serves
+     *     both.</li>
      * <li>16 registers (AVX2, SSE): MR x 2 vectors. The 4 x 4 tile needs 21 and C2 spilled accumulators in
      *     the k loop (0.40-0.63 of OpenBLAS's AVX2 sgemm). 6 x 2 (BLIS's Haswell shape, 6x16 at 256 bits) is
      *     12 accumulators + 2 B + 1 broadcast = 15 of 16, and JDK 17's C2 allocates its loop in exactly
