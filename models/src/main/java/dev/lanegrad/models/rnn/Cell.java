@@ -42,9 +42,10 @@ abstract class Cell {
 
     /**
      * The bias terms of `rows` rows of a step's input projection xp (rows, G*H), columns [c0, c1), slot s
-     * of p: here b_ih + b_hh, since the hidden product adds into the same gates (a GRU keeps its hidden
-     * side apart). The time loops add them step by step, just before the hidden product reads the same
-     * rows: over the whole projection at once they were two passes over a buffer far larger than L2
+     * of p: here b_ih + b_hh, in one pass (ArrayOps#addRowBiases), since the hidden product adds into the
+     * same gates (a GRU keeps its hidden side apart). The time loops add them step by step, just before the
+     * hidden product reads the same rows: over the whole projection at once they were two passes over a buffer
+     * far larger than L2
      * (8 % of an S5 LSTM forward on AVX-512, B = 64, T = 50, in a JFR profile).
      */
     void addBiases(int rows, float[] xp, int xpOff, float[] gh, int ghOff, RnnParameters p, int s, int c0, int c1) {
