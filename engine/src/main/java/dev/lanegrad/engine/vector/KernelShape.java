@@ -144,8 +144,10 @@ final class KernelShape {
      * JVMs, two rounds, GFLOP/s: 1024^3 152.6 / 160.8 -> 168.4 / 170.0 (beside OpenBLAS 0.3.21 SkylakeX's
      * 180.9 / 176.6: 144.0 / 170.3 -> 166.9 / 178.5), 4096 x 1024 x 2048 A^T 129.1 / 114.1 -> 130.5 / 133.0,
      * 2048 x 4096 x 512 154.9 / 149.3 -> 156.7 / 163.9, 512 x 4096 x 1024 151.9 / 146.3 -> 153.7 / 157.9,
-     * 3200 x 1024 x 128 167.1 / 172.3 -> 169.2 / 173.5. At 16 registers NC, as before (not measured on an AVX2
-     * core with 512 KB of L2 yet). {@code -Dlanegrad.vector.l2Columns=N} forces it (measurements, tests).
+     * 3200 x 1024 x 128 167.1 / 172.3 -> 169.2 / 173.5. At 16 registers NC, as before: on AMD EPYC family 25 model
+     * 17 (Zen 4, 1 MB L2) at AVX2 width 512 and 256 showed no gain over 2048 (S4 LSTM, 1024^3; docs/kernels.md,
+     * twenty-seventh session); an AVX2 core with 512 KB of L2 (Zen 3) is not measured yet.
+     * {@code -Dlanegrad.vector.l2Columns=N} forces it (measurements, tests).
      */
     static final int L2_COLUMNS = l2Columns(System.getProperty(L2_COLUMNS_PROPERTY), SIXTEEN_REGISTERS ? NC : 512, NR);
 
