@@ -37,8 +37,9 @@ import java.util.concurrent.TimeUnit;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a character-level language model on a text, then print a sample.",
-                "The model is char-rnn's: embedding, LSTM stack, linear decoder, softmax cross-entropy.",
-                "With no options: LSTM 2 x 256 on the bundled tiny Shakespeare for 4.5 minutes;",
+                "The model is char-rnn's: embedding, recurrent stack, linear decoder, softmax",
+                "cross-entropy. With no options: GRU 2 x 256 (--cell lstm for char-rnn's LSTM) on",
+                "the bundled tiny Shakespeare for 4.5 minutes;",
                 "the last 5%% of the text is held out for validation.",
                 "Writes into --out: model.safetensors (the best weights, PyTorch names; the",
                 "configuration and vocabulary in its metadata), config.json, metrics.jsonl,",
