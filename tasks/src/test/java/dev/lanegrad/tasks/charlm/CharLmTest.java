@@ -96,11 +96,7 @@ class CharLmTest {
         assertTrue(names.containsAll(List.of("embedding.weight", "rnn.weight_ih_l0", "rnn.weight_hh_l0", "rnn.bias_ih_l0",
                 "rnn.bias_hh_l0", "rnn.weight_ih_l1", "decoder.weight", "decoder.bias")), names.toString());
         NamedTensor w = SafeTensors.read(out.resolve(CharLmCheckpoint.WEIGHTS)).get("rnn.weight_hh_l0");
-        int gates = switch (tiny().cell()) { // the default cell's gate rows, as PyTorch stacks them
-            case "lstm" -> 4;
-            case "gru" -> 3;
-            default -> 1;
-        };
+        int gates = CharLanguageModel.parseCell(tiny().cell()).gates(); // the default cell's gate blocks, stacked
         assertArrayEquals(new int[] {gates * 24, 24}, w.shape());
     }
 
